@@ -1,0 +1,40 @@
+# Steward: `make run` starts the app, `make test` runs every check.
+# Both install what they need first (Debian/Ubuntu).
+
+CARGO ?= cargo
+SHELL := /bin/bash
+
+.PHONY: run test deps deps-build lint unit e2e bench
+
+run: deps-build
+	$(CARGO) build -p steward-app
+	@if [ -z "$$DBUS_SESSION_BUS_ADDRESS" ]; then \
+	  echo "No desktop session bus: starting Steward inside a private one with its own keyring."; \
+	  scripts/with-keyring.sh $(CARGO) run -q -p steward-app -- $(ARGS); \
+	else \
+	  $(CARGO) run -q -p steward-app -- $(ARGS); \
+	fi
+
+test: deps lint unit e2e
+
+deps:
+	scripts/install-deps.sh test
+
+deps-build:
+	scripts/install-deps.sh build
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --all-features -- -D warnings
+
+# All Rust tests, with a real Secret Service keyring for the ones that need it.
+unit:
+	scripts/with-keyring.sh $(CARGO) test --workspace --all-features
+
+# The real app window under Xvfb, driven over WebDriver.
+e2e:
+	$(CARGO) build -p steward-app
+	scripts/e2e.sh
+
+bench:
+	$(CARGO) run --release -p steward-cli -- bench open

@@ -1,0 +1,182 @@
+//! The one error type of the core. Every variant is something a person can act
+//! on; its message says what happened and what to do next, and never contains
+//! personal data (no customer or user names, no values), so it is safe to show,
+//! print or log anywhere.
+
+use std::path::PathBuf;
+
+use crate::permissions::{Action, Role};
+
+/// Result alias used throughout the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a core call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Setup was asked to create a vault where one already exists.
+    #[error("a vault already exists at {0}; open it, or choose another path")]
+    VaultExists(PathBuf),
+
+    /// There is no vault file at the path: the shop has not been set up yet.
+    #[error("no vault at {0}; run setup first (`steward init`)")]
+    NoVault(PathBuf),
+
+    /// The file is not a Steward vault (plain SQLite, random bytes, empty, a
+    /// database of another program...). `reason` says which.
+    #[error("this file is not a Steward vault: {reason}")]
+    NotAVault { reason: &'static str },
+
+    /// The file is a Steward vault but damaged (truncated or corrupt pages).
+    #[error("the vault file is damaged ({reason}); restore it from a backup")]
+    VaultDamaged { reason: &'static str },
+
+    /// The vault was written by a newer Steward.
+    #[error("this vault was written by a newer version of Steward (schema {found}, this version understands up to {supported}); install the newer version")]
+    NewerSchema { found: i64, supported: i64 },
+
+    /// Another Steward window or command already has this vault open.
+    #[error("this vault is already open in another window or command; close it first")]
+    AlreadyOpen,
+
+    /// The OS keyring has no key for this vault (e.g. a new computer).
+    #[error("the key for this vault is not in this computer's keyring; open it with the recovery key (`steward recover`)")]
+    KeyMissing,
+
+    /// The OS keyring could not be reached (service not running or locked).
+    #[error("the system keyring is not available ({detail}); log in to your desktop session or start and unlock the keyring, or open the vault with the recovery key (`steward recover`)")]
+    KeyringUnavailable { detail: String },
+
+    /// The keyring holds a key for this vault id, but it does not open it.
+    #[error("the key stored in the keyring does not open this vault; open it with the recovery key (`steward recover`)")]
+    WrongKey,
+
+    /// The recovery key does not unwrap this vault's key.
+    #[error("that recovery key does not open this vault; check it and try again")]
+    WrongRecoveryKey,
+
+    /// The recovery file next to the vault is missing or unreadable.
+    #[error("the recovery file next to the vault is missing or damaged ({0})")]
+    RecoveryFileMissing(PathBuf),
+
+    /// Username or passphrase is wrong. Deliberately does not say which.
+    #[error("wrong username or passphrase")]
+    WrongCredentials,
+
+    /// Too many failed logins for this account; wait before trying again.
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    TooManyAttempts { retry_after_secs: u64 },
+
+    /// The account has been disabled by the owner.
+    #[error("this account is disabled; ask the shop owner")]
+    AccountDisabled,
+
+    /// The user must choose their own passphrase before doing anything else.
+    #[error("choose your own passphrase before continuing")]
+    PassphraseChangeRequired,
+
+    /// A new passphrase does not meet the minimum.
+    #[error("passphrase too weak: {0}")]
+    WeakPassphrase(&'static str),
+
+    /// The acting role may not perform this action.
+    #[error("a {role} may not {action}")]
+    Forbidden { action: Action, role: Role },
+
+    /// The session was locked after inactivity or by the user; log in again.
+    #[error("the session is locked; log in again")]
+    SessionLocked,
+
+    /// A username is already taken.
+    #[error("that username is already taken")]
+    UserExists,
+
+    /// No user with that username.
+    #[error("no such user")]
+    UserNotFound,
+
+    /// The change would leave the shop without an active owner.
+    #[error("the shop must keep at least one active owner")]
+    LastOwner,
+
+    /// An input failed validation; `field` names the input, never its value.
+    #[error("invalid {field}: {reason}")]
+    InvalidInput {
+        field: &'static str,
+        reason: &'static str,
+    },
+
+    /// The disk is full; nothing was changed.
+    #[error("the disk is full; nothing was saved. Free some space and try again")]
+    DiskFull,
+
+    /// A database operation failed for another reason.
+    #[error("database error while trying to {op}: {source}")]
+    Database {
+        op: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A file operation failed.
+    #[error("file error while trying to {op}: {source}")]
+    Io {
+        op: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// A stable, machine-readable code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::VaultExists(_) => "vault_exists",
+            Error::NoVault(_) => "no_vault",
+            Error::NotAVault { .. } => "not_a_vault",
+            Error::VaultDamaged { .. } => "vault_damaged",
+            Error::NewerSchema { .. } => "newer_schema",
+            Error::AlreadyOpen => "already_open",
+            Error::KeyMissing => "key_missing",
+            Error::KeyringUnavailable { .. } => "keyring_unavailable",
+            Error::WrongKey => "wrong_key",
+            Error::WrongRecoveryKey => "wrong_recovery_key",
+            Error::RecoveryFileMissing(_) => "recovery_file_missing",
+            Error::WrongCredentials => "wrong_credentials",
+            Error::TooManyAttempts { .. } => "too_many_attempts",
+            Error::AccountDisabled => "account_disabled",
+            Error::PassphraseChangeRequired => "passphrase_change_required",
+            Error::WeakPassphrase(_) => "weak_passphrase",
+            Error::Forbidden { .. } => "forbidden",
+            Error::SessionLocked => "session_locked",
+            Error::UserExists => "user_exists",
+            Error::UserNotFound => "user_not_found",
+            Error::LastOwner => "last_owner",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::DiskFull => "disk_full",
+            Error::Database { .. } | Error::Io { .. } => "internal",
+        }
+    }
+
+    /// Wraps a database error, recognising a full disk.
+    pub(crate) fn db(op: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
+        move |source| {
+            if let rusqlite::Error::SqliteFailure(e, _) = &source {
+                if e.code == rusqlite::ErrorCode::DiskFull {
+                    return Error::DiskFull;
+                }
+            }
+            Error::Database { op, source }
+        }
+    }
+
+    /// Wraps a file error, recognising a full disk.
+    pub(crate) fn io(op: &'static str) -> impl FnOnce(std::io::Error) -> Error {
+        move |source| {
+            if source.kind() == std::io::ErrorKind::StorageFull {
+                return Error::DiskFull;
+            }
+            Error::Io { op, source }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Writing files that people rely on (recovery files, audit anchors, later
+//! receipts and exports): written to a temporary file in the same folder,
+//! flushed to disk, then renamed over the target, so a crash or a full disk
+//! never leaves half a file behind.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Atomically replaces `path` with `bytes`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or(Error::InvalidInput {
+            field: "path",
+            reason: "names a folder, not a file",
+        })?
+        .to_string_lossy();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let res = (|| {
+        let mut f = fs::File::create(&tmp).map_err(Error::io("create a temporary file"))?;
+        f.write_all(bytes).map_err(Error::io("write a file"))?;
+        f.sync_all().map_err(Error::io("flush a file to disk"))?;
+        fs::rename(&tmp, path).map_err(Error::io("replace a file"))
+    })();
+    if res.is_err() {
+        // Best effort: the temporary file is ours and useless now.
+        let _ = fs::remove_file(&tmp);
+    }
+    res
+}

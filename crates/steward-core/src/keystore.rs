@@ -1,0 +1,172 @@
+//! Where the vault's database key lives between sessions: the OS keyring
+//! (Secret Service on Linux, Keychain on macOS, Credential Manager on
+//! Windows). The key never touches the disk in the clear; it is held in
+//! memory only as a [`DbKey`], which wipes itself when dropped.
+//!
+//! [`MemoryKeyStore`] exists for unit tests only; the app and the CLI always
+//! use [`OsKeyring`].
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rand::RngCore;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Error, Result};
+
+/// The keyring service name under which every Steward vault key is stored.
+pub const KEYRING_SERVICE: &str = "steward";
+
+/// A vault's 256-bit database key. Zeroized on drop; its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbKey(Zeroizing<[u8; 32]>);
+
+impl DbKey {
+    /// A fresh key from the OS random number generator.
+    pub fn generate() -> DbKey {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+        DbKey(bytes)
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> DbKey {
+        let mut bytes = bytes;
+        let key = DbKey(Zeroizing::new(bytes));
+        bytes.zeroize();
+        key
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// Lowercase hex, as stored in the keyring and given to SQLCipher.
+    pub fn to_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(hex::encode(self.0.as_ref()))
+    }
+
+    /// Parses the keyring's hex form; `None` if it is not 64 hex digits.
+    pub fn from_hex(text: &str) -> Option<DbKey> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text.trim(), bytes.as_mut()).ok()?;
+        Some(DbKey(bytes))
+    }
+}
+
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(<redacted>)")
+    }
+}
+
+/// A place to keep vault keys, addressed by vault id.
+pub trait KeyStore: Send + Sync {
+    /// The key for `vault_id`: `Ok(None)` when there is none,
+    /// `Err(KeyringUnavailable)` when the store cannot be reached.
+    fn get(&self, vault_id: &str) -> Result<Option<DbKey>>;
+    /// Stores (or replaces) the key for `vault_id`.
+    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()>;
+    /// Removes the key for `vault_id`; removing a missing key is not an error.
+    fn delete(&self, vault_id: &str) -> Result<()>;
+}
+
+/// The keyring account name for a vault.
+pub fn keyring_account(vault_id: &str) -> String {
+    format!("vault-{vault_id}")
+}
+
+/// The operating system's keyring.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsKeyring;
+
+fn keyring_error(e: keyring::Error) -> Error {
+    // The keyring's own messages describe the platform failure (e.g. "no
+    // Secret Service provider"); they hold no secret and no personal data.
+    Error::KeyringUnavailable {
+        detail: e.to_string(),
+    }
+}
+
+impl KeyStore for OsKeyring {
+    fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+            .map_err(keyring_error)?;
+        match entry.get_password() {
+            Ok(text) => {
+                let text = Zeroizing::new(text);
+                // A malformed entry is treated like a wrong key: the recovery
+                // key is the way out, and it overwrites the entry.
+                Ok(Some(DbKey::from_hex(&text).ok_or(Error::WrongKey)?))
+            }
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keyring_error(e)),
+        }
+    }
+
+    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+            .map_err(keyring_error)?;
+        entry.set_password(&key.to_hex()).map_err(keyring_error)
+    }
+
+    fn delete(&self, vault_id: &str) -> Result<()> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+            .map_err(keyring_error)?;
+        match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keyring_error(e)),
+        }
+    }
+}
+
+/// An in-memory key store for unit tests. Can simulate an unreachable keyring.
+#[derive(Debug, Default)]
+pub struct MemoryKeyStore {
+    keys: Mutex<HashMap<String, DbKey>>,
+    unavailable: Mutex<bool>,
+}
+
+impl MemoryKeyStore {
+    pub fn new() -> MemoryKeyStore {
+        MemoryKeyStore::default()
+    }
+
+    /// Makes every call fail as if the keyring service were not running.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        *lock(&self.unavailable) = unavailable;
+    }
+
+    fn check(&self) -> Result<()> {
+        if *lock(&self.unavailable) {
+            return Err(Error::KeyringUnavailable {
+                detail: "test keyring switched off".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned lock only means another test thread panicked; the map itself
+    // is still consistent, so carry on with it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl KeyStore for MemoryKeyStore {
+    fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
+        self.check()?;
+        Ok(lock(&self.keys).get(vault_id).cloned())
+    }
+
+    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
+        self.check()?;
+        lock(&self.keys).insert(vault_id.to_owned(), key.clone());
+        Ok(())
+    }
+
+    fn delete(&self, vault_id: &str) -> Result<()> {
+        self.check()?;
+        lock(&self.keys).remove(vault_id);
+        Ok(())
+    }
+}

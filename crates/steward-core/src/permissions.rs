@@ -1,0 +1,165 @@
+//! Roles, actions and the permission matrix: the single place that decides
+//! which role may do what. Every core operation asks [`is_allowed`] (through
+//! `Vault::authorize`) before touching anything; the UI and the CLI never
+//! decide on their own.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a person does in the shop, which decides what they may see and do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Runs the shop: everything, including users and settings.
+    Owner,
+    /// Runs the floor: customer records, corrections, reports; no users or keys.
+    Manager,
+    /// Serves customers at the till.
+    Staff,
+    /// Runs campaigns for customers who agreed to marketing.
+    Marketing,
+    /// Checks the records (audit log, consent ledger) without contact data.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Manager,
+        Role::Staff,
+        Role::Marketing,
+        Role::Auditor,
+    ];
+
+    /// The stable lowercase id used in the database, the CLI and the UI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Manager => "manager",
+            Role::Staff => "staff",
+            Role::Marketing => "marketing",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Parses a role id as written by [`Role::as_str`].
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything a session can ask the core to do. Later capabilities add their
+/// actions here, and a row to the matrix below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See the home screen: shop name and one's own role.
+    ViewHome,
+    /// Change one's own passphrase.
+    ChangeOwnPassphrase,
+    /// List the shop's user accounts and their roles.
+    ListUsers,
+    /// Add users, disable them, change their roles.
+    ManageUsers,
+    /// Change shop-wide settings (e.g. the auto-lock delay).
+    ChangeSettings,
+    /// Check the audit log's hash chain.
+    VerifyAuditLog,
+}
+
+impl Action {
+    pub const ALL: [Action; 6] = [
+        Action::ViewHome,
+        Action::ChangeOwnPassphrase,
+        Action::ListUsers,
+        Action::ManageUsers,
+        Action::ChangeSettings,
+        Action::VerifyAuditLog,
+    ];
+
+    /// The stable id written to the audit log and shown in errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ViewHome => "view home",
+            Action::ChangeOwnPassphrase => "change own passphrase",
+            Action::ListUsers => "list users",
+            Action::ManageUsers => "manage users",
+            Action::ChangeSettings => "change settings",
+            Action::VerifyAuditLog => "verify the audit log",
+        }
+    }
+}
+
+impl Action {
+    /// The label of this action in the audit log (e.g. when it is refused).
+    pub fn audit_label(self) -> &'static str {
+        match self {
+            Action::ViewHome => "home.view",
+            Action::ChangeOwnPassphrase => "user.change_passphrase",
+            Action::ListUsers => "user.list",
+            Action::ManageUsers => "user.manage",
+            Action::ChangeSettings => "settings.change",
+            Action::VerifyAuditLog => "audit.verify",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The permission matrix. One row per action, the roles allowed to take it.
+///
+/// Why each row is as it is:
+/// - everyone sees the home screen and may change their own passphrase;
+/// - only the owner manages accounts and settings (a manager runs the floor,
+///   not the keys: issue "roles" in ARCHITECTURE.md);
+/// - the auditor may list accounts and verify the audit log, because reading
+///   the log means knowing which account did what; the owner may too.
+const MATRIX: &[(Action, &[Role])] = &[
+    (Action::ViewHome, &Role::ALL),
+    (Action::ChangeOwnPassphrase, &Role::ALL),
+    (Action::ListUsers, &[Role::Owner, Role::Auditor]),
+    (Action::ManageUsers, &[Role::Owner]),
+    (Action::ChangeSettings, &[Role::Owner]),
+    (Action::VerifyAuditLog, &[Role::Owner, Role::Auditor]),
+];
+
+/// Whether `role` may take `action`, according to the matrix.
+pub fn is_allowed(role: Role, action: Action) -> bool {
+    MATRIX
+        .iter()
+        .find(|(a, _)| *a == action)
+        .is_some_and(|(_, roles)| roles.contains(&role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_exactly_one_row_in_the_matrix() {
+        for action in Action::ALL {
+            let rows = MATRIX.iter().filter(|(a, _)| *a == action).count();
+            assert_eq!(rows, 1, "{action}");
+        }
+        assert_eq!(MATRIX.len(), Action::ALL.len());
+    }
+
+    #[test]
+    fn role_ids_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,288 @@
+//! Accounts, roles and sessions, through the same public API the app and
+//! the CLI use.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use steward_core::{Action, Error, Role, Session, Vault};
+
+/// Tries `action` as `s` through the operation that needs it; true if the
+/// core allowed it, false if it answered `Forbidden`.
+fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str) -> bool {
+    let res = match action {
+        Action::ViewHome => v.touch(s),
+        Action::ChangeOwnPassphrase => v
+            .change_own_passphrase(s, &pass(own_pass), &pass(&format!("{own_pass} again")))
+            .map(|_| ()),
+        Action::ListUsers => v.list_users(s).map(|_| ()),
+        Action::ManageUsers => v.set_role(s, "target", Role::Staff).map(|_| ()),
+        Action::ChangeSettings => v.set_autolock_seconds(s, 300),
+        Action::VerifyAuditLog => v.verify_audit_log(s).map(|_| ()),
+    };
+    match res {
+        Ok(()) => true,
+        Err(Error::Forbidden { action: a, role }) => {
+            assert_eq!((a, role), (action, s.role()));
+            false
+        }
+        Err(e) => panic!("{action} as {}: unexpected {e}", s.role()),
+    }
+}
+
+#[test]
+fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
+    use Action::*;
+    // The expected matrix: rows are actions, columns the roles in Role::ALL
+    // order (owner, manager, staff, marketing, auditor).
+    let expected: &[(Action, [bool; 5])] = &[
+        (ViewHome, [true, true, true, true, true]),
+        (ChangeOwnPassphrase, [true, true, true, true, true]),
+        (ListUsers, [true, false, false, false, true]),
+        (ManageUsers, [true, false, false, false, false]),
+        (ChangeSettings, [true, false, false, false, false]),
+        (VerifyAuditLog, [true, false, false, false, true]),
+    ];
+    assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
+
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.add_user(
+        &mut owner,
+        "target",
+        Role::Staff,
+        &pass("target passphrase"),
+    )
+    .unwrap();
+    v.logout(owner).unwrap();
+
+    let mut table = format!("{:<24}", "action \\ role");
+    for role in Role::ALL {
+        table += &format!("{:<11}", role.as_str());
+    }
+    table += "\n";
+    for (action, row) in expected {
+        table += &format!("{:<24}", action.as_str());
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let name = format!("as-{role}-{action:?}");
+            let mut s = shop.user(&mut v, &name, role);
+            let allowed = attempt(&mut v, &mut s, *action, &format!("{name} own passphrase"));
+            assert_eq!(allowed, row[i], "{role} × {action}");
+            table += &format!("{:<11}", if allowed { "allow" } else { "DENY" });
+            v.logout(s).unwrap();
+        }
+        table += "\n";
+    }
+    println!("{table}");
+}
+
+#[test]
+fn a_refusal_is_recorded_in_the_audit_log() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    let before = v.status().unwrap().audit_entries;
+    assert_eq!(v.list_users(&mut staff).unwrap_err().code(), "forbidden");
+    assert_eq!(v.status().unwrap().audit_entries, before + 1);
+}
+
+#[test]
+fn new_user_must_choose_their_own_passphrase_before_anything_else() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let added = v
+        .add_user(
+            &mut owner,
+            "nuria",
+            Role::Auditor,
+            &pass("given passphrase"),
+        )
+        .unwrap();
+    assert!(added.must_change_passphrase);
+    let mut s = v.login("nuria", &pass("given passphrase")).unwrap();
+    assert!(s.must_change_passphrase());
+    assert!(matches!(
+        v.list_users(&mut s),
+        Err(Error::PassphraseChangeRequired)
+    ));
+    v.change_own_passphrase(
+        &mut s,
+        &pass("given passphrase"),
+        &pass("nuria's own phrase"),
+    )
+    .unwrap();
+    v.list_users(&mut s).unwrap();
+}
+
+#[test]
+fn failed_logins_back_off_exponentially_and_survive_a_restart() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        assert!(matches!(
+            v.login(OWNER, &pass("wrong guess 1")),
+            Err(Error::WrongCredentials)
+        ));
+        // Within the 1 s back-off even the right passphrase is refused.
+        assert!(matches!(
+            v.login(OWNER, &pass(OWNER_PASS)),
+            Err(Error::TooManyAttempts { .. })
+        ));
+        shop.clock.advance(Duration::seconds(1));
+        assert!(v.login(OWNER, &pass("wrong guess 2")).is_err());
+        shop.clock.advance(Duration::seconds(2));
+        assert!(v.login(OWNER, &pass("wrong guess 3")).is_err());
+    }
+    // Restarting the app does not reset it: third failure means 4 s.
+    let mut v = shop.open();
+    shop.clock.advance(Duration::seconds(3));
+    match v.login(OWNER, &pass(OWNER_PASS)) {
+        Err(Error::TooManyAttempts { retry_after_secs }) => assert_eq!(retry_after_secs, 1),
+        other => panic!("expected back-off, got {other:?}"),
+    }
+    shop.clock.advance(Duration::seconds(1));
+    v.login(OWNER, &pass(OWNER_PASS)).unwrap();
+    // A success clears it.
+    assert!(v.login(OWNER, &pass("wrong guess 4")).is_err());
+    shop.clock.advance(Duration::seconds(1));
+    v.login(OWNER, &pass(OWNER_PASS)).unwrap();
+}
+
+#[test]
+fn unknown_username_gets_the_same_answer_as_a_wrong_passphrase() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let unknown = v.login("nobody", &pass(OWNER_PASS)).unwrap_err();
+    let wrong = v.login(OWNER, &pass("not the passphrase")).unwrap_err();
+    assert_eq!(unknown.to_string(), wrong.to_string());
+}
+
+#[test]
+fn session_locks_after_the_configured_inactivity() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    assert_eq!(
+        v.autolock_seconds().unwrap(),
+        300,
+        "default is five minutes"
+    );
+    v.set_autolock_seconds(&mut owner, 30).unwrap();
+    shop.clock.advance(Duration::seconds(29));
+    v.touch(&mut owner).unwrap();
+    shop.clock.advance(Duration::seconds(29));
+    v.list_users(&mut owner).unwrap();
+    shop.clock.advance(Duration::seconds(31));
+    assert!(matches!(
+        v.list_users(&mut owner),
+        Err(Error::SessionLocked)
+    ));
+    // Once locked it stays locked, even if time goes back to normal use.
+    assert!(matches!(v.touch(&mut owner), Err(Error::SessionLocked)));
+    assert!(owner.is_locked());
+}
+
+#[test]
+fn autolock_delay_outside_the_range_is_refused() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    for bad in [0, 4, 3601] {
+        assert_eq!(
+            v.set_autolock_seconds(&mut owner, bad).unwrap_err().code(),
+            "invalid_input"
+        );
+    }
+}
+
+#[test]
+fn disabled_user_cannot_log_in_and_their_open_session_stops() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    let mut owner = shop.owner(&mut v);
+    v.disable_user(&mut owner, "sam").unwrap();
+    assert!(matches!(v.touch(&mut staff), Err(Error::AccountDisabled)));
+    assert!(matches!(
+        v.login("sam", &pass("sam own passphrase")),
+        Err(Error::AccountDisabled)
+    ));
+}
+
+#[test]
+fn role_change_applies_to_an_open_session() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut aud = shop.user(&mut v, "ana", Role::Auditor);
+    v.list_users(&mut aud).unwrap();
+    let mut owner = shop.owner(&mut v);
+    v.set_role(&mut owner, "ana", Role::Staff).unwrap();
+    assert_eq!(v.list_users(&mut aud).unwrap_err().code(), "forbidden");
+}
+
+#[test]
+fn the_last_active_owner_cannot_be_disabled_or_demoted() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    assert!(matches!(
+        v.disable_user(&mut owner, OWNER),
+        Err(Error::LastOwner)
+    ));
+    assert!(matches!(
+        v.set_role(&mut owner, OWNER, Role::Manager),
+        Err(Error::LastOwner)
+    ));
+    v.add_user(
+        &mut owner,
+        "second",
+        Role::Owner,
+        &pass("second owner pass"),
+    )
+    .unwrap();
+    v.set_role(&mut owner, OWNER, Role::Manager).unwrap();
+}
+
+#[test]
+fn usernames_are_unique_regardless_of_case_and_validated() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    assert_eq!(
+        v.add_user(&mut owner, "OLGA", Role::Staff, &pass("some passphrase"))
+            .unwrap_err()
+            .code(),
+        "user_exists"
+    );
+    assert_eq!(
+        v.add_user(
+            &mut owner,
+            "has space",
+            Role::Staff,
+            &pass("some passphrase")
+        )
+        .unwrap_err()
+        .code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        v.add_user(&mut owner, "x", Role::Staff, &pass("short"))
+            .unwrap_err()
+            .code(),
+        "weak_passphrase"
+    );
+}
+
+#[test]
+fn locked_session_cannot_be_used() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.lock_session(&mut owner, "manual").unwrap();
+    assert!(matches!(
+        v.list_users(&mut owner),
+        Err(Error::SessionLocked)
+    ));
+}

@@ -1,0 +1,93 @@
+//! Shared set-up for the core's tests: a real SQLCipher vault in a temp dir,
+//! an in-memory key store, and a clock the test can move.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
+use steward_core::{MemoryKeyStore, Passphrase, RecoveryKey, Role, Session, Vault};
+
+pub const OWNER: &str = "olga";
+pub const OWNER_PASS: &str = "owner passphrase 1";
+
+pub fn pass(s: &str) -> Passphrase {
+    Passphrase::new(s.to_owned())
+}
+
+/// A clock that only moves when told to.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    pub fn new() -> TestClock {
+        TestClock(Arc::new(Mutex::new(Utc::now())))
+    }
+    pub fn advance(&self, d: Duration) {
+        *self.0.lock().unwrap() += d;
+    }
+    pub fn install(&self, vault: &mut Vault) {
+        let me = self.clone();
+        vault.set_clock(Arc::new(move || *me.0.lock().unwrap()));
+    }
+}
+
+pub struct Shop {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+    pub keys: MemoryKeyStore,
+    pub recovery_key: RecoveryKey,
+    pub clock: TestClock,
+}
+
+impl Shop {
+    /// Sets up a shop and closes the vault again.
+    pub fn new() -> Shop {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.steward");
+        let keys = MemoryKeyStore::new();
+        let (vault, recovery_key) =
+            Vault::create(&path, &keys, "Forn de la Plaça", OWNER, &pass(OWNER_PASS)).unwrap();
+        drop(vault);
+        Shop {
+            dir,
+            path,
+            keys,
+            recovery_key,
+            clock: TestClock::new(),
+        }
+    }
+
+    pub fn open(&self) -> Vault {
+        let mut v = Vault::open(&self.path, &self.keys).unwrap();
+        self.clock.install(&mut v);
+        v
+    }
+
+    pub fn owner(&self, v: &mut Vault) -> Session {
+        v.login(OWNER, &pass(OWNER_PASS)).unwrap()
+    }
+
+    /// Adds a user with `role` who has already chosen their own passphrase,
+    /// and returns their logged-in session.
+    pub fn user(&self, v: &mut Vault, name: &str, role: Role) -> Session {
+        let mut owner = self.owner(v);
+        v.add_user(&mut owner, name, role, &pass("initial passphrase"))
+            .unwrap();
+        v.logout(owner).unwrap();
+        let mut s = v.login(name, &pass("initial passphrase")).unwrap();
+        v.change_own_passphrase(
+            &mut s,
+            &pass("initial passphrase"),
+            &pass(&format!("{name} own passphrase")),
+        )
+        .unwrap();
+        s
+    }
+
+    pub fn file(&self, suffix: &str) -> PathBuf {
+        let mut p = self.path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    }
+}

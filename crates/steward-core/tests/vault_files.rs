@@ -1,0 +1,301 @@
+//! The vault on disk: encrypted, opened only with its key, and every way a
+//! file can be wrong gets its own clear error with nothing lost.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+use steward_core::{DbKey, Error, KeyStore, MemoryKeyStore, RecoveryKey, Vault};
+
+fn open_err(shop: &Shop) -> Error {
+    Vault::open(&shop.path, &shop.keys)
+        .err()
+        .expect("open should fail")
+}
+
+#[test]
+fn marker_is_absent_from_the_raw_files_and_the_vault_opens_only_with_its_key() {
+    let shop = Shop::new();
+    let marker = "MARKER-Puigdomènech-7731";
+    {
+        let mut v = shop.open();
+        let mut owner = shop.owner(&mut v);
+        // The shop name is stored like any other text value.
+        v.add_user(
+            &mut owner,
+            "marker",
+            steward_core::Role::Staff,
+            &pass(&format!("{marker} passphrase")),
+        )
+        .unwrap();
+        let mut v2_owner = owner;
+        v.list_users(&mut v2_owner).unwrap();
+    }
+    // Shop name and the new username are in the vault; neither appears raw.
+    for suffix in ["", "-wal"] {
+        let bytes = fs::read(shop.file(suffix)).unwrap_or_default();
+        for needle in ["Forn de la", "marker", "SQLite format 3"] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle:?} found in the raw file {suffix:?}"
+            );
+        }
+    }
+    // With its key (from the keyring) it opens; with another key it does not.
+    drop(shop.open());
+    let vault_id = shop.open().vault_id().to_owned();
+    shop.keys.set(&vault_id, &DbKey::generate()).unwrap();
+    assert!(matches!(open_err(&shop), Error::WrongKey));
+    // And plain SQLite (no key at all) cannot read it either.
+    let plain = rusqlite::Connection::open(&shop.path).unwrap();
+    assert!(plain
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+            .get::<_, i64>(0))
+        .is_err());
+}
+
+#[test]
+fn missing_keyring_entry_points_to_the_recovery_key() {
+    let shop = Shop::new();
+    let id = shop.open().vault_id().to_owned();
+    shop.keys.delete(&id).unwrap();
+    let e = open_err(&shop);
+    assert!(matches!(e, Error::KeyMissing), "{e}");
+    assert!(e.to_string().contains("steward recover"));
+}
+
+#[test]
+fn keyring_not_running_is_reported_with_what_to_do() {
+    let shop = Shop::new();
+    shop.keys.set_unavailable(true);
+    let e = open_err(&shop);
+    assert_eq!(e.code(), "keyring_unavailable");
+    assert!(e.to_string().contains("recovery key"), "{e}");
+}
+
+#[test]
+fn recovery_key_reopens_the_vault_and_restores_the_keyring_entry() {
+    let shop = Shop::new();
+    let id = shop.open().vault_id().to_owned();
+    let fresh_keyring = MemoryKeyStore::new();
+    let v = Vault::recover(&shop.path, &fresh_keyring, &shop.recovery_key).unwrap();
+    assert_eq!(v.shop_name().unwrap(), "Forn de la Plaça");
+    drop(v);
+    assert!(fresh_keyring.get(&id).unwrap().is_some());
+    Vault::open(&shop.path, &fresh_keyring).unwrap();
+}
+
+#[test]
+fn wrong_recovery_key_is_refused_and_the_vault_untouched() {
+    let shop = Shop::new();
+    let before = fs::read(&shop.path).unwrap();
+    let wrong = RecoveryKey::parse("ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789").unwrap();
+    let e = Vault::recover(&shop.path, &MemoryKeyStore::new(), &wrong)
+        .err()
+        .unwrap();
+    assert!(matches!(e, Error::WrongRecoveryKey), "{e}");
+    assert_eq!(fs::read(&shop.path).unwrap(), before);
+}
+
+#[test]
+fn recovery_without_the_recovery_file_says_so() {
+    let shop = Shop::new();
+    fs::remove_file(shop.file(".recovery.json")).unwrap();
+    let e = Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "recovery_file_missing");
+}
+
+#[test]
+fn owner_who_forgot_the_passphrase_resets_it_with_the_recovery_key() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        // Not without the recovery key.
+        assert!(v
+            .reset_owner_passphrase(OWNER, &pass("brand new passphrase"))
+            .is_err());
+    }
+    let mut v = Vault::recover(&shop.path, &shop.keys, &shop.recovery_key).unwrap();
+    shop.clock.install(&mut v);
+    v.reset_owner_passphrase(OWNER, &pass("brand new passphrase"))
+        .unwrap();
+    assert_eq!(
+        v.login(OWNER, &pass(OWNER_PASS)).unwrap_err().code(),
+        "wrong_credentials"
+    );
+    shop.clock.advance(chrono::Duration::seconds(2));
+    v.login(OWNER, &pass("brand new passphrase")).unwrap();
+}
+
+/// Each kind of wrong file, and the error code it must get.
+#[test]
+fn files_that_are_not_vaults_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = MemoryKeyStore::new();
+    let check = |name: &str, content: &dyn Fn(&std::path::Path), expected: &str| {
+        let p = dir.path().join(name);
+        content(&p);
+        let before = fs::read(&p).unwrap_or_default();
+        let e = Vault::open(&p, &keys).err().expect(name);
+        assert_eq!(e.code(), expected, "{name}: {e}");
+        assert_eq!(
+            fs::read(&p).unwrap_or_default(),
+            before,
+            "{name} was modified"
+        );
+    };
+    check("missing.steward", &|_| {}, "no_vault");
+    check(
+        "empty.steward",
+        &|p| fs::write(p, b"").unwrap(),
+        "not_a_vault",
+    );
+    check(
+        "tiny.steward",
+        &|p| fs::write(p, b"hello").unwrap(),
+        "not_a_vault",
+    );
+    check(
+        "random.steward",
+        &|p| {
+            fs::write(
+                p,
+                (0..8192u32)
+                    .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap()
+        },
+        "not_a_vault",
+    );
+    check(
+        "plain.steward",
+        &|p| {
+            let c = rusqlite::Connection::open(p).unwrap();
+            c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+                .unwrap();
+        },
+        "not_a_vault",
+    );
+}
+
+#[test]
+fn an_encrypted_database_of_another_program_is_not_a_vault() {
+    let shop = Shop::new();
+    let other = shop.dir.path().join("other.db");
+    let key = DbKey::generate();
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; CREATE TABLE t(x);",
+            key.to_hex().as_str()
+        ))
+        .unwrap();
+    }
+    let id = hex::encode(&fs::read(&other).unwrap()[..16]);
+    shop.keys.set(&id, &key).unwrap();
+    let e = Vault::open(&other, &shop.keys).err().unwrap();
+    assert_eq!(e.code(), "not_a_vault", "{e}");
+}
+
+#[test]
+fn truncated_vault_is_reported_as_damaged() {
+    let shop = Shop::new();
+    let bytes = fs::read(&shop.path).unwrap();
+    assert!(bytes.len() >= 3 * 4096, "vault unexpectedly small");
+    for cut in [bytes.len() / 2, 4096 * 2, 4096 + 100] {
+        fs::write(&shop.path, &bytes[..cut]).unwrap();
+        let e = open_err(&shop);
+        assert_eq!(e.code(), "vault_damaged", "cut at {cut}: {e}");
+    }
+}
+
+#[test]
+fn vault_from_a_newer_version_is_refused_without_changes() {
+    let shop = Shop::new();
+    let id = shop.open().vault_id().to_owned();
+    let key = shop.keys.get(&id).unwrap().unwrap();
+    {
+        let c = rusqlite::Connection::open(&shop.path).unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\"; PRAGMA user_version = 99;",
+            key.to_hex().as_str()
+        ))
+        .unwrap();
+    }
+    let e = open_err(&shop);
+    assert!(matches!(e, Error::NewerSchema { found: 99, .. }), "{e}");
+}
+
+#[test]
+fn second_instance_is_told_the_vault_is_already_open() {
+    let shop = Shop::new();
+    let first = shop.open();
+    let e = open_err(&shop);
+    assert!(matches!(e, Error::AlreadyOpen), "{e}");
+    assert!(e.to_string().contains("already open in another window"));
+    drop(first);
+    shop.open();
+}
+
+#[test]
+fn setup_refuses_to_overwrite_an_existing_vault() {
+    let shop = Shop::new();
+    let before = fs::read(&shop.path).unwrap();
+    let e = Vault::create(
+        &shop.path,
+        &shop.keys,
+        "Other",
+        "x",
+        &pass("another passphrase"),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.code(), "vault_exists");
+    assert_eq!(fs::read(&shop.path).unwrap(), before);
+}
+
+#[test]
+fn setup_with_keyring_down_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.steward");
+    let keys = MemoryKeyStore::new();
+    keys.set_unavailable(true);
+    let e = Vault::create(&path, &keys, "Shop", "owner", &pass("owner passphrase"))
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "keyring_unavailable");
+    assert!(!path.exists());
+    assert!(!dir.path().join("v.steward.recovery.json").exists());
+}
+
+#[test]
+fn weak_owner_passphrase_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.steward");
+    let e = Vault::create(
+        &path,
+        &MemoryKeyStore::new(),
+        "Shop",
+        "owner",
+        &pass("short"),
+    )
+    .err()
+    .unwrap();
+    assert_eq!(e.code(), "weak_passphrase");
+    assert!(!path.exists());
+}
+
+#[test]
+fn status_shows_counts_and_no_personal_data() {
+    let shop = Shop::new();
+    let v = shop.open();
+    let s = v.status().unwrap();
+    assert_eq!(s.schema_version, steward_core::vault::SCHEMA_VERSION);
+    assert_eq!(s.users, 1);
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(!json.contains(OWNER));
+}

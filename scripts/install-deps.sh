@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what Steward needs on a Debian/Ubuntu machine, skipping whatever
+# is already there. `build` = what `make run` needs (Tauri's WebKitGTK stack
+# and a Secret Service keyring); `test` adds the end-to-end and PDF tools.
+set -euo pipefail
+
+want="${1:-test}"
+
+build_pkgs=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
+  libssl-dev pkg-config build-essential curl file libxdo-dev
+  gnome-keyring libsecret-tools dbus
+)
+test_pkgs=(
+  xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core
+)
+
+pkgs=("${build_pkgs[@]}")
+[ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "Rust is required: install it from your distribution or rustup, then run make again." >&2
+  exit 1
+fi
+
+if [ "$want" = test ] && ! command -v tauri-driver >/dev/null; then
+  echo "Installing tauri-driver 2.1.0 (WebDriver bridge for the end-to-end tests)"
+  cargo install tauri-driver --version 2.1.0 --locked
+fi
