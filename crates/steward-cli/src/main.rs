@@ -1,0 +1,372 @@
+//! `steward`: the scripting interface to a Steward vault. A thin driver: it
+//! parses arguments, reads passphrases (from a prompt, or from standard input
+//! with `--passphrase-stdin`; never from argv or the environment), calls
+//! `steward-core`, and prints the result. Every rule is the core's.
+//!
+//! Exit codes: 0 success, 1 error, 2 usage, 3 not permitted, 4 wrong
+//! credentials or locked out, 5 the vault cannot be opened (key, keyring,
+//! file, already open).
+
+mod bench;
+mod secrets;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use steward_core::vault::default_location;
+use steward_core::{Error, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault};
+
+use crate::secrets::Secrets;
+
+#[derive(Parser)]
+#[command(
+    name = "steward",
+    version,
+    about = "Steward: a customer vault that respects the customer"
+)]
+struct Cli {
+    /// The vault file (default: the per-user data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    vault: Option<PathBuf>,
+    /// Act as this user (asks for their passphrase).
+    #[arg(long, global = true, value_name = "USERNAME")]
+    user: Option<String>,
+    /// Read passphrases from standard input, one per line, instead of a prompt.
+    #[arg(long, global = true)]
+    passphrase_stdin: bool,
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Set up a new shop: creates the vault, stores its key in the keyring,
+    /// and prints the recovery key once.
+    Init {
+        #[arg(long, value_name = "NAME")]
+        shop: String,
+        #[arg(long, value_name = "USERNAME")]
+        owner: String,
+    },
+    /// Vault path, schema version and counts (no personal data; no login).
+    Status,
+    /// Open the vault with the recovery key and put its key back into this
+    /// computer's keyring.
+    Recover {
+        /// Read the recovery key from standard input instead of a prompt.
+        #[arg(long)]
+        recovery_key_stdin: bool,
+        /// Also set a new passphrase for this owner account (forgotten
+        /// passphrase); read after the recovery key.
+        #[arg(long, value_name = "USERNAME")]
+        reset_passphrase: Option<String>,
+    },
+    /// Manage user accounts (owner).
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Shop settings (owner).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Change your own passphrase (needed after the owner created your account).
+    Passwd,
+    /// Measure performance against a raw SQLite baseline.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Add a user; they choose their own passphrase at first login.
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List the accounts.
+    List,
+    /// Disable an account (it can no longer log in; its history stays).
+    Disable { name: String },
+    /// Change an account's role.
+    SetRole {
+        name: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain and anchor.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Lock an idle session after this many seconds (5–3600).
+    Autolock { seconds: u32 },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Vault open + unlock, and SQLCipher read/write cost, against plain SQLite.
+    Open {
+        /// Rows for the read/write comparison.
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s)
+        .ok_or_else(|| "expected one of: owner, manager, staff, marketing, auditor".to_owned())
+}
+
+/// A failure with its exit code and one line for stderr.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        let code = match &e {
+            Error::Forbidden { .. } | Error::PassphraseChangeRequired => 3,
+            Error::WrongCredentials
+            | Error::TooManyAttempts { .. }
+            | Error::AccountDisabled
+            | Error::SessionLocked => 4,
+            Error::NoVault(_)
+            | Error::NotAVault { .. }
+            | Error::VaultDamaged { .. }
+            | Error::NewerSchema { .. }
+            | Error::AlreadyOpen
+            | Error::KeyMissing
+            | Error::KeyringUnavailable { .. }
+            | Error::WrongKey
+            | Error::WrongRecoveryKey
+            | Error::RecoveryFileMissing(_) => 5,
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure {
+            code: 1,
+            message: format!("{e:#}"),
+        }
+    }
+}
+
+fn fail(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+fn main() -> ExitCode {
+    // A panic is a bug; say so in one line rather than with a backtrace.
+    std::panic::set_hook(Box::new(|_| {
+        eprintln!("steward: internal error (this is a bug; nothing further was changed)");
+    }));
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("steward: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
+    match &cli.vault {
+        Some(p) => Ok(p.clone()),
+        None => default_location()
+            .ok_or_else(|| fail("no per-user data folder on this system; pass --vault PATH")),
+    }
+}
+
+/// Opens the vault and logs the `--user` in.
+fn login(cli: &Cli, secrets: &mut Secrets) -> Result<(Vault, Session), Failure> {
+    let user = cli
+        .user
+        .as_deref()
+        .ok_or_else(|| fail("this command needs --user USERNAME"))?;
+    let mut vault = Vault::open(&vault_path(cli)?, &OsKeyring)?;
+    let passphrase = secrets.passphrase(&format!("Passphrase for {user}: "))?;
+    let session = vault.login(user, &passphrase)?;
+    Ok((vault, session))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let mut secrets = Secrets::new(cli.passphrase_stdin);
+    match &cli.command {
+        Command::Init { shop, owner } => {
+            let path = vault_path(&cli)?;
+            let passphrase =
+                secrets.new_passphrase(&format!("Choose a passphrase for {owner}: "))?;
+            let (vault, recovery_key) = Vault::create(&path, &OsKeyring, shop, owner, &passphrase)?;
+            if cli.json {
+                print_json(&serde_json::json!({
+                    "vault": vault.path(),
+                    "vaultId": vault.vault_id(),
+                    "recoveryKey": recovery_key.as_str(),
+                }));
+            } else {
+                println!("Created the vault at {}", vault.path().display());
+                println!("Its key is stored in this computer's keyring.");
+                println!();
+                println!("RECOVERY KEY (shown only this once; print it or write it down and keep it safe):");
+                println!();
+                println!("    {}", recovery_key.as_str());
+                println!();
+                println!(
+                    "With it, `steward recover` opens this vault on another computer or after the"
+                );
+                println!("keyring lost its key, and lets an owner set a new passphrase.");
+            }
+        }
+        Command::Status => {
+            let vault = Vault::open(&vault_path(&cli)?, &OsKeyring)?;
+            let s = vault.status()?;
+            if cli.json {
+                print_json(&s);
+            } else {
+                println!("vault: {}", s.path.display());
+                println!("vault id: {}", s.vault_id);
+                println!("schema version: {}", s.schema_version);
+                println!("shop: {}", s.shop_name);
+                println!("users: {} ({} active)", s.users, s.active_users);
+                println!("audit entries: {}", s.audit_entries);
+            }
+        }
+        Command::Recover {
+            recovery_key_stdin,
+            reset_passphrase,
+        } => {
+            let path = vault_path(&cli)?;
+            let typed = if *recovery_key_stdin {
+                secrets.read_stdin_line("recovery key")?
+            } else {
+                secrets.prompt_hidden("Recovery key: ")?
+            };
+            let key = RecoveryKey::parse(&typed)?;
+            let mut vault = Vault::recover(&path, &OsKeyring, &key)?;
+            println!("The vault's key is back in this computer's keyring.");
+            if let Some(owner) = reset_passphrase {
+                let mut secrets = Secrets::new(cli.passphrase_stdin || *recovery_key_stdin);
+                let passphrase =
+                    secrets.new_passphrase(&format!("New passphrase for {owner}: "))?;
+                vault.reset_owner_passphrase(owner, &passphrase)?;
+                println!("The new passphrase is set.");
+            }
+        }
+        Command::Users(cmd) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            match cmd {
+                UsersCommand::Add { name, role } => {
+                    let initial =
+                        secrets.new_passphrase(&format!("Initial passphrase for {name}: "))?;
+                    let u = vault.add_user(&mut session, name, *role, &initial)?;
+                    output(cli.json, &u, || {
+                        format!(
+                            "Added {} as {}; they choose their own passphrase at first login.",
+                            u.username, u.role
+                        )
+                    });
+                }
+                UsersCommand::List => {
+                    let users = vault.list_users(&mut session)?;
+                    output(cli.json, &users, || {
+                        let mut out = format!("{:<24} {:<10} {}", "USERNAME", "ROLE", "STATUS");
+                        for u in &users {
+                            let status = match (u.disabled, u.must_change_passphrase) {
+                                (true, _) => "disabled",
+                                (false, true) => "active (must set passphrase)",
+                                (false, false) => "active",
+                            };
+                            out += &format!("\n{:<24} {:<10} {}", u.username, u.role, status);
+                        }
+                        out
+                    });
+                }
+                UsersCommand::Disable { name } => {
+                    let u = vault.disable_user(&mut session, name)?;
+                    output(cli.json, &u, || format!("Disabled {}.", u.username));
+                }
+                UsersCommand::SetRole { name, role } => {
+                    let u = vault.set_role(&mut session, name, *role)?;
+                    output(cli.json, &u, || {
+                        format!("{} is now {}.", u.username, u.role)
+                    });
+                }
+            }
+            vault.logout(session)?;
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let verdict = vault.verify_audit_log(&mut session)?;
+            vault.logout(session)?;
+            output(cli.json, &verdict, || verdict.message.clone());
+            if !verdict.intact {
+                return Err(Failure {
+                    code: 1,
+                    message: "the audit log is not intact".into(),
+                });
+            }
+        }
+        Command::Settings(SettingsCommand::Autolock { seconds }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            vault.set_autolock_seconds(&mut session, *seconds)?;
+            vault.logout(session)?;
+            println!("Idle sessions now lock after {seconds} seconds.");
+        }
+        Command::Passwd => {
+            let user = cli
+                .user
+                .as_deref()
+                .ok_or_else(|| fail("this command needs --user USERNAME"))?;
+            let mut vault = Vault::open(&vault_path(&cli)?, &OsKeyring)?;
+            let current = secrets.passphrase(&format!("Current passphrase for {user}: "))?;
+            let mut session = vault.login(user, &current)?;
+            let replacement: Passphrase = secrets.new_passphrase("New passphrase: ")?;
+            vault.change_own_passphrase(&mut session, &current, &replacement)?;
+            vault.logout(session)?;
+            println!("Passphrase changed.");
+        }
+        Command::Bench(BenchCommand::Open { rows }) => {
+            bench::open(*rows)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+    // Invariant: our result types serialize (strings, numbers, bools).
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("results serialize")
+    );
+}
+
+fn output<T: serde::Serialize + ?Sized>(json: bool, value: &T, text: impl FnOnce() -> String) {
+    if json {
+        print_json(value);
+    } else {
+        println!("{}", text());
+    }
+}

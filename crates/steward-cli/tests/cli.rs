@@ -1,0 +1,444 @@
+//! The `steward` command against a real vault file and the real OS keyring
+//! (gnome-keyring under `dbus-run-session`: run through `make test` or
+//! `scripts/with-keyring.sh cargo test --all-features`). Secrets are read back
+//! with `secret-tool`, the same way a person would check them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const OWNER_PASS: &str = "owner passphrase 1";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn steward(vault: &Path, args: &[&str], stdin: &str) -> Run {
+    steward_env(vault, args, stdin, &[])
+}
+
+fn steward_env(vault: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.arg("--vault").arg(vault).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = child.wait_with_output().unwrap();
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "{}",
+        run.stderr
+    );
+    // Usage errors (exit 2 from argument parsing) show the usage; every
+    // other failure is a single line.
+    if run.code != 2 {
+        assert!(
+            run.stderr.lines().count() <= 1,
+            "errors are one line: {}",
+            run.stderr
+        );
+    }
+    run
+}
+
+struct Shop {
+    _dir: tempfile::TempDir,
+    vault: PathBuf,
+    vault_id: String,
+    recovery_key: String,
+}
+
+fn init_shop() -> Shop {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("shop.steward");
+    let run = steward(
+        &vault,
+        &[
+            "init",
+            "--shop",
+            "Forn de la Plaça",
+            "--owner",
+            "olga",
+            "--passphrase-stdin",
+            "--json",
+        ],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    Shop {
+        vault_id: out["vaultId"].as_str().unwrap().to_owned(),
+        recovery_key: out["recoveryKey"].as_str().unwrap().to_owned(),
+        vault,
+        _dir: dir,
+    }
+}
+
+/// The secret stored under our keyring entry, read with secret-tool.
+fn secret_tool_lookup(vault_id: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "steward",
+            "username",
+            &format!("vault-{vault_id}"),
+        ])
+        .output()
+        .expect("secret-tool (libsecret-tools) is installed");
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+fn secret_tool_clear(vault_id: &str) {
+    let status = Command::new("secret-tool")
+        .args([
+            "clear",
+            "service",
+            "steward",
+            "username",
+            &format!("vault-{vault_id}"),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn init_stores_the_key_in_the_real_keyring_and_it_opens_the_vault() {
+    let shop = init_shop();
+    let secret = secret_tool_lookup(&shop.vault_id).expect("the key is in the Secret Service");
+    assert_eq!(secret.len(), 64, "a 256-bit key in hex");
+    // The key read back from the keyring really opens the file.
+    let c = rusqlite::Connection::open(&shop.vault).unwrap();
+    c.execute_batch(&format!("PRAGMA key = \"x'{secret}'\";"))
+        .unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM user_account", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    // And the raw file does not start like a plain SQLite database.
+    assert_ne!(
+        &std::fs::read(&shop.vault).unwrap()[..15],
+        b"SQLite format 3"
+    );
+}
+
+#[test]
+fn recovery_key_is_printed_once_in_eight_groups() {
+    let shop = init_shop();
+    assert_eq!(shop.recovery_key.split('-').count(), 8);
+    let status = steward(&shop.vault, &["status"], "");
+    assert!(!status.stdout.contains(&shop.recovery_key));
+}
+
+#[test]
+fn status_needs_only_the_keyring_and_shows_no_personal_data() {
+    let shop = init_shop();
+    let run = steward(&shop.vault, &["status"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("schema version: 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("users: 1 (1 active)"));
+    assert!(!run.stdout.contains("olga"));
+}
+
+#[test]
+fn owner_adds_a_staff_user_who_must_choose_a_passphrase_and_cannot_manage_users() {
+    let shop = init_shop();
+    let v = &shop.vault;
+    let add = steward(
+        v,
+        &[
+            "--user",
+            "olga",
+            "--passphrase-stdin",
+            "users",
+            "add",
+            "sam",
+            "--role",
+            "staff",
+        ],
+        &format!("{OWNER_PASS}\nsam initial pass\n"),
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let list = steward(
+        v,
+        &["--user", "olga", "--passphrase-stdin", "users", "list"],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert!(
+        list.stdout.contains("sam") && list.stdout.contains("must set passphrase"),
+        "{}",
+        list.stdout
+    );
+
+    // Before choosing their own passphrase, sam can do nothing else.
+    let early = steward(
+        v,
+        &["--user", "sam", "--passphrase-stdin", "users", "list"],
+        "sam initial pass\n",
+    );
+    assert_eq!(early.code, 3, "{}", early.stderr);
+    let passwd = steward(
+        v,
+        &["--user", "sam", "--passphrase-stdin", "passwd"],
+        "sam initial pass\nsam's own phrase\n",
+    );
+    assert_eq!(passwd.code, 0, "{}", passwd.stderr);
+
+    // Staff calling an owner command is refused by the core, exit 3.
+    let refused = steward(
+        v,
+        &[
+            "--user",
+            "sam",
+            "--passphrase-stdin",
+            "users",
+            "add",
+            "eve",
+            "--role",
+            "owner",
+        ],
+        "sam's own phrase\nsome passphrase\n",
+    );
+    assert_eq!(refused.code, 3);
+    assert_eq!(
+        refused.stderr.trim(),
+        "steward: a staff may not manage users"
+    );
+    let set_role = steward(
+        v,
+        &[
+            "--user",
+            "sam",
+            "--passphrase-stdin",
+            "users",
+            "set-role",
+            "sam",
+            "owner",
+        ],
+        "sam's own phrase\n",
+    );
+    assert_eq!(set_role.code, 3);
+
+    // Owner disables sam; sam can no longer log in.
+    let dis = steward(
+        v,
+        &[
+            "--user",
+            "olga",
+            "--passphrase-stdin",
+            "users",
+            "disable",
+            "sam",
+        ],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert_eq!(dis.code, 0, "{}", dis.stderr);
+    let after = steward(
+        v,
+        &["--user", "sam", "--passphrase-stdin", "passwd"],
+        "sam's own phrase\nanother phrase 2\n",
+    );
+    assert_eq!(after.code, 4);
+    assert!(after.stderr.contains("disabled"));
+}
+
+#[test]
+fn wrong_passphrase_exits_4_and_says_nothing_about_which_part_was_wrong() {
+    let shop = init_shop();
+    let run = steward(
+        &shop.vault,
+        &["--user", "olga", "--passphrase-stdin", "users", "list"],
+        "not it\n",
+    );
+    assert_eq!(run.code, 4);
+    assert_eq!(run.stderr.trim(), "steward: wrong username or passphrase");
+}
+
+#[test]
+fn passphrases_are_not_accepted_on_the_command_line() {
+    let shop = init_shop();
+    let run = steward(
+        &shop.vault,
+        &[
+            "--user",
+            "olga",
+            "--passphrase",
+            OWNER_PASS,
+            "users",
+            "list",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unexpected argument '--passphrase'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn lost_keyring_entry_is_explained_and_recover_restores_it() {
+    let shop = init_shop();
+    secret_tool_clear(&shop.vault_id);
+    assert!(secret_tool_lookup(&shop.vault_id).is_none());
+    let run = steward(&shop.vault, &["status"], "");
+    assert_eq!(run.code, 5);
+    assert!(
+        run.stderr.contains("not in this computer's keyring")
+            && run.stderr.contains("steward recover"),
+        "{}",
+        run.stderr
+    );
+
+    let wrong = steward(
+        &shop.vault,
+        &["recover", "--recovery-key-stdin"],
+        "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789\n",
+    );
+    assert_eq!(wrong.code, 5);
+    assert!(
+        wrong.stderr.contains("recovery key does not open"),
+        "{}",
+        wrong.stderr
+    );
+
+    let ok = steward(
+        &shop.vault,
+        &["recover", "--recovery-key-stdin"],
+        &format!("{}\n", shop.recovery_key.to_lowercase()),
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(secret_tool_lookup(&shop.vault_id).is_some());
+    assert_eq!(steward(&shop.vault, &["status"], "").code, 0);
+}
+
+#[test]
+fn owner_who_forgot_the_passphrase_sets_a_new_one_with_the_recovery_key() {
+    let shop = init_shop();
+    let run = steward(
+        &shop.vault,
+        &[
+            "recover",
+            "--recovery-key-stdin",
+            "--reset-passphrase",
+            "olga",
+        ],
+        &format!("{}\nbrand new passphrase\n", shop.recovery_key),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let list = steward(
+        &shop.vault,
+        &["--user", "olga", "--passphrase-stdin", "users", "list"],
+        "brand new passphrase\n",
+    );
+    assert_eq!(list.code, 0, "{}", list.stderr);
+}
+
+#[test]
+fn a_second_instance_is_told_the_vault_is_already_open() {
+    let shop = init_shop();
+    let _first = steward_core::Vault::open(&shop.vault, &steward_core::OsKeyring).unwrap();
+    let run = steward(&shop.vault, &["status"], "");
+    assert_eq!(run.code, 5);
+    assert!(
+        run.stderr.contains("already open in another window"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn keyring_service_not_running_is_explained() {
+    let shop = init_shop();
+    let run = steward_env(
+        &shop.vault,
+        &["status"],
+        "",
+        &[(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/steward-test-bus",
+        )],
+    );
+    assert_eq!(run.code, 5);
+    assert!(
+        run.stderr.contains("keyring is not available") && run.stderr.contains("recovery key"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn files_that_are_not_vaults_get_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.db");
+    rusqlite::Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    let run = steward(&plain, &["status"], "");
+    assert_eq!(run.code, 5);
+    assert_eq!(
+        run.stderr.trim(),
+        "steward: this file is not a Steward vault: it is an unencrypted SQLite database"
+    );
+    let missing = steward(&dir.path().join("none.steward"), &["status"], "");
+    assert!(missing.stderr.contains("no vault at") && missing.stderr.contains("steward init"));
+}
+
+#[test]
+fn audit_verify_reports_intact_with_the_entry_count() {
+    let shop = init_shop();
+    let run = steward(
+        &shop.vault,
+        &["--user", "olga", "--passphrase-stdin", "audit", "verify"],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.trim();
+    assert!(
+        line.starts_with("intact (") && line.ends_with(" entries)"),
+        "{line}"
+    );
+}
+
+#[test]
+fn init_refuses_a_weak_passphrase_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v.steward");
+    let run = steward(
+        &vault,
+        &["init", "--shop", "S", "--owner", "o", "--passphrase-stdin"],
+        "short\n",
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("passphrase too weak"));
+    assert!(!vault.exists());
+}
