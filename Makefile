@@ -33,7 +33,7 @@ unit:
 
 # The real app window under Xvfb, driven over WebDriver.
 e2e:
-	$(CARGO) build -p steward-app
+	$(CARGO) build -p steward-app -p steward-cli
 	scripts/e2e.sh
 
 bench:

@@ -266,7 +266,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             let key = RecoveryKey::parse(&typed)?;
             let mut vault = Vault::recover(&path, &OsKeyring, &key)?;
-            println!("The vault's key is back in this computer's keyring.");
+            if vault.keyring_restored() {
+                println!("The vault's key is back in this computer's keyring.");
+            } else {
+                println!(
+                    "The recovery key opens the vault, but the system keyring is not available, so"
+                );
+                println!("its key could not be stored: start and unlock the keyring, then run recover again.");
+            }
             if let Some(owner) = reset_passphrase {
                 let mut secrets = Secrets::new(cli.passphrase_stdin || *recovery_key_stdin);
                 let passphrase =

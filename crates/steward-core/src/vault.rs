@@ -45,6 +45,7 @@ pub struct Vault {
     /// Set when this vault was opened with the recovery key; allows the owner's
     /// passphrase to be reset (see `Vault::reset_owner_passphrase`).
     pub(crate) opened_by_recovery: bool,
+    keyring_restored: bool,
     /// Set when the audit anchor disagreed with the log at open (a cut or a
     /// forgery); written into every later anchor so it cannot be hidden.
     audit_alarm: Option<String>,
@@ -339,6 +340,7 @@ impl Vault {
             chain_key: ChainKey::derive(&key),
             clock: system_clock(),
             opened_by_recovery: false,
+            keyring_restored: true,
             audit_alarm: None,
             _lock: lock,
         };
@@ -393,6 +395,10 @@ impl Vault {
 
     /// Opens a vault with its recovery key, and puts the database key back
     /// into this computer's keyring (e.g. after moving to a new computer).
+    ///
+    /// If the keyring service is not running, the vault still opens for this
+    /// run (that is what the recovery key is for) and
+    /// [`Vault::keyring_restored`] says that the key could not be stored.
     pub fn recover(
         path: &Path,
         keystore: &dyn KeyStore,
@@ -402,10 +408,23 @@ impl Vault {
         let vault_id = read_vault_id(path)?;
         let key = recovery::unwrap(path, &vault_id, recovery_key)?;
         let mut vault = Self::finish_open(path, vault_id, &key, lock, || Error::WrongRecoveryKey)?;
-        keystore.set(&vault.vault_id, &key)?;
         vault.opened_by_recovery = true;
-        vault.log_standalone(AuditEvent::new("vault.recover", Outcome::Ok))?;
+        let event = AuditEvent::new("vault.recover", Outcome::Ok);
+        match keystore.set(&vault.vault_id, &key) {
+            Ok(()) => vault.log_standalone(event)?,
+            Err(Error::KeyringUnavailable { .. }) => {
+                vault.keyring_restored = false;
+                vault.log_standalone(event.because("keyring unavailable"))?;
+            }
+            Err(e) => return Err(e),
+        }
         Ok(vault)
+    }
+
+    /// False when the vault was opened with the recovery key but the keyring
+    /// could not store its key: the recovery key will be needed again.
+    pub fn keyring_restored(&self) -> bool {
+        self.keyring_restored
     }
 
     fn finish_open(
@@ -427,6 +446,7 @@ impl Vault {
             chain_key,
             clock: system_clock(),
             opened_by_recovery: false,
+            keyring_restored: true,
             audit_alarm,
             _lock: lock,
         };

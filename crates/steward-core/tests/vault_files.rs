@@ -87,6 +87,16 @@ fn recovery_key_reopens_the_vault_and_restores_the_keyring_entry() {
 }
 
 #[test]
+fn recovery_key_opens_the_vault_even_when_the_keyring_is_down() {
+    let shop = Shop::new();
+    let down = MemoryKeyStore::new();
+    down.set_unavailable(true);
+    let v = Vault::recover(&shop.path, &down, &shop.recovery_key).unwrap();
+    assert!(!v.keyring_restored());
+    assert_eq!(v.shop_name().unwrap(), "Forn de la Plaça");
+}
+
+#[test]
 fn wrong_recovery_key_is_refused_and_the_vault_untouched() {
     let shop = Shop::new();
     let before = fs::read(&shop.path).unwrap();

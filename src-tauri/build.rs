@@ -1,0 +1,29 @@
+// Declares the app's commands so that each one needs an explicit `allow-*`
+// permission in capabilities/main.json, and reads the root tauri.conf.json.
+
+/// Every command the UI may call (see src/commands.rs and docs/ui-commands.md).
+const COMMANDS: &[&str] = &[
+    "app_status",
+    "setup",
+    "login",
+    "change_passphrase",
+    "logout",
+    "lock",
+    "touch",
+    "users_list",
+    "users_add",
+    "users_disable",
+    "users_set_role",
+    "settings_set_autolock",
+    "audit_verify",
+    "recover",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,306 @@
+//! The commands the UI may call, one per core call: parse the arguments,
+//! call `steward-core`, map its error to `{code, message}`. No rule is
+//! decided here; the contract is docs/ui-commands.md.
+//!
+//! The commands are synchronous on purpose: they run on the main thread,
+//! one at a time, and the OS keyring's blocking D-Bus client must not run
+//! inside the async runtime.
+
+use serde::Serialize;
+use steward_core::{
+    Error, OsKeyring, Passphrase, RecoveryKey, Role, Session, UserSummary, Vault, Verdict,
+};
+use tauri::State;
+
+use crate::state::{AppState, Inner};
+
+/// What a rejected command gives the UI: a stable code and a sentence.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: &'static str,
+    message: String,
+}
+
+impl From<Error> for CommandError {
+    fn from(e: Error) -> CommandError {
+        CommandError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn not_logged_in() -> CommandError {
+    CommandError {
+        code: "not_logged_in",
+        message: "log in first".into(),
+    }
+}
+
+fn no_vault(state: &AppState) -> CommandError {
+    Error::NoVault(state.vault_path.clone()).into()
+}
+
+type Res<T> = Result<T, CommandError>;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    username: String,
+    role: Role,
+    shop_name: String,
+    autolock_seconds: u32,
+    must_change_passphrase: bool,
+}
+
+fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
+    Ok(SessionInfo {
+        username: session.username().to_owned(),
+        role: session.role(),
+        shop_name: vault.shop_name()?,
+        autolock_seconds: vault.autolock_seconds()?,
+        must_change_passphrase: session.must_change_passphrase(),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    state: &'static str,
+    shop_name: Option<String>,
+    vault_path: String,
+    session: Option<SessionInfo>,
+    error: Option<CommandError>,
+}
+
+fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
+    let vault_path = state.vault_path.display().to_string();
+    Ok(match (&inner.vault, &inner.open_error) {
+        (Some(vault), _) => {
+            let session = match &inner.session {
+                Some(s) if !s.is_locked() => Some(session_info(vault, s)?),
+                _ => None,
+            };
+            AppStatus {
+                state: if session.is_some() {
+                    "unlocked"
+                } else {
+                    "locked"
+                },
+                shop_name: Some(vault.shop_name()?),
+                vault_path,
+                session,
+                error: None,
+            }
+        }
+        (None, Some(e)) => AppStatus {
+            state: "unavailable",
+            shop_name: None,
+            vault_path,
+            session: None,
+            error: Some(CommandError {
+                code: e.code(),
+                message: e.to_string(),
+            }),
+        },
+        (None, None) => AppStatus {
+            state: "needs_setup",
+            shop_name: None,
+            vault_path,
+            session: None,
+            error: None,
+        },
+    })
+}
+
+/// Runs `f` with the open vault and the logged-in session. A session the
+/// core has locked (idle, disabled) is dropped, so the UI returns to login.
+fn with_session<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut Vault, &mut Session) -> Result<T, Error>,
+) -> Res<T> {
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let vault = inner.vault.as_mut().ok_or_else(|| no_vault(state))?;
+    let session = inner.session.as_mut().ok_or_else(not_logged_in)?;
+    let res = f(vault, session);
+    if session.is_locked() {
+        inner.session = None;
+    }
+    Ok(res?)
+}
+
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> Res<AppStatus> {
+    status_of(&state, &state.lock())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupResult {
+    recovery_key: String,
+}
+
+#[tauri::command]
+pub fn setup(
+    state: State<'_, AppState>,
+    shop_name: String,
+    owner_username: String,
+    owner_passphrase: String,
+) -> Res<SetupResult> {
+    let passphrase = Passphrase::new(owner_passphrase);
+    let mut inner = state.lock();
+    if inner.vault.is_some() {
+        return Err(Error::VaultExists(state.vault_path.clone()).into());
+    }
+    let (vault, recovery_key) = Vault::create(
+        &state.vault_path,
+        &OsKeyring,
+        &shop_name,
+        &owner_username,
+        &passphrase,
+    )?;
+    inner.vault = Some(vault);
+    inner.open_error = None;
+    Ok(SetupResult {
+        recovery_key: recovery_key.as_str().to_owned(),
+    })
+}
+
+#[tauri::command]
+pub fn login(state: State<'_, AppState>, username: String, passphrase: String) -> Res<SessionInfo> {
+    let passphrase = Passphrase::new(passphrase);
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let vault = inner.vault.as_mut().ok_or_else(|| no_vault(&state))?;
+    if let Some(previous) = inner.session.take() {
+        vault.logout(previous)?;
+    }
+    let session = vault.login(&username, &passphrase)?;
+    let info = session_info(vault, &session)?;
+    inner.session = Some(session);
+    Ok(info)
+}
+
+#[tauri::command]
+pub fn change_passphrase(
+    state: State<'_, AppState>,
+    current: String,
+    replacement: String,
+) -> Res<SessionInfo> {
+    let (current, replacement) = (Passphrase::new(current), Passphrase::new(replacement));
+    with_session(&state, |vault, session| {
+        vault.change_own_passphrase(session, &current, &replacement)
+    })?;
+    current_session_info(&state)
+}
+
+fn current_session_info(state: &AppState) -> Res<SessionInfo> {
+    let inner = state.lock();
+    match (&inner.vault, &inner.session) {
+        (Some(vault), Some(session)) => session_info(vault, session),
+        _ => Err(not_logged_in()),
+    }
+}
+
+#[tauri::command]
+pub fn logout(state: State<'_, AppState>) -> Res<()> {
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    if let (Some(vault), Some(session)) = (inner.vault.as_mut(), inner.session.take()) {
+        vault.logout(session)?;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>, reason: String) -> Res<()> {
+    let reason = match reason.as_str() {
+        "autolock" => "autolock",
+        _ => "manual",
+    };
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    if let (Some(vault), Some(mut session)) = (inner.vault.as_mut(), inner.session.take()) {
+        vault.lock_session(&mut session, reason)?;
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub fn touch(state: State<'_, AppState>) -> Res<()> {
+    with_session(&state, |vault, session| vault.touch(session))
+}
+
+#[tauri::command]
+pub fn users_list(state: State<'_, AppState>) -> Res<Vec<UserSummary>> {
+    with_session(&state, |vault, session| vault.list_users(session))
+}
+
+#[tauri::command]
+pub fn users_add(
+    state: State<'_, AppState>,
+    username: String,
+    role: String,
+    initial_passphrase: String,
+) -> Res<UserSummary> {
+    let initial = Passphrase::new(initial_passphrase);
+    let role = parse_role(&role)?;
+    with_session(&state, |vault, session| {
+        vault.add_user(session, &username, role, &initial)
+    })
+}
+
+#[tauri::command]
+pub fn users_disable(state: State<'_, AppState>, username: String) -> Res<UserSummary> {
+    with_session(&state, |vault, session| {
+        vault.disable_user(session, &username)
+    })
+}
+
+#[tauri::command]
+pub fn users_set_role(
+    state: State<'_, AppState>,
+    username: String,
+    role: String,
+) -> Res<UserSummary> {
+    let role = parse_role(&role)?;
+    with_session(&state, |vault, session| {
+        vault.set_role(session, &username, role)
+    })
+}
+
+fn parse_role(role: &str) -> Res<Role> {
+    Role::parse(role).ok_or_else(|| {
+        Error::InvalidInput {
+            field: "role",
+            reason: "not one of the five roles",
+        }
+        .into()
+    })
+}
+
+#[tauri::command]
+pub fn settings_set_autolock(state: State<'_, AppState>, seconds: u32) -> Res<SessionInfo> {
+    with_session(&state, |vault, session| {
+        vault.set_autolock_seconds(session, seconds)
+    })?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn audit_verify(state: State<'_, AppState>) -> Res<Verdict> {
+    with_session(&state, |vault, session| vault.verify_audit_log(session))
+}
+
+#[tauri::command]
+pub fn recover(state: State<'_, AppState>, recovery_key: String) -> Res<AppStatus> {
+    let key = RecoveryKey::parse(&recovery_key)?;
+    let mut guard = state.lock();
+    if guard.vault.is_none() {
+        let vault = Vault::recover(&state.vault_path, &OsKeyring, &key)?;
+        guard.vault = Some(vault);
+        guard.open_error = None;
+    }
+    status_of(&state, &guard)
+}

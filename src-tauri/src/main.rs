@@ -1,0 +1,76 @@
+//! Steward's desktop app: a thin Tauri shell. It opens the vault named on the
+//! command line (`--vault PATH`) or the default one, keeps the open vault and
+//! the current session in state, and exposes one command per core call
+//! (src/commands.rs). Every rule lives in `steward-core`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+/// The vault path from `--vault PATH` (or `--vault=PATH`), else the default.
+fn vault_path_from_args() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--vault" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = arg.to_str().and_then(|a| a.strip_prefix("--vault=")) {
+            return Some(PathBuf::from(p));
+        }
+    }
+    steward_core::vault::default_location()
+}
+
+fn main() {
+    // WebKitGTK's DMA-BUF renderer shows a blank window on some drivers and
+    // under Xvfb; the software path is fine for a form-based app.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+
+    let Some(vault_path) = vault_path_from_args() else {
+        eprintln!("steward-app: no per-user data folder on this system; start with --vault PATH");
+        std::process::exit(2);
+    };
+
+    let app = tauri::Builder::default()
+        // Opening Steward a second time focuses the window already open.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .manage(state::AppState::open(vault_path))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::setup,
+            commands::login,
+            commands::change_passphrase,
+            commands::logout,
+            commands::lock,
+            commands::touch,
+            commands::users_list,
+            commands::users_add,
+            commands::users_disable,
+            commands::users_set_role,
+            commands::settings_set_autolock,
+            commands::audit_verify,
+            commands::recover,
+        ])
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("steward-app: could not start the window: {e}");
+            std::process::exit(1);
+        }
+    }
+}

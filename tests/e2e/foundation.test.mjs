@@ -1,0 +1,148 @@
+// The foundation, as a shop owner and a staff member meet it: the real app
+// window (Xvfb), the real keyring (gnome-keyring in dbus-run-session), a real
+// SQLCipher vault. Screenshots go to target/e2e-screenshots/.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDriver, Session, until } from './webdriver.mjs';
+
+const APP = process.env.STEWARD_APP;
+const CLI = process.env.STEWARD_CLI;
+const SHOTS = process.env.STEWARD_SCREENSHOTS;
+const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-')), 'shop.steward');
+
+const OWNER = 'olga';
+const OWNER_PASS = 'bread and olives 42';
+const STAFF = 'sam';
+const STAFF_INITIAL = 'given by the owner 1';
+const STAFF_OWN = 'sam chooses this one';
+const ALT = '\uE00A';
+
+let driver;
+let app;
+
+before(async () => {
+  assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
+  driver = await startDriver();
+  app = await Session.create(driver.base, APP, ['--vault', vault]);
+});
+
+after(async () => {
+  await app?.close();
+  driver?.stop();
+});
+
+const shot = (name) => app.screenshot(join(SHOTS, `${name}.png`));
+
+async function login(username, passphrase) {
+  await app.waitFor('#login');
+  await app.type('#login-username', username);
+  await app.type('#login-passphrase', passphrase);
+  await app.click('#login-submit');
+}
+
+test('owner completes the setup wizard and is shown the recovery key once', async () => {
+  await app.waitFor('#setup');
+  await shot('01-setup-shop');
+  await app.type('#setup-shop-name', 'Forn de la Plaça');
+  await app.click('#setup-next');
+  await app.type('#setup-owner-username', OWNER);
+  await app.type('#setup-owner-passphrase', OWNER_PASS);
+  await app.type('#setup-owner-passphrase-confirm', OWNER_PASS);
+  await shot('02-setup-owner');
+  await app.click('#setup-next');
+  await app.click('#setup-create');
+  const key = await app.waitForText('#recovery-key', (t) => t.trim().length > 0, 30000);
+  assert.match(key.trim(), /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+  await shot('03-recovery-key');
+  await app.click('#recovery-stored');
+  await app.click('#recovery-continue');
+  await app.waitFor('#login');
+  // The vault on disk is encrypted.
+  assert.notEqual(readFileSync(vault).subarray(0, 15).toString(), 'SQLite format 3');
+});
+
+test('owner logs in, sees the shop and role, logs out and in again', async () => {
+  await login(OWNER, OWNER_PASS);
+  await app.waitFor('#home');
+  assert.equal((await app.text('#topbar-shop')).trim(), 'Forn de la Plaça');
+  assert.match(await app.text('#topbar-user'), /olga/);
+  assert.match(await app.text('#topbar-user'), /Owner/);
+  await shot('04-home-owner');
+  await app.click('#logout-button');
+  await app.waitFor('#login');
+  await login(OWNER, 'not the passphrase');
+  await app.waitForText('#login-error', (t) => /wrong username or passphrase/i.test(t));
+  await shot('05-login-wrong-passphrase');
+  // The failed attempt earns a one-second back-off: the core refuses even
+  // the right passphrase until it has passed, then lets the owner in.
+  await until(async () => {
+    await login(OWNER, OWNER_PASS);
+    await app.waitFor('#home', 2000);
+    return true;
+  }, 15000, 'the back-off to pass and the owner to be let in');
+});
+
+test('owner adds a staff user and sets a short auto-lock', async () => {
+  await app.click('#nav-users');
+  await app.waitFor('#users');
+  await app.type('#user-add-username', STAFF);
+  await app.selectOption('#user-add-role', 'staff');
+  await app.type('#user-add-passphrase', STAFF_INITIAL);
+  await app.click('#user-add-submit');
+  await app.waitFor(`[data-username="${STAFF}"]`);
+  await shot('06-users-owner');
+
+  await app.click('#nav-settings');
+  await app.type('#settings-autolock', '6');
+  await app.click('#settings-save');
+  await app.click('#audit-verify');
+  const verdict = await app.waitForText('#audit-result', (t) => /intact/.test(t));
+  assert.match(verdict, /intact \(\d+ entries\)/);
+  await shot('07-settings-owner');
+  await app.click('#logout-button');
+});
+
+test('staff chooses a passphrase, is refused user management by the core, and auto-locks', async () => {
+  await login(STAFF, STAFF_INITIAL);
+  await app.waitFor('#change-passphrase');
+  await shot('08-staff-choose-passphrase');
+  await app.type('#cp-current', STAFF_INITIAL);
+  await app.type('#cp-new', STAFF_OWN);
+  await app.type('#cp-confirm', STAFF_OWN);
+  await app.click('#cp-submit');
+  await app.waitFor('#home');
+  assert.match(await app.text('#topbar-user'), /Staff/);
+  assert.equal(await app.isDisplayed('#nav-users'), false, 'no Users entry for staff');
+
+  // Go to the user screen anyway (keyboard shortcut): the core refuses.
+  await app.keys([ALT, 'u']);
+  await app.waitFor('#users');
+  const refusal = await app.waitForText('#users-error', (t) => t.trim().length > 0);
+  assert.match(refusal, /not allowed|may not|permission/i);
+  assert.equal((await app.findAll(`[data-username="${OWNER}"]`)).length, 0, 'no user list shown');
+  await shot('09-staff-users-refused');
+
+  // No input for longer than the 6 s auto-lock: back to the login screen.
+  await app.waitFor('#login', 20000);
+  await app.waitForText('#login-notice', (t) => /inactivity/.test(t));
+  await shot('10-auto-locked');
+});
+
+test('after the app closes, the CLI opens the same vault from the keyring and the audit log is intact', async () => {
+  await app.close();
+  app = null;
+  const status = spawnSync(CLI, ['--vault', vault, 'status'], { encoding: 'utf8' });
+  assert.equal(status.status, 0, status.stderr);
+  assert.match(status.stdout, /users: 2 \(2 active\)/);
+  const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'audit', 'verify'], {
+    input: `${OWNER_PASS}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.match(verify.stdout, /^intact \(\d+ entries\)/);
+});

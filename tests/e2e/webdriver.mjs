@@ -1,0 +1,152 @@
+// A small W3C WebDriver client (Node's built-in fetch, no dependencies) for
+// driving the real Steward window through tauri-driver + WebKitWebDriver.
+
+import { spawn } from 'node:child_process';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Starts tauri-driver and waits until it answers. */
+export async function startDriver(port = 4444) {
+  const native = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
+  const proc = spawn('tauri-driver', ['--port', String(port), '--native-driver', native], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await until(async () => {
+    try {
+      const res = await fetch(`${base}/status`);
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }, 20000, 'tauri-driver to start');
+  return { base, stop: () => proc.kill('SIGTERM') };
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+export async function until(check, ms, what) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await delay(100);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async create(base, application, args = []) {
+    const res = await call(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
+    });
+    return new Session(base, res.sessionId);
+  }
+
+  async cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+    return v[ELEMENT];
+  }
+
+  async findAll(css) {
+    const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return v.map((e) => e[ELEMENT]);
+  }
+
+  async isDisplayed(css) {
+    const ids = await this.findAll(css);
+    if (ids.length === 0) return false;
+    return this.cmd('GET', `/element/${ids[0]}/displayed`);
+  }
+
+  /** Waits until an element matching `css` is displayed. */
+  async waitFor(css, ms = 15000) {
+    await until(() => this.isDisplayed(css), ms, css);
+    return this.find(css);
+  }
+
+  async click(css) {
+    const el = await this.waitFor(css);
+    await this.cmd('POST', `/element/${el}/click`, {});
+  }
+
+  async type(css, text) {
+    const el = await this.waitFor(css);
+    await this.cmd('POST', `/element/${el}/clear`, {});
+    await this.cmd('POST', `/element/${el}/value`, { text });
+  }
+
+  async text(css) {
+    const el = await this.waitFor(css);
+    return this.cmd('GET', `/element/${el}/text`);
+  }
+
+  /** Waits until the text of `css` satisfies `test`. */
+  async waitForText(css, test, ms = 15000) {
+    return until(async () => {
+      const t = await this.text(css);
+      return test(t) ? t : false;
+    }, ms, `text of ${css}`);
+  }
+
+  async selectOption(css, value) {
+    await this.click(`${css} option[value="${value}"]`);
+  }
+
+  /** Presses a key combination with real key events, e.g. ['\uE00A', 'u'] for Alt+U. */
+  async keys(combo) {
+    const down = combo.map((k) => ({ type: 'keyDown', value: k }));
+    const up = [...combo].reverse().map((k) => ({ type: 'keyUp', value: k }));
+    await this.cmd('POST', '/actions', {
+      actions: [{ type: 'key', id: 'keyboard', actions: [...down, ...up] }],
+    });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  async pageText() {
+    return this.cmd('POST', '/execute/sync', { script: 'return document.body.innerText', args: [] });
+  }
+
+  async screenshot(path) {
+    const b64 = await this.cmd('GET', '/screenshot');
+    await mkdir(path.substring(0, path.lastIndexOf('/')), { recursive: true });
+    await writeFile(path, Buffer.from(b64, 'base64'));
+  }
+
+  async close() {
+    try {
+      await this.cmd('DELETE', '');
+    } catch {
+      // The app may already be gone.
+    }
+  }
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value || {};
+    throw new Error(`${method} ${path}: ${v.error || res.status} ${v.message || ''}`);
+  }
+  return json.value;
+}
