@@ -17,6 +17,8 @@ test_pkgs=(
 
 pkgs=("${build_pkgs[@]}")
 [ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
+# The end-to-end runner is Node's built-in test runner (no npm packages).
+[ "$want" = test ] && ! command -v node >/dev/null && pkgs+=(nodejs)
 
 missing=()
 for p in "${pkgs[@]}"; do
