@@ -229,7 +229,7 @@ fn owner_adds_a_staff_user_who_must_choose_a_passphrase_and_cannot_manage_users(
     assert_eq!(refused.code, 3);
     assert_eq!(
         refused.stderr.trim(),
-        "steward: a staff may not manage users"
+        "steward: your role (staff) may not manage users"
     );
     let set_role = steward(
         v,

@@ -180,6 +180,7 @@ pub struct UserSummary {
 
 struct UserRow {
     id: i64,
+    username: String,
     role: Role,
     passphrase_hash: String,
     must_change_passphrase: bool,
@@ -188,8 +189,8 @@ struct UserRow {
     retry_not_before: Option<DateTime<Utc>>,
 }
 
-const USER_COLUMNS: &str =
-    "id, role, passphrase_hash, must_change_passphrase, disabled, failed_logins, retry_not_before";
+const USER_COLUMNS: &str = "id, role, passphrase_hash, must_change_passphrase, disabled, \
+     failed_logins, retry_not_before, username";
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     let role: String = r.get(1)?;
@@ -203,6 +204,7 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
         disabled: r.get(4)?,
         failed_logins: r.get(5)?,
         retry_not_before: retry.as_deref().and_then(parse_ts),
+        username: r.get(7)?,
     })
 }
 
@@ -291,7 +293,7 @@ impl Vault {
         })?;
         Ok(Session {
             user_id: user.id,
-            username: username.trim().to_owned(),
+            username: user.username,
             role: user.role,
             must_change_passphrase: user.must_change_passphrase,
             last_active: now,

@@ -80,7 +80,7 @@ pub enum Error {
     WeakPassphrase(&'static str),
 
     /// The acting role may not perform this action.
-    #[error("a {role} may not {action}")]
+    #[error("your role ({role}) may not {action}")]
     Forbidden { action: Action, role: Role },
 
     /// The session was locked after inactivity or by the user; log in again.

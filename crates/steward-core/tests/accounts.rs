@@ -286,3 +286,22 @@ fn locked_session_cannot_be_used() {
         Err(Error::SessionLocked)
     ));
 }
+
+#[test]
+fn login_is_case_insensitive_and_the_session_shows_the_stored_username() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let s = v.login("OLGA", &pass(OWNER_PASS)).unwrap();
+    assert_eq!(s.username(), OWNER);
+}
+
+#[test]
+fn a_refusal_names_the_role_and_the_action_but_no_person() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    let e = v
+        .add_user(&mut staff, "eve", Role::Owner, &pass("eve passphrase"))
+        .unwrap_err();
+    assert_eq!(e.to_string(), "your role (staff) may not manage users");
+}
