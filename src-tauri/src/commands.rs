@@ -51,6 +51,9 @@ pub struct SessionInfo {
     shop_name: String,
     autolock_seconds: u32,
     must_change_passphrase: bool,
+    /// What this role may do, from the core's matrix, so the UI shows only
+    /// what can be used. The core still checks every call.
+    allowed: Vec<steward_core::Action>,
 }
 
 fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
@@ -60,6 +63,7 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         shop_name: vault.shop_name()?,
         autolock_seconds: vault.autolock_seconds()?,
         must_change_passphrase: session.must_change_passphrase(),
+        allowed: steward_core::permissions::allowed_actions(session.role()),
     })
 }
 

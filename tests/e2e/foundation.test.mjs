@@ -136,7 +136,13 @@ test('staff chooses a passphrase, is refused user management by the core, and au
 test('after the app closes, the CLI opens the same vault from the keyring and the audit log is intact', async () => {
   await app.close();
   app = null;
-  const status = spawnSync(CLI, ['--vault', vault, 'status'], { encoding: 'utf8' });
+  // The window closes at once, the process a moment later: until then the
+  // CLI is told the vault is already open, which is the lock doing its job.
+  const status = await until(() => {
+    const run = spawnSync(CLI, ['--vault', vault, 'status'], { encoding: 'utf8' });
+    if (/already open/.test(run.stderr)) return false;
+    return run;
+  }, 15000, 'the app to release the vault');
   assert.equal(status.status, 0, status.stderr);
   assert.match(status.stdout, /users: 2 \(2 active\)/);
   const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'audit', 'verify'], {

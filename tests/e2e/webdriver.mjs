@@ -8,9 +8,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 /** Starts tauri-driver and waits until it answers. */
-export async function startDriver(port = 4444) {
+export async function startDriver(port = Number(process.env.STEWARD_E2E_PORT || 4444)) {
   const native = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
-  const proc = spawn('tauri-driver', ['--port', String(port), '--native-driver', native], {
+  const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', native];
+  const proc = spawn('tauri-driver', args, {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -123,6 +124,14 @@ export class Session {
   }
 
   async screenshot(path) {
+    // Under Xvfb, WebKitWebDriver answers a screenshot request only after the
+    // page's next repaint, and a still page (no caret blinking) never
+    // repaints. Toggle an invisible outline just after asking, so one comes.
+    await this.cmd('POST', '/execute/sync', {
+      script:
+        "setTimeout(() => { const s = document.documentElement.style; s.outline = s.outline ? '' : '1px solid transparent'; }, 50);",
+      args: [],
+    });
     const b64 = await this.cmd('GET', '/screenshot');
     await mkdir(path.substring(0, path.lastIndexOf('/')), { recursive: true });
     await writeFile(path, Buffer.from(b64, 'base64'));

@@ -335,7 +335,12 @@ impl Vault {
         }
         session.role = user.role;
         session.must_change_passphrase = user.must_change_passphrase;
-        if session.must_change_passphrase && action != Action::ChangeOwnPassphrase {
+        // Until they choose their own passphrase a new user may do nothing
+        // but that; staying on the home screen (activity) is allowed so that
+        // typing slowly on the change screen does not lock them out.
+        if session.must_change_passphrase
+            && !matches!(action, Action::ChangeOwnPassphrase | Action::ViewHome)
+        {
             return Err(Error::PassphraseChangeRequired);
         }
         if !is_allowed(session.role, action) {

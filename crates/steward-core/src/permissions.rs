@@ -142,6 +142,15 @@ pub fn is_allowed(role: Role, action: Action) -> bool {
         .is_some_and(|(_, roles)| roles.contains(&role))
 }
 
+/// Every action `role` may take, for a UI that shows only what it can use
+/// (the core still checks each call).
+pub fn allowed_actions(role: Role) -> Vec<Action> {
+    Action::ALL
+        .into_iter()
+        .filter(|a| is_allowed(role, *a))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

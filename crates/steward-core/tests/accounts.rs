@@ -305,3 +305,39 @@ fn a_refusal_names_the_role_and_the_action_but_no_person() {
         .unwrap_err();
     assert_eq!(e.to_string(), "your role (staff) may not manage users");
 }
+
+#[test]
+fn a_new_user_typing_slowly_on_the_passphrase_screen_stays_unlocked() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.add_user(&mut owner, "nuria", Role::Staff, &pass("given passphrase"))
+        .unwrap();
+    let mut s = v.login("nuria", &pass("given passphrase")).unwrap();
+    // Activity (touch) counts even before the passphrase is changed.
+    for _ in 0..3 {
+        shop.clock.advance(Duration::seconds(200));
+        v.touch(&mut s).unwrap();
+    }
+    v.change_own_passphrase(
+        &mut s,
+        &pass("given passphrase"),
+        &pass("nuria's own phrase"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_actions_offered_to_each_role_are_exactly_those_the_core_allows() {
+    use steward_core::permissions::{allowed_actions, is_allowed};
+    for role in Role::ALL {
+        for action in Action::ALL {
+            assert_eq!(
+                allowed_actions(role).contains(&action),
+                is_allowed(role, action),
+                "{role} {action}"
+            );
+        }
+    }
+    assert_eq!(allowed_actions(Role::Owner).len(), Action::ALL.len());
+}

@@ -1,0 +1,199 @@
+//! Form building blocks: labelled fields, buttons, and the regions where
+//! errors (`role="alert"`) and notices (`role="status"`) appear. Errors from
+//! the core are shown as the localized sentence for their code; the core's own
+//! message is added as a detail only where it says something the sentence
+//! cannot (how long to wait, which field, why).
+
+import { h, replace, focus } from './dom.js';
+import { t, has } from '../i18n.js';
+
+/** Codes whose core message carries specifics worth showing under the sentence. */
+const DETAIL_CODES = new Set([
+  'too_many_attempts',
+  'weak_passphrase',
+  'invalid_input',
+  'forbidden',
+  'keyring_unavailable',
+  'not_a_vault',
+  'vault_damaged',
+  'newer_schema',
+  'recovery_file_missing',
+  'internal',
+]);
+
+/** The localized sentence for an error (falls back to the core's message). */
+export function errorSentence(err) {
+  const code = err && typeof err.code === 'string' ? err.code : 'internal';
+  const key = `error.${code}`;
+  if (has(key)) return t(key);
+  return err && err.message ? err.message : t('error.internal');
+}
+
+function errorDetail(err) {
+  if (!err || !err.message) return null;
+  const known = has(`error.${err.code}`);
+  return known && DETAIL_CODES.has(err.code) ? err.message : null;
+}
+
+/** An empty alert region; screen readers announce what is put in it. */
+export function alertRegion(id) {
+  return h('div', { id, class: 'alert', role: 'alert' });
+}
+
+/** An empty polite notice region for confirmations ("Saved."). */
+export function statusRegion(id) {
+  return h('div', { id, class: 'notice', role: 'status' });
+}
+
+/** Shows `err` (an `ApiError` or `{code, message}`) in an alert region. */
+export function showError(region, err) {
+  const detail = errorDetail(err);
+  replace(
+    region,
+    h('p', { class: 'alert__text' }, errorSentence(err)),
+    detail ? h('p', { class: 'alert__detail' }, t('common.details', { message: detail })) : null,
+  );
+}
+
+/** Shows a plain sentence in an alert or notice region. */
+export function showText(region, text) {
+  replace(region, h('p', {}, text));
+}
+
+/** Empties an alert or notice region. */
+export function clear(region) {
+  region.replaceChildren();
+}
+
+/** A button; `kind` is `primary`, `secondary` or `danger`. */
+export function button(label, { id, kind = 'primary', type = 'button', onclick, disabled, describedBy } = {}) {
+  return h(
+    'button',
+    { id, type, class: `button button--${kind}`, onclick, disabled, 'aria-describedby': describedBy },
+    label,
+  );
+}
+
+function describedBy(...ids) {
+  const list = ids.filter(Boolean).join(' ');
+  return list || null;
+}
+
+/**
+ * A labelled input with an optional hint and a slot for its own error.
+ * Returns `{ element, input, setError(text), clearError() }`.
+ * `autofocus: true` marks it as the field the router focuses first.
+ */
+export function textField({
+  id,
+  label,
+  type = 'text',
+  hint,
+  value,
+  autocomplete = 'off',
+  autofocus = false,
+  inputmode,
+  min,
+  max,
+  step,
+  className,
+}) {
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = h('input', {
+    id,
+    name: id,
+    type,
+    class: className ? `input ${className}` : 'input',
+    autocomplete,
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    inputmode,
+    min,
+    max,
+    step,
+    'aria-describedby': describedBy(hintId, errorId),
+    dataset: autofocus ? { autofocus: '' } : null,
+  });
+  if (value !== undefined && value !== null) input.value = String(value);
+  return withError(input, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);
+}
+
+/** A labelled `<select>`; `options` is `[{ value, label }]`. */
+export function selectField({ id, label, options, value, hint, autofocus = false }) {
+  const hintId = hint ? `${id}-hint` : null;
+  const select = h(
+    'select',
+    {
+      id,
+      name: id,
+      class: 'input',
+      'aria-describedby': describedBy(hintId, `${id}-error`),
+      dataset: autofocus ? { autofocus: '' } : null,
+    },
+    options.map((o) => h('option', { value: o.value }, o.label)),
+  );
+  if (value !== undefined) select.value = value;
+  return withError(select, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);
+}
+
+function withError(control, id, label, hintEl) {
+  const error = h('p', { id: `${id}-error`, class: 'field__error' });
+  const element = h('div', { class: 'field' }, h('label', { for: id, class: 'field__label' }, label), hintEl, error, control);
+  return {
+    element,
+    input: control,
+    setError(text) {
+      replace(error, text);
+      control.setAttribute('aria-invalid', 'true');
+    },
+    clearError() {
+      error.replaceChildren();
+      control.removeAttribute('aria-invalid');
+    },
+  };
+}
+
+/** A checkbox with its label to the right. Returns `{ element, input }`. */
+export function checkboxField({ id, label, autofocus = false }) {
+  const input = h('input', { id, name: id, type: 'checkbox', class: 'check__box', dataset: autofocus ? { autofocus: '' } : null });
+  const element = h('div', { class: 'check' }, input, h('label', { for: id, class: 'check__label' }, label));
+  return { element, input };
+}
+
+/**
+ * A form that never reloads the page: Enter in any field submits it, and
+ * `onSubmit` runs at most once at a time (a second Enter while the core is
+ * still working is ignored). Buttons are not disabled while busy, so keyboard
+ * focus stays where it was.
+ */
+export function form({ id, label, onSubmit, className }, ...children) {
+  const el = h('form', {
+    id,
+    class: className ? `form ${className}` : 'form',
+    novalidate: true,
+    'aria-label': label,
+    onsubmit: async (event) => {
+      event.preventDefault();
+      if (el.getAttribute('aria-busy') === 'true') return;
+      el.setAttribute('aria-busy', 'true');
+      try {
+        await onSubmit(event);
+      } finally {
+        el.setAttribute('aria-busy', 'false');
+      }
+    },
+  });
+  return replace(el, ...children);
+}
+
+/** Clears the field errors of `fields` (from `textField`/`selectField`). */
+export function clearFieldErrors(...fields) {
+  for (const f of fields) f.clearError();
+}
+
+/** Marks `field` invalid with `text` and puts the cursor in it. */
+export function fieldError(field, text) {
+  field.setError(text);
+  focus(field.input);
+}

@@ -1,0 +1,97 @@
+//! The frame of every screen used while logged in: the top bar (shop, who is
+//! signed in, Lock, Log out), the navigation, and the content area with its
+//! heading, alert region and notice region.
+
+import { h } from './dom.js';
+import { alertRegion, statusRegion, button, showError, showText } from './form.js';
+import { roleLabel, may } from './roles.js';
+import { t } from '../i18n.js';
+
+/**
+ * Navigation entries: screen name, element id, label key, and the actions of
+ * which the session must be allowed at least one (empty: everyone).
+ */
+const NAV = [
+  { screen: 'home', id: 'nav-home', label: 'nav.home', needs: [] },
+  { screen: 'users', id: 'nav-users', label: 'nav.users', needs: ['list_users'] },
+  { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log'] },
+  { screen: 'passphrase', id: 'nav-passphrase', label: 'nav.passphrase', needs: [] },
+];
+
+/**
+ * Builds a logged-in screen. `screenId` becomes the root's id and prefixes the
+ * regions (`#<screenId>-error`, `#<screenId>-status`); `current` is the nav
+ * entry to mark; `params.error` and `params.notice` (from the router, e.g.
+ * "Your passphrase was changed.") are shown at once. Returns `{ root, alert, status, content }`; `content` already
+ * holds the heading and the regions, the screen appends the rest.
+ *
+ * An entry is shown when the core's list of allowed actions for the session
+ * (`session.allowed`) includes one it needs; the core refuses the actions
+ * behind it to other roles whatever the menu shows.
+ */
+export function sessionLayout(ctx, { screenId, current, title, params = {} }) {
+  const session = ctx.session;
+  const headingId = `${screenId}-title`;
+
+  const topbar = h(
+    'header',
+    { class: 'topbar' },
+    h('p', { id: 'topbar-shop', class: 'topbar__shop' }, session.shopName || ctx.shopName || t('app.name')),
+    h(
+      'p',
+      { id: 'topbar-user', class: 'topbar__user' },
+      t('topbar.signedInAs', { username: session.username, role: roleLabel(session.role) }),
+    ),
+    h(
+      'div',
+      { class: 'topbar__actions' },
+      button(t('topbar.lock'), { id: 'lock-button', kind: 'secondary', onclick: () => ctx.lock() }),
+      button(t('topbar.logout'), { id: 'logout-button', kind: 'secondary', onclick: () => ctx.logout() }),
+    ),
+  );
+
+  const nav = h(
+    'nav',
+    { class: 'nav', 'aria-label': t('nav.label') },
+    h(
+      'ul',
+      { class: 'nav__list' },
+      NAV.map((item) =>
+        h(
+          'li',
+          { class: 'nav__item', hidden: item.needs.length > 0 && !item.needs.some((a) => may(session, a)) },
+          h(
+            'a',
+            {
+              id: item.id,
+              class: 'nav__link',
+              href: `#/${item.screen}`,
+              'aria-current': item.screen === current ? 'page' : null,
+              onclick: (event) => {
+                // Switch screens in place instead of changing the address
+                // (see main.js `navigate`).
+                event.preventDefault();
+                ctx.navigate(item.screen);
+              },
+            },
+            t(item.label),
+          ),
+        ),
+      ),
+    ),
+  );
+
+  const alert = alertRegion(`${screenId}-error`);
+  const status = statusRegion(`${screenId}-status`);
+  if (params.error) showError(alert, params.error);
+  if (params.notice) showText(status, params.notice);
+  const content = h(
+    'div',
+    { class: 'content', role: 'region', 'aria-labelledby': headingId },
+    h('h1', { id: headingId, class: 'content__title', tabindex: '-1' }, title),
+    alert,
+    status,
+  );
+  const root = h('div', { id: screenId, class: 'screen screen--session' }, topbar, h('div', { class: 'session' }, nav, content));
+  return { root, alert, status, content };
+}

@@ -1,0 +1,108 @@
+//! Change one's own passphrase. Forced (no way around it but logging out)
+//! right after logging in with a passphrase the owner handed out; otherwise
+//! reachable from the menu. Strength rules are the core's.
+
+import { h, focus } from '../components/dom.js';
+import { textField, form, button, alertRegion, showError, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import { sessionLayout } from '../components/layout.js';
+import { call } from '../api.js';
+import { t } from '../i18n.js';
+
+export function render(ctx, params = {}) {
+  const forced = params.forced === true;
+  const current = textField({
+    id: 'cp-current',
+    label: t('cp.current'),
+    hint: forced ? t('cp.currentHintForced') : null,
+    type: 'password',
+    autocomplete: 'current-password',
+    autofocus: true,
+  });
+  const replacement = textField({
+    id: 'cp-new',
+    label: t('cp.new'),
+    hint: t('common.passphraseHint'),
+    type: 'password',
+    autocomplete: 'new-password',
+  });
+  const confirm = textField({
+    id: 'cp-confirm',
+    label: t('cp.confirm'),
+    type: 'password',
+    autocomplete: 'new-password',
+  });
+
+  // The forced screen has no top bar, so it gets its own alert region and a
+  // way out; the voluntary one lives in the usual frame.
+  let root;
+  let alert;
+  let container;
+  if (forced) {
+    alert = alertRegion('change-passphrase-error');
+    container = h('div', { class: 'card card--wide' });
+    root = h('section', { id: 'change-passphrase', class: 'screen screen--card', 'aria-labelledby': 'change-passphrase-title' }, container);
+    container.append(
+      h('p', { class: 'card__brand' }, ctx.shopName || t('app.name')),
+      h('h1', { id: 'change-passphrase-title', class: 'card__title', tabindex: '-1' }, t('cp.titleForced')),
+      h('p', { class: 'lead' }, t('cp.introForced')),
+      alert,
+    );
+  } else {
+    const frame = sessionLayout(ctx, { screenId: 'change-passphrase', current: 'passphrase', title: t('cp.title'), params });
+    root = frame.root;
+    alert = frame.alert;
+    container = h('section', { class: 'panel' });
+    frame.content.append(container);
+  }
+
+  const actions = forced
+    ? [
+        button(t('cp.logout'), { id: 'cp-logout', kind: 'secondary', onclick: () => ctx.logout() }),
+        button(t('cp.submit'), { id: 'cp-submit', type: 'submit' }),
+      ]
+    : [
+        button(t('common.cancel'), { id: 'cp-cancel', kind: 'secondary', onclick: () => ctx.navigate('home') }),
+        button(t('cp.submit'), { id: 'cp-submit', type: 'submit' }),
+      ];
+
+  container.append(
+    form(
+      {
+        id: 'cp-form',
+        label: forced ? t('cp.titleForced') : t('cp.title'),
+        onSubmit: async () => {
+          clear(alert);
+          clearFieldErrors(current, replacement, confirm);
+          if (!current.input.value) return fieldError(current, t('cp.currentRequired'));
+          if (!replacement.input.value) return fieldError(replacement, t('common.passphraseRequired'));
+          if (confirm.input.value !== replacement.input.value) return fieldError(confirm, t('common.passphraseMismatch'));
+          try {
+            const info = await call('change_passphrase', {
+              current: current.input.value,
+              replacement: replacement.input.value,
+            });
+            ctx.sessionUpdated(info);
+            ctx.navigate('home', { notice: t('cp.done') });
+          } catch (err) {
+            showError(alert, err);
+            if (err.code === 'wrong_credentials') {
+              current.input.value = '';
+              current.input.setAttribute('aria-invalid', 'true');
+              focus(current.input);
+            } else if (err.code === 'weak_passphrase') {
+              replacement.input.value = '';
+              confirm.input.value = '';
+              replacement.input.setAttribute('aria-invalid', 'true');
+              focus(replacement.input);
+            }
+          }
+        },
+      },
+      current.element,
+      replacement.element,
+      confirm.element,
+      h('div', { class: 'actions' }, actions),
+    ),
+  );
+  return root;
+}
