@@ -87,6 +87,16 @@ test('owner logs in, sees the shop and role, logs out and in again', async () =>
   }, 15000, 'the back-off to pass and the owner to be let in');
 });
 
+test('opening Steward a second time leaves the first window in charge', async () => {
+  // The second process hands over to the first (single instance) and exits;
+  // it never opens the vault, which the first window holds.
+  const second = spawnSync(APP, ['--vault', vault], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(second.error, undefined, 'the second instance exited by itself');
+  assert.equal(second.status, 0, second.stderr);
+  await app.waitFor('#home');
+  assert.match(await app.text('#topbar-user'), /olga/);
+});
+
 test('owner adds a staff user and sets a short auto-lock', async () => {
   await app.click('#nav-users');
   await app.waitFor('#users');

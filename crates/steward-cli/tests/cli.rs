@@ -442,3 +442,40 @@ fn init_refuses_a_weak_passphrase_and_leaves_no_file() {
     assert!(run.stderr.contains("passphrase too weak"));
     assert!(!vault.exists());
 }
+
+#[test]
+fn a_wrong_key_in_the_keyring_gets_one_clear_line_and_no_sqlcipher_noise() {
+    let shop = init_shop();
+    let mut store = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "steward test",
+            "service",
+            "steward",
+            "username",
+            &format!("vault-{}", shop.vault_id),
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    store
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("00".repeat(32).as_bytes())
+        .unwrap();
+    assert!(store.wait().unwrap().success());
+    let before = std::fs::read(&shop.vault).unwrap();
+    let run = steward(&shop.vault, &["status"], "");
+    assert_eq!(run.code, 5);
+    assert_eq!(
+        run.stderr.trim(),
+        "steward: the key stored in the keyring does not open this vault; open it with the recovery key (`steward recover`)"
+    );
+    assert_eq!(
+        std::fs::read(&shop.vault).unwrap(),
+        before,
+        "the vault is untouched"
+    );
+}
