@@ -8,7 +8,7 @@ want="${1:-test}"
 
 build_pkgs=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
-  libssl-dev pkg-config build-essential curl file libxdo-dev
+  libssl-dev libdbus-1-dev pkg-config build-essential curl file libxdo-dev
   gnome-keyring libsecret-tools dbus
 )
 test_pkgs=(

@@ -13,7 +13,8 @@ import { startDriver, Session, until } from './webdriver.mjs';
 const APP = process.env.STEWARD_APP;
 const CLI = process.env.STEWARD_CLI;
 const SHOTS = process.env.STEWARD_SCREENSHOTS;
-const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-')), 'shop.steward');
+// Inside a folder that does not exist yet, as on a first run.
+const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-')), 'data', 'shop.steward');
 
 const OWNER = 'olga';
 const OWNER_PASS = 'bread and olives 42';

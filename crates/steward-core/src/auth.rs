@@ -193,18 +193,28 @@ const USER_COLUMNS: &str = "id, role, passphrase_hash, must_change_passphrase, d
      failed_logins, retry_not_before, username";
 
 fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
-    let role: String = r.get(1)?;
     let retry: Option<String> = r.get(6)?;
     Ok(UserRow {
         id: r.get(0)?,
-        // The CHECK constraint only admits the five role ids.
-        role: Role::parse(&role).unwrap_or(Role::Staff),
+        role: r.get(1)?,
         passphrase_hash: r.get(2)?,
         must_change_passphrase: r.get(3)?,
         disabled: r.get(4)?,
         failed_logins: r.get(5)?,
         retry_not_before: retry.as_deref().and_then(parse_ts),
         username: r.get(7)?,
+    })
+}
+
+const SUMMARY_COLUMNS: &str = "username, role, disabled, must_change_passphrase, created_at";
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserSummary> {
+    Ok(UserSummary {
+        username: r.get(0)?,
+        role: r.get(1)?,
+        disabled: r.get(2)?,
+        must_change_passphrase: r.get(3)?,
+        created_at: r.get(4)?,
     })
 }
 
@@ -476,22 +486,12 @@ impl Vault {
         self.authorize(session, Action::ListUsers)?;
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT username, role, disabled, must_change_passphrase, created_at
-                 FROM user_account ORDER BY username COLLATE NOCASE",
-            )
+            .prepare(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM user_account ORDER BY username COLLATE NOCASE"
+            ))
             .map_err(Error::db("list accounts"))?;
         let users = stmt
-            .query_map([], |r| {
-                let role: String = r.get(1)?;
-                Ok(UserSummary {
-                    username: r.get(0)?,
-                    role: Role::parse(&role).unwrap_or(Role::Staff),
-                    disabled: r.get(2)?,
-                    must_change_passphrase: r.get(3)?,
-                    created_at: r.get(4)?,
-                })
-            })
+            .query_map([], summary_row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(Error::db("list accounts"))?;
         Ok(users)
@@ -500,19 +500,9 @@ impl Vault {
     fn summary(&self, username: &str) -> Result<UserSummary> {
         self.conn
             .query_row(
-                "SELECT username, role, disabled, must_change_passphrase, created_at
-                 FROM user_account WHERE username = ?1",
+                &format!("SELECT {SUMMARY_COLUMNS} FROM user_account WHERE username = ?1"),
                 [username],
-                |r| {
-                    let role: String = r.get(1)?;
-                    Ok(UserSummary {
-                        username: r.get(0)?,
-                        role: Role::parse(&role).unwrap_or(Role::Staff),
-                        disabled: r.get(2)?,
-                        must_change_passphrase: r.get(3)?,
-                        created_at: r.get(4)?,
-                    })
-                },
+                summary_row,
             )
             .optional()
             .map_err(Error::db("read an account"))?

@@ -72,6 +72,16 @@ fn lock_path(vault: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Takes the exclusive lock of an existing vault, or reports that it is
+/// already open. A vault that does not exist (first run: not even its folder
+/// may exist yet) is `NoVault`, and no lock file is left behind for it.
+fn take_existing_lock(vault: &Path) -> Result<File> {
+    match fs::metadata(vault) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::NoVault(vault.to_owned())),
+        _ => take_lock(vault),
+    }
+}
+
 /// Takes the exclusive lock of a vault, or reports that it is already open.
 fn take_lock(vault: &Path) -> Result<File> {
     let file = OpenOptions::new()
@@ -375,7 +385,7 @@ impl Vault {
 
     /// Opens an existing vault with the key from the keyring.
     pub fn open(path: &Path, keystore: &dyn KeyStore) -> Result<Vault> {
-        let lock = take_lock(path)?;
+        let lock = take_existing_lock(path)?;
         let vault_id = read_vault_id(path)?;
         let has_recovery_file =
             recovery::vault_id_of_recovery_file(path).as_deref() == Some(vault_id.as_str());
@@ -404,7 +414,7 @@ impl Vault {
         keystore: &dyn KeyStore,
         recovery_key: &RecoveryKey,
     ) -> Result<Vault> {
-        let lock = take_lock(path)?;
+        let lock = take_existing_lock(path)?;
         let vault_id = read_vault_id(path)?;
         let key = recovery::unwrap(path, &vault_id, recovery_key)?;
         let mut vault = Self::finish_open(path, vault_id, &key, lock, || Error::WrongRecoveryKey)?;

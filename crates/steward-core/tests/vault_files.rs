@@ -193,6 +193,26 @@ fn files_that_are_not_vaults_are_named_as_such() {
 }
 
 #[test]
+fn first_run_in_a_data_folder_that_does_not_exist_yet_is_a_new_shop_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("not-yet").join("vault.steward");
+    let e = Vault::open(&path, &MemoryKeyStore::new()).err().unwrap();
+    assert_eq!(e.code(), "no_vault", "{e}");
+    assert!(
+        !dir.path().join("not-yet").exists(),
+        "nothing created before setup"
+    );
+    Vault::create(
+        &path,
+        &MemoryKeyStore::new(),
+        "Shop",
+        "owner",
+        &pass("owner passphrase"),
+    )
+    .unwrap();
+}
+
+#[test]
 fn an_encrypted_database_of_another_program_is_not_a_vault() {
     let shop = Shop::new();
     let other = shop.dir.path().join("other.db");
