@@ -18,6 +18,8 @@ use steward_core::{DbKey, KeyStore, MemoryKeyStore, OsKeyring, Passphrase, Vault
 use crate::Failure;
 
 const OPEN_ROUNDS: usize = 40;
+/// Fresh file pairs for the read/write comparison; the median is reported.
+const ROUNDS: usize = 5;
 
 fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     samples.sort();
@@ -137,26 +139,19 @@ pub fn open(rows: u32) -> Result<(), Failure> {
     println!();
 
     // 2. Read/write overhead.
-    let cipher_path = dir.path().join("rows.steward");
-    let plain_rows_path = dir.path().join("rows.sqlite");
-    let c = {
-        let conn = cipher_connection(&cipher_path, &key).map_err(internal)?;
-        let mut w = rows_workload(&conn, rows).map_err(internal)?;
-        drop(conn);
-        let fresh = cipher_connection(&cipher_path, &key).map_err(internal)?;
-        w.cold_scan = scan(&fresh).map_err(internal)?;
-        w
-    };
-    let p = {
-        let conn = plain_connection(&plain_rows_path).map_err(internal)?;
-        let mut w = rows_workload(&conn, rows).map_err(internal)?;
-        drop(conn);
-        let fresh = plain_connection(&plain_rows_path).map_err(internal)?;
-        w.cold_scan = scan(&fresh).map_err(internal)?;
-        w
-    };
+    let c = rows_workload(
+        dir.path(),
+        "rows.steward",
+        &|p| cipher_connection(p, &key),
+        rows,
+    )
+    .map_err(internal)?;
+    let p = rows_workload(dir.path(), "rows.sqlite", &|p| plain_connection(p), rows)
+        .map_err(internal)?;
     let (c, p) = (&c, &p);
-    println!("Read/write, {rows} rows                 SQLCipher      plain    ratio");
+    println!(
+        "Read/write, {rows} rows, median of {ROUNDS} fresh files   SQLCipher      plain    ratio"
+    );
     for (label, cv, pv) in [
         ("insert (one transaction)", c.insert, p.insert),
         ("full scan, page cache warm", c.scan, p.scan),
@@ -204,7 +199,30 @@ fn scan(conn: &Connection) -> rusqlite::Result<Duration> {
     Ok(t.elapsed())
 }
 
-fn rows_workload(conn: &Connection, rows: u32) -> rusqlite::Result<Workload> {
+fn lookups(conn: &Connection, rows: u32) -> rusqlite::Result<Duration> {
+    let t = Instant::now();
+    let mut stmt = conn.prepare_cached("SELECT name, email, points FROM customer WHERE id = ?1")?;
+    let mut id: u64 = 12345;
+    for _ in 0..10_000 {
+        // A fixed pseudo-random walk, the same for both files.
+        id = id
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            % u64::from(rows.max(1));
+        let _: (String, String, i64) =
+            stmt.query_row([id as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    }
+    Ok(t.elapsed())
+}
+
+/// One round on a fresh file: insert `rows`, scan with a warm cache, look
+/// up 10,000 rows, then scan again from a fresh connection.
+fn rows_round(
+    path: &Path,
+    open: &dyn Fn(&Path) -> rusqlite::Result<Connection>,
+    rows: u32,
+) -> rusqlite::Result<Workload> {
+    let conn = open(path)?;
     conn.execute_batch(
         "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, points INTEGER NOT NULL) STRICT",
     )?;
@@ -225,28 +243,37 @@ fn rows_workload(conn: &Connection, rows: u32) -> rusqlite::Result<Workload> {
         tx.commit()?;
     }
     let insert = t.elapsed();
-
-    let scan = scan(conn)?;
-
-    let t = Instant::now();
-    {
-        let mut stmt = conn.prepare("SELECT name, email, points FROM customer WHERE id = ?1")?;
-        let mut id: u64 = 12345;
-        for _ in 0..10_000 {
-            // A fixed pseudo-random walk, the same for both files.
-            id = id
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407)
-                % u64::from(rows.max(1));
-            let _: (String, String, i64) =
-                stmt.query_row([id as i64 + 1], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        }
-    }
-    let lookups = t.elapsed();
+    let scan_warm = scan(&conn)?;
+    let lookups = lookups(&conn, rows)?;
+    drop(conn);
+    let cold_scan = scan(&open(path)?)?;
     Ok(Workload {
         insert,
-        scan,
-        cold_scan: Duration::ZERO,
+        scan: scan_warm,
+        cold_scan,
         lookups,
+    })
+}
+
+/// The per-metric median over `ROUNDS` fresh files.
+fn rows_workload(
+    dir: &Path,
+    name: &str,
+    open: &dyn Fn(&Path) -> rusqlite::Result<Connection>,
+    rows: u32,
+) -> rusqlite::Result<Workload> {
+    let runs = (0..ROUNDS)
+        .map(|k| rows_round(&dir.join(format!("{name}-{k}")), open, rows))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let median = |f: fn(&Workload) -> Duration| {
+        let mut v: Vec<Duration> = runs.iter().map(f).collect();
+        v.sort();
+        v[v.len() / 2]
+    };
+    Ok(Workload {
+        insert: median(|w| w.insert),
+        scan: median(|w| w.scan),
+        cold_scan: median(|w| w.cold_scan),
+        lookups: median(|w| w.lookups),
     })
 }
