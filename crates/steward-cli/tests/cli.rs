@@ -155,6 +155,14 @@ fn recovery_key_is_printed_once_in_eight_groups() {
     assert_eq!(shop.recovery_key.split('-').count(), 8);
     let status = steward(&shop.vault, &["status"], "");
     assert!(!status.stdout.contains(&shop.recovery_key));
+    // "Shown once" means kept nowhere: no file next to the vault (the
+    // recovery file holds only what it wraps) contains the key itself.
+    let compact = shop.recovery_key.replace('-', "");
+    for entry in std::fs::read_dir(shop.vault.parent().unwrap()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&shop.recovery_key) && !text.contains(&compact));
+    }
 }
 
 #[test]

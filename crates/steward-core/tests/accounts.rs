@@ -345,20 +345,12 @@ fn the_actions_offered_to_each_role_are_exactly_those_the_core_allows() {
 #[test]
 fn an_unknown_role_in_a_damaged_row_grants_nothing() {
     let shop = Shop::new();
-    let id = shop.open().vault_id().to_owned();
-    let key = steward_core::KeyStore::get(&shop.keys, &id)
-        .unwrap()
-        .unwrap();
-    {
-        let c = rusqlite::Connection::open(&shop.path).unwrap();
-        c.execute_batch(&format!(
-            "PRAGMA key = \"x'{}'\";
-             PRAGMA ignore_check_constraints = ON;
+    shop.raw_connection()
+        .execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
              UPDATE user_account SET role = 'superuser' WHERE username = 'olga';",
-            key.to_hex().as_str()
-        ))
+        )
         .unwrap();
-    }
     let mut v = shop.open();
     // The account cannot be read as any role, so it cannot log in at all.
     let e = v.login(OWNER, &pass(OWNER_PASS)).unwrap_err();

@@ -6,22 +6,18 @@ mod common;
 use std::fs;
 
 use common::*;
-use steward_core::{KeyStore, Role, Verdict};
+use steward_core::{Role, Verdict};
 
 /// Runs `sql` against the raw database with its key, as someone holding the
 /// key but bypassing Steward would (dropping the append-only triggers first).
 fn tamper(shop: &Shop, sql: &str) {
-    let id = shop.open().vault_id().to_owned();
-    let key = shop.keys.get(&id).unwrap().unwrap();
-    let c = rusqlite::Connection::open(&shop.path).unwrap();
-    c.execute_batch(&format!(
-        "PRAGMA key = \"x'{}'\";
-         DROP TRIGGER IF EXISTS audit_event_is_append_only_update;
-         DROP TRIGGER IF EXISTS audit_event_is_append_only_delete;
-         {sql}",
-        key.to_hex().as_str()
-    ))
-    .unwrap();
+    shop.raw_connection()
+        .execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS audit_event_is_append_only_update;
+             DROP TRIGGER IF EXISTS audit_event_is_append_only_delete;
+             {sql}"
+        ))
+        .unwrap();
 }
 
 fn verify(shop: &Shop) -> Verdict {
@@ -57,11 +53,7 @@ fn untouched_log_verifies_as_intact() {
 #[test]
 fn the_audit_log_refuses_updates_and_deletes_through_sql() {
     let shop = shop_with_history();
-    let id = shop.open().vault_id().to_owned();
-    let key = shop.keys.get(&id).unwrap().unwrap();
-    let c = rusqlite::Connection::open(&shop.path).unwrap();
-    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
-        .unwrap();
+    let c = shop.raw_connection();
     let e = c
         .execute("UPDATE audit_event SET outcome = 'ok' WHERE seq = 1", [])
         .unwrap_err();
@@ -151,11 +143,7 @@ fn a_deleted_anchor_is_reported() {
 #[test]
 fn no_names_or_passphrases_reach_the_audit_log() {
     let shop = shop_with_history();
-    let id = shop.open().vault_id().to_owned();
-    let key = shop.keys.get(&id).unwrap().unwrap();
-    let c = rusqlite::Connection::open(&shop.path).unwrap();
-    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
-        .unwrap();
+    let c = shop.raw_connection();
     let mut stmt = c
         .prepare("SELECT coalesce(role,'')||action||coalesce(subject,'')||coalesce(purpose,'')||outcome FROM audit_event")
         .unwrap();

@@ -85,6 +85,19 @@ impl Shop {
         s
     }
 
+    /// The vault opened with plain rusqlite and its key, bypassing Steward,
+    /// as someone who got hold of the key would (for tampering tests).
+    pub fn raw_connection(&self) -> rusqlite::Connection {
+        let id = self.open().vault_id().to_owned();
+        let key = steward_core::KeyStore::get(&self.keys, &id)
+            .unwrap()
+            .unwrap();
+        let c = rusqlite::Connection::open(&self.path).unwrap();
+        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
+            .unwrap();
+        c
+    }
+
     pub fn file(&self, suffix: &str) -> PathBuf {
         let mut p = self.path.as_os_str().to_owned();
         p.push(suffix);
