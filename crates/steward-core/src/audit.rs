@@ -101,13 +101,37 @@ impl AuditEvent {
 pub(crate) struct ChainKey(Zeroizing<[u8; 32]>);
 
 impl ChainKey {
+    /// The key of the audit log's chain and of the anchor file.
     pub(crate) fn derive(db_key: &DbKey) -> ChainKey {
+        ChainKey::derive_for(db_key, b"steward audit chain v1")
+    }
+
+    /// A key for another chained table (`label` keeps the keys apart).
+    pub(crate) fn derive_for(db_key: &DbKey, label: &[u8]) -> ChainKey {
         let mut mac = mac_with(db_key.as_bytes());
-        mac.update(b"steward audit chain v1");
+        mac.update(label);
         let mut out = Zeroizing::new([0u8; 32]);
         out.copy_from_slice(&mac.finalize().into_bytes());
         ChainKey(out)
     }
+}
+
+/// The hash that chains one row to the one before: an HMAC over the previous
+/// hash and the row's fields. Every field is length-prefixed (absent =
+/// `u64::MAX`) so that no two different rows serialize to the same bytes.
+pub(crate) fn chain_link(key: &ChainKey, prev: &[u8], fields: &[Option<&[u8]>]) -> [u8; 32] {
+    let mut mac = mac_with(key.0.as_ref());
+    mac.update(prev);
+    for field in fields {
+        match field {
+            Some(b) => {
+                mac.update(&(b.len() as u64).to_be_bytes());
+                mac.update(b);
+            }
+            None => mac.update(&u64::MAX.to_be_bytes()),
+        }
+    }
+    mac.finalize().into_bytes().into()
 }
 
 fn mac_with(key: &[u8]) -> HmacSha256 {
@@ -130,27 +154,21 @@ struct Row {
 }
 
 fn entry_hash(key: &ChainKey, prev: &[u8], row: &Row) -> [u8; 32] {
-    let mut mac = mac_with(key.0.as_ref());
-    mac.update(prev);
-    // Every field is length-prefixed (absent = u64::MAX) so that no two
-    // different entries can serialize to the same bytes.
-    let mut field = |v: Option<&[u8]>| match v {
-        Some(b) => {
-            mac.update(&(b.len() as u64).to_be_bytes());
-            mac.update(b);
-        }
-        None => mac.update(&u64::MAX.to_be_bytes()),
-    };
     let user = row.user_id.map(|u| u.to_string());
-    field(Some(row.seq.to_string().as_bytes()));
-    field(Some(row.at.as_bytes()));
-    field(user.as_deref().map(str::as_bytes));
-    field(row.role.as_deref().map(str::as_bytes));
-    field(Some(row.action.as_bytes()));
-    field(row.subject.as_deref().map(str::as_bytes));
-    field(row.purpose.as_deref().map(str::as_bytes));
-    field(Some(row.outcome.as_bytes()));
-    mac.finalize().into_bytes().into()
+    chain_link(
+        key,
+        prev,
+        &[
+            Some(row.seq.to_string().as_bytes()),
+            Some(row.at.as_bytes()),
+            user.as_deref().map(str::as_bytes),
+            row.role.as_deref().map(str::as_bytes),
+            Some(row.action.as_bytes()),
+            row.subject.as_deref().map(str::as_bytes),
+            row.purpose.as_deref().map(str::as_bytes),
+            Some(row.outcome.as_bytes()),
+        ],
+    )
 }
 
 /// Appends `ev` inside the caller's transaction; returns its (seq, hash) for
@@ -205,10 +223,18 @@ pub(crate) fn append(
 struct AnchorFile {
     seq: i64,
     hash: String,
+    /// The consent ledger's newest (seq, hash), once it has entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ledger_seq: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ledger_hash: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     alarm: Option<String>,
     mac: String,
 }
+
+/// The newest row of a chained table: (seq, hash).
+pub(crate) type Head = (i64, Vec<u8>);
 
 /// Where the anchor of a vault's audit log lives.
 pub fn anchor_path(vault: &Path) -> PathBuf {
@@ -217,31 +243,50 @@ pub fn anchor_path(vault: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn anchor_mac(key: &ChainKey, seq: i64, hash: &[u8], alarm: Option<&str>) -> [u8; 32] {
+fn anchor_mac(
+    key: &ChainKey,
+    seq: i64,
+    hash: &[u8],
+    ledger: Option<(i64, &[u8])>,
+    alarm: Option<&str>,
+) -> [u8; 32] {
     let mut mac = mac_with(key.0.as_ref());
     mac.update(b"anchor v1");
     mac.update(&seq.to_be_bytes());
     mac.update(&(hash.len() as u64).to_be_bytes());
     mac.update(hash);
+    // Anchors written before the consent ledger existed have no ledger part
+    // and keep their MAC.
+    if let Some((lseq, lhash)) = ledger {
+        mac.update(b"ledger");
+        mac.update(&lseq.to_be_bytes());
+        mac.update(&(lhash.len() as u64).to_be_bytes());
+        mac.update(lhash);
+    }
     if let Some(a) = alarm {
         mac.update(a.as_bytes());
     }
     mac.finalize().into_bytes().into()
 }
 
-/// Records the newest (seq, hash) next to the vault, with the sticky alarm.
+/// Records the newest (seq, hash) of the audit log and of the consent
+/// ledger next to the vault, with the sticky alarm.
 pub(crate) fn write_anchor(
     vault: &Path,
     key: &ChainKey,
     seq: i64,
     hash: &[u8; 32],
+    ledger: Option<&Head>,
     alarm: Option<&str>,
 ) -> Result<()> {
+    let ledger_ref = ledger.map(|(s, h)| (*s, h.as_slice()));
     let anchor = AnchorFile {
         seq,
         hash: hex::encode(hash),
+        ledger_seq: ledger.map(|l| l.0),
+        ledger_hash: ledger.map(|l| hex::encode(&l.1)),
         alarm: alarm.map(str::to_owned),
-        mac: hex::encode(anchor_mac(key, seq, hash, alarm)),
+        mac: hex::encode(anchor_mac(key, seq, hash, ledger_ref, alarm)),
     };
     // Invariant: integers and strings always serialize.
     let json = serde_json::to_vec(&anchor).expect("anchor serializes");
@@ -268,7 +313,17 @@ pub(crate) fn check_anchor(
         ));
     };
     let hash = hex::decode(&anchor.hash).unwrap_or_default();
-    let expected_mac = anchor_mac(key, anchor.seq, &hash, anchor.alarm.as_deref());
+    let ledger = match (anchor.ledger_seq, anchor.ledger_hash.as_deref()) {
+        (Some(s), Some(h)) => Some((s, hex::decode(h).unwrap_or_default())),
+        _ => None,
+    };
+    let expected_mac = anchor_mac(
+        key,
+        anchor.seq,
+        &hash,
+        ledger.as_ref().map(|(s, h)| (*s, h.as_slice())),
+        anchor.alarm.as_deref(),
+    );
     if hex::decode(&anchor.mac).ok().as_deref() != Some(&expected_mac[..]) {
         return Ok(Some(
             "the audit anchor next to the vault was altered".into(),
@@ -285,7 +340,7 @@ pub(crate) fn check_anchor(
         )
         .optional()
         .map_err(Error::db("read the audit log"))?;
-    Ok(match stored {
+    let audit_problem = match stored {
         None => Some(format!(
             "entries were cut off the end of the log (entry {} is gone)",
             anchor.seq
@@ -293,6 +348,25 @@ pub(crate) fn check_anchor(
         Some(h) if h != hash => Some(format!(
             "entry {} no longer matches the audit anchor",
             anchor.seq
+        )),
+        Some(_) => None,
+    };
+    if audit_problem.is_some() {
+        return Ok(audit_problem);
+    }
+    let Some((lseq, lhash)) = ledger else {
+        return Ok(None);
+    };
+    let stored: Option<Vec<u8>> = conn
+        .query_row("SELECT hash FROM consent_event WHERE seq = ?1", [lseq], |r| r.get(0))
+        .optional()
+        .map_err(Error::db("read the consent ledger"))?;
+    Ok(match stored {
+        None => Some(format!(
+            "consent records were cut off the end of the ledger (record {lseq} is gone)"
+        )),
+        Some(h) if h != lhash => Some(format!(
+            "consent record {lseq} no longer matches the anchor"
         )),
         Some(_) => None,
     })
@@ -308,6 +382,8 @@ pub struct Verdict {
     pub entries: i64,
     /// The first entry (by seq) found broken, if the chain itself is broken.
     pub first_broken: Option<i64>,
+    /// How many consent-ledger records were checked.
+    pub consent_records: i64,
     /// A sentence for the person who asked.
     pub message: String,
 }
@@ -341,6 +417,7 @@ pub(crate) fn verify(conn: &Connection, key: &ChainKey, vault: &Path) -> Result<
         intact: false,
         entries: 0,
         first_broken: Some(seq),
+        consent_records: 0,
         message: format!("broken at entry {seq}: {why}"),
     };
 
@@ -366,6 +443,7 @@ pub(crate) fn verify(conn: &Connection, key: &ChainKey, vault: &Path) -> Result<
             intact: false,
             entries,
             first_broken: None,
+            consent_records: 0,
             message: format!("not intact: {alarm}"),
         });
     }
@@ -373,6 +451,7 @@ pub(crate) fn verify(conn: &Connection, key: &ChainKey, vault: &Path) -> Result<
         intact: true,
         entries,
         first_broken: None,
+        consent_records: 0,
         message: format!("intact ({entries} entries)"),
     })
 }

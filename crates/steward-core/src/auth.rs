@@ -147,6 +147,7 @@ pub struct Session {
     must_change_passphrase: bool,
     last_active: DateTime<Utc>,
     locked: bool,
+    customer_mode: bool,
 }
 
 impl Session {
@@ -161,6 +162,11 @@ impl Session {
     }
     pub fn must_change_passphrase(&self) -> bool {
         self.must_change_passphrase
+    }
+    /// True while the screen is handed to a customer (see
+    /// `Vault::enter_customer_mode`).
+    pub fn in_customer_mode(&self) -> bool {
+        self.customer_mode
     }
     pub fn is_locked(&self) -> bool {
         self.locked
@@ -308,6 +314,7 @@ impl Vault {
             must_change_passphrase: user.must_change_passphrase,
             last_active: now,
             locked: false,
+            customer_mode: false,
         })
     }
 
@@ -353,6 +360,14 @@ impl Vault {
         {
             return Err(Error::PassphraseChangeRequired);
         }
+        if session.customer_mode && !action.allowed_in_customer_mode() {
+            self.log_standalone(
+                AuditEvent::new(action.audit_label(), Outcome::Denied)
+                    .by(session.user_id, session.role)
+                    .because("customer mode"),
+            )?;
+            return Err(Error::CustomerMode);
+        }
         if !is_allowed(session.role, action) {
             self.log_standalone(
                 AuditEvent::new(action.audit_label(), Outcome::Denied)
@@ -366,6 +381,34 @@ impl Vault {
         }
         session.last_active = now;
         Ok(())
+    }
+
+    /// Hands the screen to a customer: until a staff member logs in again,
+    /// the session can only show the notice, take the consent form and show
+    /// its receipt. Only someone who may record consent can do this.
+    pub fn enter_customer_mode(&mut self, session: &mut Session) -> Result<()> {
+        self.authorize(session, Action::RecordConsent)?;
+        session.customer_mode = true;
+        self.log_standalone(
+            AuditEvent::new("customer_mode.enter", Outcome::Ok).by(session.user_id, session.role),
+        )
+    }
+
+    /// Leaves customer mode: a staff member logs in (any active user, with
+    /// the usual back-off on wrong passphrases) and gets a fresh session.
+    /// The customer-mode session ends either way only on success.
+    pub fn leave_customer_mode(
+        &mut self,
+        session: &mut Session,
+        username: &str,
+        passphrase: &Passphrase,
+    ) -> Result<Session> {
+        let next = self.login(username, passphrase)?;
+        session.locked = true;
+        self.log_standalone(
+            AuditEvent::new("customer_mode.leave", Outcome::Ok).by(next.user_id, next.role),
+        )?;
+        Ok(next)
     }
 
     /// Marks the user as active without doing anything else (the UI calls it

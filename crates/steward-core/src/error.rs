@@ -83,6 +83,11 @@ pub enum Error {
     #[error("your role ({role}) may not {action}")]
     Forbidden { action: Action, role: Role },
 
+    /// The screen is handed to a customer; only the consent form works until
+    /// a staff member logs in again.
+    #[error("the screen is in customer mode; a staff member must log in to leave it")]
+    CustomerMode,
+
     /// The session was locked after inactivity or by the user; log in again.
     #[error("the session is locked; log in again")]
     SessionLocked,
@@ -105,6 +110,61 @@ pub enum Error {
         field: &'static str,
         reason: &'static str,
     },
+
+    /// A customer record, a field or a use of data needs a consent the
+    /// customer has not given. `purpose` is the purpose's id.
+    #[error("the customer has not agreed to the purpose '{purpose}'; nothing was stored")]
+    ConsentMissing { purpose: String },
+
+    /// A value was given for a field that no purpose the customer agreed to
+    /// needs.
+    #[error("no purpose the customer agreed to needs the field '{field}'; leave it empty or ask the customer about a purpose that uses it. Nothing was stored")]
+    FieldNotConsented { field: String },
+
+    /// A value was given for a field the shop has switched off.
+    #[error("the shop does not collect '{field}' (switched off in settings); nothing was stored")]
+    FieldDisabled { field: String },
+
+    /// Something that looks like a payment card number was typed into a field.
+    #[error("the field '{field}' seems to contain a payment card number; Steward never stores card numbers. Remove it and try again")]
+    CardNumberRefused { field: &'static str },
+
+    /// The notice shown on a form is no longer the current one.
+    #[error("the notice changed while the form was open (version {shown} was shown, {current} is current); show the form to the customer again")]
+    NoticeOutdated { shown: i64, current: i64 },
+
+    /// The customer did not sign the on-screen form.
+    #[error("the customer has not signed the form; nothing was stored")]
+    SignatureRequired,
+
+    /// No purpose with that id.
+    #[error("there is no purpose '{purpose}'")]
+    PurposeNotFound { purpose: String },
+
+    /// A purpose with that id already exists.
+    #[error("a purpose '{purpose}' already exists; edit it instead")]
+    PurposeExists { purpose: String },
+
+    /// There is nothing to withdraw: the purpose is not currently granted.
+    #[error("the customer has not currently agreed to '{purpose}', so there is nothing to withdraw")]
+    NotConsented { purpose: String },
+
+    /// Withdrawing membership means erasing the whole record, which this
+    /// version cannot do yet.
+    #[error("withdrawing membership erases the customer's whole record, which this version of Steward cannot do yet; nothing was changed. The other purposes can be withdrawn now")]
+    ErasureNotAvailable,
+
+    /// No customer with that id.
+    #[error("there is no customer with that number")]
+    CustomerNotFound,
+
+    /// No receipt with that id.
+    #[error("there is no receipt with that number")]
+    ReceiptNotFound,
+
+    /// A receipt file failed verification; `reason` says why.
+    #[error("the receipt is not valid: {reason}")]
+    ReceiptInvalid { reason: String },
 
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
@@ -148,11 +208,25 @@ impl Error {
             Error::PassphraseChangeRequired => "passphrase_change_required",
             Error::WeakPassphrase(_) => "weak_passphrase",
             Error::Forbidden { .. } => "forbidden",
+            Error::CustomerMode => "customer_mode",
             Error::SessionLocked => "session_locked",
             Error::UserExists => "user_exists",
             Error::UserNotFound => "user_not_found",
             Error::LastOwner => "last_owner",
             Error::InvalidInput { .. } => "invalid_input",
+            Error::ConsentMissing { .. } => "consent_missing",
+            Error::FieldNotConsented { .. } => "field_not_consented",
+            Error::FieldDisabled { .. } => "field_disabled",
+            Error::CardNumberRefused { .. } => "card_number_refused",
+            Error::NoticeOutdated { .. } => "notice_outdated",
+            Error::SignatureRequired => "signature_required",
+            Error::PurposeNotFound { .. } => "purpose_not_found",
+            Error::PurposeExists { .. } => "purpose_exists",
+            Error::NotConsented { .. } => "not_consented",
+            Error::ErasureNotAvailable => "erasure_not_available",
+            Error::CustomerNotFound => "customer_not_found",
+            Error::ReceiptNotFound => "receipt_not_found",
+            Error::ReceiptInvalid { .. } => "receipt_invalid",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

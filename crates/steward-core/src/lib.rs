@@ -1,5 +1,6 @@
 //! Steward's domain core: the encrypted vault, user accounts and roles,
-//! sessions, and the audit log. Every rule of Steward lives here and is
+//! sessions, the audit log, and consent-first intake (purposes, notices,
+//! the consent ledger and signed receipts). Every rule of Steward lives here and is
 //! enforced here: the Tauri shell, the `steward` CLI and the tests all go
 //! through this crate's public API, which is the only way to the database.
 //!
@@ -10,16 +11,29 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod consent;
 pub mod error;
 pub mod files;
 pub mod keystore;
+pub mod language;
 pub mod permissions;
+pub mod purposes;
+mod receipt_pdf;
+pub mod receipts;
 pub mod recovery;
 pub mod time;
 pub mod vault;
 
 pub use audit::{Outcome, Verdict};
 pub use auth::{Passphrase, Session, UserSummary};
+pub use consent::{
+    CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
+    Withdrawal,
+};
+pub use language::Lang;
+pub use purposes::{LegalBasis, NewPurpose, Notice, Purpose, PurposeChange, PurposeText};
+pub use receipts::{verify_receipt, PrintableReceipt, Receipt, VerifiedReceipt};
 pub use error::{Error, Result};
 pub use keystore::{DbKey, KeyStore, MemoryKeyStore, OsKeyring};
 pub use permissions::{Action, Role};

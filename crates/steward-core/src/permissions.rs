@@ -80,17 +80,42 @@ pub enum Action {
     ChangeSettings,
     /// Check the audit log's hash chain.
     VerifyAuditLog,
+    /// Read the privacy notice (the text customers are shown).
+    ViewNotice,
+    /// Set up purposes, switch catalog fields on and off, edit the shop's
+    /// contact details shown in notices.
+    ManagePurposes,
+    /// Record a customer's consent decisions: joining, granting, withdrawing.
+    RecordConsent,
+    /// See a customer's consent history (pseudonymous: no contact data).
+    ViewConsentHistory,
+    /// Show or print a consent receipt again.
+    ViewReceipt,
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
         Action::ManageUsers,
         Action::ChangeSettings,
         Action::VerifyAuditLog,
+        Action::ViewNotice,
+        Action::ManagePurposes,
+        Action::RecordConsent,
+        Action::ViewConsentHistory,
+        Action::ViewReceipt,
     ];
+
+    /// What a session in customer mode (the screen handed to a customer)
+    /// may still do: read the notice, fill in the form, see the receipt.
+    pub fn allowed_in_customer_mode(self) -> bool {
+        matches!(
+            self,
+            Action::ViewHome | Action::ViewNotice | Action::RecordConsent | Action::ViewReceipt
+        )
+    }
 
     /// The stable id written to the audit log and shown in errors.
     pub fn as_str(self) -> &'static str {
@@ -101,6 +126,11 @@ impl Action {
             Action::ManageUsers => "manage users",
             Action::ChangeSettings => "change settings",
             Action::VerifyAuditLog => "verify the audit log",
+            Action::ViewNotice => "read the privacy notice",
+            Action::ManagePurposes => "change purposes, fields or the notice",
+            Action::RecordConsent => "record consent decisions",
+            Action::ViewConsentHistory => "see consent histories",
+            Action::ViewReceipt => "show consent receipts",
         }
     }
 }
@@ -115,6 +145,11 @@ impl Action {
             Action::ManageUsers => "user.manage",
             Action::ChangeSettings => "settings.change",
             Action::VerifyAuditLog => "audit.verify",
+            Action::ViewNotice => "notice.view",
+            Action::ManagePurposes => "purposes.manage",
+            Action::RecordConsent => "consent.record",
+            Action::ViewConsentHistory => "consent.history",
+            Action::ViewReceipt => "receipt.view",
         }
     }
 }
@@ -132,7 +167,15 @@ impl fmt::Display for Action {
 /// - only the owner manages accounts and settings (a manager runs the floor,
 ///   not the keys: issue "roles" in ARCHITECTURE.md);
 /// - the auditor may list accounts and verify the audit log, because reading
-///   the log means knowing which account did what; the owner may too.
+///   the log means knowing which account did what; the owner may too;
+/// - the notice is public: everyone may read it;
+/// - only the owner decides what the shop collects and why (purposes and
+///   fields are the shop's promises to its customers);
+/// - whoever serves customers (owner, manager, staff) records their consent
+///   decisions and reprints receipts; marketing does not, since its job is
+///   to use consents, not to collect them;
+/// - consent histories and receipts name customers only by a random id, so
+///   the auditor may read them to check the records.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -140,6 +183,17 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ManageUsers, &[Role::Owner]),
     (Action::ChangeSettings, &[Role::Owner]),
     (Action::VerifyAuditLog, &[Role::Owner, Role::Auditor]),
+    (Action::ViewNotice, &Role::ALL),
+    (Action::ManagePurposes, &[Role::Owner]),
+    (Action::RecordConsent, &[Role::Owner, Role::Manager, Role::Staff]),
+    (
+        Action::ViewConsentHistory,
+        &[Role::Owner, Role::Manager, Role::Staff, Role::Auditor],
+    ),
+    (
+        Action::ViewReceipt,
+        &[Role::Owner, Role::Manager, Role::Staff, Role::Auditor],
+    ),
 ];
 
 /// Whether `role` may take `action`, according to the matrix.

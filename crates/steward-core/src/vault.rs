@@ -29,7 +29,10 @@ use crate::time::{format_ts, system_clock, Clock};
 /// Marks a database as a Steward vault (`PRAGMA application_id`): "STWD".
 const APPLICATION_ID: i32 = 0x5354_5744;
 /// The schema migrations, applied in order; `user_version` counts them.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_foundation.sql"),
+    include_str!("../migrations/002_consent.sql"),
+];
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 const PLAIN_SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -41,6 +44,8 @@ pub struct Vault {
     path: PathBuf,
     vault_id: String,
     pub(crate) chain_key: ChainKey,
+    /// Chains the consent ledger (see `consent`).
+    ledger_key: ChainKey,
     pub(crate) clock: Clock,
     /// Set when this vault was opened with the recovery key; allows the owner's
     /// passphrase to be reset (see `Vault::reset_owner_passphrase`).
@@ -64,6 +69,8 @@ pub struct VaultStatus {
     pub users: i64,
     pub active_users: i64,
     pub audit_entries: i64,
+    pub customers: i64,
+    pub consent_records: i64,
 }
 
 fn lock_path(vault: &Path) -> PathBuf {
@@ -348,6 +355,7 @@ impl Vault {
             path: path.to_owned(),
             vault_id,
             chain_key: ChainKey::derive(&key),
+            ledger_key: crate::consent::ledger_key(&key),
             clock: system_clock(),
             opened_by_recovery: false,
             keyring_restored: true,
@@ -376,7 +384,7 @@ impl Vault {
                     .on(format!("user:{owner_id}")),
             )
         });
-        if let Err(e) = created {
+        if let Err(e) = created.and_then(|()| vault.ensure_consent_setup()) {
             let _ = keystore.delete(&vault.vault_id);
             return Err(e);
         }
@@ -449,11 +457,12 @@ impl Vault {
         migrate(&mut conn)?;
         let chain_key = ChainKey::derive(key);
         let audit_alarm = audit::check_anchor(&conn, &chain_key, path)?;
-        let vault = Vault {
+        let mut vault = Vault {
             conn,
             path: path.to_owned(),
             vault_id,
             chain_key,
+            ledger_key: crate::consent::ledger_key(key),
             clock: system_clock(),
             opened_by_recovery: false,
             keyring_restored: true,
@@ -463,6 +472,7 @@ impl Vault {
         if vault.audit_alarm.is_some() {
             vault.log_standalone(AuditEvent::new("audit.anchor_check", Outcome::Failed))?;
         }
+        vault.ensure_consent_setup()?;
         Ok(vault)
     }
 
@@ -507,6 +517,8 @@ impl Vault {
             users: count("SELECT count(*) FROM user_account")?,
             active_users: count("SELECT count(*) FROM user_account WHERE disabled = 0")?,
             audit_entries: count("SELECT count(*) FROM audit_event")?,
+            customers: count("SELECT count(*) FROM customer")?,
+            consent_records: count("SELECT count(*) FROM consent_event")?,
         })
     }
 
@@ -522,11 +534,18 @@ impl Vault {
         let mut wrapped = Tx {
             tx,
             chain_key: &self.chain_key,
+            ledger_key: &self.ledger_key,
             now,
             head: None,
+            ledger_head: None,
         };
         let value = f(&mut wrapped)?;
         let head = wrapped.head;
+        let ledger_head = match wrapped.ledger_head.take() {
+            Some(h) => Some(h),
+            None if head.is_some() => crate::consent::ledger_head(&wrapped.tx)?,
+            None => None,
+        };
         wrapped.tx.commit().map_err(Error::db(op))?;
         if let Some((seq, hash)) = head {
             audit::write_anchor(
@@ -534,10 +553,27 @@ impl Vault {
                 &self.chain_key,
                 seq,
                 &hash,
+                ledger_head.as_ref(),
                 self.audit_alarm.as_deref(),
             )?;
         }
         Ok(value)
+    }
+
+    /// Gives a vault made before the consent capability (or a new one) its
+    /// receipt-signing key, default purposes and first notice.
+    fn ensure_consent_setup(&mut self) -> Result<()> {
+        let has_key: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM shop_signing_key", [], |r| r.get(0))
+            .map_err(Error::db("read the signing key"))?;
+        if has_key > 0 {
+            return Ok(());
+        }
+        self.transact("set up consent", |tx| {
+            crate::receipts::ensure_signing_key(tx)?;
+            crate::purposes::seed_defaults(tx)
+        })
     }
 
     /// Appends one audit entry on its own (for refusals and events that change
@@ -550,19 +586,47 @@ impl Vault {
             .map_err(Error::db("append to the audit log"))?;
         let (seq, hash) = audit::append(&tx, &self.chain_key, now, &ev)?;
         tx.commit().map_err(Error::db("append to the audit log"))?;
+        let ledger_head = crate::consent::ledger_head(&self.conn)?;
         audit::write_anchor(
             &self.path,
             &self.chain_key,
             seq,
             &hash,
+            ledger_head.as_ref(),
             self.audit_alarm.as_deref(),
         )
     }
 
     /// Checks the audit log's chain and anchor (no permission check; the
     /// session-checked entry point is `Vault::verify_audit_log`).
+    /// Also checks the consent ledger's chain and that every customer record
+    /// has a granted membership in it.
     pub(crate) fn verify_chain(&self) -> Result<Verdict> {
-        audit::verify(&self.conn, &self.chain_key, &self.path)
+        let mut verdict = audit::verify(&self.conn, &self.chain_key, &self.path)?;
+        if !verdict.intact {
+            return Ok(verdict);
+        }
+        match crate::consent::verify_ledger(&self.conn, &self.ledger_key)? {
+            Ok(records) => verdict.consent_records = records,
+            Err((seq, why)) => {
+                verdict.intact = false;
+                verdict.message = format!("the consent ledger is broken at record {seq}: {why}");
+                return Ok(verdict);
+            }
+        }
+        let orphans = crate::consent::customers_without_membership(&self.conn)?;
+        if orphans > 0 {
+            verdict.intact = false;
+            verdict.message = format!(
+                "{orphans} customer record(s) have no granted membership in the consent ledger"
+            );
+            return Ok(verdict);
+        }
+        verdict.message = format!(
+            "intact ({} entries, {} consent records)",
+            verdict.entries, verdict.consent_records
+        );
+        Ok(verdict)
     }
 }
 
@@ -581,8 +645,10 @@ impl Drop for Vault {
 pub(crate) struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     chain_key: &'c ChainKey,
+    ledger_key: &'c ChainKey,
     pub(crate) now: DateTime<Utc>,
     head: Option<(i64, [u8; 32])>,
+    ledger_head: Option<audit::Head>,
 }
 
 impl Tx<'_> {
@@ -593,6 +659,15 @@ impl Tx<'_> {
     pub(crate) fn audit(&mut self, ev: AuditEvent) -> Result<()> {
         self.head = Some(audit::append(&self.tx, self.chain_key, self.now, &ev)?);
         Ok(())
+    }
+
+    pub(crate) fn ledger_key(&self) -> &ChainKey {
+        self.ledger_key
+    }
+
+    /// Notes the ledger's new head for the anchor written after commit.
+    pub(crate) fn set_ledger_head(&mut self, head: audit::Head) {
+        self.ledger_head = Some(head);
     }
 }
 

@@ -1,0 +1,789 @@
+//! Purposes and notices: why the shop collects each piece of data, and the
+//! privacy notice customers read before they decide.
+//!
+//! The owner configures purposes (name and description per language, legal
+//! basis, retention, the fields each needs) and switches catalog fields on
+//! and off. The notice is generated from these, in every language, and
+//! published as a numbered version that is kept forever with its SHA-256.
+//! Any change that alters what a customer would read publishes a new
+//! version; nothing shown to customers is ever changed silently. A consent
+//! records the version and hash the customer saw.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{AuditEvent, Outcome};
+use crate::auth::Session;
+use crate::catalog::{self, FieldSpec, Sensitivity, CATALOG, NAME_FIELD};
+use crate::error::{Error, Result};
+use crate::language::Lang;
+use crate::permissions::Action;
+use crate::time::format_ts;
+use crate::vault::{Tx, Vault};
+
+/// The purpose every customer record depends on.
+pub const MEMBERSHIP: &str = "membership";
+
+/// Why the shop may process data for a purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    /// The customer agreed, and may refuse or withdraw.
+    Consent,
+    /// A law requires the record (e.g. invoices); not asked for, but told.
+    LegalObligation,
+}
+
+impl LegalBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LegalBasis::Consent => "consent",
+            LegalBasis::LegalObligation => "legal_obligation",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<LegalBasis> {
+        match s {
+            "consent" => Ok(LegalBasis::Consent),
+            "legal_obligation" | "legal-obligation" => Ok(LegalBasis::LegalObligation),
+            _ => Err(Error::InvalidInput {
+                field: "legal basis",
+                reason: "use consent or legal-obligation",
+            }),
+        }
+    }
+}
+
+/// A purpose's name and description in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeText {
+    pub name: String,
+    pub description: String,
+}
+
+/// A purpose as configured by the owner.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Purpose {
+    pub id: String,
+    pub legal_basis: LegalBasis,
+    /// Required to become a customer (only membership).
+    pub required: bool,
+    pub retention_days: u32,
+    /// Catalog keys this purpose needs.
+    pub fields: Vec<String>,
+    /// Offered on forms and listed in the notice.
+    pub active: bool,
+    pub texts: BTreeMap<Lang, PurposeText>,
+}
+
+/// A new purpose. Texts for languages left out are copied from the first
+/// given, so every language has one (the owner then translates them).
+#[derive(Debug, Clone)]
+pub struct NewPurpose {
+    pub id: String,
+    pub legal_basis: LegalBasis,
+    pub retention_days: u32,
+    pub fields: Vec<String>,
+    pub texts: BTreeMap<Lang, PurposeText>,
+}
+
+/// Changes to a purpose; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PurposeChange {
+    pub retention_days: Option<u32>,
+    pub fields: Option<Vec<String>>,
+    pub active: Option<bool>,
+    pub texts: BTreeMap<Lang, PurposeText>,
+}
+
+/// A catalog field with the owner's switch and the purposes that use it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSetting {
+    #[serde(flatten)]
+    pub spec: FieldSpec,
+    pub enabled: bool,
+    pub used_by: Vec<String>,
+}
+
+/// The shop's details shown in notices and on receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopProfile {
+    pub name: String,
+    /// How customers reach the shop about their data (address, e-mail...).
+    pub contact: String,
+    /// Where the shop operates, e.g. `ES`, `ID`, `EU`.
+    pub jurisdiction: String,
+}
+
+/// A published notice in one language.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub version: i64,
+    pub lang: Lang,
+    /// SHA-256 of `body` as stored, hex.
+    pub sha256: String,
+    pub published_at: String,
+    pub body: NoticeBody,
+}
+
+/// The notice's content, fully worded in its language. Serialized as stored
+/// and hashed, so its field order is part of the format: append only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeBody {
+    pub lang: Lang,
+    pub shop: ShopProfile,
+    pub title: String,
+    pub intro: String,
+    pub sections: Vec<NoticeSection>,
+    pub purposes: Vec<NoticePurpose>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeSection {
+    pub heading: String,
+    pub text: String,
+}
+
+/// A purpose as the notice words it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticePurpose {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub legal_basis: LegalBasis,
+    pub legal_basis_text: String,
+    pub required: bool,
+    pub retention_days: u32,
+    pub retention_text: String,
+    pub fields: Vec<NoticeField>,
+}
+
+/// A field as the notice and the form show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeField {
+    pub key: String,
+    pub label: String,
+    pub kind: String,
+    pub sensitive: bool,
+}
+
+impl NoticeBody {
+    /// The purpose with this id, if the notice lists it.
+    pub fn purpose(&self, id: &str) -> Option<&NoticePurpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+}
+
+/// The purposes that ship with Steward: (id, basis, required, retention
+/// days, fields). Their texts come from the language packs.
+const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
+    (MEMBERSHIP, LegalBasis::Consent, true, 3 * 365, &["name", "email", "phone"]),
+    ("loyalty", LegalBasis::Consent, false, 3 * 365, &[]),
+    ("email-offers", LegalBasis::Consent, false, 2 * 365, &["email"]),
+    ("sms-offers", LegalBasis::Consent, false, 2 * 365, &["phone"]),
+    ("birthday-offer", LegalBasis::Consent, false, 2 * 365, &["birth_date", "email"]),
+    (
+        "recommendations",
+        LegalBasis::Consent,
+        false,
+        2 * 365,
+        &["preferences", "sizes", "dietary_needs"],
+    ),
+    ("home-delivery", LegalBasis::Consent, false, 365, &["postal_address", "phone"]),
+    ("sales-records", LegalBasis::LegalObligation, false, 6 * 365, &[]),
+];
+
+/// Fills a new (or newly migrated) vault with the default purposes, field
+/// switches and the first notice. Does nothing if purposes already exist.
+pub(crate) fn seed_defaults(tx: &mut Tx<'_>) -> Result<()> {
+    let existing: i64 = tx
+        .conn()
+        .query_row("SELECT count(*) FROM purpose", [], |r| r.get(0))
+        .map_err(Error::db("read purposes"))?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let now = format_ts(tx.now);
+    for spec in CATALOG {
+        tx.conn()
+            .execute(
+                "INSERT INTO field_setting (field, enabled) VALUES (?1, ?2)",
+                params![spec.key, spec.enabled_by_default],
+            )
+            .map_err(Error::db("save the field settings"))?;
+    }
+    for (position, (id, basis, required, days, fields)) in DEFAULT_PURPOSES.iter().enumerate() {
+        let fields_json = serde_json::to_string(fields).map_err(|_| Error::InvalidInput {
+            field: "fields",
+            reason: "cannot be encoded",
+        })?;
+        tx.conn()
+            .execute(
+                "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, basis.as_str(), required, days, fields_json, position as i64, now],
+            )
+            .map_err(Error::db("save the default purposes"))?;
+        for lang in Lang::ALL {
+            let pack = lang.pack();
+            save_text(
+                tx.conn(),
+                id,
+                lang,
+                &PurposeText {
+                    name: pack.text(&format!("purposes.{id}.name"), &[]),
+                    description: pack.text(&format!("purposes.{id}.description"), &[]),
+                },
+            )?;
+        }
+    }
+    publish_if_changed(tx, None)?;
+    Ok(())
+}
+
+fn save_text(conn: &Connection, purpose: &str, lang: Lang, text: &PurposeText) -> Result<()> {
+    conn.execute(
+        "INSERT INTO purpose_text (purpose, lang, name, description) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (purpose, lang) DO UPDATE SET name = excluded.name, description = excluded.description",
+        params![purpose, lang.code(), text.name, text.description],
+    )
+    .map_err(Error::db("save a purpose's text"))?;
+    Ok(())
+}
+
+pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, legal_basis, required, retention_days, fields, active
+             FROM purpose ORDER BY position, id",
+        )
+        .map_err(Error::db("read purposes"))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
+        })
+        .map_err(Error::db("read purposes"))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::db("read purposes"))?;
+    let mut texts_stmt = conn
+        .prepare("SELECT lang, name, description FROM purpose_text WHERE purpose = ?1")
+        .map_err(Error::db("read purposes"))?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, basis, required, retention_days, fields, active) in rows {
+        let texts = texts_stmt
+            .query_map([&id], |r| {
+                Ok((
+                    r.get::<_, Lang>(0)?,
+                    PurposeText {
+                        name: r.get(1)?,
+                        description: r.get(2)?,
+                    },
+                ))
+            })
+            .map_err(Error::db("read purposes"))?
+            .collect::<rusqlite::Result<BTreeMap<_, _>>>()
+            .map_err(Error::db("read purposes"))?;
+        out.push(Purpose {
+            legal_basis: LegalBasis::parse(&basis)?,
+            required,
+            retention_days,
+            fields: serde_json::from_str(&fields).unwrap_or_default(),
+            active,
+            texts,
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// Which catalog fields are switched on.
+pub(crate) fn enabled_fields(conn: &Connection) -> Result<Vec<&'static FieldSpec>> {
+    let mut stmt = conn
+        .prepare("SELECT field FROM field_setting WHERE enabled = 1")
+        .map_err(Error::db("read the field settings"))?;
+    let on: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(Error::db("read the field settings"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Error::db("read the field settings"))?;
+    Ok(CATALOG
+        .iter()
+        .filter(|f| f.always_enabled || on.iter().any(|k| k == f.key))
+        .collect())
+}
+
+pub(crate) fn shop_profile(conn: &Connection) -> Result<ShopProfile> {
+    conn.query_row("SELECT name, contact, jurisdiction FROM shop WHERE id = 1", [], |r| {
+        Ok(ShopProfile {
+            name: r.get(0)?,
+            contact: r.get(1)?,
+            jurisdiction: r.get(2)?,
+        })
+    })
+    .map_err(Error::db("read the shop's details"))
+}
+
+/// Words the notice for the current configuration in `lang`.
+fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
+    let pack = lang.pack();
+    let shop = shop_profile(conn)?;
+    let contact = if shop.contact.trim().is_empty() {
+        pack.text("notice.contact_missing", &[])
+    } else {
+        shop.contact.clone()
+    };
+    let vars = [("shop", shop.name.as_str()), ("contact", contact.as_str())];
+    let enabled = enabled_fields(conn)?;
+    let purposes: Vec<NoticePurpose> = load_purposes(conn)?
+        .into_iter()
+        .filter(|p| p.active)
+        .map(|p| {
+            let text = p
+                .texts
+                .get(&lang)
+                .or_else(|| p.texts.values().next())
+                .cloned()
+                .unwrap_or(PurposeText {
+                    name: p.id.clone(),
+                    description: String::new(),
+                });
+            let fields = enabled
+                .iter()
+                .filter(|f| p.fields.iter().any(|k| k == f.key))
+                .map(|f| NoticeField {
+                    key: f.key.to_owned(),
+                    label: pack.text(&format!("fields.{}", f.key), &[]),
+                    kind: serde_json::to_value(f.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default(),
+                    sensitive: f.sensitivity == Sensitivity::Sensitive,
+                })
+                .collect();
+            NoticePurpose {
+                legal_basis_text: pack.text(&format!("legal_basis.{}", p.legal_basis.as_str()), &[]),
+                retention_text: pack.period(p.retention_days),
+                name: text.name,
+                description: text.description,
+                legal_basis: p.legal_basis,
+                required: p.required,
+                retention_days: p.retention_days,
+                fields,
+                id: p.id,
+            }
+        })
+        .collect();
+    let has_legal = purposes.iter().any(|p| p.legal_basis == LegalBasis::LegalObligation);
+    let mut section_keys = vec!["who", "what"];
+    if has_legal {
+        section_keys.push("law");
+    }
+    section_keys.extend(["keep", "others", "rights", "withdraw"]);
+    let sections = section_keys
+        .into_iter()
+        .map(|k| NoticeSection {
+            heading: pack.text(&format!("notice.{k}_heading"), &vars),
+            text: pack.text(&format!("notice.{k}_text"), &vars),
+        })
+        .collect();
+    Ok(NoticeBody {
+        lang,
+        title: pack.text("notice.title", &vars),
+        intro: pack.text("notice.intro", &vars),
+        shop,
+        sections,
+        purposes,
+    })
+}
+
+/// Publishes a new notice version if the configuration now words any
+/// language's notice differently from the latest version. Returns the
+/// current version number.
+pub(crate) fn publish_if_changed(tx: &mut Tx<'_>, actor: Option<&Session>) -> Result<i64> {
+    let latest: Option<i64> = tx
+        .conn()
+        .query_row("SELECT max(version) FROM notice_version", [], |r| r.get(0))
+        .map_err(Error::db("read the notice"))?;
+    let mut bodies = Vec::with_capacity(Lang::ALL.len());
+    let mut changed = latest.is_none();
+    for lang in Lang::ALL {
+        let body = serde_json::to_string(&render(tx.conn(), lang)?).map_err(|_| {
+            Error::InvalidInput {
+                field: "notice",
+                reason: "cannot be encoded",
+            }
+        })?;
+        if let Some(v) = latest {
+            let stored: Option<String> = tx
+                .conn()
+                .query_row(
+                    "SELECT body FROM notice_text WHERE version = ?1 AND lang = ?2",
+                    params![v, lang.code()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(Error::db("read the notice"))?;
+            changed |= stored.as_deref() != Some(body.as_str());
+        }
+        bodies.push((lang, body));
+    }
+    if let (false, Some(current)) = (changed, latest) {
+        return Ok(current);
+    }
+    let version = latest.unwrap_or(0) + 1;
+    tx.conn()
+        .execute(
+            "INSERT INTO notice_version (version, created_at) VALUES (?1, ?2)",
+            params![version, format_ts(tx.now)],
+        )
+        .map_err(Error::db("publish the notice"))?;
+    for (lang, body) in bodies {
+        let hash = Sha256::digest(body.as_bytes());
+        tx.conn()
+            .execute(
+                "INSERT INTO notice_text (version, lang, body, sha256) VALUES (?1, ?2, ?3, ?4)",
+                params![version, lang.code(), body, hash.as_slice()],
+            )
+            .map_err(Error::db("publish the notice"))?;
+    }
+    let mut ev = AuditEvent::new("notice.publish", Outcome::Ok).on(format!("notice:{version}"));
+    if let Some(s) = actor {
+        ev = ev.by(s.user_id(), s.role());
+    }
+    tx.audit(ev)?;
+    Ok(version)
+}
+
+/// Reads a published notice (the latest when `version` is `None`).
+pub(crate) fn read_notice(conn: &Connection, lang: Lang, version: Option<i64>) -> Result<Notice> {
+    let row: Option<(i64, String, Vec<u8>, String)> = conn
+        .query_row(
+            "SELECT t.version, t.body, t.sha256, v.created_at
+             FROM notice_text t JOIN notice_version v ON v.version = t.version
+             WHERE t.lang = ?1 AND (?2 IS NULL OR t.version = ?2)
+             ORDER BY t.version DESC LIMIT 1",
+            params![lang.code(), version],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(Error::db("read the notice"))?;
+    let Some((version, body, sha256, published_at)) = row else {
+        return Err(Error::InvalidInput {
+            field: "notice version",
+            reason: "no such version has been published",
+        });
+    };
+    let parsed: NoticeBody = serde_json::from_str(&body).map_err(|_| Error::VaultDamaged {
+        reason: "a stored notice cannot be read",
+    })?;
+    Ok(Notice {
+        version,
+        lang,
+        sha256: hex::encode(sha256),
+        published_at,
+        body: parsed,
+    })
+}
+
+fn validate_purpose_id(id: &str) -> Result<String> {
+    let ok = !id.is_empty()
+        && id.len() <= 40
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(id.to_owned())
+    } else {
+        Err(Error::InvalidInput {
+            field: "purpose id",
+            reason: "use lowercase letters, digits and dashes, starting with a letter (at most 40)",
+        })
+    }
+}
+
+fn validate_text(text: &PurposeText) -> Result<PurposeText> {
+    let check = |field: &'static str, v: &str, max: usize| -> Result<String> {
+        let v = v.trim();
+        if v.is_empty() {
+            return Err(Error::InvalidInput { field, reason: "it is empty" });
+        }
+        if v.chars().count() > max || v.chars().any(char::is_control) {
+            return Err(Error::InvalidInput {
+                field,
+                reason: "it is too long or contains control characters",
+            });
+        }
+        Ok(v.to_owned())
+    };
+    Ok(PurposeText {
+        name: check("purpose name", &text.name, 80)?,
+        description: check("purpose description", &text.description, 600)?,
+    })
+}
+
+fn validate_retention(days: u32) -> Result<u32> {
+    if (1..=36500).contains(&days) {
+        Ok(days)
+    } else {
+        Err(Error::InvalidInput {
+            field: "retention",
+            reason: "it must be between 1 day and 100 years",
+        })
+    }
+}
+
+fn validate_fields(fields: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields {
+        let spec = catalog::spec(f)?;
+        if !out.iter().any(|k| k == spec.key) {
+            out.push(spec.key.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+impl Vault {
+    /// The shop's purposes, in form order.
+    pub fn list_purposes(&mut self, session: &mut Session) -> Result<Vec<Purpose>> {
+        self.authorize(session, Action::ViewNotice)?;
+        load_purposes(&self.conn)
+    }
+
+    /// Adds a purpose (asked for by consent) and publishes a new notice.
+    pub fn add_purpose(&mut self, session: &mut Session, new: NewPurpose) -> Result<Purpose> {
+        self.authorize(session, Action::ManagePurposes)?;
+        let id = validate_purpose_id(&new.id)?;
+        let retention = validate_retention(new.retention_days)?;
+        let fields = validate_fields(&new.fields)?;
+        let Some(first) = new.texts.values().next() else {
+            return Err(Error::InvalidInput {
+                field: "purpose name",
+                reason: "give a name and description in at least one language",
+            });
+        };
+        let first = validate_text(first)?;
+        let mut texts = BTreeMap::new();
+        for lang in Lang::ALL {
+            let t = match new.texts.get(&lang) {
+                Some(t) => validate_text(t)?,
+                None => first.clone(),
+            };
+            texts.insert(lang, t);
+        }
+        self.transact("add a purpose", |tx| {
+            let exists: bool = tx
+                .conn()
+                .query_row("SELECT count(*) FROM purpose WHERE id = ?1", [&id], |r| r.get::<_, i64>(0))
+                .map_err(Error::db("add a purpose"))?
+                > 0;
+            if exists {
+                return Err(Error::PurposeExists { purpose: id.clone() });
+            }
+            let fields_json = serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into());
+            tx.conn()
+                .execute(
+                    "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at)
+                     VALUES (?1, ?2, 0, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM purpose), ?5)",
+                    params![id, new.legal_basis.as_str(), retention, fields_json, format_ts(tx.now)],
+                )
+                .map_err(Error::db("add a purpose"))?;
+            for (lang, t) in &texts {
+                save_text(tx.conn(), &id, *lang, t)?;
+            }
+            tx.audit(
+                AuditEvent::new("purpose.add", Outcome::Ok)
+                    .by(session.user_id(), session.role())
+                    .on(format!("purpose:{id}")),
+            )?;
+            publish_if_changed(tx, Some(session))
+        })?;
+        self.purpose(&id)
+    }
+
+    /// Changes a purpose; publishes a new notice version if customers would
+    /// now read something different. Membership stays required and active.
+    pub fn edit_purpose(
+        &mut self,
+        session: &mut Session,
+        id: &str,
+        change: PurposeChange,
+    ) -> Result<Purpose> {
+        self.authorize(session, Action::ManagePurposes)?;
+        let current = self.purpose(id)?;
+        if current.required && change.active == Some(false) {
+            return Err(Error::InvalidInput {
+                field: "active",
+                reason: "membership cannot be switched off: every customer record depends on it",
+            });
+        }
+        let retention = change.retention_days.map(validate_retention).transpose()?;
+        let fields = change.fields.as_deref().map(validate_fields).transpose()?;
+        if current.required && fields.as_ref().is_some_and(|f| !f.iter().any(|k| k == NAME_FIELD)) {
+            return Err(Error::InvalidInput {
+                field: "fields",
+                reason: "membership must keep the name field",
+            });
+        }
+        let texts = change
+            .texts
+            .iter()
+            .map(|(l, t)| validate_text(t).map(|t| (*l, t)))
+            .collect::<Result<Vec<_>>>()?;
+        self.transact("edit a purpose", |tx| {
+            if let Some(days) = retention {
+                tx.conn()
+                    .execute("UPDATE purpose SET retention_days = ?1 WHERE id = ?2", params![days, id])
+                    .map_err(Error::db("edit a purpose"))?;
+            }
+            if let Some(fields) = &fields {
+                let json = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
+                tx.conn()
+                    .execute("UPDATE purpose SET fields = ?1 WHERE id = ?2", params![json, id])
+                    .map_err(Error::db("edit a purpose"))?;
+            }
+            if let Some(active) = change.active {
+                tx.conn()
+                    .execute("UPDATE purpose SET active = ?1 WHERE id = ?2", params![active, id])
+                    .map_err(Error::db("edit a purpose"))?;
+            }
+            for (lang, t) in &texts {
+                save_text(tx.conn(), id, *lang, t)?;
+            }
+            tx.audit(
+                AuditEvent::new("purpose.edit", Outcome::Ok)
+                    .by(session.user_id(), session.role())
+                    .on(format!("purpose:{id}")),
+            )?;
+            publish_if_changed(tx, Some(session))
+        })?;
+        self.purpose(id)
+    }
+
+    fn purpose(&self, id: &str) -> Result<Purpose> {
+        load_purposes(&self.conn)?
+            .into_iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::PurposeNotFound { purpose: id.to_owned() })
+    }
+
+    /// The field catalog with the shop's switches and the purposes using
+    /// each field.
+    pub fn list_fields(&mut self, session: &mut Session) -> Result<Vec<FieldSetting>> {
+        self.authorize(session, Action::ViewNotice)?;
+        let enabled = enabled_fields(&self.conn)?;
+        let purposes = load_purposes(&self.conn)?;
+        Ok(CATALOG
+            .iter()
+            .map(|spec| FieldSetting {
+                spec: *spec,
+                enabled: enabled.iter().any(|f| f.key == spec.key),
+                used_by: purposes
+                    .iter()
+                    .filter(|p| p.fields.iter().any(|k| k == spec.key))
+                    .map(|p| p.id.clone())
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Switches a catalog field on or off. Switching a field off stops new
+    /// values being stored; values already held stay until their purpose is
+    /// withdrawn or expires (the retention capability erases them).
+    pub fn set_field_enabled(&mut self, session: &mut Session, key: &str, enabled: bool) -> Result<()> {
+        self.authorize(session, Action::ManagePurposes)?;
+        let spec = catalog::spec(key)?;
+        if spec.always_enabled && !enabled {
+            return Err(Error::InvalidInput {
+                field: "field",
+                reason: "the name is always collected: a customer record needs it",
+            });
+        }
+        self.transact("change a field setting", |tx| {
+            tx.conn()
+                .execute(
+                    "INSERT INTO field_setting (field, enabled) VALUES (?1, ?2)
+                     ON CONFLICT (field) DO UPDATE SET enabled = excluded.enabled",
+                    params![spec.key, enabled],
+                )
+                .map_err(Error::db("change a field setting"))?;
+            tx.audit(
+                AuditEvent::new(if enabled { "field.enable" } else { "field.disable" }, Outcome::Ok)
+                    .by(session.user_id(), session.role())
+                    .on(format!("field:{}", spec.key)),
+            )?;
+            publish_if_changed(tx, Some(session))?;
+            Ok(())
+        })
+    }
+
+    /// The shop's details as shown in notices and receipts.
+    pub fn shop_profile(&mut self, session: &mut Session) -> Result<ShopProfile> {
+        self.authorize(session, Action::ViewNotice)?;
+        shop_profile(&self.conn)
+    }
+
+    /// Changes the contact line and jurisdiction shown to customers, and
+    /// publishes a new notice.
+    pub fn set_shop_profile(
+        &mut self,
+        session: &mut Session,
+        contact: &str,
+        jurisdiction: &str,
+    ) -> Result<ShopProfile> {
+        self.authorize(session, Action::ManagePurposes)?;
+        let contact = contact.trim();
+        if contact.chars().count() > 300 || contact.chars().any(|c| c.is_control()) {
+            return Err(Error::InvalidInput {
+                field: "contact",
+                reason: "at most 300 characters on one line",
+            });
+        }
+        let jurisdiction = jurisdiction.trim().to_uppercase();
+        if !(2..=10).contains(&jurisdiction.len())
+            || !jurisdiction.chars().all(|c| c.is_ascii_uppercase() || c == '-')
+        {
+            return Err(Error::InvalidInput {
+                field: "jurisdiction",
+                reason: "use a country or region code such as ES, ID or EU",
+            });
+        }
+        self.transact("change the shop's details", |tx| {
+            tx.conn()
+                .execute(
+                    "UPDATE shop SET contact = ?1, jurisdiction = ?2 WHERE id = 1",
+                    params![contact, jurisdiction],
+                )
+                .map_err(Error::db("change the shop's details"))?;
+            tx.audit(
+                AuditEvent::new("shop.profile", Outcome::Ok).by(session.user_id(), session.role()),
+            )?;
+            publish_if_changed(tx, Some(session))?;
+            Ok(())
+        })?;
+        shop_profile(&self.conn)
+    }
+
+    /// The notice in `lang`: the latest, or an earlier `version`.
+    pub fn notice(&mut self, session: &mut Session, lang: Lang, version: Option<i64>) -> Result<Notice> {
+        self.authorize(session, Action::ViewNotice)?;
+        read_notice(&self.conn, lang, version)
+    }
+}

@@ -1,0 +1,275 @@
+//! Lays a printable receipt out on A4 pages as PDF, with the fonts from
+//! `assets/fonts` (DejaVu Sans: Latin with every accent Catalan, Spanish
+//! and Indonesian need). krilla draws single lines; this module measures
+//! words with the font's advances and wraps them itself.
+
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point};
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::text::{Font, TextDirection};
+use krilla::{Document, SerializeSettings};
+
+use crate::error::{Error, Result};
+use crate::receipts::PrintableReceipt;
+
+const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN: f32 = 56.0;
+const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
+const QR_SIZE: f32 = 110.0;
+
+/// One thing drawn on a page (top-left origin, y grows downwards; `y` is
+/// the text baseline).
+enum Op {
+    Text { x: f32, y: f32, size: f32, bold: bool, text: String },
+    Rule { y: f32 },
+    Qr { x: f32, y: f32 },
+}
+
+/// Measures text with a font's horizontal advances.
+struct Measure<'f> {
+    face: ttf_parser::Face<'f>,
+}
+
+impl Measure<'_> {
+    fn width(&self, text: &str, size: f32) -> f32 {
+        let units: f32 = text
+            .chars()
+            .map(|c| {
+                self.face
+                    .glyph_index(c)
+                    .and_then(|g| self.face.glyph_hor_advance(g))
+                    .map(f32::from)
+                    .unwrap_or(f32::from(self.face.units_per_em()) * 0.6)
+            })
+            .sum();
+        units * size / f32::from(self.face.units_per_em())
+    }
+
+    /// Splits `text` into lines no wider than `max`, at spaces (a single
+    /// word wider than a line is cut by characters).
+    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.width(&candidate, size) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if self.width(&piece, size) > max {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(c);
+                }
+            }
+            line = piece;
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// Places everything on pages, moving to a new page when one is full.
+struct Layout<'f> {
+    regular: Measure<'f>,
+    bold: Measure<'f>,
+    pages: Vec<Vec<Op>>,
+    y: f32,
+}
+
+impl Layout<'_> {
+    fn ensure(&mut self, height: f32) {
+        if self.y + height > PAGE_H - MARGIN {
+            self.pages.push(Vec::new());
+            self.y = MARGIN;
+        }
+    }
+
+    fn push(&mut self, op: Op) {
+        // Invariant: `pages` starts with one page and only grows.
+        if let Some(page) = self.pages.last_mut() {
+            page.push(op);
+        }
+    }
+
+    fn paragraph(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
+        let measure = if bold { &self.bold } else { &self.regular };
+        let lines = measure.wrap(text, size, TEXT_W - indent);
+        let leading = size * 1.35;
+        for line in lines {
+            self.ensure(leading);
+            self.y += leading;
+            let y = self.y;
+            self.push(Op::Text { x: MARGIN + indent, y, size, bold, text: line });
+        }
+    }
+
+    fn gap(&mut self, h: f32) {
+        self.y += h;
+    }
+}
+
+/// Lays out and renders `receipt` as PDF bytes (not yet sealed).
+pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
+    let face = |data| {
+        ttf_parser::Face::parse(data, 0).map_err(|_| Error::VaultDamaged {
+            reason: "the receipt font cannot be read",
+        })
+    };
+    let mut l = Layout {
+        regular: Measure { face: face(REGULAR)? },
+        bold: Measure { face: face(BOLD)? },
+        pages: vec![Vec::new()],
+        y: MARGIN,
+    };
+    l.paragraph(&receipt.title, 20.0, true, 0.0);
+    l.gap(6.0);
+    l.paragraph(&receipt.intro, 10.5, false, 0.0);
+    l.gap(10.0);
+    for (label, value) in &receipt.details {
+        l.paragraph(label, 8.5, true, 0.0);
+        l.paragraph(value, 10.5, false, 0.0);
+        l.gap(3.0);
+    }
+    for section in &receipt.sections {
+        l.gap(10.0);
+        l.ensure(40.0);
+        l.push(Op::Rule { y: l.y + 4.0 });
+        l.gap(6.0);
+        l.paragraph(&section.heading, 13.0, true, 0.0);
+        for item in &section.items {
+            l.gap(4.0);
+            l.paragraph(&item.name, 11.0, true, 12.0);
+            if !item.description.is_empty() {
+                l.paragraph(&item.description, 10.0, false, 12.0);
+            }
+            for d in &item.details {
+                l.paragraph(d, 9.0, false, 12.0);
+            }
+        }
+    }
+    l.gap(14.0);
+    for note in &receipt.notes {
+        l.paragraph(note, 9.5, false, 0.0);
+        l.gap(3.0);
+    }
+    l.gap(10.0);
+    l.ensure(QR_SIZE + 30.0);
+    let qr_top = l.y;
+    l.push(Op::Qr { x: MARGIN, y: qr_top });
+    l.y = qr_top + QR_SIZE + 4.0;
+    l.paragraph(&receipt.qr_caption, 8.0, false, 0.0);
+
+    render(l.pages, receipt)
+}
+
+fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
+    let font = |data: &'static [u8]| {
+        Font::new(data.into(), 0).ok_or(Error::VaultDamaged {
+            reason: "the receipt font cannot be read",
+        })
+    };
+    let regular = font(REGULAR)?;
+    let bold = font(BOLD)?;
+    let mut doc = Document::new_with(SerializeSettings::default());
+    doc.set_metadata(
+        krilla::metadata::Metadata::new()
+            .title(receipt.title.clone())
+            .language(receipt.lang.code().to_owned())
+            .creator("Steward".to_owned()),
+    );
+    let total = pages.len();
+    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(Error::InvalidInput {
+        field: "page",
+        reason: "invalid page size",
+    })?;
+    let black = Fill {
+        paint: rgb::Color::new(20, 20, 20).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::NonZero,
+    };
+    for (index, ops) in pages.into_iter().enumerate() {
+        let mut page = doc.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        surface.set_fill(Some(black.clone()));
+        for op in ops {
+            match op {
+                Op::Text { x, y, size, bold: is_bold, text } => {
+                    let f = if is_bold { bold.clone() } else { regular.clone() };
+                    surface.draw_text(Point::from_xy(x, y), f, size, &text, false, TextDirection::Auto);
+                }
+                Op::Rule { y } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(MARGIN, y);
+                    pb.line_to(PAGE_W - MARGIN, y);
+                    pb.line_to(PAGE_W - MARGIN, y + 0.8);
+                    pb.line_to(MARGIN, y + 0.8);
+                    pb.close();
+                    if let Some(path) = pb.finish() {
+                        surface.draw_path(&path);
+                    }
+                }
+                Op::Qr { x, y } => {
+                    let n = receipt.qr_modules.len().max(1) as f32;
+                    // A quiet zone of four modules on each side, as scanners expect.
+                    let module = QR_SIZE / (n + 8.0);
+                    let mut pb = PathBuilder::new();
+                    for (r, row) in receipt.qr_modules.iter().enumerate() {
+                        for (c, dark) in row.iter().enumerate() {
+                            if *dark {
+                                let mx = x + (c as f32 + 4.0) * module;
+                                let my = y + (r as f32 + 4.0) * module;
+                                pb.move_to(mx, my);
+                                pb.line_to(mx + module, my);
+                                pb.line_to(mx + module, my + module);
+                                pb.line_to(mx, my + module);
+                                pb.close();
+                            }
+                        }
+                    }
+                    if let Some(path) = pb.finish() {
+                        surface.draw_path(&path);
+                    }
+                }
+            }
+        }
+        if total > 1 {
+            let label = receipt.lang.pack().text(
+                "receipt.page",
+                &[("n", &(index + 1).to_string()), ("total", &total.to_string())],
+            );
+            surface.draw_text(
+                Point::from_xy(PAGE_W - MARGIN - 30.0, PAGE_H - MARGIN / 2.0),
+                regular.clone(),
+                8.0,
+                &label,
+                false,
+                TextDirection::Auto,
+            );
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|_| Error::InvalidInput {
+        field: "receipt",
+        reason: "the PDF could not be produced",
+    })
+}

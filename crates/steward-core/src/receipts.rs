@@ -1,0 +1,621 @@
+//! Consent receipts: what a customer takes home after every decision.
+//!
+//! A receipt is a JSON document with the fields of the Kantara Initiative
+//! Consent Receipt Specification v1.1, plus a `steward` member with the
+//! ledger details (decisions, notice version and hash, identity check).
+//! It is signed by the shop's Ed25519 key, which is generated when the vault
+//! is set up and kept inside it. The signature covers the receipt's
+//! canonical form (keys sorted, no whitespace, `stewardSignature` left out),
+//! so any change to its content invalidates it. The PDF version carries the
+//! signed JSON and a second signature over the PDF's own bytes.
+//!
+//! Receipts name the customer only by a random id and list field names,
+//! never values: a receipt that is lost reveals no contact data.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::audit::{AuditEvent, Outcome};
+use crate::auth::Session;
+use crate::consent::{CollectionMethod, Decision, IdentityCheck};
+use crate::error::{Error, Result};
+use crate::language::Lang;
+use crate::permissions::Action;
+use crate::purposes::{Notice, ShopProfile};
+use crate::time::format_ts;
+use crate::vault::{Tx, Vault};
+
+/// The Kantara specification version the receipts follow.
+pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
+const SIGNATURE_MEMBER: &str = "stewardSignature";
+const JSON_DOMAIN: &[u8] = b"steward consent receipt v1\n";
+const PDF_DOMAIN: &[u8] = b"steward consent receipt pdf v1\n";
+const PDF_RECEIPT_LINE: &str = "%steward-receipt ";
+const PDF_SIGNATURE_LINE: &str = "%steward-pdf-signature ";
+
+/// A signed receipt as issued and stored.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    pub receipt_id: String,
+    /// The signed JSON, exactly as given to the customer.
+    pub json: String,
+}
+
+/// What checking a receipt file found.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedReceipt {
+    pub receipt_id: String,
+    /// The shop named in the receipt (covered by the signature).
+    pub shop: String,
+    /// A short fingerprint of the key that signed it.
+    pub key_fingerprint: String,
+    /// `json` or `pdf`.
+    pub format: &'static str,
+}
+
+/// Creates the shop's signing key if the vault has none yet.
+pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
+    let has: bool = tx
+        .conn()
+        .query_row("SELECT count(*) FROM shop_signing_key", [], |r| r.get::<_, i64>(0))
+        .map_err(Error::db("read the signing key"))?
+        > 0;
+    if has {
+        return Ok(());
+    }
+    let key = SigningKey::generate(&mut rand::rngs::OsRng);
+    let secret = zeroize::Zeroizing::new(key.to_bytes());
+    tx.conn()
+        .execute(
+            "INSERT INTO shop_signing_key (id, secret, public, created_at) VALUES (1, ?1, ?2, ?3)",
+            params![secret.as_slice(), key.verifying_key().as_bytes().as_slice(), format_ts(tx.now)],
+        )
+        .map_err(Error::db("save the signing key"))?;
+    tx.audit(AuditEvent::new("receipt.key_create", Outcome::Ok))
+}
+
+pub(crate) fn load_signing_key(conn: &Connection) -> Result<SigningKey> {
+    let secret: zeroize::Zeroizing<Vec<u8>> = conn
+        .query_row("SELECT secret FROM shop_signing_key WHERE id = 1", [], |r| r.get(0))
+        .optional()
+        .map_err(Error::db("read the signing key"))?
+        .map(zeroize::Zeroizing::new)
+        .ok_or(Error::VaultDamaged {
+            reason: "the receipt signing key is missing",
+        })?;
+    let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| Error::VaultDamaged {
+        reason: "the receipt signing key is damaged",
+    })?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+/// A short, readable fingerprint of a public key: the first 16 bytes of its
+/// SHA-256 in groups of four hex digits.
+pub fn fingerprint(public: &VerifyingKey) -> String {
+    let digest = Sha256::digest(public.as_bytes());
+    hex::encode(&digest[..16])
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Everything a receipt states, gathered by the consent module.
+pub(crate) struct ReceiptFacts<'a> {
+    pub receipt_id: &'a str,
+    pub at: DateTime<Utc>,
+    pub customer_ref: &'a str,
+    pub shop: &'a ShopProfile,
+    pub notice: &'a Notice,
+    pub decisions: &'a [(String, Decision)],
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    pub recorded_by: i64,
+    pub signature_sha256: Option<&'a [u8]>,
+    pub erased_fields: &'a [String],
+}
+
+/// Builds, signs and serializes a receipt.
+pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String> {
+    let lang = facts.notice.lang;
+    let pack = lang.pack();
+    let body = &facts.notice.body;
+    let is_withdrawal = facts.decisions.iter().all(|(_, d)| *d == Decision::Withdraw);
+    let about: Vec<&crate::purposes::NoticePurpose> = facts
+        .decisions
+        .iter()
+        .filter(|(_, d)| *d != Decision::Refuse)
+        .filter_map(|(id, _)| body.purpose(id))
+        .collect();
+    let kantara_purposes: Vec<Value> = about
+        .iter()
+        .map(|p| {
+            json!({
+                "purpose": p.description,
+                "purposeCategory": [p.name],
+                "consentType": "EXPLICIT",
+                "piiCategory": p.fields.iter().map(|f| f.label.clone()).collect::<Vec<_>>(),
+                "primaryPurpose": p.required,
+                "termination": p.retention_text,
+                "thirdPartyDisclosure": false,
+                "stewardPurposeId": p.id,
+            })
+        })
+        .collect();
+    let sensitive_fields: Vec<&str> = about
+        .iter()
+        .flat_map(|p| p.fields.iter())
+        .filter(|f| f.sensitive)
+        .filter_map(|f| crate::catalog::spec(&f.key).ok().and_then(|s| s.spi_category))
+        .collect();
+    let mut spi_cat: Vec<&str> = sensitive_fields.clone();
+    spi_cat.sort_unstable();
+    spi_cat.dedup();
+    let decisions: Vec<Value> = facts
+        .decisions
+        .iter()
+        .map(|(id, d)| {
+            let name = body.purpose(id).map(|p| p.name.clone()).unwrap_or_else(|| id.clone());
+            json!({ "purpose": id, "name": name, "decision": d.as_str() })
+        })
+        .collect();
+    let contact = if facts.shop.contact.trim().is_empty() {
+        pack.text("notice.contact_missing", &[])
+    } else {
+        facts.shop.contact.clone()
+    };
+    let mut receipt = json!({
+        "version": KANTARA_VERSION,
+        "jurisdiction": facts.shop.jurisdiction,
+        "consentTimestamp": facts.at.timestamp(),
+        "collectionMethod": pack.text(&format!("methods.{}", facts.method.as_str()), &[]),
+        "consentReceiptID": facts.receipt_id,
+        "publicKey": B64.encode(key.verifying_key().as_bytes()),
+        "language": lang.code(),
+        "piiPrincipalId": facts.customer_ref,
+        "piiControllers": [{
+            "piiController": facts.shop.name,
+            "contact": contact,
+            "address": contact,
+        }],
+        "policyUrl": format!("urn:steward:notice:v{}:sha256:{}", facts.notice.version, facts.notice.sha256),
+        "services": [{ "service": facts.shop.name, "purposes": kantara_purposes }],
+        "sensitive": !spi_cat.is_empty(),
+        "spiCat": spi_cat,
+        "steward": {
+            "kind": if is_withdrawal { "withdrawal" } else { "consent" },
+            "time": format_ts(facts.at),
+            "decisions": decisions,
+            "noticeVersion": facts.notice.version,
+            "noticeSha256": facts.notice.sha256,
+            "method": facts.method.as_str(),
+            "identityCheck": facts.identity_check.as_str(),
+            "identityCheckText": pack.text(&format!("identity_checks.{}", facts.identity_check.as_str()), &[]),
+            "recordedBy": format!("user:{}", facts.recorded_by),
+            "signatureSha256": facts.signature_sha256.map(hex::encode),
+            "erasedFields": facts.erased_fields,
+        },
+    });
+    let signature = key.sign(&signing_input(JSON_DOMAIN, &canonical(&receipt)));
+    if let Value::Object(map) = &mut receipt {
+        map.insert(
+            SIGNATURE_MEMBER.into(),
+            json!({ "alg": "Ed25519", "value": B64.encode(signature.to_bytes()) }),
+        );
+    }
+    serde_json::to_string_pretty(&receipt).map_err(|_| Error::InvalidInput {
+        field: "receipt",
+        reason: "cannot be encoded",
+    })
+}
+
+fn signing_input(domain: &[u8], content: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(domain.len() + content.len());
+    v.extend_from_slice(domain);
+    v.extend_from_slice(content);
+    v
+}
+
+/// The canonical bytes of a JSON value: object keys sorted, no whitespace.
+/// Written out here rather than relying on serde_json's map order, which a
+/// crate feature elsewhere in the build could change.
+fn canonical(value: &Value) -> Vec<u8> {
+    fn write(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push(':');
+                    write(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out.into_bytes()
+}
+
+fn invalid(reason: impl Into<String>) -> Error {
+    Error::ReceiptInvalid {
+        reason: reason.into(),
+    }
+}
+
+/// Checks a receipt file, JSON or PDF: the signature must match the content
+/// exactly. Needs no vault: anyone holding the receipt can check it.
+pub fn verify_receipt(bytes: &[u8]) -> Result<VerifiedReceipt> {
+    if bytes.starts_with(b"%PDF-") {
+        return verify_pdf(bytes);
+    }
+    let (verified, _) = verify_json(bytes)?;
+    Ok(verified)
+}
+
+fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid("it is neither a PDF nor UTF-8 JSON"))?;
+    let mut value: Value =
+        serde_json::from_str(text).map_err(|_| invalid("it is not a JSON receipt (it does not parse)"))?;
+    let map: &mut Map<String, Value> = value
+        .as_object_mut()
+        .ok_or_else(|| invalid("it is not a JSON object"))?;
+    let sig = map
+        .remove(SIGNATURE_MEMBER)
+        .ok_or_else(|| invalid("it carries no signature"))?;
+    if map.get("version").and_then(Value::as_str) != Some(KANTARA_VERSION) {
+        return Err(invalid(format!("it is not a {KANTARA_VERSION} consent receipt")));
+    }
+    let str_field = |name: &str| -> Result<String> {
+        map.get(name)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| invalid(format!("the field {name} is missing")))
+    };
+    let receipt_id = str_field("consentReceiptID")?;
+    let public_b64 = str_field("publicKey")?;
+    let shop = map
+        .get("piiControllers")
+        .and_then(|c| c.get(0))
+        .and_then(|c| c.get("piiController"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid("the field piiControllers is missing"))?
+        .to_owned();
+    let public: [u8; 32] = B64
+        .decode(public_b64)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| invalid("its public key is malformed"))?;
+    let public = VerifyingKey::from_bytes(&public).map_err(|_| invalid("its public key is malformed"))?;
+    if sig.get("alg").and_then(Value::as_str) != Some("Ed25519") {
+        return Err(invalid("its signature is not Ed25519"));
+    }
+    let sig_bytes: [u8; 64] = sig
+        .get("value")
+        .and_then(Value::as_str)
+        .and_then(|s| B64.decode(s).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| invalid("its signature is malformed"))?;
+    let signature = ed25519_dalek::Signature::from_bytes(&sig_bytes);
+    public
+        .verify_strict(&signing_input(JSON_DOMAIN, &canonical(&value)), &signature)
+        .map_err(|_| invalid("the signature does not match its content (it was changed after signing)"))?;
+    Ok((
+        VerifiedReceipt {
+            receipt_id,
+            shop,
+            key_fingerprint: fingerprint(&public),
+            format: "json",
+        },
+        public,
+    ))
+}
+
+fn verify_pdf(bytes: &[u8]) -> Result<VerifiedReceipt> {
+    let sig_at = find_last(bytes, PDF_SIGNATURE_LINE.as_bytes())
+        .ok_or_else(|| invalid("this PDF carries no Steward signature"))?;
+    let (signed, sig_line) = bytes.split_at(sig_at);
+    let sig_text = std::str::from_utf8(&sig_line[PDF_SIGNATURE_LINE.len()..])
+        .map_err(|_| invalid("its PDF signature is malformed"))?
+        .trim_end();
+    let sig_bytes: [u8; 64] = B64
+        .decode(sig_text)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| invalid("its PDF signature is malformed"))?;
+    let receipt_at = find_last(signed, PDF_RECEIPT_LINE.as_bytes())
+        .ok_or_else(|| invalid("this PDF carries no receipt"))?;
+    let receipt_b64 = std::str::from_utf8(&signed[receipt_at + PDF_RECEIPT_LINE.len()..])
+        .map_err(|_| invalid("its embedded receipt is malformed"))?
+        .trim_end();
+    let receipt_json = B64
+        .decode(receipt_b64)
+        .map_err(|_| invalid("its embedded receipt is malformed"))?;
+    let (mut verified, public) = verify_json(&receipt_json)?;
+    public
+        .verify_strict(
+            &signing_input(PDF_DOMAIN, signed),
+            &ed25519_dalek::Signature::from_bytes(&sig_bytes),
+        )
+        .map_err(|_| invalid("the PDF was changed after it was signed"))?;
+    verified.format = "pdf";
+    Ok(verified)
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Appends the receipt and the signature over the whole PDF to `pdf`.
+/// Both are PDF comments after the end marker, which readers ignore.
+fn seal_pdf(key: &SigningKey, mut pdf: Vec<u8>, receipt_json: &str) -> Vec<u8> {
+    if !pdf.ends_with(b"\n") {
+        pdf.push(b'\n');
+    }
+    pdf.extend_from_slice(PDF_RECEIPT_LINE.as_bytes());
+    pdf.extend_from_slice(B64.encode(receipt_json.as_bytes()).as_bytes());
+    pdf.push(b'\n');
+    let signature = key.sign(&signing_input(PDF_DOMAIN, &pdf));
+    pdf.extend_from_slice(PDF_SIGNATURE_LINE.as_bytes());
+    pdf.extend_from_slice(B64.encode(signature.to_bytes()).as_bytes());
+    pdf.push(b'\n');
+    pdf
+}
+
+/// A receipt worded for printing, in the customer's language: the same
+/// content for the app's print view and the PDF.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableReceipt {
+    pub receipt_id: String,
+    pub lang: Lang,
+    pub title: String,
+    pub intro: String,
+    /// (label, value) lines: shop, date, receipt number...
+    pub details: Vec<(String, String)>,
+    pub sections: Vec<PrintableSection>,
+    /// Closing sentences (how to change it, who signed).
+    pub notes: Vec<String>,
+    /// What the QR code holds: the receipt id and its signature.
+    pub qr_text: String,
+    /// The QR code's modules, row by row (true = dark).
+    pub qr_modules: Vec<Vec<bool>>,
+    pub qr_caption: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableSection {
+    pub heading: String,
+    pub items: Vec<PrintableItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableItem {
+    pub name: String,
+    pub description: String,
+    /// "Data used: …" and "Kept for: …", worded.
+    pub details: Vec<String>,
+}
+
+/// Words a signed receipt for printing. The receipt is verified first, so
+/// what prints is what was signed.
+pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
+    let (verified, public) = verify_json(receipt_json.as_bytes())?;
+    let v: Value = serde_json::from_str(receipt_json).map_err(|_| invalid("it does not parse"))?;
+    let s = |path: &[&str]| -> String {
+        path.iter()
+            .try_fold(&v, |node, k| node.get(*k))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let lang = Lang::parse(&s(&["language"])).unwrap_or(Lang::En);
+    let pack = lang.pack();
+    let steward = &v["steward"];
+    let withdrawal = steward["kind"] == "withdrawal";
+    let shop = verified.shop.clone();
+    let contact = v["piiControllers"][0]["contact"].as_str().unwrap_or_default().to_owned();
+    let time = s(&["steward", "time"]);
+    let when = DateTime::parse_from_rfc3339(&time)
+        .map(|t| t.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or(time);
+    let details = vec![
+        (pack.text("receipt.shop", &[]), shop.clone()),
+        (pack.text("receipt.date", &[]), when),
+        (pack.text("receipt.receipt_id", &[]), verified.receipt_id.clone()),
+        (pack.text("receipt.customer", &[]), s(&["piiPrincipalId"])),
+        (
+            pack.text("receipt.notice", &[]),
+            pack.text(
+                "receipt.notice_value",
+                &[
+                    ("version", &steward["noticeVersion"].to_string()),
+                    ("hash", &s(&["steward", "noticeSha256"]).chars().take(16).collect::<String>()),
+                ],
+            ),
+        ),
+        (pack.text("receipt.method", &[]), s(&["collectionMethod"])),
+        (pack.text("receipt.identity", &[]), s(&["steward", "identityCheckText"])),
+    ];
+    let kantara_purposes = v["services"][0]["purposes"].as_array().cloned().unwrap_or_default();
+    let item_for = |id: &str, name: &str| -> PrintableItem {
+        let p = kantara_purposes
+            .iter()
+            .find(|p| p["stewardPurposeId"].as_str() == Some(id));
+        let mut details = Vec::new();
+        let mut description = String::new();
+        if let Some(p) = p {
+            description = p["purpose"].as_str().unwrap_or_default().to_owned();
+            let data: Vec<&str> = p["piiCategory"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let data = if data.is_empty() {
+                pack.text("receipt.none", &[])
+            } else {
+                data.join(", ")
+            };
+            details.push(format!("{}: {data}", pack.text("receipt.data_used", &[])));
+            if !withdrawal {
+                details.push(format!(
+                    "{}: {}",
+                    pack.text("receipt.kept_for", &[]),
+                    p["termination"].as_str().unwrap_or_default()
+                ));
+            }
+        }
+        PrintableItem {
+            name: name.to_owned(),
+            description,
+            details,
+        }
+    };
+    let mut sections = Vec::new();
+    for (decision, heading) in [
+        ("grant", "receipt.granted"),
+        ("renew", "receipt.renewed"),
+        ("withdraw", "receipt.withdrawn"),
+        ("refuse", "receipt.refused"),
+    ] {
+        let items: Vec<PrintableItem> = steward["decisions"]
+            .as_array()
+            .map(|ds| {
+                ds.iter()
+                    .filter(|d| d["decision"] == decision)
+                    .map(|d| {
+                        item_for(
+                            d["purpose"].as_str().unwrap_or_default(),
+                            d["name"].as_str().unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !items.is_empty() {
+            sections.push(PrintableSection {
+                heading: pack.text(heading, &[]),
+                items,
+            });
+        }
+    }
+    let mut notes = Vec::new();
+    if v["sensitive"] == true {
+        notes.push(pack.text("receipt.sensitive", &[]));
+    }
+    notes.push(pack.text("receipt.change", &[("contact", &contact)]));
+    notes.push(pack.text(
+        "receipt.signed",
+        &[("shop", &shop), ("fingerprint", &fingerprint(&public))],
+    ));
+    let signature = v[SIGNATURE_MEMBER]["value"].as_str().unwrap_or_default();
+    let sig_url = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(B64.decode(signature).unwrap_or_default());
+    let qr_text = format!("STEWARD-RECEIPT:{}:{sig_url}", verified.receipt_id);
+    let qr_modules = qr_modules(&qr_text)?;
+    Ok(PrintableReceipt {
+        receipt_id: verified.receipt_id,
+        lang,
+        title: pack.text(if withdrawal { "receipt.title_withdrawal" } else { "receipt.title" }, &[]),
+        intro: pack.text("receipt.intro", &[]),
+        details,
+        sections,
+        notes,
+        qr_text,
+        qr_modules,
+        qr_caption: pack.text("receipt.qr", &[]),
+    })
+}
+
+fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| invalid("its QR code cannot be made"))?;
+    let width = code.width();
+    let colors = code.to_colors();
+    Ok(colors
+        .chunks(width)
+        .map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect())
+        .collect())
+}
+
+/// The receipt as a signed PDF, in the customer's language.
+pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>> {
+    let printable = printable(receipt_json)?;
+    let pdf = crate::receipt_pdf::layout(&printable)?;
+    Ok(seal_pdf(key, pdf, receipt_json))
+}
+
+impl Vault {
+    fn stored_receipt(&self, receipt_id: &str) -> Result<Receipt> {
+        let json: String = (&self.conn)
+            .query_row(
+                "SELECT json FROM consent_receipt WHERE receipt_id = ?1",
+                [receipt_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::db("read a receipt"))?
+            .ok_or(Error::ReceiptNotFound)?;
+        Ok(Receipt {
+            receipt_id: receipt_id.to_owned(),
+            json,
+        })
+    }
+
+    /// A stored receipt, exactly as first issued (to show or print again).
+    pub fn receipt(&mut self, session: &mut Session, receipt_id: &str) -> Result<Receipt> {
+        self.authorize(session, Action::ViewReceipt)?;
+        let receipt = self.stored_receipt(receipt_id)?;
+        self.log_standalone(
+            AuditEvent::new("receipt.view", Outcome::Ok)
+                .by(session.user_id(), session.role())
+                .on(format!("receipt:{receipt_id}")),
+        )?;
+        Ok(receipt)
+    }
+
+    /// A stored receipt worded for printing (the app's print view).
+    pub fn printable_receipt(&mut self, session: &mut Session, receipt_id: &str) -> Result<PrintableReceipt> {
+        let receipt = self.receipt(session, receipt_id)?;
+        printable(&receipt.json)
+    }
+
+    /// A stored receipt as a signed PDF.
+    pub fn receipt_pdf(&mut self, session: &mut Session, receipt_id: &str) -> Result<Vec<u8>> {
+        let receipt = self.receipt(session, receipt_id)?;
+        let key = load_signing_key(&self.conn)?;
+        render_pdf(&key, &receipt.json)
+    }
+
+    /// The fingerprint of this shop's receipt-signing key (not secret).
+    pub fn receipt_key_fingerprint(&self) -> Result<String> {
+        Ok(fingerprint(&load_signing_key(&self.conn)?.verifying_key()))
+    }
+}
