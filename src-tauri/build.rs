@@ -17,6 +17,19 @@ const COMMANDS: &[&str] = &[
     "settings_set_autolock",
     "audit_verify",
     "recover",
+    "consent_form",
+    "enter_customer_mode",
+    "leave_customer_mode",
+    "join_customer",
+    "withdraw_consent",
+    "consent_history",
+    "receipt_printable",
+    "receipt_save_pdf",
+    "fields_list",
+    "field_set_enabled",
+    "purposes_list",
+    "shop_profile",
+    "shop_profile_set",
 ];
 
 fn main() {

@@ -6,9 +6,14 @@
 //! one at a time, and the OS keyring's blocking D-Bus client must not run
 //! inside the async runtime.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use steward_core::purposes::{FieldSetting, ShopProfile};
 use steward_core::{
-    Error, OsKeyring, Passphrase, RecoveryKey, Role, Session, UserSummary, Vault, Verdict,
+    CollectionMethod, ConsentForm, ConsentHistory, Error, IdentityCheck, Lang, Notice, OsKeyring,
+    Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey, Role, Session, Signature,
+    UserSummary, Vault, Verdict, Withdrawal,
 };
 use tauri::State;
 
@@ -51,6 +56,8 @@ pub struct SessionInfo {
     shop_name: String,
     autolock_seconds: u32,
     must_change_passphrase: bool,
+    /// True while the screen is handed to a customer.
+    customer_mode: bool,
     /// What this role may do, from the core's matrix, so the UI shows only
     /// what can be used. The core still checks every call.
     allowed: Vec<steward_core::Action>,
@@ -63,7 +70,8 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         shop_name: vault.shop_name()?,
         autolock_seconds: vault.autolock_seconds()?,
         must_change_passphrase: session.must_change_passphrase(),
-        allowed: steward_core::permissions::allowed_actions(session.role()),
+        customer_mode: session.in_customer_mode(),
+        allowed: session.allowed_actions(),
     })
 }
 
@@ -307,4 +315,191 @@ pub fn recover(state: State<'_, AppState>, recovery_key: String) -> Res<AppStatu
         guard.open_error = None;
     }
     status_of(&state, &guard)
+}
+
+// --- Consent-first intake -------------------------------------------------
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentFormInfo {
+    notice: Notice,
+    /// The identity checks staff may record, in the order to offer them.
+    identity_checks: Vec<&'static str>,
+}
+
+#[tauri::command]
+pub fn consent_form(state: State<'_, AppState>, lang: String) -> Res<ConsentFormInfo> {
+    let lang = Lang::parse(&lang)?;
+    let notice = with_session(&state, |vault, session| vault.notice(session, lang, None))?;
+    Ok(ConsentFormInfo {
+        notice,
+        identity_checks: IdentityCheck::ALL.iter().map(|c| c.as_str()).collect(),
+    })
+}
+
+#[tauri::command]
+pub fn enter_customer_mode(state: State<'_, AppState>) -> Res<SessionInfo> {
+    with_session(&state, |vault, session| vault.enter_customer_mode(session))?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn leave_customer_mode(
+    state: State<'_, AppState>,
+    username: String,
+    passphrase: String,
+) -> Res<SessionInfo> {
+    let passphrase = Passphrase::new(passphrase);
+    let mut guard = state.lock();
+    let inner = &mut *guard;
+    let vault = inner.vault.as_mut().ok_or_else(|| no_vault(&state))?;
+    let session = inner.session.as_mut().ok_or_else(not_logged_in)?;
+    let next = vault.leave_customer_mode(session, &username, &passphrase)?;
+    let info = session_info(vault, &next)?;
+    inner.session = Some(next);
+    Ok(info)
+}
+
+/// A consent form as the UI sends it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FormInput {
+    lang: String,
+    notice_version: i64,
+    granted: Vec<String>,
+    fields: BTreeMap<String, String>,
+    identity_check: String,
+    /// Strokes of [x, y] points between 0 and 1.
+    signature: Option<Signature>,
+}
+
+impl FormInput {
+    fn parse(self) -> Result<ConsentForm, Error> {
+        Ok(ConsentForm {
+            lang: Lang::parse(&self.lang)?,
+            notice_version: self.notice_version,
+            granted: self.granted,
+            fields: self.fields.into_iter().collect(),
+            method: CollectionMethod::InStoreForm,
+            identity_check: IdentityCheck::parse(&self.identity_check)?,
+            signature: self.signature,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedInfo {
+    customer_id: i64,
+    receipt_id: String,
+    erased_fields: Vec<String>,
+}
+
+impl From<Recorded> for RecordedInfo {
+    fn from(r: Recorded) -> RecordedInfo {
+        RecordedInfo {
+            customer_id: r.customer_id,
+            receipt_id: r.receipt.receipt_id,
+            erased_fields: r.erased_fields,
+        }
+    }
+}
+
+#[tauri::command]
+pub fn join_customer(state: State<'_, AppState>, form: FormInput) -> Res<RecordedInfo> {
+    let form = form.parse()?;
+    let recorded = with_session(&state, |vault, session| vault.join_customer(session, form))?;
+    Ok(recorded.into())
+}
+
+#[tauri::command]
+pub fn withdraw_consent(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    lang: String,
+    purposes: Vec<String>,
+    identity_check: String,
+    signature: Option<Signature>,
+) -> Res<RecordedInfo> {
+    let request = Withdrawal {
+        lang: Lang::parse(&lang)?,
+        purposes,
+        method: CollectionMethod::InStoreForm,
+        identity_check: IdentityCheck::parse(&identity_check)?,
+        signature,
+    };
+    let recorded = with_session(&state, |vault, session| {
+        vault.withdraw_consent(session, customer_id, request)
+    })?;
+    Ok(recorded.into())
+}
+
+#[tauri::command]
+pub fn consent_history(state: State<'_, AppState>, customer_id: i64) -> Res<ConsentHistory> {
+    with_session(&state, |vault, session| vault.consent_history(session, customer_id))
+}
+
+#[tauri::command]
+pub fn receipt_printable(state: State<'_, AppState>, receipt_id: String) -> Res<PrintableReceipt> {
+    with_session(&state, |vault, session| vault.printable_receipt(session, &receipt_id))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    path: String,
+}
+
+/// Saves the receipt's signed PDF in a `receipts` folder next to the vault
+/// (named by the receipt's random id, never by the customer).
+#[tauri::command]
+pub fn receipt_save_pdf(state: State<'_, AppState>, receipt_id: String) -> Res<SavedFile> {
+    let pdf = with_session(&state, |vault, session| vault.receipt_pdf(session, &receipt_id))?;
+    let folder = state
+        .vault_path
+        .parent()
+        .map(|p| p.join("receipts"))
+        .unwrap_or_else(|| "receipts".into());
+    let path = steward_core::files::save_document(&folder, &format!("receipt-{receipt_id}.pdf"), &pdf)?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub fn fields_list(state: State<'_, AppState>) -> Res<Vec<FieldSetting>> {
+    with_session(&state, |vault, session| vault.list_fields(session))
+}
+
+#[tauri::command]
+pub fn field_set_enabled(
+    state: State<'_, AppState>,
+    key: String,
+    enabled: bool,
+) -> Res<Vec<FieldSetting>> {
+    with_session(&state, |vault, session| {
+        vault.set_field_enabled(session, &key, enabled)?;
+        vault.list_fields(session)
+    })
+}
+
+#[tauri::command]
+pub fn purposes_list(state: State<'_, AppState>) -> Res<Vec<Purpose>> {
+    with_session(&state, |vault, session| vault.list_purposes(session))
+}
+
+#[tauri::command]
+pub fn shop_profile(state: State<'_, AppState>) -> Res<ShopProfile> {
+    with_session(&state, |vault, session| vault.shop_profile(session))
+}
+
+#[tauri::command]
+pub fn shop_profile_set(
+    state: State<'_, AppState>,
+    contact: String,
+    jurisdiction: String,
+) -> Res<ShopProfile> {
+    with_session(&state, |vault, session| {
+        vault.set_shop_profile(session, &contact, &jurisdiction)
+    })
 }

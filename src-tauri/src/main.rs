@@ -64,6 +64,19 @@ fn main() {
             commands::settings_set_autolock,
             commands::audit_verify,
             commands::recover,
+            commands::consent_form,
+            commands::enter_customer_mode,
+            commands::leave_customer_mode,
+            commands::join_customer,
+            commands::withdraw_consent,
+            commands::consent_history,
+            commands::receipt_printable,
+            commands::receipt_save_pdf,
+            commands::fields_list,
+            commands::field_set_enabled,
+            commands::purposes_list,
+            commands::shop_profile,
+            commands::shop_profile_set,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {

@@ -168,6 +168,15 @@ impl Session {
     pub fn in_customer_mode(&self) -> bool {
         self.customer_mode
     }
+    /// What this session may do now: its role's actions, narrowed to the
+    /// consent form while in customer mode. For a UI that shows only what
+    /// can be used; every call is still checked.
+    pub fn allowed_actions(&self) -> Vec<Action> {
+        crate::permissions::allowed_actions(self.role)
+            .into_iter()
+            .filter(|a| !self.customer_mode || a.allowed_in_customer_mode())
+            .collect()
+    }
     pub fn is_locked(&self) -> bool {
         self.locked
     }

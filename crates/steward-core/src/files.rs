@@ -35,3 +35,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     res
 }
+
+/// Saves a document for a person (a receipt, an export) into `folder`,
+/// creating the folder if needed, and returns where it went.
+pub fn save_document(folder: &Path, file_name: &str, bytes: &[u8]) -> Result<std::path::PathBuf> {
+    fs::create_dir_all(folder).map_err(Error::io("create the folder for documents"))?;
+    let path = folder.join(file_name);
+    write_atomic(&path, bytes)?;
+    Ok(path)
+}

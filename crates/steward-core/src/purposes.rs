@@ -345,8 +345,9 @@ pub(crate) fn shop_profile(conn: &Connection) -> Result<ShopProfile> {
 fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
     let pack = lang.pack();
     let shop = shop_profile(conn)?;
+    // Until the owner enters a contact line, customers write to the shop by name.
     let contact = if shop.contact.trim().is_empty() {
-        pack.text("notice.contact_missing", &[])
+        shop.name.clone()
     } else {
         shop.contact.clone()
     };

@@ -111,8 +111,12 @@ impl Layout<'_> {
     }
 
     fn paragraph(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
+        self.paragraph_in(text, size, bold, indent, TEXT_W - indent);
+    }
+
+    fn paragraph_in(&mut self, text: &str, size: f32, bold: bool, indent: f32, width: f32) {
         let measure = if bold { &self.bold } else { &self.regular };
-        let lines = measure.wrap(text, size, TEXT_W - indent);
+        let lines = measure.wrap(text, size, width);
         let leading = size * 1.35;
         for line in lines {
             self.ensure(leading);
@@ -144,11 +148,22 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
     l.gap(6.0);
     l.paragraph(&receipt.intro, 10.5, false, 0.0);
     l.gap(10.0);
+    // The details run down the left; the QR code and its caption sit to
+    // their right, so a receipt usually fits on one page.
+    let details_top = l.y;
+    let details_w = TEXT_W - QR_SIZE - 16.0;
     for (label, value) in &receipt.details {
-        l.paragraph(label, 8.5, true, 0.0);
-        l.paragraph(value, 10.5, false, 0.0);
+        l.paragraph_in(label, 8.5, true, 0.0, details_w);
+        l.paragraph_in(value, 10.5, false, 0.0, details_w);
         l.gap(3.0);
     }
+    let details_bottom = l.y;
+    l.y = details_top;
+    let qr_x = PAGE_W - MARGIN - QR_SIZE;
+    l.push(Op::Qr { x: qr_x, y: details_top });
+    l.y = details_top + QR_SIZE;
+    l.paragraph_in(&receipt.qr_caption, 7.5, false, qr_x - MARGIN, QR_SIZE);
+    l.y = l.y.max(details_bottom);
     for section in &receipt.sections {
         l.gap(10.0);
         l.ensure(40.0);
@@ -171,13 +186,6 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         l.paragraph(note, 9.5, false, 0.0);
         l.gap(3.0);
     }
-    l.gap(10.0);
-    l.ensure(QR_SIZE + 30.0);
-    let qr_top = l.y;
-    l.push(Op::Qr { x: MARGIN, y: qr_top });
-    l.y = qr_top + QR_SIZE + 4.0;
-    l.paragraph(&receipt.qr_caption, 8.0, false, 0.0);
-
     render(l.pages, receipt)
 }
 

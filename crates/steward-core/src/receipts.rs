@@ -169,7 +169,7 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         })
         .collect();
     let contact = if facts.shop.contact.trim().is_empty() {
-        pack.text("notice.contact_missing", &[])
+        facts.shop.name.clone()
     } else {
         facts.shop.contact.clone()
     };

@@ -5,11 +5,26 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use steward_core::{Action, Error, Role, Session, Vault};
+use steward_core::{
+    Action, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, Role, Session, Vault,
+};
+
+/// A paper consent form for a new member, as the CLI records it.
+fn paper_form(v: &mut Vault, s: &mut Session) -> steward_core::Result<ConsentForm> {
+    Ok(ConsentForm {
+        lang: Lang::En,
+        notice_version: v.notice(s, Lang::En, None)?.version,
+        granted: vec!["membership".into()],
+        fields: vec![("name".into(), "Jordi".into())],
+        method: CollectionMethod::Paper,
+        identity_check: IdentityCheck::KnownCustomer,
+        signature: None,
+    })
+}
 
 /// Tries `action` as `s` through the operation that needs it; true if the
 /// core allowed it, false if it answered `Forbidden`.
-fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str) -> bool {
+fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str, receipt_id: &str) -> bool {
     let res = match action {
         Action::ViewHome => v.touch(s),
         Action::ChangeOwnPassphrase => v
@@ -19,6 +34,11 @@ fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str) -> bo
         Action::ManageUsers => v.set_role(s, "target", Role::Staff).map(|_| ()),
         Action::ChangeSettings => v.set_autolock_seconds(s, 300),
         Action::VerifyAuditLog => v.verify_audit_log(s).map(|_| ()),
+        Action::ViewNotice => v.notice(s, Lang::Ca, None).map(|_| ()),
+        Action::ManagePurposes => v.set_field_enabled(s, "sizes", true),
+        Action::RecordConsent => paper_form(v, s).and_then(|f| v.join_customer(s, f)).map(|_| ()),
+        Action::ViewConsentHistory => v.consent_history(s, 1).map(|_| ()),
+        Action::ViewReceipt => v.receipt(s, receipt_id).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -42,6 +62,11 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ManageUsers, [true, false, false, false, false]),
         (ChangeSettings, [true, false, false, false, false]),
         (VerifyAuditLog, [true, false, false, false, true]),
+        (ViewNotice, [true, true, true, true, true]),
+        (ManagePurposes, [true, false, false, false, false]),
+        (RecordConsent, [true, true, true, false, false]),
+        (ViewConsentHistory, [true, true, true, false, true]),
+        (ViewReceipt, [true, true, true, false, true]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
@@ -55,6 +80,8 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         &pass("target passphrase"),
     )
     .unwrap();
+    let first = paper_form(&mut v, &mut owner).unwrap();
+    let receipt_id = v.join_customer(&mut owner, first).unwrap().receipt.receipt_id;
     v.logout(owner).unwrap();
 
     let mut table = format!("{:<24}", "action \\ role");
@@ -67,7 +94,13 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         for (i, role) in Role::ALL.into_iter().enumerate() {
             let name = format!("as-{role}-{action:?}");
             let mut s = shop.user(&mut v, &name, role);
-            let allowed = attempt(&mut v, &mut s, *action, &format!("{name} own passphrase"));
+            let allowed = attempt(
+                &mut v,
+                &mut s,
+                *action,
+                &format!("{name} own passphrase"),
+                &receipt_id,
+            );
             assert_eq!(allowed, row[i], "{role} × {action}");
             table += &format!("{:<11}", if allowed { "allow" } else { "DENY" });
             v.logout(s).unwrap();

@@ -45,7 +45,10 @@ fn untouched_log_verifies_as_intact() {
     assert!(verdict.intact, "{}", verdict.message);
     assert_eq!(
         verdict.message,
-        format!("intact ({} entries)", verdict.entries)
+        format!(
+            "intact ({} entries, {} consent records)",
+            verdict.entries, verdict.consent_records
+        )
     );
     assert!(verdict.entries >= 6);
 }

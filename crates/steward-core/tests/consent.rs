@@ -1,0 +1,635 @@
+//! Consent-first intake through the public core API, on real vault files:
+//! no customer without membership, no field without a purpose, an
+//! append-only ledger, derived consent state, notice versions, receipts.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Shop;
+use proptest::prelude::*;
+use steward_core::purposes::PurposeText;
+use steward_core::{
+    verify_receipt, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, PurposeChange, Role,
+    Session, Signature, Vault, Withdrawal,
+};
+
+const MARKER_NAME: &str = "Zyxwvut Quimbobble";
+const MARKER_EMAIL: &str = "zyxwvut.quimbobble@example.cat";
+
+fn signature() -> Option<Signature> {
+    Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]]))
+}
+
+fn form(v: &mut Vault, s: &mut Session, granted: &[&str], fields: &[(&str, &str)]) -> ConsentForm {
+    let notice = v.notice(s, Lang::Ca, None).unwrap();
+    ConsentForm {
+        lang: Lang::Ca,
+        notice_version: notice.version,
+        granted: granted.iter().map(|p| p.to_string()).collect(),
+        fields: fields
+            .iter()
+            .map(|(k, val)| (k.to_string(), val.to_string()))
+            .collect(),
+        method: CollectionMethod::InStoreForm,
+        identity_check: IdentityCheck::IdDocument,
+        signature: signature(),
+    }
+}
+
+fn withdrawal(purposes: &[&str]) -> Withdrawal {
+    Withdrawal {
+        lang: Lang::Ca,
+        purposes: purposes.iter().map(|p| p.to_string()).collect(),
+        method: CollectionMethod::InStoreForm,
+        identity_check: IdentityCheck::KnownCustomer,
+        signature: signature(),
+    }
+}
+
+/// Rows in the tables a join writes to, to show that nothing was stored.
+fn stored_rows(shop: &Shop) -> (i64, i64, i64, i64, i64) {
+    let c = shop.raw_connection();
+    let n = |t: &str| -> i64 {
+        c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    (
+        n("customer"),
+        n("customer_field"),
+        n("consent_event"),
+        n("consent_receipt"),
+        n("consent_signature"),
+    )
+}
+
+fn granted(v: &mut Vault, s: &mut Session, id: i64) -> BTreeSet<String> {
+    v.consent_history(s, id)
+        .unwrap()
+        .current
+        .into_iter()
+        .filter(|c| c.granted)
+        .map(|c| c.purpose)
+        .collect()
+}
+
+#[test]
+fn a_customer_who_agrees_to_membership_is_recorded_with_a_verifiable_receipt() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.user(&mut v, "sam", Role::Staff);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "email-offers"],
+        &[("name", "Núria Puigdomènech"), ("email", "nuria@example.cat")],
+    );
+    let joined = v.join_customer(&mut s, f).unwrap();
+    assert!(joined.customer_id > 0);
+
+    let checked = verify_receipt(joined.receipt.json.as_bytes()).unwrap();
+    assert_eq!(checked.shop, "Forn de la Plaça");
+    assert_eq!(checked.receipt_id, joined.receipt.receipt_id);
+    assert_eq!(checked.key_fingerprint, v.receipt_key_fingerprint().unwrap());
+
+    let receipt: serde_json::Value = serde_json::from_str(&joined.receipt.json).unwrap();
+    assert_eq!(receipt["version"], "KI-CR-v1.1.0");
+    assert_eq!(receipt["language"], "ca");
+    assert_eq!(receipt["jurisdiction"], "EU");
+    for field in [
+        "consentTimestamp",
+        "collectionMethod",
+        "consentReceiptID",
+        "piiPrincipalId",
+        "piiControllers",
+        "policyUrl",
+        "services",
+        "sensitive",
+        "spiCat",
+    ] {
+        assert!(receipt.get(field).is_some(), "receipt lacks {field}");
+    }
+    // The receipt names the customer only by a random id and holds no values.
+    assert!(!joined.receipt.json.contains("Núria"));
+    assert!(!joined.receipt.json.contains("nuria@"));
+
+    let history = v.consent_history(&mut s, joined.customer_id).unwrap();
+    assert_eq!(history.customer_ref, receipt["piiPrincipalId"]);
+    let state = |p: &str| history.current.iter().find(|c| c.purpose == p).unwrap().granted;
+    assert!(state("membership"));
+    assert!(state("email-offers"));
+    // Offered and left unticked: recorded as refused, not granted.
+    assert!(!state("sms-offers"));
+    assert!(history
+        .entries
+        .iter()
+        .all(|e| e.receipt_id == joined.receipt.receipt_id && e.method == "in-store-form"));
+    assert!({ let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap().intact);
+}
+
+#[test]
+fn no_customer_record_exists_without_membership_consent() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let before = stored_rows(&shop);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["email-offers"],
+        &[("name", "Núria"), ("email", "nuria@example.cat")],
+    );
+    let err = v.join_customer(&mut s, f).unwrap_err();
+    assert!(
+        matches!(&err, Error::ConsentMissing { purpose } if purpose == "membership"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("nothing was stored"));
+    assert_eq!(stored_rows(&shop), before);
+    // Abandoning the form (never submitting it) stores nothing either.
+    let _abandoned = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    assert_eq!(stored_rows(&shop), before);
+}
+
+#[test]
+fn a_value_for_a_field_no_granted_purpose_needs_is_refused() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    v.set_field_enabled(&mut s, "birth_date", true).unwrap();
+    let before = stored_rows(&shop);
+    // Birth date is needed only by the birthday offer, which was not ticked.
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership"],
+        &[("name", "Núria"), ("birth_date", "1990-02-28")],
+    );
+    let err = v.join_customer(&mut s, f).unwrap_err();
+    assert!(matches!(&err, Error::FieldNotConsented { field } if field == "birth_date"), "{err}");
+    assert!(!err.to_string().contains("1990"));
+    assert_eq!(stored_rows(&shop), before);
+
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "birthday-offer"],
+        &[("name", "Núria"), ("birth_date", "1990-02-28")],
+    );
+    v.join_customer(&mut s, f).unwrap();
+}
+
+#[test]
+fn a_field_the_shop_switched_off_is_never_stored() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let fields = v.list_fields(&mut s).unwrap();
+    let enabled: Vec<&str> = fields.iter().filter(|f| f.enabled).map(|f| f.spec.key).collect();
+    assert_eq!(enabled, ["name", "email"], "only a name and one contact channel by default");
+
+    let before = stored_rows(&shop);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "sms-offers"],
+        &[("name", "Núria"), ("phone", "+34 612 34 56 78")],
+    );
+    let err = v.join_customer(&mut s, f).unwrap_err();
+    assert!(matches!(&err, Error::FieldDisabled { field } if field == "phone"), "{err}");
+    assert_eq!(stored_rows(&shop), before);
+
+    let err = v.set_field_enabled(&mut s, "name", false).unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+}
+
+#[test]
+fn a_card_number_typed_into_any_field_is_refused() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let before = stored_rows(&shop);
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria 4111 1111 1111 1111")]);
+    let err = v.join_customer(&mut s, f).unwrap_err();
+    assert_eq!(err.code(), "card_number_refused");
+    assert!(!err.to_string().contains("4111"));
+    assert_eq!(stored_rows(&shop), before);
+}
+
+#[test]
+fn changing_what_customers_read_publishes_a_new_notice_version_and_keeps_the_old() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let first = v.notice(&mut s, Lang::Es, None).unwrap();
+    assert_eq!(first.version, 1);
+
+    let mut change = PurposeChange::default();
+    change.texts.insert(
+        Lang::Es,
+        PurposeText {
+            name: "Ofertas por correo".into(),
+            description: "Le enviamos ofertas una vez al mes.".into(),
+        },
+    );
+    v.edit_purpose(&mut s, "email-offers", change).unwrap();
+    let second = v.notice(&mut s, Lang::Es, None).unwrap();
+    assert_eq!(second.version, 2);
+    assert_ne!(second.sha256, first.sha256);
+    assert_eq!(
+        second.body.purpose("email-offers").unwrap().description,
+        "Le enviamos ofertas una vez al mes."
+    );
+    // The old version is kept, word for word, with its hash.
+    let old = v.notice(&mut s, Lang::Es, Some(1)).unwrap();
+    assert_eq!(old.sha256, first.sha256);
+    assert_eq!(old.body, first.body);
+
+    // Saving the same settings again publishes nothing new.
+    v.set_shop_profile(&mut s, "", "EU").unwrap();
+    assert_eq!(v.notice(&mut s, Lang::Es, None).unwrap().version, 2);
+    // The shop's contact line is part of the notice.
+    v.set_shop_profile(&mut s, "Plaça Major 3, Vic · hola@forn.cat", "ES").unwrap();
+    let third = v.notice(&mut s, Lang::Ca, None).unwrap();
+    assert_eq!(third.version, 3);
+    assert!(third.body.sections[0].text.contains("hola@forn.cat"));
+}
+
+#[test]
+fn a_form_that_showed_an_outdated_notice_is_refused() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    v.set_field_enabled(&mut s, "phone", true).unwrap();
+    let before = stored_rows(&shop);
+    let err = v.join_customer(&mut s, f).unwrap_err();
+    assert!(matches!(err, Error::NoticeOutdated { shown: 1, current: 2 }), "{err}");
+    assert_eq!(stored_rows(&shop), before);
+}
+
+#[test]
+fn the_on_screen_form_needs_the_customers_signature_but_paper_does_not() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let mut f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    f.signature = None;
+    assert!(matches!(v.join_customer(&mut s, f.clone()), Err(Error::SignatureRequired)));
+    f.signature = Some(Signature(vec![vec![[0.5, 0.5]]]));
+    assert!(matches!(v.join_customer(&mut s, f.clone()), Err(Error::SignatureRequired)));
+    f.signature = Some(Signature(vec![vec![[0.5, 0.5], [1.5, 0.5]]]));
+    assert_eq!(v.join_customer(&mut s, f.clone()).unwrap_err().code(), "invalid_input");
+    f.signature = None;
+    f.method = CollectionMethod::Paper;
+    v.join_customer(&mut s, f).unwrap();
+}
+
+#[test]
+fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    v.set_field_enabled(&mut s, "birth_date", true).unwrap();
+    v.set_field_enabled(&mut s, "phone", true).unwrap();
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "birthday-offer", "email-offers", "sms-offers"],
+        &[
+            ("name", "Núria"),
+            ("email", "nuria@example.cat"),
+            ("birth_date", "1990-02-28"),
+            ("phone", "+34612345678"),
+        ],
+    );
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+
+    // Birthday offer needs birth date and e-mail; e-mail offers still need the e-mail.
+    let out = v.withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"])).unwrap();
+    assert_eq!(out.erased_fields, ["birth_date"]);
+    let receipt = verify_receipt(out.receipt.json.as_bytes()).unwrap();
+    assert_eq!(receipt.receipt_id, out.receipt.receipt_id);
+    assert!(!granted(&mut v, &mut s, id).contains("birthday-offer"));
+
+    // Withdrawing e-mail offers leaves the e-mail: membership uses it too.
+    let out = v.withdraw_consent(&mut s, id, withdrawal(&["email-offers"])).unwrap();
+    assert!(out.erased_fields.is_empty());
+    // Membership lists the phone as well, so it stays after SMS offers go.
+    let out = v.withdraw_consent(&mut s, id, withdrawal(&["sms-offers"])).unwrap();
+    assert!(out.erased_fields.is_empty());
+
+    let held: Vec<String> = {
+        let c = shop.raw_connection();
+        let mut stmt = c
+            .prepare("SELECT field FROM customer_field WHERE customer_id = ?1 ORDER BY field")
+            .unwrap();
+        let rows = stmt.query_map([id], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(held, ["email", "name", "phone"]);
+
+    let err = v.withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"])).unwrap_err();
+    assert!(matches!(err, Error::NotConsented { .. }), "{err}");
+}
+
+#[test]
+fn withdrawing_membership_is_refused_with_a_clear_message_until_erasure_exists() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+    let before = stored_rows(&shop);
+    let err = v.withdraw_consent(&mut s, id, withdrawal(&["membership"])).unwrap_err();
+    assert_eq!(err.code(), "erasure_not_available");
+    assert!(err.to_string().contains("nothing was changed"));
+    assert_eq!(stored_rows(&shop), before);
+    assert!(granted(&mut v, &mut s, id).contains("membership"));
+}
+
+#[test]
+fn the_consent_ledger_refuses_edits_and_deletes() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        let mut s = shop.owner(&mut v);
+        let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+        v.join_customer(&mut s, f).unwrap();
+    }
+    let c = shop.raw_connection();
+    for sql in [
+        "UPDATE consent_event SET kind = 'grant' WHERE kind = 'refuse'",
+        "DELETE FROM consent_event WHERE seq = 1",
+        "UPDATE consent_receipt SET json = '{}'",
+        "DELETE FROM notice_text",
+    ] {
+        let err = c.execute(sql, []).unwrap_err();
+        assert!(err.to_string().contains("kept unchanged") || err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn a_forged_consent_record_is_detected_by_the_audit_check() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        let mut s = shop.owner(&mut v);
+        let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+        v.join_customer(&mut s, f).unwrap();
+    }
+    {
+        // Someone with the key turns a refusal into a grant behind the core's back.
+        let c = shop.raw_connection();
+        c.execute_batch(
+            "DROP TRIGGER consent_event_is_append_only_update;
+             UPDATE consent_event SET kind = 'grant' WHERE purpose = 'email-offers';",
+        )
+        .unwrap();
+    }
+    let mut v = shop.open();
+    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    assert!(!verdict.intact);
+    assert!(verdict.message.contains("consent ledger is broken"), "{}", verdict.message);
+}
+
+#[test]
+fn consent_records_cut_off_the_end_of_the_ledger_are_detected() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        let mut s = shop.owner(&mut v);
+        for name in ["Núria", "Jordi"] {
+            let f = form(&mut v, &mut s, &["membership"], &[("name", name)]);
+            v.join_customer(&mut s, f).unwrap();
+        }
+    }
+    {
+        let c = shop.raw_connection();
+        c.execute_batch(
+            "DROP TRIGGER consent_event_is_append_only_delete;
+             DELETE FROM consent_event WHERE seq = (SELECT max(seq) FROM consent_event);",
+        )
+        .unwrap();
+    }
+    let mut v = shop.open();
+    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    assert!(!verdict.intact);
+    assert!(verdict.message.contains("consent record"), "{}", verdict.message);
+}
+
+#[test]
+fn a_customer_row_inserted_behind_the_cores_back_is_reported() {
+    let shop = Shop::new();
+    {
+        let c = shop.raw_connection();
+        c.execute(
+            "INSERT INTO customer (public_id, lang, identity_check, created_at, created_by)
+             VALUES ('forged', 'en', 'self-declared', '2026-01-01T00:00:00.000Z', 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let mut v = shop.open();
+    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    assert!(!verdict.intact);
+    assert!(verdict.message.contains("no granted membership"), "{}", verdict.message);
+}
+
+#[test]
+fn a_receipt_with_any_changed_content_fails_verification() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let f = form(&mut v, &mut s, &["membership", "loyalty"], &[("name", "Núria")]);
+    let joined = v.join_customer(&mut s, f).unwrap();
+    let json = joined.receipt.json;
+    verify_receipt(json.as_bytes()).unwrap();
+
+    // Change one character of the signed content, anywhere it matters.
+    let tampered = [
+        json.replacen("\"jurisdiction\": \"EU\"", "\"jurisdiction\": \"EV\"", 1),
+        json.replacen("\"EXPLICIT\"", "\"IMPLICIT\"", 1),
+        json.replacen("Forn de la Plaça", "Forn de la Placa", 1),
+        json.replacen("\"grant\"", "\"renew\"", 1),
+    ];
+    for t in &tampered {
+        assert_ne!(t, &json);
+        let err = verify_receipt(t.as_bytes()).unwrap_err();
+        assert_eq!(err.code(), "receipt_invalid", "{err}");
+    }
+    // A receipt whose signature was removed, or that is not a receipt at all.
+    let mut unsigned: serde_json::Value = serde_json::from_str(&json).unwrap();
+    unsigned.as_object_mut().unwrap().remove("stewardSignature");
+    assert!(verify_receipt(unsigned.to_string().as_bytes()).is_err());
+    assert!(verify_receipt(b"not a receipt").is_err());
+    assert!(verify_receipt(b"{\"version\": 1}").is_err());
+
+    // The PDF: flip one byte of the page content.
+    let pdf = v.receipt_pdf(&mut s, &joined.receipt.receipt_id).unwrap();
+    assert_eq!(verify_receipt(&pdf).unwrap().format, "pdf");
+    let mut flipped = pdf.clone();
+    let at = pdf.len() / 3;
+    flipped[at] ^= 0x01;
+    assert_eq!(verify_receipt(&flipped).unwrap_err().code(), "receipt_invalid");
+}
+
+#[test]
+fn only_people_who_serve_customers_record_consent_and_auditors_see_no_contact_data() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let f = form(&mut v, &mut owner, &["membership"], &[("name", MARKER_NAME)]);
+    let id = v.join_customer(&mut owner, f.clone()).unwrap().customer_id;
+    for (name, role, may_record) in [
+        ("mia", Role::Manager, true),
+        ("sam", Role::Staff, true),
+        ("mark", Role::Marketing, false),
+        ("ada", Role::Auditor, false),
+    ] {
+        let mut s = shop.user(&mut v, name, role);
+        let f = form(&mut v, &mut s, &["membership"], &[("name", "Jordi")]);
+        let res = v.join_customer(&mut s, f);
+        assert_eq!(res.is_ok(), may_record, "{role}");
+        if !may_record {
+            assert_eq!(res.unwrap_err().code(), "forbidden");
+        }
+        let history = v.consent_history(&mut s, id);
+        assert_eq!(history.is_ok(), role != Role::Marketing, "{role}");
+        if let Ok(h) = history {
+            let shown = serde_json::to_string(&h).unwrap();
+            assert!(!shown.contains(MARKER_NAME), "{role} saw a name");
+        }
+    }
+    let mut ada = v.login("ada", &common::pass("ada own passphrase")).unwrap();
+    assert_eq!(
+        v.set_field_enabled(&mut ada, "phone", true).unwrap_err().code(),
+        "forbidden"
+    );
+}
+
+#[test]
+fn in_customer_mode_the_screen_only_takes_the_form_until_staff_log_in() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut sam = shop.user(&mut v, "sam", Role::Staff);
+    v.enter_customer_mode(&mut sam).unwrap();
+    assert!(sam.in_customer_mode());
+    assert!(matches!(v.list_fields(&mut sam), Ok(_)));
+    assert!(matches!(v.consent_history(&mut sam, 1), Err(Error::CustomerMode)));
+    assert!(matches!(v.list_users(&mut sam), Err(Error::CustomerMode)));
+    let f = form(&mut v, &mut sam, &["membership"], &[("name", "Núria")]);
+    let joined = v.join_customer(&mut sam, f).unwrap();
+    v.receipt(&mut sam, &joined.receipt.receipt_id).unwrap();
+
+    let err = v
+        .leave_customer_mode(&mut sam, "sam", &common::pass("wrong passphrase"))
+        .unwrap_err();
+    assert_eq!(err.code(), "wrong_credentials");
+    assert!(sam.in_customer_mode() && !sam.is_locked());
+    shop.clock.advance(chrono::Duration::seconds(2));
+    let mut back = v
+        .leave_customer_mode(&mut sam, "sam", &common::pass("sam own passphrase"))
+        .unwrap();
+    assert!(!back.in_customer_mode());
+    assert!(sam.is_locked());
+    v.consent_history(&mut back, joined.customer_id).unwrap();
+}
+
+#[test]
+fn no_field_value_reaches_the_audit_log_the_ledger_or_a_receipt() {
+    let shop = Shop::new();
+    {
+        let mut v = shop.open();
+        let mut s = shop.owner(&mut v);
+        let f = form(
+            &mut v,
+            &mut s,
+            &["membership", "email-offers"],
+            &[("name", MARKER_NAME), ("email", MARKER_EMAIL)],
+        );
+        let id = v.join_customer(&mut s, f).unwrap().customer_id;
+        v.withdraw_consent(&mut s, id, withdrawal(&["email-offers"])).unwrap();
+        v.consent_history(&mut s, id).unwrap();
+    }
+    let c = shop.raw_connection();
+    for table in ["audit_event", "consent_event", "consent_receipt", "notice_text"] {
+        let mut stmt = c.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..n {
+                let text = match row.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    _ => continue,
+                };
+                assert!(!text.contains("Zyxwvut") && !text.contains("quimbobble"), "{table}");
+            }
+        }
+    }
+}
+
+/// One step a customer can take on a purpose.
+#[derive(Debug, Clone)]
+enum Step {
+    Grant(usize),
+    Withdraw(usize),
+}
+
+const OPTIONAL: [&str; 4] = ["loyalty", "email-offers", "birthday-offer", "recommendations"];
+
+fn steps() -> impl Strategy<Value = Vec<Step>> {
+    prop::collection::vec(
+        prop_oneof![
+            (0..OPTIONAL.len()).prop_map(Step::Grant),
+            (0..OPTIONAL.len()).prop_map(Step::Withdraw),
+        ],
+        0..12,
+    )
+}
+
+#[test]
+fn the_current_consent_always_matches_the_ledger_after_any_sequence_of_decisions() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let s = shop.owner(&mut v);
+    let state = std::cell::RefCell::new((v, s));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 24,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&steps(), |steps| {
+            let mut guard = state.borrow_mut();
+            let (v, s) = &mut *guard;
+            let (v, s): (&mut Vault, &mut Session) = (v, s);
+            let f = form(v, s, &["membership"], &[("name", "Núria")]);
+            let id = v.join_customer(s, f).unwrap().customer_id;
+            let mut model: BTreeSet<String> = BTreeSet::from(["membership".to_owned()]);
+            for step in steps {
+                match step {
+                    Step::Grant(i) => {
+                        let mut f = form(v, s, &[OPTIONAL[i]], &[]);
+                        f.method = CollectionMethod::Paper;
+                        f.signature = None;
+                        v.grant_consent(s, id, f).unwrap();
+                        model.insert(OPTIONAL[i].to_owned());
+                    }
+                    Step::Withdraw(i) => {
+                        let res = v.withdraw_consent(s, id, withdrawal(&[OPTIONAL[i]]));
+                        if model.remove(OPTIONAL[i]) {
+                            res.unwrap();
+                        } else {
+                            let refused = matches!(res, Err(Error::NotConsented { .. }));
+                            prop_assert!(refused);
+                        }
+                    }
+                }
+                prop_assert_eq!(granted(v, s, id), model.clone());
+            }
+            Ok(())
+        })
+        .unwrap();
+    let (mut v, mut s) = state.into_inner();
+    assert!(v.verify_audit_log(&mut s).unwrap().intact);
+}

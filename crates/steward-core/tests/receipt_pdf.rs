@@ -1,0 +1,86 @@
+//! Printed receipts: every language's PDF renders to a page with poppler's
+//! `pdftoppm`, and `pdftotext` reads the accented words back. The PNGs are
+//! kept in `target/receipt-previews/` for a person to look at.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::Shop;
+use steward_core::{
+    verify_receipt, CollectionMethod, ConsentForm, IdentityCheck, Lang, Role, Signature,
+};
+
+fn previews_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/receipt-previews");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Words each language's receipt must show, accents included.
+fn expected_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::En => &["Consent receipt", "Membership", "Forn de la Plaça"],
+        Lang::Ca => &["Comprovant de consentiment", "Condició de soci", "Ha acceptat", "Plaça"],
+        Lang::Id => &["Tanda terima persetujuan", "Keanggotaan", "Anda menyetujui", "Plaça"],
+        Lang::Es => &["Justificante de consentimiento", "Condición de socio", "Ha aceptado", "Plaça"],
+    }
+}
+
+#[test]
+fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.user(&mut v, "sam", Role::Staff);
+    let dir = previews_dir();
+    for lang in Lang::ALL {
+        let notice = v.notice(&mut s, lang, None).unwrap();
+        let joined = v
+            .join_customer(
+                &mut s,
+                ConsentForm {
+                    lang,
+                    notice_version: notice.version,
+                    granted: vec!["membership".into(), "loyalty".into(), "email-offers".into()],
+                    fields: vec![
+                        ("name".into(), "Núria Puigdomènech".into()),
+                        ("email".into(), "nuria@example.cat".into()),
+                    ],
+                    method: CollectionMethod::InStoreForm,
+                    identity_check: IdentityCheck::IdDocument,
+                    signature: Some(Signature(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
+                },
+            )
+            .unwrap();
+        let pdf = v.receipt_pdf(&mut s, &joined.receipt.receipt_id).unwrap();
+        assert_eq!(verify_receipt(&pdf).unwrap().format, "pdf");
+        let pdf_path = dir.join(format!("receipt-{lang}.pdf"));
+        std::fs::write(&pdf_path, &pdf).unwrap();
+
+        let png_base = dir.join(format!("receipt-{lang}"));
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(&pdf_path)
+            .arg(&png_base)
+            .status()
+            .expect("pdftoppm (poppler-utils) is installed by `make deps`");
+        assert!(status.success(), "pdftoppm failed for {lang}");
+        let png = std::fs::read(png_base.with_extension("png")).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 2000, "{lang}: no page image");
+
+        let text = Command::new("pdftotext")
+            .arg(&pdf_path)
+            .arg("-")
+            .output()
+            .unwrap();
+        assert!(text.status.success());
+        let text = String::from_utf8(text.stdout).unwrap();
+        for word in expected_words(lang) {
+            assert!(text.contains(word), "{lang} receipt lacks {word:?}:\n{text}");
+        }
+        assert!(text.contains(&joined.receipt.receipt_id), "{lang}: no receipt number");
+        // Field names are listed; the customer's values never are.
+        assert!(!text.contains("Núria") && !text.contains("nuria@"), "{lang}");
+    }
+}
