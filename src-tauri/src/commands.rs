@@ -422,7 +422,7 @@ pub fn withdraw_consent(
     signature: Option<Signature>,
 ) -> Res<RecordedInfo> {
     let request = Withdrawal {
-        lang: Lang::parse(&lang)?,
+        lang: Some(Lang::parse(&lang)?),
         purposes,
         method: CollectionMethod::InStoreForm,
         identity_check: IdentityCheck::parse(&identity_check)?,
@@ -436,12 +436,16 @@ pub fn withdraw_consent(
 
 #[tauri::command]
 pub fn consent_history(state: State<'_, AppState>, customer_id: i64) -> Res<ConsentHistory> {
-    with_session(&state, |vault, session| vault.consent_history(session, customer_id))
+    with_session(&state, |vault, session| {
+        vault.consent_history(session, customer_id)
+    })
 }
 
 #[tauri::command]
 pub fn receipt_printable(state: State<'_, AppState>, receipt_id: String) -> Res<PrintableReceipt> {
-    with_session(&state, |vault, session| vault.printable_receipt(session, &receipt_id))
+    with_session(&state, |vault, session| {
+        vault.printable_receipt(session, &receipt_id)
+    })
 }
 
 #[derive(Serialize)]
@@ -454,13 +458,16 @@ pub struct SavedFile {
 /// (named by the receipt's random id, never by the customer).
 #[tauri::command]
 pub fn receipt_save_pdf(state: State<'_, AppState>, receipt_id: String) -> Res<SavedFile> {
-    let pdf = with_session(&state, |vault, session| vault.receipt_pdf(session, &receipt_id))?;
+    let pdf = with_session(&state, |vault, session| {
+        vault.receipt_pdf(session, &receipt_id)
+    })?;
     let folder = state
         .vault_path
         .parent()
         .map(|p| p.join("receipts"))
         .unwrap_or_else(|| "receipts".into());
-    let path = steward_core::files::save_document(&folder, &format!("receipt-{receipt_id}.pdf"), &pdf)?;
+    let path =
+        steward_core::files::save_document(&folder, &format!("receipt-{receipt_id}.pdf"), &pdf)?;
     Ok(SavedFile {
         path: path.display().to_string(),
     })

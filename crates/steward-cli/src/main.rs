@@ -8,6 +8,7 @@
 //! file, already open).
 
 mod bench;
+mod consent;
 mod secrets;
 
 use std::path::PathBuf;
@@ -76,6 +77,24 @@ enum Command {
     Settings(SettingsCommand),
     /// Change your own passphrase (needed after the owner created your account).
     Passwd,
+    /// The purposes customers are asked to agree to.
+    #[command(subcommand)]
+    Purposes(consent::PurposesCommand),
+    /// The customer fields the shop may collect, and which are switched on.
+    #[command(subcommand)]
+    Fields(consent::FieldsCommand),
+    /// The privacy notice customers read before deciding.
+    #[command(subcommand)]
+    Notice(consent::NoticeCommand),
+    /// Customers.
+    #[command(subcommand)]
+    Customers(consent::CustomersCommand),
+    /// A customer's consent decisions.
+    #[command(subcommand)]
+    Consent(consent::ConsentCommand),
+    /// Consent receipts.
+    #[command(subcommand)]
+    Receipt(consent::ReceiptCommand),
     /// Measure performance against a raw SQLite baseline.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -111,6 +130,15 @@ enum AuditCommand {
 enum SettingsCommand {
     /// Lock an idle session after this many seconds (5–3600).
     Autolock { seconds: u32 },
+    /// The contact line and jurisdiction shown on notices and receipts.
+    Shop {
+        /// How customers reach the shop about their data (address, e-mail).
+        #[arg(long)]
+        contact: String,
+        /// Country or region code, e.g. ES, ID, EU.
+        #[arg(long)]
+        jurisdiction: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -129,7 +157,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 /// A failure with its exit code and one line for stderr.
-struct Failure {
+pub(crate) struct Failure {
     code: u8,
     message: String,
 }
@@ -170,7 +198,7 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
-fn fail(message: impl Into<String>) -> Failure {
+pub(crate) fn fail(message: impl Into<String>) -> Failure {
     Failure {
         code: 2,
         message: message.into(),
@@ -252,6 +280,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("shop: {}", s.shop_name);
                 println!("users: {} ({} active)", s.users, s.active_users);
                 println!("audit entries: {}", s.audit_entries);
+                println!("customers: {}", s.customers);
+                println!("consent records: {}", s.consent_records);
+                println!("receipt signing key: {}", s.receipt_key);
             }
         }
         Command::Recover {
@@ -342,6 +373,49 @@ fn run(cli: Cli) -> Result<(), Failure> {
             vault.logout(session)?;
             println!("Idle sessions now lock after {seconds} seconds.");
         }
+        Command::Settings(SettingsCommand::Shop {
+            contact,
+            jurisdiction,
+        }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let profile = vault.set_shop_profile(&mut session, contact, jurisdiction)?;
+            vault.logout(session)?;
+            output(cli.json, &profile, || {
+                "Saved. Notices and receipts now show these details.".to_owned()
+            });
+        }
+        Command::Receipt(consent::ReceiptCommand::Verify { file }) => {
+            consent::verify(cli.json, file)?;
+        }
+        Command::Purposes(_)
+        | Command::Fields(_)
+        | Command::Notice(_)
+        | Command::Customers(_)
+        | Command::Consent(_)
+        | Command::Receipt(_) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = match &cli.command {
+                Command::Purposes(c) => consent::purposes(cli.json, &mut vault, &mut session, c),
+                Command::Fields(c) => consent::fields(cli.json, &mut vault, &mut session, c),
+                Command::Notice(c) => consent::notice(cli.json, &mut vault, &mut session, c),
+                Command::Customers(c) => consent::customers(cli.json, &mut vault, &mut session, c),
+                Command::Consent(c) => consent::consent(cli.json, &mut vault, &mut session, c),
+                Command::Receipt(consent::ReceiptCommand::Reprint {
+                    receipt_id,
+                    out,
+                    pdf,
+                }) => consent::reprint(
+                    &mut vault,
+                    &mut session,
+                    receipt_id,
+                    out.as_deref(),
+                    pdf.as_deref(),
+                ),
+                _ => Ok(()),
+            };
+            vault.logout(session)?;
+            res?;
+        }
         Command::Passwd => {
             let user = cli
                 .user
@@ -362,7 +436,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     // Invariant: our result types serialize (strings, numbers, bools).
     println!(
         "{}",
@@ -370,7 +444,11 @@ fn print_json<T: serde::Serialize + ?Sized>(value: &T) {
     );
 }
 
-fn output<T: serde::Serialize + ?Sized>(json: bool, value: &T, text: impl FnOnce() -> String) {
+pub(crate) fn output<T: serde::Serialize + ?Sized>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) {
     if json {
         print_json(value);
     } else {

@@ -170,7 +170,8 @@ fn status_needs_only_the_keyring_and_shows_no_personal_data() {
     let shop = init_shop();
     let run = steward(&shop.vault, &["status"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("schema version: 1"), "{}", run.stdout);
+    assert!(run.stdout.contains("schema version: 2"), "{}", run.stdout);
+    assert!(run.stdout.contains("customers: 0"), "{}", run.stdout);
     assert!(run.stdout.contains("users: 1 (1 active)"));
     assert!(!run.stdout.contains("olga"));
 }
@@ -432,7 +433,7 @@ fn audit_verify_reports_intact_with_the_entry_count() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let line = run.stdout.trim();
     assert!(
-        line.starts_with("intact (") && line.ends_with(" entries)"),
+        line.starts_with("intact (") && line.ends_with(" consent records)"),
         "{line}"
     );
 }
@@ -485,5 +486,344 @@ fn a_wrong_key_in_the_keyring_gets_one_clear_line_and_no_sqlcipher_noise() {
         std::fs::read(&shop.vault).unwrap(),
         before,
         "the vault is untouched"
+    );
+}
+
+/// `steward --user olga --passphrase-stdin ARGS…` as the owner.
+fn as_owner(shop: &Shop, args: &[&str]) -> Run {
+    let mut all = vec!["--user", "olga", "--passphrase-stdin"];
+    all.extend_from_slice(args);
+    steward(&shop.vault, &all, &format!("{OWNER_PASS}\n"))
+}
+
+fn customers_in(shop: &Shop) -> i64 {
+    let run = steward(&shop.vault, &["status", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    s["customers"].as_i64().unwrap()
+}
+
+fn join_args<'a>(receipt: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "customers",
+        "join",
+        "--lang",
+        "ca",
+        "--method",
+        "paper",
+        "--verified-by",
+        "id-document",
+        "--receipt-out",
+        receipt,
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+#[test]
+fn a_paper_consent_form_records_a_customer_whose_receipts_verify() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let json = dir.join("receipt.json");
+    let pdf = dir.join("receipt.pdf");
+    let (json_s, pdf_s) = (json.to_str().unwrap(), pdf.to_str().unwrap());
+    let run = as_owner(
+        &shop,
+        &join_args(
+            json_s,
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "email-offers",
+                "--field",
+                "name=Núria Puigdomènech",
+                "--field",
+                "email=nuria@example.cat",
+                "--receipt-pdf",
+                pdf_s,
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "1", "prints the new customer id");
+    assert_eq!(customers_in(&shop), 1);
+
+    for file in [json_s, pdf_s] {
+        let ok = steward(&shop.vault, &["receipt", "verify", file], "");
+        assert_eq!(ok.code, 0, "{}", ok.stderr);
+        assert!(
+            ok.stdout.starts_with("valid, signed by Forn de la Plaça"),
+            "{}",
+            ok.stdout
+        );
+    }
+    // One changed byte, in the JSON and in the PDF, makes them invalid.
+    let text = std::fs::read_to_string(&json).unwrap();
+    let forged = dir.join("forged.json");
+    std::fs::write(&forged, text.replacen("\"EU\"", "\"ES\"", 1)).unwrap();
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    let forged_pdf = dir.join("forged.pdf");
+    std::fs::write(&forged_pdf, bytes).unwrap();
+    for file in [&forged, &forged_pdf] {
+        let bad = steward(
+            &shop.vault,
+            &["receipt", "verify", file.to_str().unwrap()],
+            "",
+        );
+        assert_eq!(bad.code, 1);
+        assert!(bad.stderr.contains("invalid"), "{}", bad.stderr);
+    }
+    // The receipt is never written over.
+    let again = as_owner(
+        &shop,
+        &join_args(
+            json_s,
+            &["--purpose", "membership", "--field", "name=Jordi"],
+        ),
+    );
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(customers_in(&shop), 1);
+}
+
+#[test]
+fn a_paper_form_without_membership_or_with_an_unticked_purposes_field_stores_nothing() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let receipt = dir.join("r.json");
+    let r = receipt.to_str().unwrap();
+    let no_membership = as_owner(
+        &shop,
+        &join_args(
+            r,
+            &[
+                "--purpose",
+                "email-offers",
+                "--field",
+                "name=Núria",
+                "--field",
+                "email=n@example.cat",
+            ],
+        ),
+    );
+    assert_eq!(no_membership.code, 1);
+    assert!(
+        no_membership.stderr.contains("'membership'"),
+        "{}",
+        no_membership.stderr
+    );
+    assert!(no_membership.stderr.contains("nothing was stored"));
+
+    // E-mail is collected, but only e-mail offers and membership need it;
+    // here only loyalty was ticked besides membership... which does need it.
+    // A phone number, though, is switched off out of the box.
+    let disabled = as_owner(
+        &shop,
+        &join_args(
+            r,
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Núria",
+                "--field",
+                "phone=+34612345678",
+            ],
+        ),
+    );
+    assert_eq!(disabled.code, 1);
+    assert!(
+        disabled.stderr.contains("does not collect 'phone'"),
+        "{}",
+        disabled.stderr
+    );
+
+    let on = as_owner(&shop, &["fields", "enable", "birth_date"]);
+    assert_eq!(on.code, 0, "{}", on.stderr);
+    let unticked = as_owner(
+        &shop,
+        &join_args(
+            r,
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Núria",
+                "--field",
+                "birth_date=1990-02-28",
+            ],
+        ),
+    );
+    assert_eq!(unticked.code, 1);
+    assert!(
+        unticked.stderr.contains("'birth_date'"),
+        "{}",
+        unticked.stderr
+    );
+    assert!(!unticked.stderr.contains("1990"), "no value in errors");
+
+    assert_eq!(customers_in(&shop), 0);
+    assert!(!receipt.exists());
+}
+
+#[test]
+fn withdrawing_from_the_command_line_writes_a_receipt_and_the_history_shows_it() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let joined = dir.join("join.json");
+    let run = as_owner(
+        &shop,
+        &join_args(
+            joined.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "loyalty",
+                "--field",
+                "name=Núria",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run.stdout.trim().to_owned();
+
+    let w = dir.join("withdraw.json");
+    let out = as_owner(
+        &shop,
+        &[
+            "consent",
+            "withdraw",
+            &id,
+            "--purpose",
+            "loyalty",
+            "--receipt-out",
+            w.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let verified = steward(&shop.vault, &["receipt", "verify", w.to_str().unwrap()], "");
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    let receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&w).unwrap()).unwrap();
+    assert_eq!(receipt["steward"]["kind"], "withdrawal");
+    assert_eq!(receipt["language"], "ca", "the customer's own language");
+
+    let membership = as_owner(
+        &shop,
+        &[
+            "consent",
+            "withdraw",
+            &id,
+            "--purpose",
+            "membership",
+            "--receipt-out",
+            dir.join("m.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(membership.code, 1);
+    assert!(
+        membership.stderr.contains("nothing was changed"),
+        "{}",
+        membership.stderr
+    );
+
+    let history = as_owner(&shop, &["--json", "consent", "history", &id]);
+    assert_eq!(history.code, 0, "{}", history.stderr);
+    let h: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let decisions: Vec<(&str, &str)> = h["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["purpose"] == "loyalty")
+        .map(|e| {
+            (
+                e["purpose"].as_str().unwrap(),
+                e["decision"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(decisions, [("loyalty", "grant"), ("loyalty", "withdraw")]);
+    assert!(
+        !history.stdout.contains("Núria"),
+        "the ledger holds no names"
+    );
+}
+
+#[test]
+fn the_notice_prints_in_each_language_and_only_the_owner_changes_purposes() {
+    let shop = init_shop();
+    let ca = as_owner(&shop, &["notice", "show", "--lang", "ca"]);
+    assert_eq!(ca.code, 0, "{}", ca.stderr);
+    assert!(ca.stdout.contains("Condició de soci"), "{}", ca.stdout);
+    assert!(ca.stdout.contains("(notice version 1"));
+    let id = as_owner(&shop, &["notice", "show", "--lang", "id"]);
+    assert!(id.stdout.contains("Keanggotaan"), "{}", id.stdout);
+
+    let add = as_owner(
+        &shop,
+        &[
+            "purposes",
+            "add",
+            "workshops",
+            "--name",
+            "Workshop invitations",
+            "--description",
+            "We invite you to our baking workshops by e-mail.",
+            "--field",
+            "email",
+            "--retention-days",
+            "365",
+        ],
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert!(add.stdout.contains("version 2"), "{}", add.stdout);
+    let v1 = as_owner(&shop, &["notice", "show", "--lang", "en", "--version", "1"]);
+    assert!(
+        !v1.stdout.contains("Workshop invitations"),
+        "old versions are kept as they were"
+    );
+
+    let staff = steward(
+        &shop.vault,
+        &[
+            "--user",
+            "olga",
+            "--passphrase-stdin",
+            "users",
+            "add",
+            "sam",
+            "--role",
+            "staff",
+        ],
+        &format!("{OWNER_PASS}\nsam initial pass\n"),
+    );
+    assert_eq!(staff.code, 0, "{}", staff.stderr);
+    let passwd = steward(
+        &shop.vault,
+        &["--user", "sam", "--passphrase-stdin", "passwd"],
+        "sam initial pass\nsam's own phrase\n",
+    );
+    assert_eq!(passwd.code, 0, "{}", passwd.stderr);
+    let refused = steward(
+        &shop.vault,
+        &[
+            "--user",
+            "sam",
+            "--passphrase-stdin",
+            "fields",
+            "enable",
+            "phone",
+        ],
+        "sam's own phrase\n",
+    );
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("your role (staff) may not"),
+        "{}",
+        refused.stderr
     );
 }

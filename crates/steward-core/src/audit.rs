@@ -358,7 +358,11 @@ pub(crate) fn check_anchor(
         return Ok(None);
     };
     let stored: Option<Vec<u8>> = conn
-        .query_row("SELECT hash FROM consent_event WHERE seq = ?1", [lseq], |r| r.get(0))
+        .query_row(
+            "SELECT hash FROM consent_event WHERE seq = ?1",
+            [lseq],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(Error::db("read the consent ledger"))?;
     Ok(match stored {

@@ -246,7 +246,11 @@ mod tests {
         check("birth_date", "1990-02-28", Some("1990-02-28"));
         check("birth_date", "1990-02-30", None);
         check("birth_date", "2999-01-01", None);
-        check("postal_address", "Carrer Major 1\n08001 Barcelona", Some("Carrer Major 1\n08001 Barcelona"));
+        check(
+            "postal_address",
+            "Carrer Major 1\n08001 Barcelona",
+            Some("Carrer Major 1\n08001 Barcelona"),
+        );
         check("name", "Carrer\nMajor", None);
     }
 

@@ -130,9 +130,14 @@ impl Decision {
     }
 
     fn parse(s: &str) -> Option<Decision> {
-        [Decision::Grant, Decision::Refuse, Decision::Withdraw, Decision::Renew]
-            .into_iter()
-            .find(|d| d.as_str() == s)
+        [
+            Decision::Grant,
+            Decision::Refuse,
+            Decision::Withdraw,
+            Decision::Renew,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
     }
 
     /// Whether the purpose is granted after this decision.
@@ -165,7 +170,12 @@ impl Signature {
             return Err(invalid("it has too many strokes or points"));
         }
         let in_pad = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
-        if !self.0.iter().flatten().all(|[x, y]| in_pad(*x) && in_pad(*y)) {
+        if !self
+            .0
+            .iter()
+            .flatten()
+            .all(|[x, y]| in_pad(*x) && in_pad(*y))
+        {
             return Err(invalid("a point lies outside the signature pad"));
         }
         let rounded: Vec<Vec<[f64; 2]>> = self
@@ -201,7 +211,8 @@ pub struct ConsentForm {
 /// A customer's request to withdraw purposes.
 #[derive(Debug, Clone)]
 pub struct Withdrawal {
-    pub lang: Lang,
+    /// The receipt's language; `None` for the language the customer joined in.
+    pub lang: Option<Lang>,
     pub purposes: Vec<String>,
     pub method: CollectionMethod,
     pub identity_check: IdentityCheck,
@@ -395,7 +406,9 @@ pub(crate) fn verify_ledger(
              FROM consent_event ORDER BY seq",
         )
         .map_err(Error::db("read the consent ledger"))?;
-    let mut rows = stmt.query([]).map_err(Error::db("read the consent ledger"))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(Error::db("read the consent ledger"))?;
     let mut prev = GENESIS.to_vec();
     let mut n = 0i64;
     while let Some(r) = rows.next().map_err(Error::db("read the consent ledger"))? {
@@ -463,12 +476,18 @@ pub(crate) fn current_state(conn: &Connection, customer_ref: &str) -> Result<Vec
         .map_err(Error::db("read the consent ledger"))?;
     let rows = stmt
         .query_map([customer_ref], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
         })
         .map_err(Error::db("read the consent ledger"))?;
     let mut out = Vec::new();
     for row in rows {
-        let (purpose, kind, since, notice_version) = row.map_err(Error::db("read the consent ledger"))?;
+        let (purpose, kind, since, notice_version) =
+            row.map_err(Error::db("read the consent ledger"))?;
         let decision = Decision::parse(&kind).ok_or(Error::VaultDamaged {
             reason: "the consent ledger holds an unknown decision",
         })?;
@@ -493,10 +512,14 @@ fn granted_purposes(conn: &Connection, customer_ref: &str) -> Result<BTreeSet<St
 
 /// The customer's public id, or `CustomerNotFound`.
 pub(crate) fn customer_ref(conn: &Connection, customer_id: i64) -> Result<String> {
-    conn.query_row("SELECT public_id FROM customer WHERE id = ?1", [customer_id], |r| r.get(0))
-        .optional()
-        .map_err(Error::db("find the customer"))?
-        .ok_or(Error::CustomerNotFound)
+    conn.query_row(
+        "SELECT public_id FROM customer WHERE id = ?1",
+        [customer_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::db("find the customer"))?
+    .ok_or(Error::CustomerNotFound)
 }
 
 fn customer_subject(id: i64) -> String {
@@ -513,7 +536,11 @@ fn checked_purposes(notice: &Notice, ids: &[String]) -> Result<Vec<String>> {
                     out.push(id.clone());
                 }
             }
-            _ => return Err(Error::PurposeNotFound { purpose: id.clone() }),
+            _ => {
+                return Err(Error::PurposeNotFound {
+                    purpose: id.clone(),
+                })
+            }
         }
     }
     Ok(out)
@@ -561,7 +588,10 @@ fn checked_fields(
     Ok(out)
 }
 
-fn checked_signature(method: CollectionMethod, signature: Option<&Signature>) -> Result<Option<String>> {
+fn checked_signature(
+    method: CollectionMethod,
+    signature: Option<&Signature>,
+) -> Result<Option<String>> {
     match (method, signature) {
         (CollectionMethod::InStoreForm, None) => Err(Error::SignatureRequired),
         (_, Some(s)) => s.normalised().map(Some),
@@ -772,7 +802,18 @@ impl Vault {
             }
         }
         let signature = checked_signature(request.method, request.signature.as_ref())?;
-        let notice = self.current_notice_for(request.lang, None)?;
+        let lang = match request.lang {
+            Some(l) => l,
+            None => self
+                .conn
+                .query_row(
+                    "SELECT lang FROM customer WHERE id = ?1",
+                    [customer_id],
+                    |r| r.get(0),
+                )
+                .map_err(Error::db("find the customer"))?,
+        };
+        let notice = self.current_notice_for(lang, None)?;
         // Fields still needed by a purpose that stays granted, per the
         // current purpose settings.
         let keep: BTreeSet<String> = purposes::load_purposes(&self.conn)?
@@ -780,14 +821,18 @@ impl Vault {
             .filter(|p| granted.contains(&p.id) && !withdrawn.contains(&p.id))
             .flat_map(|p| p.fields)
             .collect();
-        let decisions: Vec<(String, Decision)> =
-            withdrawn.iter().map(|p| (p.clone(), Decision::Withdraw)).collect();
+        let decisions: Vec<(String, Decision)> = withdrawn
+            .iter()
+            .map(|p| (p.clone(), Decision::Withdraw))
+            .collect();
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("record a withdrawal", |tx| {
             let held: Vec<String> = {
                 let mut stmt = tx
                     .conn()
-                    .prepare("SELECT field FROM customer_field WHERE customer_id = ?1 ORDER BY field")
+                    .prepare(
+                        "SELECT field FROM customer_field WHERE customer_id = ?1 ORDER BY field",
+                    )
                     .map_err(Error::db("record a withdrawal"))?;
                 let rows = stmt
                     .query_map([customer_id], |r| r.get(0))
@@ -831,7 +876,11 @@ impl Vault {
     }
 
     /// A customer's consent history and current consents, from the ledger.
-    pub fn consent_history(&mut self, session: &mut Session, customer_id: i64) -> Result<ConsentHistory> {
+    pub fn consent_history(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+    ) -> Result<ConsentHistory> {
         self.authorize(session, Action::ViewConsentHistory)?;
         let customer_ref = customer_ref(&self.conn, customer_id)?;
         let current = current_state(&self.conn, &customer_ref)?;

@@ -138,7 +138,7 @@ pub enum Error {
     SignatureRequired,
 
     /// No purpose with that id.
-    #[error("there is no purpose '{purpose}'")]
+    #[error("there is no purpose '{purpose}'; `steward purposes list` shows the shop's purposes")]
     PurposeNotFound { purpose: String },
 
     /// A purpose with that id already exists.
@@ -146,7 +146,9 @@ pub enum Error {
     PurposeExists { purpose: String },
 
     /// There is nothing to withdraw: the purpose is not currently granted.
-    #[error("the customer has not currently agreed to '{purpose}', so there is nothing to withdraw")]
+    #[error(
+        "the customer has not currently agreed to '{purpose}', so there is nothing to withdraw"
+    )]
     NotConsented { purpose: String },
 
     /// Withdrawing membership means erasing the whole record, which this

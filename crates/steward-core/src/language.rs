@@ -92,7 +92,11 @@ impl Pack {
     /// path itself, so a gap is visible rather than fatal.
     pub(crate) fn text(&self, path: &str, vars: &[(&str, &str)]) -> String {
         let raw = lookup(&self.texts, path)
-            .or_else(|| (self.lang != Lang::En).then(|| lookup(&Lang::En.pack().texts, path)).flatten())
+            .or_else(|| {
+                (self.lang != Lang::En)
+                    .then(|| lookup(&Lang::En.pack().texts, path))
+                    .flatten()
+            })
             .unwrap_or(path);
         fill(raw, vars)
     }
@@ -178,7 +182,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_once() {
-        assert_eq!(fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]), "{b} and x");
+        assert_eq!(
+            fill("{a} and {b}", &[("a", "{b}"), ("b", "x")]),
+            "{b} and x"
+        );
         assert_eq!(fill("{missing} {", &[]), "{missing} {");
     }
 

@@ -31,11 +31,11 @@ pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
     Withdrawal,
 };
-pub use language::Lang;
-pub use purposes::{LegalBasis, NewPurpose, Notice, Purpose, PurposeChange, PurposeText};
-pub use receipts::{verify_receipt, PrintableReceipt, Receipt, VerifiedReceipt};
 pub use error::{Error, Result};
 pub use keystore::{DbKey, KeyStore, MemoryKeyStore, OsKeyring};
+pub use language::Lang;
 pub use permissions::{Action, Role};
+pub use purposes::{LegalBasis, NewPurpose, Notice, Purpose, PurposeChange, PurposeText};
+pub use receipts::{verify_receipt, PrintableReceipt, Receipt, VerifiedReceipt};
 pub use recovery::RecoveryKey;
 pub use vault::{Vault, VaultStatus};

@@ -185,7 +185,10 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::VerifyAuditLog, &[Role::Owner, Role::Auditor]),
     (Action::ViewNotice, &Role::ALL),
     (Action::ManagePurposes, &[Role::Owner]),
-    (Action::RecordConsent, &[Role::Owner, Role::Manager, Role::Staff]),
+    (
+        Action::RecordConsent,
+        &[Role::Owner, Role::Manager, Role::Staff],
+    ),
     (
         Action::ViewConsentHistory,
         &[Role::Owner, Role::Manager, Role::Staff, Role::Auditor],

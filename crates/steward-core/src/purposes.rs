@@ -188,11 +188,35 @@ impl NoticeBody {
 /// The purposes that ship with Steward: (id, basis, required, retention
 /// days, fields). Their texts come from the language packs.
 const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
-    (MEMBERSHIP, LegalBasis::Consent, true, 3 * 365, &["name", "email", "phone"]),
+    (
+        MEMBERSHIP,
+        LegalBasis::Consent,
+        true,
+        3 * 365,
+        &["name", "email", "phone"],
+    ),
     ("loyalty", LegalBasis::Consent, false, 3 * 365, &[]),
-    ("email-offers", LegalBasis::Consent, false, 2 * 365, &["email"]),
-    ("sms-offers", LegalBasis::Consent, false, 2 * 365, &["phone"]),
-    ("birthday-offer", LegalBasis::Consent, false, 2 * 365, &["birth_date", "email"]),
+    (
+        "email-offers",
+        LegalBasis::Consent,
+        false,
+        2 * 365,
+        &["email"],
+    ),
+    (
+        "sms-offers",
+        LegalBasis::Consent,
+        false,
+        2 * 365,
+        &["phone"],
+    ),
+    (
+        "birthday-offer",
+        LegalBasis::Consent,
+        false,
+        2 * 365,
+        &["birth_date", "email"],
+    ),
     (
         "recommendations",
         LegalBasis::Consent,
@@ -200,8 +224,20 @@ const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
         2 * 365,
         &["preferences", "sizes", "dietary_needs"],
     ),
-    ("home-delivery", LegalBasis::Consent, false, 365, &["postal_address", "phone"]),
-    ("sales-records", LegalBasis::LegalObligation, false, 6 * 365, &[]),
+    (
+        "home-delivery",
+        LegalBasis::Consent,
+        false,
+        365,
+        &["postal_address", "phone"],
+    ),
+    (
+        "sales-records",
+        LegalBasis::LegalObligation,
+        false,
+        6 * 365,
+        &[],
+    ),
 ];
 
 /// Fills a new (or newly migrated) vault with the default purposes, field
@@ -331,13 +367,17 @@ pub(crate) fn enabled_fields(conn: &Connection) -> Result<Vec<&'static FieldSpec
 }
 
 pub(crate) fn shop_profile(conn: &Connection) -> Result<ShopProfile> {
-    conn.query_row("SELECT name, contact, jurisdiction FROM shop WHERE id = 1", [], |r| {
-        Ok(ShopProfile {
-            name: r.get(0)?,
-            contact: r.get(1)?,
-            jurisdiction: r.get(2)?,
-        })
-    })
+    conn.query_row(
+        "SELECT name, contact, jurisdiction FROM shop WHERE id = 1",
+        [],
+        |r| {
+            Ok(ShopProfile {
+                name: r.get(0)?,
+                contact: r.get(1)?,
+                jurisdiction: r.get(2)?,
+            })
+        },
+    )
     .map_err(Error::db("read the shop's details"))
 }
 
@@ -380,7 +420,8 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
                 })
                 .collect();
             NoticePurpose {
-                legal_basis_text: pack.text(&format!("legal_basis.{}", p.legal_basis.as_str()), &[]),
+                legal_basis_text: pack
+                    .text(&format!("legal_basis.{}", p.legal_basis.as_str()), &[]),
                 retention_text: pack.period(p.retention_days),
                 name: text.name,
                 description: text.description,
@@ -392,7 +433,9 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
             }
         })
         .collect();
-    let has_legal = purposes.iter().any(|p| p.legal_basis == LegalBasis::LegalObligation);
+    let has_legal = purposes
+        .iter()
+        .any(|p| p.legal_basis == LegalBasis::LegalObligation);
     let mut section_keys = vec!["who", "what"];
     if has_legal {
         section_keys.push("law");
@@ -426,12 +469,11 @@ pub(crate) fn publish_if_changed(tx: &mut Tx<'_>, actor: Option<&Session>) -> Re
     let mut bodies = Vec::with_capacity(Lang::ALL.len());
     let mut changed = latest.is_none();
     for lang in Lang::ALL {
-        let body = serde_json::to_string(&render(tx.conn(), lang)?).map_err(|_| {
-            Error::InvalidInput {
+        let body =
+            serde_json::to_string(&render(tx.conn(), lang)?).map_err(|_| Error::InvalidInput {
                 field: "notice",
                 reason: "cannot be encoded",
-            }
-        })?;
+            })?;
         if let Some(v) = latest {
             let stored: Option<String> = tx
                 .conn()
@@ -508,7 +550,9 @@ fn validate_purpose_id(id: &str) -> Result<String> {
     let ok = !id.is_empty()
         && id.len() <= 40
         && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok {
         Ok(id.to_owned())
     } else {
@@ -523,7 +567,10 @@ fn validate_text(text: &PurposeText) -> Result<PurposeText> {
     let check = |field: &'static str, v: &str, max: usize| -> Result<String> {
         let v = v.trim();
         if v.is_empty() {
-            return Err(Error::InvalidInput { field, reason: "it is empty" });
+            return Err(Error::InvalidInput {
+                field,
+                reason: "it is empty",
+            });
         }
         if v.chars().count() > max || v.chars().any(char::is_control) {
             return Err(Error::InvalidInput {
@@ -637,7 +684,11 @@ impl Vault {
         }
         let retention = change.retention_days.map(validate_retention).transpose()?;
         let fields = change.fields.as_deref().map(validate_fields).transpose()?;
-        if current.required && fields.as_ref().is_some_and(|f| !f.iter().any(|k| k == NAME_FIELD)) {
+        if current.required
+            && fields
+                .as_ref()
+                .is_some_and(|f| !f.iter().any(|k| k == NAME_FIELD))
+        {
             return Err(Error::InvalidInput {
                 field: "fields",
                 reason: "membership must keep the name field",
@@ -651,18 +702,27 @@ impl Vault {
         self.transact("edit a purpose", |tx| {
             if let Some(days) = retention {
                 tx.conn()
-                    .execute("UPDATE purpose SET retention_days = ?1 WHERE id = ?2", params![days, id])
+                    .execute(
+                        "UPDATE purpose SET retention_days = ?1 WHERE id = ?2",
+                        params![days, id],
+                    )
                     .map_err(Error::db("edit a purpose"))?;
             }
             if let Some(fields) = &fields {
                 let json = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
                 tx.conn()
-                    .execute("UPDATE purpose SET fields = ?1 WHERE id = ?2", params![json, id])
+                    .execute(
+                        "UPDATE purpose SET fields = ?1 WHERE id = ?2",
+                        params![json, id],
+                    )
                     .map_err(Error::db("edit a purpose"))?;
             }
             if let Some(active) = change.active {
                 tx.conn()
-                    .execute("UPDATE purpose SET active = ?1 WHERE id = ?2", params![active, id])
+                    .execute(
+                        "UPDATE purpose SET active = ?1 WHERE id = ?2",
+                        params![active, id],
+                    )
                     .map_err(Error::db("edit a purpose"))?;
             }
             for (lang, t) in &texts {
@@ -682,7 +742,9 @@ impl Vault {
         load_purposes(&self.conn)?
             .into_iter()
             .find(|p| p.id == id)
-            .ok_or_else(|| Error::PurposeNotFound { purpose: id.to_owned() })
+            .ok_or_else(|| Error::PurposeNotFound {
+                purpose: id.to_owned(),
+            })
     }
 
     /// The field catalog with the shop's switches and the purposes using
@@ -708,7 +770,12 @@ impl Vault {
     /// Switches a catalog field on or off. Switching a field off stops new
     /// values being stored; values already held stay until their purpose is
     /// withdrawn or expires (the retention capability erases them).
-    pub fn set_field_enabled(&mut self, session: &mut Session, key: &str, enabled: bool) -> Result<()> {
+    pub fn set_field_enabled(
+        &mut self,
+        session: &mut Session,
+        key: &str,
+        enabled: bool,
+    ) -> Result<()> {
         self.authorize(session, Action::ManagePurposes)?;
         let spec = catalog::spec(key)?;
         if spec.always_enabled && !enabled {
@@ -726,9 +793,16 @@ impl Vault {
                 )
                 .map_err(Error::db("change a field setting"))?;
             tx.audit(
-                AuditEvent::new(if enabled { "field.enable" } else { "field.disable" }, Outcome::Ok)
-                    .by(session.user_id(), session.role())
-                    .on(format!("field:{}", spec.key)),
+                AuditEvent::new(
+                    if enabled {
+                        "field.enable"
+                    } else {
+                        "field.disable"
+                    },
+                    Outcome::Ok,
+                )
+                .by(session.user_id(), session.role())
+                .on(format!("field:{}", spec.key)),
             )?;
             publish_if_changed(tx, Some(session))?;
             Ok(())
@@ -759,7 +833,9 @@ impl Vault {
         }
         let jurisdiction = jurisdiction.trim().to_uppercase();
         if !(2..=10).contains(&jurisdiction.len())
-            || !jurisdiction.chars().all(|c| c.is_ascii_uppercase() || c == '-')
+            || !jurisdiction
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '-')
         {
             return Err(Error::InvalidInput {
                 field: "jurisdiction",
@@ -783,7 +859,12 @@ impl Vault {
     }
 
     /// The notice in `lang`: the latest, or an earlier `version`.
-    pub fn notice(&mut self, session: &mut Session, lang: Lang, version: Option<i64>) -> Result<Notice> {
+    pub fn notice(
+        &mut self,
+        session: &mut Session,
+        lang: Lang,
+        version: Option<i64>,
+    ) -> Result<Notice> {
         self.authorize(session, Action::ViewNotice)?;
         read_notice(&self.conn, lang, version)
     }

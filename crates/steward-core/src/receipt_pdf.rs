@@ -26,9 +26,20 @@ const QR_SIZE: f32 = 110.0;
 /// One thing drawn on a page (top-left origin, y grows downwards; `y` is
 /// the text baseline).
 enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, text: String },
-    Rule { y: f32 },
-    Qr { x: f32, y: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Rule {
+        y: f32,
+    },
+    Qr {
+        x: f32,
+        y: f32,
+    },
 }
 
 /// Measures text with a font's horizontal advances.
@@ -122,7 +133,13 @@ impl Layout<'_> {
             self.ensure(leading);
             self.y += leading;
             let y = self.y;
-            self.push(Op::Text { x: MARGIN + indent, y, size, bold, text: line });
+            self.push(Op::Text {
+                x: MARGIN + indent,
+                y,
+                size,
+                bold,
+                text: line,
+            });
         }
     }
 
@@ -139,7 +156,9 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         })
     };
     let mut l = Layout {
-        regular: Measure { face: face(REGULAR)? },
+        regular: Measure {
+            face: face(REGULAR)?,
+        },
         bold: Measure { face: face(BOLD)? },
         pages: vec![Vec::new()],
         y: MARGIN,
@@ -160,7 +179,10 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
     let details_bottom = l.y;
     l.y = details_top;
     let qr_x = PAGE_W - MARGIN - QR_SIZE;
-    l.push(Op::Qr { x: qr_x, y: details_top });
+    l.push(Op::Qr {
+        x: qr_x,
+        y: details_top,
+    });
     l.y = details_top + QR_SIZE;
     l.paragraph_in(&receipt.qr_caption, 7.5, false, qr_x - MARGIN, QR_SIZE);
     l.y = l.y.max(details_bottom);
@@ -220,9 +242,26 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         surface.set_fill(Some(black.clone()));
         for op in ops {
             match op {
-                Op::Text { x, y, size, bold: is_bold, text } => {
-                    let f = if is_bold { bold.clone() } else { regular.clone() };
-                    surface.draw_text(Point::from_xy(x, y), f, size, &text, false, TextDirection::Auto);
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold: is_bold,
+                    text,
+                } => {
+                    let f = if is_bold {
+                        bold.clone()
+                    } else {
+                        regular.clone()
+                    };
+                    surface.draw_text(
+                        Point::from_xy(x, y),
+                        f,
+                        size,
+                        &text,
+                        false,
+                        TextDirection::Auto,
+                    );
                 }
                 Op::Rule { y } => {
                     let mut pb = PathBuilder::new();
@@ -262,7 +301,10 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         if total > 1 {
             let label = receipt.lang.pack().text(
                 "receipt.page",
-                &[("n", &(index + 1).to_string()), ("total", &total.to_string())],
+                &[
+                    ("n", &(index + 1).to_string()),
+                    ("total", &total.to_string()),
+                ],
             );
             surface.draw_text(
                 Point::from_xy(PAGE_W - MARGIN - 30.0, PAGE_H - MARGIN / 2.0),

@@ -65,7 +65,9 @@ pub struct VerifiedReceipt {
 pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
     let has: bool = tx
         .conn()
-        .query_row("SELECT count(*) FROM shop_signing_key", [], |r| r.get::<_, i64>(0))
+        .query_row("SELECT count(*) FROM shop_signing_key", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .map_err(Error::db("read the signing key"))?
         > 0;
     if has {
@@ -76,7 +78,11 @@ pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
     tx.conn()
         .execute(
             "INSERT INTO shop_signing_key (id, secret, public, created_at) VALUES (1, ?1, ?2, ?3)",
-            params![secret.as_slice(), key.verifying_key().as_bytes().as_slice(), format_ts(tx.now)],
+            params![
+                secret.as_slice(),
+                key.verifying_key().as_bytes().as_slice(),
+                format_ts(tx.now)
+            ],
         )
         .map_err(Error::db("save the signing key"))?;
     tx.audit(AuditEvent::new("receipt.key_create", Outcome::Ok))
@@ -84,16 +90,23 @@ pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
 
 pub(crate) fn load_signing_key(conn: &Connection) -> Result<SigningKey> {
     let secret: zeroize::Zeroizing<Vec<u8>> = conn
-        .query_row("SELECT secret FROM shop_signing_key WHERE id = 1", [], |r| r.get(0))
+        .query_row(
+            "SELECT secret FROM shop_signing_key WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )
         .optional()
         .map_err(Error::db("read the signing key"))?
         .map(zeroize::Zeroizing::new)
         .ok_or(Error::VaultDamaged {
             reason: "the receipt signing key is missing",
         })?;
-    let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| Error::VaultDamaged {
-        reason: "the receipt signing key is damaged",
-    })?;
+    let bytes: [u8; 32] = secret
+        .as_slice()
+        .try_into()
+        .map_err(|_| Error::VaultDamaged {
+            reason: "the receipt signing key is damaged",
+        })?;
     Ok(SigningKey::from_bytes(&bytes))
 }
 
@@ -129,7 +142,10 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
     let lang = facts.notice.lang;
     let pack = lang.pack();
     let body = &facts.notice.body;
-    let is_withdrawal = facts.decisions.iter().all(|(_, d)| *d == Decision::Withdraw);
+    let is_withdrawal = facts
+        .decisions
+        .iter()
+        .all(|(_, d)| *d == Decision::Withdraw);
     let about: Vec<&crate::purposes::NoticePurpose> = facts
         .decisions
         .iter()
@@ -155,7 +171,11 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         .iter()
         .flat_map(|p| p.fields.iter())
         .filter(|f| f.sensitive)
-        .filter_map(|f| crate::catalog::spec(&f.key).ok().and_then(|s| s.spi_category))
+        .filter_map(|f| {
+            crate::catalog::spec(&f.key)
+                .ok()
+                .and_then(|s| s.spi_category)
+        })
         .collect();
     let mut spi_cat: Vec<&str> = sensitive_fields.clone();
     spi_cat.sort_unstable();
@@ -164,7 +184,10 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         .decisions
         .iter()
         .map(|(id, d)| {
-            let name = body.purpose(id).map(|p| p.name.clone()).unwrap_or_else(|| id.clone());
+            let name = body
+                .purpose(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| id.clone());
             json!({ "purpose": id, "name": name, "decision": d.as_str() })
         })
         .collect();
@@ -280,9 +303,10 @@ pub fn verify_receipt(bytes: &[u8]) -> Result<VerifiedReceipt> {
 }
 
 fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
-    let text = std::str::from_utf8(bytes).map_err(|_| invalid("it is neither a PDF nor UTF-8 JSON"))?;
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|_| invalid("it is not a JSON receipt (it does not parse)"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| invalid("it is neither a PDF nor UTF-8 JSON"))?;
+    let mut value: Value = serde_json::from_str(text)
+        .map_err(|_| invalid("it is not a JSON receipt (it does not parse)"))?;
     let map: &mut Map<String, Value> = value
         .as_object_mut()
         .ok_or_else(|| invalid("it is not a JSON object"))?;
@@ -290,7 +314,9 @@ fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
         .remove(SIGNATURE_MEMBER)
         .ok_or_else(|| invalid("it carries no signature"))?;
     if map.get("version").and_then(Value::as_str) != Some(KANTARA_VERSION) {
-        return Err(invalid(format!("it is not a {KANTARA_VERSION} consent receipt")));
+        return Err(invalid(format!(
+            "it is not a {KANTARA_VERSION} consent receipt"
+        )));
     }
     let str_field = |name: &str| -> Result<String> {
         map.get(name)
@@ -312,7 +338,8 @@ fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| invalid("its public key is malformed"))?;
-    let public = VerifyingKey::from_bytes(&public).map_err(|_| invalid("its public key is malformed"))?;
+    let public =
+        VerifyingKey::from_bytes(&public).map_err(|_| invalid("its public key is malformed"))?;
     if sig.get("alg").and_then(Value::as_str) != Some("Ed25519") {
         return Err(invalid("its signature is not Ed25519"));
     }
@@ -325,7 +352,9 @@ fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
     let signature = ed25519_dalek::Signature::from_bytes(&sig_bytes);
     public
         .verify_strict(&signing_input(JSON_DOMAIN, &canonical(&value)), &signature)
-        .map_err(|_| invalid("the signature does not match its content (it was changed after signing)"))?;
+        .map_err(|_| {
+            invalid("the signature does not match its content (it was changed after signing)")
+        })?;
     Ok((
         VerifiedReceipt {
             receipt_id,
@@ -442,7 +471,10 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
     let steward = &v["steward"];
     let withdrawal = steward["kind"] == "withdrawal";
     let shop = verified.shop.clone();
-    let contact = v["piiControllers"][0]["contact"].as_str().unwrap_or_default().to_owned();
+    let contact = v["piiControllers"][0]["contact"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let time = s(&["steward", "time"]);
     let when = DateTime::parse_from_rfc3339(&time)
         .map(|t| t.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string())
@@ -450,7 +482,10 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
     let details = vec![
         (pack.text("receipt.shop", &[]), shop.clone()),
         (pack.text("receipt.date", &[]), when),
-        (pack.text("receipt.receipt_id", &[]), verified.receipt_id.clone()),
+        (
+            pack.text("receipt.receipt_id", &[]),
+            verified.receipt_id.clone(),
+        ),
         (pack.text("receipt.customer", &[]), s(&["piiPrincipalId"])),
         (
             pack.text("receipt.notice", &[]),
@@ -458,14 +493,26 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
                 "receipt.notice_value",
                 &[
                     ("version", &steward["noticeVersion"].to_string()),
-                    ("hash", &s(&["steward", "noticeSha256"]).chars().take(16).collect::<String>()),
+                    (
+                        "hash",
+                        &s(&["steward", "noticeSha256"])
+                            .chars()
+                            .take(16)
+                            .collect::<String>(),
+                    ),
                 ],
             ),
         ),
         (pack.text("receipt.method", &[]), s(&["collectionMethod"])),
-        (pack.text("receipt.identity", &[]), s(&["steward", "identityCheckText"])),
+        (
+            pack.text("receipt.identity", &[]),
+            s(&["steward", "identityCheckText"]),
+        ),
     ];
-    let kantara_purposes = v["services"][0]["purposes"].as_array().cloned().unwrap_or_default();
+    let kantara_purposes = v["services"][0]["purposes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let item_for = |id: &str, name: &str| -> PrintableItem {
         let p = kantara_purposes
             .iter()
@@ -543,7 +590,14 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
     Ok(PrintableReceipt {
         receipt_id: verified.receipt_id,
         lang,
-        title: pack.text(if withdrawal { "receipt.title_withdrawal" } else { "receipt.title" }, &[]),
+        title: pack.text(
+            if withdrawal {
+                "receipt.title_withdrawal"
+            } else {
+                "receipt.title"
+            },
+            &[],
+        ),
         intro: pack.text("receipt.intro", &[]),
         details,
         sections,
@@ -602,7 +656,11 @@ impl Vault {
     }
 
     /// A stored receipt worded for printing (the app's print view).
-    pub fn printable_receipt(&mut self, session: &mut Session, receipt_id: &str) -> Result<PrintableReceipt> {
+    pub fn printable_receipt(
+        &mut self,
+        session: &mut Session,
+        receipt_id: &str,
+    ) -> Result<PrintableReceipt> {
         let receipt = self.receipt(session, receipt_id)?;
         printable(&receipt.json)
     }

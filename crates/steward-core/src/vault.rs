@@ -71,6 +71,8 @@ pub struct VaultStatus {
     pub audit_entries: i64,
     pub customers: i64,
     pub consent_records: i64,
+    /// Fingerprint of the key that signs this shop's consent receipts.
+    pub receipt_key: String,
 }
 
 fn lock_path(vault: &Path) -> PathBuf {
@@ -519,6 +521,7 @@ impl Vault {
             audit_entries: count("SELECT count(*) FROM audit_event")?,
             customers: count("SELECT count(*) FROM customer")?,
             consent_records: count("SELECT count(*) FROM consent_event")?,
+            receipt_key: self.receipt_key_fingerprint()?,
         })
     }
 

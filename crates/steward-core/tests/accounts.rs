@@ -24,7 +24,13 @@ fn paper_form(v: &mut Vault, s: &mut Session) -> steward_core::Result<ConsentFor
 
 /// Tries `action` as `s` through the operation that needs it; true if the
 /// core allowed it, false if it answered `Forbidden`.
-fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str, receipt_id: &str) -> bool {
+fn attempt(
+    v: &mut Vault,
+    s: &mut Session,
+    action: Action,
+    own_pass: &str,
+    receipt_id: &str,
+) -> bool {
     let res = match action {
         Action::ViewHome => v.touch(s),
         Action::ChangeOwnPassphrase => v
@@ -36,7 +42,9 @@ fn attempt(v: &mut Vault, s: &mut Session, action: Action, own_pass: &str, recei
         Action::VerifyAuditLog => v.verify_audit_log(s).map(|_| ()),
         Action::ViewNotice => v.notice(s, Lang::Ca, None).map(|_| ()),
         Action::ManagePurposes => v.set_field_enabled(s, "sizes", true),
-        Action::RecordConsent => paper_form(v, s).and_then(|f| v.join_customer(s, f)).map(|_| ()),
+        Action::RecordConsent => paper_form(v, s)
+            .and_then(|f| v.join_customer(s, f))
+            .map(|_| ()),
         Action::ViewConsentHistory => v.consent_history(s, 1).map(|_| ()),
         Action::ViewReceipt => v.receipt(s, receipt_id).map(|_| ()),
     };
@@ -81,7 +89,11 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
     )
     .unwrap();
     let first = paper_form(&mut v, &mut owner).unwrap();
-    let receipt_id = v.join_customer(&mut owner, first).unwrap().receipt.receipt_id;
+    let receipt_id = v
+        .join_customer(&mut owner, first)
+        .unwrap()
+        .receipt
+        .receipt_id;
     v.logout(owner).unwrap();
 
     let mut table = format!("{:<24}", "action \\ role");

@@ -39,7 +39,7 @@ fn form(v: &mut Vault, s: &mut Session, granted: &[&str], fields: &[(&str, &str)
 
 fn withdrawal(purposes: &[&str]) -> Withdrawal {
     Withdrawal {
-        lang: Lang::Ca,
+        lang: None,
         purposes: purposes.iter().map(|p| p.to_string()).collect(),
         method: CollectionMethod::InStoreForm,
         identity_check: IdentityCheck::KnownCustomer,
@@ -82,7 +82,10 @@ fn a_customer_who_agrees_to_membership_is_recorded_with_a_verifiable_receipt() {
         &mut v,
         &mut s,
         &["membership", "email-offers"],
-        &[("name", "Núria Puigdomènech"), ("email", "nuria@example.cat")],
+        &[
+            ("name", "Núria Puigdomènech"),
+            ("email", "nuria@example.cat"),
+        ],
     );
     let joined = v.join_customer(&mut s, f).unwrap();
     assert!(joined.customer_id > 0);
@@ -90,7 +93,10 @@ fn a_customer_who_agrees_to_membership_is_recorded_with_a_verifiable_receipt() {
     let checked = verify_receipt(joined.receipt.json.as_bytes()).unwrap();
     assert_eq!(checked.shop, "Forn de la Plaça");
     assert_eq!(checked.receipt_id, joined.receipt.receipt_id);
-    assert_eq!(checked.key_fingerprint, v.receipt_key_fingerprint().unwrap());
+    assert_eq!(
+        checked.key_fingerprint,
+        v.receipt_key_fingerprint().unwrap()
+    );
 
     let receipt: serde_json::Value = serde_json::from_str(&joined.receipt.json).unwrap();
     assert_eq!(receipt["version"], "KI-CR-v1.1.0");
@@ -115,7 +121,14 @@ fn a_customer_who_agrees_to_membership_is_recorded_with_a_verifiable_receipt() {
 
     let history = v.consent_history(&mut s, joined.customer_id).unwrap();
     assert_eq!(history.customer_ref, receipt["piiPrincipalId"]);
-    let state = |p: &str| history.current.iter().find(|c| c.purpose == p).unwrap().granted;
+    let state = |p: &str| {
+        history
+            .current
+            .iter()
+            .find(|c| c.purpose == p)
+            .unwrap()
+            .granted
+    };
     assert!(state("membership"));
     assert!(state("email-offers"));
     // Offered and left unticked: recorded as refused, not granted.
@@ -124,7 +137,14 @@ fn a_customer_who_agrees_to_membership_is_recorded_with_a_verifiable_receipt() {
         .entries
         .iter()
         .all(|e| e.receipt_id == joined.receipt.receipt_id && e.method == "in-store-form"));
-    assert!({ let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap().intact);
+    assert!(
+        {
+            let mut o = shop.owner(&mut v);
+            v.verify_audit_log(&mut o)
+        }
+        .unwrap()
+        .intact
+    );
 }
 
 #[test]
@@ -166,7 +186,10 @@ fn a_value_for_a_field_no_granted_purpose_needs_is_refused() {
         &[("name", "Núria"), ("birth_date", "1990-02-28")],
     );
     let err = v.join_customer(&mut s, f).unwrap_err();
-    assert!(matches!(&err, Error::FieldNotConsented { field } if field == "birth_date"), "{err}");
+    assert!(
+        matches!(&err, Error::FieldNotConsented { field } if field == "birth_date"),
+        "{err}"
+    );
     assert!(!err.to_string().contains("1990"));
     assert_eq!(stored_rows(&shop), before);
 
@@ -185,8 +208,16 @@ fn a_field_the_shop_switched_off_is_never_stored() {
     let mut v = shop.open();
     let mut s = shop.owner(&mut v);
     let fields = v.list_fields(&mut s).unwrap();
-    let enabled: Vec<&str> = fields.iter().filter(|f| f.enabled).map(|f| f.spec.key).collect();
-    assert_eq!(enabled, ["name", "email"], "only a name and one contact channel by default");
+    let enabled: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.enabled)
+        .map(|f| f.spec.key)
+        .collect();
+    assert_eq!(
+        enabled,
+        ["name", "email"],
+        "only a name and one contact channel by default"
+    );
 
     let before = stored_rows(&shop);
     let f = form(
@@ -196,7 +227,10 @@ fn a_field_the_shop_switched_off_is_never_stored() {
         &[("name", "Núria"), ("phone", "+34 612 34 56 78")],
     );
     let err = v.join_customer(&mut s, f).unwrap_err();
-    assert!(matches!(&err, Error::FieldDisabled { field } if field == "phone"), "{err}");
+    assert!(
+        matches!(&err, Error::FieldDisabled { field } if field == "phone"),
+        "{err}"
+    );
     assert_eq!(stored_rows(&shop), before);
 
     let err = v.set_field_enabled(&mut s, "name", false).unwrap_err();
@@ -209,7 +243,12 @@ fn a_card_number_typed_into_any_field_is_refused() {
     let mut v = shop.open();
     let mut s = shop.owner(&mut v);
     let before = stored_rows(&shop);
-    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria 4111 1111 1111 1111")]);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership"],
+        &[("name", "Núria 4111 1111 1111 1111")],
+    );
     let err = v.join_customer(&mut s, f).unwrap_err();
     assert_eq!(err.code(), "card_number_refused");
     assert!(!err.to_string().contains("4111"));
@@ -249,7 +288,8 @@ fn changing_what_customers_read_publishes_a_new_notice_version_and_keeps_the_old
     v.set_shop_profile(&mut s, "", "EU").unwrap();
     assert_eq!(v.notice(&mut s, Lang::Es, None).unwrap().version, 2);
     // The shop's contact line is part of the notice.
-    v.set_shop_profile(&mut s, "Plaça Major 3, Vic · hola@forn.cat", "ES").unwrap();
+    v.set_shop_profile(&mut s, "Plaça Major 3, Vic · hola@forn.cat", "ES")
+        .unwrap();
     let third = v.notice(&mut s, Lang::Ca, None).unwrap();
     assert_eq!(third.version, 3);
     assert!(third.body.sections[0].text.contains("hola@forn.cat"));
@@ -264,7 +304,16 @@ fn a_form_that_showed_an_outdated_notice_is_refused() {
     v.set_field_enabled(&mut s, "phone", true).unwrap();
     let before = stored_rows(&shop);
     let err = v.join_customer(&mut s, f).unwrap_err();
-    assert!(matches!(err, Error::NoticeOutdated { shown: 1, current: 2 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::NoticeOutdated {
+                shown: 1,
+                current: 2
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(stored_rows(&shop), before);
 }
 
@@ -275,11 +324,20 @@ fn the_on_screen_form_needs_the_customers_signature_but_paper_does_not() {
     let mut s = shop.owner(&mut v);
     let mut f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
     f.signature = None;
-    assert!(matches!(v.join_customer(&mut s, f.clone()), Err(Error::SignatureRequired)));
+    assert!(matches!(
+        v.join_customer(&mut s, f.clone()),
+        Err(Error::SignatureRequired)
+    ));
     f.signature = Some(Signature(vec![vec![[0.5, 0.5]]]));
-    assert!(matches!(v.join_customer(&mut s, f.clone()), Err(Error::SignatureRequired)));
+    assert!(matches!(
+        v.join_customer(&mut s, f.clone()),
+        Err(Error::SignatureRequired)
+    ));
     f.signature = Some(Signature(vec![vec![[0.5, 0.5], [1.5, 0.5]]]));
-    assert_eq!(v.join_customer(&mut s, f.clone()).unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        v.join_customer(&mut s, f.clone()).unwrap_err().code(),
+        "invalid_input"
+    );
     f.signature = None;
     f.method = CollectionMethod::Paper;
     v.join_customer(&mut s, f).unwrap();
@@ -306,17 +364,23 @@ fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
     let id = v.join_customer(&mut s, f).unwrap().customer_id;
 
     // Birthday offer needs birth date and e-mail; e-mail offers still need the e-mail.
-    let out = v.withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"])).unwrap();
+    let out = v
+        .withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"]))
+        .unwrap();
     assert_eq!(out.erased_fields, ["birth_date"]);
     let receipt = verify_receipt(out.receipt.json.as_bytes()).unwrap();
     assert_eq!(receipt.receipt_id, out.receipt.receipt_id);
     assert!(!granted(&mut v, &mut s, id).contains("birthday-offer"));
 
     // Withdrawing e-mail offers leaves the e-mail: membership uses it too.
-    let out = v.withdraw_consent(&mut s, id, withdrawal(&["email-offers"])).unwrap();
+    let out = v
+        .withdraw_consent(&mut s, id, withdrawal(&["email-offers"]))
+        .unwrap();
     assert!(out.erased_fields.is_empty());
     // Membership lists the phone as well, so it stays after SMS offers go.
-    let out = v.withdraw_consent(&mut s, id, withdrawal(&["sms-offers"])).unwrap();
+    let out = v
+        .withdraw_consent(&mut s, id, withdrawal(&["sms-offers"]))
+        .unwrap();
     assert!(out.erased_fields.is_empty());
 
     let held: Vec<String> = {
@@ -329,7 +393,9 @@ fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
     };
     assert_eq!(held, ["email", "name", "phone"]);
 
-    let err = v.withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"])).unwrap_err();
+    let err = v
+        .withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"]))
+        .unwrap_err();
     assert!(matches!(err, Error::NotConsented { .. }), "{err}");
 }
 
@@ -341,7 +407,9 @@ fn withdrawing_membership_is_refused_with_a_clear_message_until_erasure_exists()
     let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
     let id = v.join_customer(&mut s, f).unwrap().customer_id;
     let before = stored_rows(&shop);
-    let err = v.withdraw_consent(&mut s, id, withdrawal(&["membership"])).unwrap_err();
+    let err = v
+        .withdraw_consent(&mut s, id, withdrawal(&["membership"]))
+        .unwrap_err();
     assert_eq!(err.code(), "erasure_not_available");
     assert!(err.to_string().contains("nothing was changed"));
     assert_eq!(stored_rows(&shop), before);
@@ -365,7 +433,10 @@ fn the_consent_ledger_refuses_edits_and_deletes() {
         "DELETE FROM notice_text",
     ] {
         let err = c.execute(sql, []).unwrap_err();
-        assert!(err.to_string().contains("kept unchanged") || err.to_string().contains("append-only"), "{sql}: {err}");
+        assert!(
+            err.to_string().contains("kept unchanged") || err.to_string().contains("append-only"),
+            "{sql}: {err}"
+        );
     }
 }
 
@@ -388,9 +459,17 @@ fn a_forged_consent_record_is_detected_by_the_audit_check() {
         .unwrap();
     }
     let mut v = shop.open();
-    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    let verdict = {
+        let mut o = shop.owner(&mut v);
+        v.verify_audit_log(&mut o)
+    }
+    .unwrap();
     assert!(!verdict.intact);
-    assert!(verdict.message.contains("consent ledger is broken"), "{}", verdict.message);
+    assert!(
+        verdict.message.contains("consent ledger is broken"),
+        "{}",
+        verdict.message
+    );
 }
 
 #[test]
@@ -413,9 +492,17 @@ fn consent_records_cut_off_the_end_of_the_ledger_are_detected() {
         .unwrap();
     }
     let mut v = shop.open();
-    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    let verdict = {
+        let mut o = shop.owner(&mut v);
+        v.verify_audit_log(&mut o)
+    }
+    .unwrap();
     assert!(!verdict.intact);
-    assert!(verdict.message.contains("consent record"), "{}", verdict.message);
+    assert!(
+        verdict.message.contains("consent record"),
+        "{}",
+        verdict.message
+    );
 }
 
 #[test]
@@ -431,9 +518,17 @@ fn a_customer_row_inserted_behind_the_cores_back_is_reported() {
         .unwrap();
     }
     let mut v = shop.open();
-    let verdict = { let mut o = shop.owner(&mut v); v.verify_audit_log(&mut o) }.unwrap();
+    let verdict = {
+        let mut o = shop.owner(&mut v);
+        v.verify_audit_log(&mut o)
+    }
+    .unwrap();
     assert!(!verdict.intact);
-    assert!(verdict.message.contains("no granted membership"), "{}", verdict.message);
+    assert!(
+        verdict.message.contains("no granted membership"),
+        "{}",
+        verdict.message
+    );
 }
 
 #[test]
@@ -441,7 +536,12 @@ fn a_receipt_with_any_changed_content_fails_verification() {
     let shop = Shop::new();
     let mut v = shop.open();
     let mut s = shop.owner(&mut v);
-    let f = form(&mut v, &mut s, &["membership", "loyalty"], &[("name", "Núria")]);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "loyalty"],
+        &[("name", "Núria")],
+    );
     let joined = v.join_customer(&mut s, f).unwrap();
     let json = joined.receipt.json;
     verify_receipt(json.as_bytes()).unwrap();
@@ -471,7 +571,10 @@ fn a_receipt_with_any_changed_content_fails_verification() {
     let mut flipped = pdf.clone();
     let at = pdf.len() / 3;
     flipped[at] ^= 0x01;
-    assert_eq!(verify_receipt(&flipped).unwrap_err().code(), "receipt_invalid");
+    assert_eq!(
+        verify_receipt(&flipped).unwrap_err().code(),
+        "receipt_invalid"
+    );
 }
 
 #[test]
@@ -479,7 +582,12 @@ fn only_people_who_serve_customers_record_consent_and_auditors_see_no_contact_da
     let shop = Shop::new();
     let mut v = shop.open();
     let mut owner = shop.owner(&mut v);
-    let f = form(&mut v, &mut owner, &["membership"], &[("name", MARKER_NAME)]);
+    let f = form(
+        &mut v,
+        &mut owner,
+        &["membership"],
+        &[("name", MARKER_NAME)],
+    );
     let id = v.join_customer(&mut owner, f.clone()).unwrap().customer_id;
     for (name, role, may_record) in [
         ("mia", Role::Manager, true),
@@ -503,7 +611,9 @@ fn only_people_who_serve_customers_record_consent_and_auditors_see_no_contact_da
     }
     let mut ada = v.login("ada", &common::pass("ada own passphrase")).unwrap();
     assert_eq!(
-        v.set_field_enabled(&mut ada, "phone", true).unwrap_err().code(),
+        v.set_field_enabled(&mut ada, "phone", true)
+            .unwrap_err()
+            .code(),
         "forbidden"
     );
 }
@@ -516,7 +626,10 @@ fn in_customer_mode_the_screen_only_takes_the_form_until_staff_log_in() {
     v.enter_customer_mode(&mut sam).unwrap();
     assert!(sam.in_customer_mode());
     assert!(matches!(v.list_fields(&mut sam), Ok(_)));
-    assert!(matches!(v.consent_history(&mut sam, 1), Err(Error::CustomerMode)));
+    assert!(matches!(
+        v.consent_history(&mut sam, 1),
+        Err(Error::CustomerMode)
+    ));
     assert!(matches!(v.list_users(&mut sam), Err(Error::CustomerMode)));
     let f = form(&mut v, &mut sam, &["membership"], &[("name", "Núria")]);
     let joined = v.join_customer(&mut sam, f).unwrap();
@@ -549,11 +662,17 @@ fn no_field_value_reaches_the_audit_log_the_ledger_or_a_receipt() {
             &[("name", MARKER_NAME), ("email", MARKER_EMAIL)],
         );
         let id = v.join_customer(&mut s, f).unwrap().customer_id;
-        v.withdraw_consent(&mut s, id, withdrawal(&["email-offers"])).unwrap();
+        v.withdraw_consent(&mut s, id, withdrawal(&["email-offers"]))
+            .unwrap();
         v.consent_history(&mut s, id).unwrap();
     }
     let c = shop.raw_connection();
-    for table in ["audit_event", "consent_event", "consent_receipt", "notice_text"] {
+    for table in [
+        "audit_event",
+        "consent_event",
+        "consent_receipt",
+        "notice_text",
+    ] {
         let mut stmt = c.prepare(&format!("SELECT * FROM {table}")).unwrap();
         let n = stmt.column_count();
         let mut rows = stmt.query([]).unwrap();
@@ -563,7 +682,10 @@ fn no_field_value_reaches_the_audit_log_the_ledger_or_a_receipt() {
                     rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
                     _ => continue,
                 };
-                assert!(!text.contains("Zyxwvut") && !text.contains("quimbobble"), "{table}");
+                assert!(
+                    !text.contains("Zyxwvut") && !text.contains("quimbobble"),
+                    "{table}"
+                );
             }
         }
     }
@@ -576,7 +698,12 @@ enum Step {
     Withdraw(usize),
 }
 
-const OPTIONAL: [&str; 4] = ["loyalty", "email-offers", "birthday-offer", "recommendations"];
+const OPTIONAL: [&str; 4] = [
+    "loyalty",
+    "email-offers",
+    "birthday-offer",
+    "recommendations",
+];
 
 fn steps() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(

@@ -22,9 +22,24 @@ fn previews_dir() -> PathBuf {
 fn expected_words(lang: Lang) -> &'static [&'static str] {
     match lang {
         Lang::En => &["Consent receipt", "Membership", "Forn de la Plaça"],
-        Lang::Ca => &["Comprovant de consentiment", "Condició de soci", "Ha acceptat", "Plaça"],
-        Lang::Id => &["Tanda terima persetujuan", "Keanggotaan", "Anda menyetujui", "Plaça"],
-        Lang::Es => &["Justificante de consentimiento", "Condición de socio", "Ha aceptado", "Plaça"],
+        Lang::Ca => &[
+            "Comprovant de consentiment",
+            "Condició de soci",
+            "Ha acceptat",
+            "Plaça",
+        ],
+        Lang::Id => &[
+            "Tanda terima persetujuan",
+            "Keanggotaan",
+            "Anda menyetujui",
+            "Plaça",
+        ],
+        Lang::Es => &[
+            "Justificante de consentimiento",
+            "Condición de socio",
+            "Ha aceptado",
+            "Plaça",
+        ],
     }
 }
 
@@ -67,7 +82,10 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
             .expect("pdftoppm (poppler-utils) is installed by `make deps`");
         assert!(status.success(), "pdftoppm failed for {lang}");
         let png = std::fs::read(png_base.with_extension("png")).unwrap();
-        assert!(png.starts_with(b"\x89PNG") && png.len() > 2000, "{lang}: no page image");
+        assert!(
+            png.starts_with(b"\x89PNG") && png.len() > 2000,
+            "{lang}: no page image"
+        );
 
         let text = Command::new("pdftotext")
             .arg(&pdf_path)
@@ -77,10 +95,19 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
         assert!(text.status.success());
         let text = String::from_utf8(text.stdout).unwrap();
         for word in expected_words(lang) {
-            assert!(text.contains(word), "{lang} receipt lacks {word:?}:\n{text}");
+            assert!(
+                text.contains(word),
+                "{lang} receipt lacks {word:?}:\n{text}"
+            );
         }
-        assert!(text.contains(&joined.receipt.receipt_id), "{lang}: no receipt number");
+        assert!(
+            text.contains(&joined.receipt.receipt_id),
+            "{lang}: no receipt number"
+        );
         // Field names are listed; the customer's values never are.
-        assert!(!text.contains("Núria") && !text.contains("nuria@"), "{lang}");
+        assert!(
+            !text.contains("Núria") && !text.contains("nuria@"),
+            "{lang}"
+        );
     }
 }

@@ -1,0 +1,591 @@
+//! The consent commands: purposes, fields, the notice, paper consent forms,
+//! withdrawals, histories and receipts. Each parses its arguments, calls
+//! the core (which applies exactly the same rules as the on-screen form)
+//! and prints the result; receipts are written atomically and never over an
+//! existing file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use steward_core::purposes::PurposeText;
+use steward_core::{
+    verify_receipt, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
+    NewPurpose, PurposeChange, Recorded, Session, Vault, Withdrawal,
+};
+
+use crate::{fail, output, print_json, Failure};
+
+#[derive(Subcommand)]
+pub enum PurposesCommand {
+    /// The purposes customers are asked about, with their fields and texts.
+    List {
+        /// Show the texts in this language.
+        #[arg(long, default_value = "en", value_parser = parse_lang)]
+        lang: Lang,
+    },
+    /// Add a purpose (owner). Publishes a new notice version.
+    Add(PurposeArgs),
+    /// Change a purpose (owner). Publishes a new notice version if customers
+    /// would read something different.
+    Edit(PurposeArgs),
+}
+
+#[derive(Args)]
+pub struct PurposeArgs {
+    /// The purpose's id, e.g. `workshop-invitations`.
+    pub id: String,
+    /// The language of --name and --description.
+    #[arg(long, default_value = "en", value_parser = parse_lang)]
+    pub lang: Lang,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    /// `consent` (the customer may refuse) or `legal-obligation` (a law
+    /// requires the record). Only for `add`.
+    #[arg(long, default_value = "consent")]
+    pub legal_basis: String,
+    /// How long its data is kept after the last visit, in days.
+    #[arg(long)]
+    pub retention_days: Option<u32>,
+    /// A catalog field the purpose needs (repeat; replaces the list on edit).
+    #[arg(long = "field", value_name = "FIELD")]
+    pub fields: Vec<String>,
+    /// Offer it on forms (`true`) or retire it (`false`). Only for `edit`.
+    #[arg(long)]
+    pub active: Option<bool>,
+}
+
+#[derive(Subcommand)]
+pub enum FieldsCommand {
+    /// The field catalog: what each field is, whether the shop collects it,
+    /// and which purposes use it.
+    List,
+    /// Start collecting a field (owner). Publishes a new notice version.
+    Enable { key: String },
+    /// Stop collecting a field (owner). Publishes a new notice version.
+    Disable { key: String },
+}
+
+#[derive(Subcommand)]
+pub enum NoticeCommand {
+    /// Print the privacy notice customers are shown.
+    Show {
+        #[arg(long, value_parser = parse_lang)]
+        lang: Lang,
+        /// An earlier version (default: the current one).
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CustomersCommand {
+    /// Record a customer who filled in and signed the shop's consent form.
+    /// Refused, with nothing stored, without the membership purpose, or with
+    /// a field that no ticked purpose needs. Prints the new customer's id.
+    Join {
+        /// The language of the form the customer read.
+        #[arg(long, value_parser = parse_lang)]
+        lang: Lang,
+        /// A purpose the customer ticked (repeat).
+        #[arg(long = "purpose", value_name = "PURPOSE")]
+        purposes: Vec<String>,
+        /// A value the customer wrote, as `key=value` (repeat).
+        #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
+        fields: Vec<(String, String)>,
+        /// How the consent was given: `paper` or `imported`.
+        #[arg(long, default_value = "paper", value_parser = parse_method)]
+        method: CollectionMethod,
+        /// How the customer's identity was checked: id-document,
+        /// known-customer, phone-code, email-code or self-declared.
+        #[arg(long, value_parser = parse_check)]
+        verified_by: IdentityCheck,
+        /// Where to write the signed JSON receipt for the customer.
+        #[arg(long, value_name = "FILE")]
+        receipt_out: PathBuf,
+        /// Also write the printable PDF receipt here.
+        #[arg(long, value_name = "FILE")]
+        receipt_pdf: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConsentCommand {
+    /// Withdraw purposes at the customer's request; erases the data only
+    /// those purposes needed, and writes the receipt.
+    Withdraw {
+        customer_id: i64,
+        /// A purpose to withdraw (repeat).
+        #[arg(long = "purpose", value_name = "PURPOSE", required = true)]
+        purposes: Vec<String>,
+        /// The receipt's language (default: the one the customer joined in).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        #[arg(long, default_value = "paper", value_parser = parse_method)]
+        method: CollectionMethod,
+        #[arg(long, default_value = "self-declared", value_parser = parse_check)]
+        verified_by: IdentityCheck,
+        #[arg(long, value_name = "FILE")]
+        receipt_out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        receipt_pdf: Option<PathBuf>,
+    },
+    /// The customer's consent decisions, from the ledger.
+    History { customer_id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum ReceiptCommand {
+    /// Check a receipt (JSON or PDF): exit 0 and "valid, signed by <shop>",
+    /// or exit 1 and why not. Needs no vault and no login.
+    Verify { file: PathBuf },
+    /// Write a stored receipt again, byte for byte.
+    Reprint {
+        receipt_id: String,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+    },
+}
+
+pub fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_method(s: &str) -> Result<CollectionMethod, String> {
+    match CollectionMethod::parse(s) {
+        Ok(CollectionMethod::InStoreForm) => {
+            Err("the on-screen form is taken in the app, where the customer signs; use paper or imported".into())
+        }
+        Ok(m) => Ok(m),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn parse_check(s: &str) -> Result<IdentityCheck, String> {
+    IdentityCheck::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_field(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
+        .filter(|(k, _)| !k.is_empty())
+        .ok_or_else(|| "expected KEY=VALUE, e.g. email=nuria@example.cat".into())
+}
+
+/// Checks that a receipt can be written at `path` before anything is
+/// recorded: an existing file is never replaced.
+fn check_writable(path: &Path) -> Result<(), Failure> {
+    if path.exists() {
+        return Err(fail(format!(
+            "{} already exists; choose another file name (nothing was recorded)",
+            path.display()
+        )));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    if let Some(d) = dir {
+        if !d.is_dir() {
+            return Err(fail(format!(
+                "the folder {} does not exist (nothing was recorded)",
+                d.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn write_receipts(
+    vault: &mut Vault,
+    session: &mut Session,
+    recorded: &Recorded,
+    json_out: &Path,
+    pdf_out: Option<&Path>,
+) -> Result<(), Failure> {
+    let receipt_id = &recorded.receipt.receipt_id;
+    let saved = steward_core::files::write_atomic(json_out, recorded.receipt.json.as_bytes())
+        .and_then(|()| match pdf_out {
+            Some(p) => vault
+                .receipt_pdf(session, receipt_id)
+                .and_then(|pdf| steward_core::files::write_atomic(p, &pdf)),
+            None => Ok(()),
+        });
+    saved.map_err(|e| {
+        fail(format!(
+            "the decision was recorded, but the receipt could not be written ({e}); write it again with `steward receipt reprint {receipt_id} --out FILE`"
+        ))
+    })
+}
+
+pub fn purposes(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    cmd: &PurposesCommand,
+) -> Result<(), Failure> {
+    let texts = |a: &PurposeArgs| -> BTreeMap<Lang, PurposeText> {
+        match (&a.name, &a.description) {
+            (Some(n), Some(d)) => BTreeMap::from([(
+                a.lang,
+                PurposeText {
+                    name: n.clone(),
+                    description: d.clone(),
+                },
+            )]),
+            _ => BTreeMap::new(),
+        }
+    };
+    let shown = match cmd {
+        PurposesCommand::List { lang } => {
+            let list = vault.list_purposes(session)?;
+            return {
+                output(json, &list, || {
+                    let mut out = String::new();
+                    for p in &list {
+                        let text = p.texts.get(lang);
+                        out += &format!(
+                            "{:<18} {:<16} {:>5} days  {}{}\n    {}\n    fields: {}\n",
+                            p.id,
+                            p.legal_basis.as_str(),
+                            p.retention_days,
+                            text.map(|t| t.name.as_str()).unwrap_or(""),
+                            if p.required {
+                                " (required)"
+                            } else if !p.active {
+                                " (retired)"
+                            } else {
+                                ""
+                            },
+                            text.map(|t| t.description.as_str()).unwrap_or(""),
+                            if p.fields.is_empty() {
+                                "-".to_owned()
+                            } else {
+                                p.fields.join(", ")
+                            },
+                        );
+                    }
+                    out.trim_end().to_owned()
+                });
+                Ok(())
+            };
+        }
+        PurposesCommand::Add(a) => {
+            if a.name.is_none() || a.description.is_none() {
+                return Err(fail("a new purpose needs --name and --description"));
+            }
+            vault.add_purpose(
+                session,
+                NewPurpose {
+                    id: a.id.clone(),
+                    legal_basis: LegalBasis::parse(&a.legal_basis)?,
+                    retention_days: a.retention_days.unwrap_or(365),
+                    fields: a.fields.clone(),
+                    texts: texts(a),
+                },
+            )?
+        }
+        PurposesCommand::Edit(a) => {
+            if a.name.is_some() != a.description.is_some() {
+                return Err(fail("give --name and --description together"));
+            }
+            vault.edit_purpose(
+                session,
+                &a.id,
+                PurposeChange {
+                    retention_days: a.retention_days,
+                    fields: (!a.fields.is_empty()).then(|| a.fields.clone()),
+                    active: a.active,
+                    texts: texts(a),
+                },
+            )?
+        }
+    };
+    let version = vault.notice(session, Lang::En, None)?.version;
+    output(json, &shown, || {
+        format!(
+            "Saved purpose {}. The notice is now at version {version}.",
+            shown.id
+        )
+    });
+    Ok(())
+}
+
+pub fn fields(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    cmd: &FieldsCommand,
+) -> Result<(), Failure> {
+    match cmd {
+        FieldsCommand::List => {}
+        FieldsCommand::Enable { key } => vault.set_field_enabled(session, key, true)?,
+        FieldsCommand::Disable { key } => vault.set_field_enabled(session, key, false)?,
+    }
+    let list = vault.list_fields(session)?;
+    output(json, &list, || {
+        let mut out = format!(
+            "{:<16} {:<9} {:<10} {}",
+            "FIELD", "COLLECTED", "SENSITIVE", "USED BY"
+        );
+        for f in &list {
+            out += &format!(
+                "\n{:<16} {:<9} {:<10} {}",
+                f.spec.key,
+                if f.enabled { "yes" } else { "no" },
+                if f.spec.spi_category.is_some() {
+                    "yes"
+                } else {
+                    "no"
+                },
+                f.used_by.join(", ")
+            );
+        }
+        out
+    });
+    Ok(())
+}
+
+pub fn notice(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    cmd: &NoticeCommand,
+) -> Result<(), Failure> {
+    let NoticeCommand::Show { lang, version } = cmd;
+    let n = vault.notice(session, *lang, *version)?;
+    output(json, &n, || {
+        let b = &n.body;
+        let mut out = format!("{}\n\n{}\n", b.title, b.intro);
+        for s in &b.sections {
+            out += &format!("\n{}\n{}\n", s.heading, s.text);
+        }
+        for p in &b.purposes {
+            let fields: Vec<&str> = p.fields.iter().map(|f| f.label.as_str()).collect();
+            out += &format!(
+                "\n* {} [{}]{}\n  {}\n  basis: {} · data: {} · kept: {}\n",
+                p.name,
+                p.id,
+                if p.required { " (required)" } else { "" },
+                p.description,
+                p.legal_basis_text,
+                if fields.is_empty() {
+                    "-".to_owned()
+                } else {
+                    fields.join(", ")
+                },
+                p.retention_text,
+            );
+        }
+        out += &format!(
+            "\n(notice version {}, {}, published {}, sha256 {})",
+            n.version, n.lang, n.published_at, n.sha256
+        );
+        out
+    });
+    Ok(())
+}
+
+pub fn customers(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    cmd: &CustomersCommand,
+) -> Result<(), Failure> {
+    let CustomersCommand::Join {
+        lang,
+        purposes,
+        fields,
+        method,
+        verified_by,
+        receipt_out,
+        receipt_pdf,
+    } = cmd;
+    check_writable(receipt_out)?;
+    if let Some(p) = receipt_pdf {
+        check_writable(p)?;
+    }
+    let notice_version = vault.notice(session, *lang, None)?.version;
+    let recorded = vault.join_customer(
+        session,
+        ConsentForm {
+            lang: *lang,
+            notice_version,
+            granted: purposes.clone(),
+            fields: fields.clone(),
+            method: *method,
+            identity_check: *verified_by,
+            signature: None,
+        },
+    )?;
+    write_receipts(
+        vault,
+        session,
+        &recorded,
+        receipt_out,
+        receipt_pdf.as_deref(),
+    )?;
+    if json {
+        print_json(&serde_json::json!({
+            "customerId": recorded.customer_id,
+            "receiptId": recorded.receipt.receipt_id,
+            "receipt": receipt_out,
+        }));
+    } else {
+        // The id alone on stdout, for scripts; the explanation on stderr.
+        println!("{}", recorded.customer_id);
+        eprintln!(
+            "Customer {} joined; receipt {} written to {}.",
+            recorded.customer_id,
+            recorded.receipt.receipt_id,
+            receipt_out.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn consent(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    cmd: &ConsentCommand,
+) -> Result<(), Failure> {
+    match cmd {
+        ConsentCommand::Withdraw {
+            customer_id,
+            purposes,
+            lang,
+            method,
+            verified_by,
+            receipt_out,
+            receipt_pdf,
+        } => {
+            check_writable(receipt_out)?;
+            if let Some(p) = receipt_pdf {
+                check_writable(p)?;
+            }
+            let recorded = vault.withdraw_consent(
+                session,
+                *customer_id,
+                Withdrawal {
+                    lang: *lang,
+                    purposes: purposes.clone(),
+                    method: *method,
+                    identity_check: *verified_by,
+                    signature: None,
+                },
+            )?;
+            write_receipts(
+                vault,
+                session,
+                &recorded,
+                receipt_out,
+                receipt_pdf.as_deref(),
+            )?;
+            output(json, &recorded, || {
+                let erased = if recorded.erased_fields.is_empty() {
+                    "no field needed erasing".to_owned()
+                } else {
+                    format!("erased: {}", recorded.erased_fields.join(", "))
+                };
+                format!(
+                    "Withdrawn: {} ({erased}); receipt {} written to {}.",
+                    purposes.join(", "),
+                    recorded.receipt.receipt_id,
+                    receipt_out.display()
+                )
+            });
+        }
+        ConsentCommand::History { customer_id } => {
+            let h = vault.consent_history(session, *customer_id)?;
+            output(json, &h, || {
+                let mut out = format!(
+                    "customer {} ({})\n\nCURRENT\n",
+                    h.customer_id, h.customer_ref
+                );
+                for c in &h.current {
+                    out += &format!(
+                        "  {:<18} {:<8} since {} (notice v{})\n",
+                        c.purpose,
+                        if c.granted { "granted" } else { "not" },
+                        c.since,
+                        c.notice_version
+                    );
+                }
+                out += "\nLEDGER\n";
+                for e in &h.entries {
+                    out += &format!(
+                        "  #{:<5} {} {:<8} {:<18} notice v{} {} {} by {} receipt {}\n",
+                        e.seq,
+                        e.at,
+                        e.decision.as_str(),
+                        e.purpose,
+                        e.notice_version,
+                        e.method,
+                        e.identity_check,
+                        e.recorded_by,
+                        e.receipt_id
+                    );
+                }
+                out.trim_end().to_owned()
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `receipt verify`: needs no vault.
+pub fn verify(json: bool, file: &Path) -> Result<(), Failure> {
+    let bytes = std::fs::read(file).map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot read {}: {e}", file.display()),
+    })?;
+    match verify_receipt(&bytes) {
+        Ok(v) => {
+            output(json, &v, || {
+                format!(
+                    "valid, signed by {} (receipt {}, key {}, {})",
+                    v.shop, v.receipt_id, v.key_fingerprint, v.format
+                )
+            });
+            Ok(())
+        }
+        Err(e @ Error::ReceiptInvalid { .. }) => {
+            if json {
+                print_json(&serde_json::json!({ "valid": false, "reason": e.to_string() }));
+            }
+            Err(Failure {
+                code: 1,
+                message: format!("invalid: {e}"),
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn reprint(
+    vault: &mut Vault,
+    session: &mut Session,
+    receipt_id: &str,
+    out: Option<&Path>,
+    pdf: Option<&Path>,
+) -> Result<(), Failure> {
+    if out.is_none() && pdf.is_none() {
+        return Err(fail("give --out FILE.json and/or --pdf FILE.pdf"));
+    }
+    for p in out.iter().chain(pdf.iter()) {
+        check_writable(p)?;
+    }
+    if let Some(p) = out {
+        let r = vault.receipt(session, receipt_id)?;
+        steward_core::files::write_atomic(p, r.json.as_bytes())?;
+        eprintln!("Wrote {}.", p.display());
+    }
+    if let Some(p) = pdf {
+        let bytes = vault.receipt_pdf(session, receipt_id)?;
+        steward_core::files::write_atomic(p, &bytes)?;
+        eprintln!("Wrote {}.", p.display());
+    }
+    Ok(())
+}
