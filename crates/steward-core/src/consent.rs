@@ -884,7 +884,8 @@ impl Vault {
         self.authorize(session, Action::ViewConsentHistory)?;
         let customer_ref = customer_ref(&self.conn, customer_id)?;
         let current = current_state(&self.conn, &customer_ref)?;
-        let mut stmt = (&self.conn)
+        let mut stmt = self
+            .conn
             .prepare(
                 "SELECT seq, at, kind, purpose, notice_version, notice_sha256, lang, method,
                         identity_check, recorded_by, receipt_id
@@ -927,7 +928,7 @@ impl Vault {
 
     /// How many customer records the vault holds (no personal data).
     pub fn customer_count(&self) -> Result<i64> {
-        (&self.conn)
+        self.conn
             .query_row("SELECT count(*) FROM customer", [], |r| r.get(0))
             .map_err(Error::db("count customers"))
     }

@@ -110,9 +110,9 @@ impl Pack {
 
     /// A retention period in days as words ("3 years", "6 months").
     pub(crate) fn period(&self, days: u32) -> String {
-        if days % 365 == 0 {
+        if days.is_multiple_of(365) {
             self.plural("period.years", days / 365)
-        } else if days % 30 == 0 {
+        } else if days.is_multiple_of(30) {
             self.plural("period.months", days / 30)
         } else {
             self.plural("period.days", days)

@@ -628,7 +628,8 @@ pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>
 
 impl Vault {
     fn stored_receipt(&self, receipt_id: &str) -> Result<Receipt> {
-        let json: String = (&self.conn)
+        let json: String = self
+            .conn
             .query_row(
                 "SELECT json FROM consent_receipt WHERE receipt_id = ?1",
                 [receipt_id],
