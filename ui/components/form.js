@@ -18,6 +18,10 @@ const DETAIL_CODES = new Set([
   'vault_damaged',
   'newer_schema',
   'recovery_file_missing',
+  'field_not_consented',
+  'field_disabled',
+  'card_number_refused',
+  'receipt_invalid',
   'internal',
 ]);
 
@@ -53,6 +57,17 @@ export function showError(region, err) {
     h('p', { class: 'alert__text' }, errorSentence(err)),
     detail ? h('p', { class: 'alert__detail' }, t('common.details', { message: detail })) : null,
   );
+}
+
+/**
+ * Shows `err` on a customer-facing screen: the sentence `customer.error.<code>`
+ * in the customer's language (`tr` from `translator()`), else the core's own
+ * message. No English detail is added: the customer could not use it.
+ */
+export function showCustomerError(region, err, tr) {
+  const key = `customer.error.${err && err.code}`;
+  const text = tr.has(key) ? tr.t(key) : err && err.message ? err.message : tr.t('customer.error.internal');
+  replace(region, h('p', { class: 'alert__text' }, text));
 }
 
 /** Shows a plain sentence in an alert or notice region. */
@@ -159,6 +174,59 @@ export function checkboxField({ id, label, autofocus = false }) {
   const input = h('input', { id, name: id, type: 'checkbox', class: 'check__box', dataset: autofocus ? { autofocus: '' } : null });
   const element = h('div', { class: 'check' }, input, h('label', { for: id, class: 'check__label' }, label));
   return { element, input };
+}
+
+/**
+ * Radio buttons in a fieldset whose legend names the choice. `options` is
+ * `[{ value, label, lang }]` (`lang` marks a label written in another
+ * language); each radio's id is `<id>-<value>`. Returns `{ element, inputs,
+ * value(), setError(text), clearError() }`; `value()` is `''` until one is chosen.
+ */
+export function radioGroup({ id, legend, options, hint, value, autofocus = false }) {
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const inputs = options.map((o, i) =>
+    h('input', {
+      id: `${id}-${o.value}`,
+      name: id,
+      type: 'radio',
+      class: 'radio__input',
+      value: o.value,
+      checked: o.value === value,
+      dataset: autofocus && i === 0 ? { autofocus: '' } : null,
+    }),
+  );
+  const error = h('p', { id: errorId, class: 'field__error' });
+  const element = h(
+    'fieldset',
+    { id, class: 'fieldset', 'aria-describedby': describedBy(hintId, errorId) },
+    h('legend', { class: 'fieldset__legend' }, legend),
+    hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null,
+    error,
+    h(
+      'div',
+      { class: 'radios' },
+      options.map((o, i) =>
+        h('div', { class: 'radio' }, inputs[i], h('label', { for: inputs[i].id, class: 'radio__label', lang: o.lang }, o.label)),
+      ),
+    ),
+  );
+  return {
+    element,
+    inputs,
+    value() {
+      const chosen = inputs.find((input) => input.checked);
+      return chosen ? chosen.value : '';
+    },
+    setError(text) {
+      replace(error, text);
+      element.setAttribute('aria-invalid', 'true');
+    },
+    clearError() {
+      error.replaceChildren();
+      element.removeAttribute('aria-invalid');
+    },
+  };
 }
 
 /**

@@ -826,7 +826,7 @@ impl Vault {
             .map(|p| (p.clone(), Decision::Withdraw))
             .collect();
         let (user_id, role) = (session.user_id(), session.role());
-        self.transact("record a withdrawal", |tx| {
+        let recorded = self.transact("record a withdrawal", |tx| {
             let held: Vec<String> = {
                 let mut stmt = tx
                     .conn()
@@ -872,7 +872,16 @@ impl Vault {
                 receipt,
                 erased_fields: erased,
             })
-        })
+        })?;
+        if !recorded.erased_fields.is_empty() {
+            // secure_delete zeroes the erased values in the database pages;
+            // fold the WAL back and empty it so no older copy of those pages
+            // stays in it.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(Error::db("erase withdrawn data"))?;
+        }
+        Ok(recorded)
     }
 
     /// A customer's consent history and current consents, from the ledger.

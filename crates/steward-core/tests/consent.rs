@@ -368,6 +368,13 @@ fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
         .withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"]))
         .unwrap();
     assert_eq!(out.erased_fields, ["birth_date"]);
+    // The erased birth date left no older page copy in the write-ahead log.
+    assert_eq!(
+        std::fs::metadata(shop.file("-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0),
+        0
+    );
     let receipt = verify_receipt(out.receipt.json.as_bytes()).unwrap();
     assert_eq!(receipt.receipt_id, out.receipt.receipt_id);
     assert!(!granted(&mut v, &mut s, id).contains("birthday-offer"));
@@ -759,4 +766,47 @@ fn the_current_consent_always_matches_the_ledger_after_any_sequence_of_decisions
         .unwrap();
     let (mut v, mut s) = state.into_inner();
     assert!(v.verify_audit_log(&mut s).unwrap().intact);
+}
+
+#[test]
+fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key() {
+    use steward_core::{DbKey, KeyStore, MemoryKeyStore};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.steward");
+    let key = DbKey::generate();
+    {
+        // A schema-1 vault, written the way the foundation release wrote it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
+            .unwrap();
+        c.execute_batch(include_str!("../migrations/001_foundation.sql"))
+            .unwrap();
+        c.execute_batch(
+            "PRAGMA application_id = 1398036292; PRAGMA user_version = 1;
+             INSERT INTO shop (id, name, created_at) VALUES (1, 'Forn de la Plaça', '2026-11-01T09:00:00.000Z');",
+        )
+        .unwrap();
+    }
+    let id = hex::encode(&std::fs::read(&path).unwrap()[..16]);
+    let keys = MemoryKeyStore::new();
+    keys.set(&id, &key).unwrap();
+
+    let v = Vault::open(&path, &keys).unwrap();
+    let status = v.status().unwrap();
+    assert_eq!(status.schema_version, steward_core::vault::SCHEMA_VERSION);
+    assert_eq!(status.customers, 0);
+    assert_eq!(status.receipt_key.len(), 39);
+    drop(v);
+
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
+        .unwrap();
+    let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(n("SELECT count(*) FROM purpose"), 8);
+    assert_eq!(n("SELECT count(*) FROM notice_text WHERE version = 1"), 4);
+    assert_eq!(n("SELECT count(*) FROM field_setting WHERE enabled = 1"), 2);
+    // Opening again changes nothing: the set-up runs once.
+    drop(c);
+    let v = Vault::open(&path, &keys).unwrap();
+    assert_eq!(v.status().unwrap().receipt_key, status.receipt_key);
 }

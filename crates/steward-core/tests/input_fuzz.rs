@@ -104,3 +104,45 @@ fn shop_names_are_validated_before_anything_is_written() {
         })
         .unwrap();
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Every catalog field answers any text with a normalised value or a
+    /// specific error that names the field and never repeats the value.
+    #[test]
+    fn field_values_get_a_specific_error_or_a_clean_value(text in any_text()) {
+        for spec in steward_core::catalog::CATALOG {
+            match steward_core::catalog::validate(spec, &text) {
+                Ok(v) => {
+                    prop_assert!(!v.is_empty() && v.chars().count() <= spec.max_chars);
+                    prop_assert!(!steward_core::catalog::contains_card_number(&v));
+                }
+                Err(e) => {
+                    prop_assert!(["invalid_input", "card_number_refused"].contains(&e.code()));
+                    prop_assert!(e.to_string().contains(spec.key));
+                    let trimmed = text.trim();
+                    if trimmed.chars().count() > 3 {
+                        prop_assert!(!e.to_string().contains(trimmed));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A receipt file of any bytes is judged valid or invalid, never a panic.
+    #[test]
+    fn any_bytes_given_as_a_receipt_are_rejected_cleanly(
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        as_pdf in any::<bool>(),
+    ) {
+        let mut input = bytes;
+        if as_pdf {
+            let mut pdf = b"%PDF-1.7\n".to_vec();
+            pdf.extend_from_slice(&input);
+            input = pdf;
+        }
+        let err = steward_core::verify_receipt(&input).unwrap_err();
+        prop_assert_eq!(err.code(), "receipt_invalid");
+    }
+}
