@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "enter_customer_mode",
     "leave_customer_mode",
     "join_customer",
+    "grant_consent",
     "withdraw_consent",
     "consent_history",
     "receipt_printable",

@@ -413,6 +413,19 @@ pub fn join_customer(state: State<'_, AppState>, form: FormInput) -> Res<Recorde
 }
 
 #[tauri::command]
+pub fn grant_consent(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    form: FormInput,
+) -> Res<RecordedInfo> {
+    let form = form.parse()?;
+    let recorded = with_session(&state, |vault, session| {
+        vault.grant_consent(session, customer_id, form)
+    })?;
+    Ok(recorded.into())
+}
+
+#[tauri::command]
 pub fn withdraw_consent(
     state: State<'_, AppState>,
     customer_id: i64,

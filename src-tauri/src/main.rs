@@ -68,6 +68,7 @@ fn main() {
             commands::enter_customer_mode,
             commands::leave_customer_mode,
             commands::join_customer,
+            commands::grant_consent,
             commands::withdraw_consent,
             commands::consent_history,
             commands::receipt_printable,

@@ -113,6 +113,26 @@ pub enum CustomersCommand {
 
 #[derive(Subcommand)]
 pub enum ConsentCommand {
+    /// Record more purposes a customer agreed to on paper (or renew ones
+    /// already given), with the fields they need, and write the receipt.
+    Grant {
+        customer_id: i64,
+        #[arg(long, value_parser = parse_lang)]
+        lang: Lang,
+        /// A purpose the customer ticked (repeat).
+        #[arg(long = "purpose", value_name = "PURPOSE", required = true)]
+        purposes: Vec<String>,
+        #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
+        fields: Vec<(String, String)>,
+        #[arg(long, default_value = "paper", value_parser = parse_method)]
+        method: CollectionMethod,
+        #[arg(long, value_parser = parse_check)]
+        verified_by: IdentityCheck,
+        #[arg(long, value_name = "FILE")]
+        receipt_out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        receipt_pdf: Option<PathBuf>,
+    },
     /// Withdraw purposes at the customer's request; erases the data only
     /// those purposes needed, and writes the receipt.
     Withdraw {
@@ -452,6 +472,50 @@ pub fn consent(
     cmd: &ConsentCommand,
 ) -> Result<(), Failure> {
     match cmd {
+        ConsentCommand::Grant {
+            customer_id,
+            lang,
+            purposes,
+            fields,
+            method,
+            verified_by,
+            receipt_out,
+            receipt_pdf,
+        } => {
+            check_writable(receipt_out)?;
+            if let Some(p) = receipt_pdf {
+                check_writable(p)?;
+            }
+            let notice_version = vault.notice(session, *lang, None)?.version;
+            let recorded = vault.grant_consent(
+                session,
+                *customer_id,
+                ConsentForm {
+                    lang: *lang,
+                    notice_version,
+                    granted: purposes.clone(),
+                    fields: fields.clone(),
+                    method: *method,
+                    identity_check: *verified_by,
+                    signature: None,
+                },
+            )?;
+            write_receipts(
+                vault,
+                session,
+                &recorded,
+                receipt_out,
+                receipt_pdf.as_deref(),
+            )?;
+            output(json, &recorded, || {
+                format!(
+                    "Recorded: {}; receipt {} written to {}.",
+                    purposes.join(", "),
+                    recorded.receipt.receipt_id,
+                    receipt_out.display()
+                )
+            });
+        }
         ConsentCommand::Withdraw {
             customer_id,
             purposes,

@@ -691,6 +691,26 @@ fn withdrawing_from_the_command_line_writes_a_receipt_and_the_history_shows_it()
     assert_eq!(run.code, 0, "{}", run.stderr);
     let id = run.stdout.trim().to_owned();
 
+    let g = dir.join("grant.json");
+    let granted = as_owner(
+        &shop,
+        &[
+            "consent",
+            "grant",
+            &id,
+            "--lang",
+            "ca",
+            "--purpose",
+            "email-offers",
+            "--field",
+            "email=nuria@example.cat",
+            "--verified-by",
+            "known-customer",
+            "--receipt-out",
+            g.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(granted.code, 0, "{}", granted.stderr);
     let w = dir.join("withdraw.json");
     let out = as_owner(
         &shop,
@@ -747,6 +767,14 @@ fn withdrawing_from_the_command_line_writes_a_receipt_and_the_history_shows_it()
         })
         .collect();
     assert_eq!(decisions, [("loyalty", "grant"), ("loyalty", "withdraw")]);
+    let current: Vec<&str> = h["current"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["granted"] == true)
+        .map(|c| c["purpose"].as_str().unwrap())
+        .collect();
+    assert_eq!(current, ["email-offers", "membership"]);
     assert!(
         !history.stdout.contains("Núria"),
         "the ledger holds no names"
