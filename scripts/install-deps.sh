@@ -12,7 +12,7 @@ build_pkgs=(
   gnome-keyring libsecret-tools dbus
 )
 test_pkgs=(
-  xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core
+  xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core zbar-tools
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -1,5 +1,6 @@
 //! Printed receipts: every language's PDF renders to a page with poppler's
-//! `pdftoppm`, and `pdftotext` reads the accented words back. The PNGs are
+//! `pdftoppm`, `pdftotext` reads the accented words back, and `zbarimg`
+//! scans the QR code. The PNGs are
 //! kept in `target/receipt-previews/` for a person to look at.
 
 mod common;
@@ -107,6 +108,31 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
         // Field names are listed; the customer's values never are.
         assert!(
             !text.contains("Núria") && !text.contains("nuria@"),
+            "{lang}"
+        );
+
+        // The QR code on the page scans to the receipt's number and signature.
+        let sharp = dir.join(format!("receipt-{lang}-qr"));
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "200", "-singlefile"])
+            .arg(&pdf_path)
+            .arg(&sharp)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let scanned = Command::new("zbarimg")
+            .args(["--raw", "-q"])
+            .arg(sharp.with_extension("png"))
+            .output()
+            .expect("zbarimg (zbar-tools) is installed by `make deps`");
+        let expected = v
+            .printable_receipt(&mut s, &joined.receipt.receipt_id)
+            .unwrap()
+            .qr_text;
+        assert!(expected.starts_with(&format!("STEWARD-RECEIPT:{}:", joined.receipt.receipt_id)));
+        assert_eq!(
+            String::from_utf8_lossy(&scanned.stdout).trim(),
+            expected,
             "{lang}"
         );
     }
