@@ -9,5 +9,13 @@ export STEWARD_CLI="$PWD/target/debug/steward"
 export STEWARD_SCREENSHOTS="$PWD/target/e2e-screenshots"
 rm -rf "$STEWARD_SCREENSHOTS" && mkdir -p "$STEWARD_SCREENSHOTS"
 export PATH="$HOME/.cargo/bin:$PATH"
+# One file after the other, in this order (foundation first), each with its
+# own vault and app session; every file runs even if an earlier one failed.
 exec xvfb-run -a -s "-screen 0 1280x900x24" \
-  scripts/with-keyring.sh node --test --test-concurrency=1 tests/e2e/foundation.test.mjs
+  scripts/with-keyring.sh bash -c '
+    status=0
+    for file in tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs; do
+      node --test --test-concurrency=1 "$file" || status=1
+    done
+    exit $status
+  '

@@ -3,9 +3,16 @@
 //! it), the auto-lock watch, which logged-in screen is shown (also reachable
 //! as `index.html#/<screen>`) and the keyboard shortcuts. Screens receive `ctx` and never
 //! switch screens themselves except through it.
+//!
+//! While the core reports the session in customer mode (`customerMode`: the
+//! screen is handed to a customer), only the customer screens are shown: no
+//! menu, no shortcuts, no other screen, until someone logs in through the
+//! staff panel. Across a reload it remembers only the customer's language
+//! and, once one was issued, the receipt number (no personal data), so it can
+//! show the receipt again or say that nothing was saved.
 
 import { call, onSessionLost, isSessionLost } from './api.js';
-import { loadLanguage, t, tn } from './i18n.js';
+import { loadLanguage, translator, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
 import * as setupScreen from './screens/setup.js';
 import * as recoveryScreen from './screens/recovery-key.js';
@@ -14,19 +21,38 @@ import * as changePassphraseScreen from './screens/change-passphrase.js';
 import * as homeScreen from './screens/home.js';
 import * as usersScreen from './screens/users.js';
 import * as settingsScreen from './screens/settings.js';
+import * as consentStartScreen from './screens/consent-start.js';
+import * as consentFormScreen from './screens/consent-form.js';
+import * as receiptScreen from './screens/receipt.js';
+import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
 
 /** Logged-in screens by the name used in `#/<name>`. */
 const SESSION_SCREENS = new Map([
   ['home', homeScreen.render],
+  ['consent', consentStartScreen.render],
   ['users', usersScreen.render],
   ['settings', settingsScreen.render],
   ['passphrase', changePassphraseScreen.render],
 ]);
 
-/** Alt+<letter> shortcuts while logged in. */
+/**
+ * Screens shown in customer mode, by name. Each gets `params.tr`, a
+ * translator for the customer's language (`params.lang`).
+ */
+const CUSTOMER_SCREENS = new Map([
+  ['form', consentFormScreen.render],
+  ['receipt', receiptScreen.render],
+  ['ended', customerEndedScreen.render],
+]);
+
+/** Where customer mode keeps `{ lang, receiptId }` across a reload of the window. */
+const CUSTOMER_MEMORY = 'steward.customerMode';
+
+/** Alt+<letter> shortcuts while logged in (never in customer mode). */
 const SHORTCUTS = new Map([
   ['h', () => navigate('home')],
+  ['n', () => navigate('consent')],
   ['u', () => navigate('users')],
   ['s', () => navigate('settings')],
   ['l', () => ctx.lock()],
@@ -56,8 +82,33 @@ const ctx = {
   refresh,
   /** Shows the screen for an `AppStatus` (e.g. the one `recover` returns). */
   route,
-  /** Goes to a logged-in screen: `home`, `users`, `settings`, `passphrase`. */
+  /** Goes to a logged-in screen: `home`, `consent`, `users`, `settings`, `passphrase`. */
   navigate,
+  /**
+   * After `enter_customer_mode`: takes the core's new `SessionInfo` and shows
+   * the consent form (`params`: `lang`, `tr`, `notice`, `identityCheck`).
+   */
+  customerModeEntered(info, params) {
+    if (!session) return;
+    session = info;
+    if (info.customerMode) {
+      showCustomerScreen('form', params);
+    } else {
+      // Only the core's word puts the screen in customer mode.
+      refresh();
+    }
+  },
+  /** Shows a customer screen (`form`, `receipt`, `ended`) while in customer mode. */
+  showCustomer: showCustomerScreen,
+  /** After `leave_customer_mode`: the staff member's new session starts at home. */
+  customerModeLeft(info) {
+    forgetCustomerMode();
+    beginSession(info, 'home');
+  },
+  /** Sets the window title again after a screen changed its heading. */
+  retitle() {
+    setTitle(root);
+  },
   /** After `login`: starts the session. */
   loggedIn(info) {
     beginSession(info, 'home');
@@ -82,10 +133,17 @@ const ctx = {
   },
 };
 
-function show(el) {
-  root.replaceChildren(el);
+function setTitle(el) {
   const heading = el.querySelector('h1');
   document.title = heading ? t('app.titleWithScreen', { screen: heading.textContent }) : t('app.name');
+}
+
+function show(el) {
+  root.replaceChildren(el);
+  setTitle(el);
+  // A new screen starts at its top, wherever the last one was scrolled to.
+  window.scrollTo(0, 0);
+  const heading = el.querySelector('h1');
   const target = el.querySelector('[data-autofocus]') || heading;
   if (target) target.focus();
 }
@@ -133,14 +191,20 @@ function showLogin(params = {}) {
 function beginSession(info, screen, params = {}) {
   session = info;
   shopName = info.shopName || shopName;
+  // The auto-lock applies in customer mode too: activity keeps it open.
   autolock.start(info.autolockSeconds);
-  navigate(screen, params);
+  if (info.customerMode) {
+    resumeCustomerMode();
+  } else {
+    navigate(screen, params);
+  }
 }
 
 /** Forgets the session on this side (the core has ended it or is told to). */
 function endLocalSession() {
   autolock.stop();
   session = null;
+  forgetCustomerMode();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 }
 
@@ -183,17 +247,21 @@ function hashScreen() {
  * is no browser history to keep in a desktop window.
  */
 function navigate(name, params = {}) {
-  if (!session) return;
+  if (!session || session.customerMode) return;
   renderSessionScreen(SESSION_SCREENS.has(name) ? name : 'home', params);
 }
 
 function onHashChange() {
-  if (!session) return;
+  if (!session || session.customerMode) return;
   const name = hashScreen();
   if (name) renderSessionScreen(name, {});
 }
 
 function renderSessionScreen(name, params) {
+  if (session.customerMode) {
+    resumeCustomerMode();
+    return;
+  }
   if (session.mustChangePassphrase) {
     // Nothing else works until the user has chosen their own passphrase.
     currentScreen = 'passphrase';
@@ -204,8 +272,71 @@ function renderSessionScreen(name, params) {
   show(SESSION_SCREENS.get(name)(ctx, params));
 }
 
+/**
+ * Shows customer screen `name` in the customer's language (`params.lang`),
+ * loading its words unless `params.tr` already holds them. Does nothing
+ * unless the session is in customer mode.
+ */
+async function showCustomerScreen(name, params = {}) {
+  if (!session || !session.customerMode || !CUSTOMER_SCREENS.has(name)) return;
+  let { lang, tr } = params;
+  if (typeof lang !== 'string' || !/^[a-z]{2}$/.test(lang)) lang = 'en';
+  if (!tr) {
+    try {
+      tr = await translator(lang);
+    } catch {
+      // Without that language file the customer still gets English.
+      lang = 'en';
+      tr = await translator('en');
+    }
+    if (!session || !session.customerMode) return;
+  }
+  rememberCustomerMode({ lang, receiptId: name === 'receipt' ? params.receiptId : undefined });
+  currentScreen = `customer-${name}`;
+  show(CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
+}
+
+/**
+ * Shows what fits a customer-mode session the window has just met (after a
+ * reload): the receipt if one was issued, else "nothing was saved". A form
+ * half filled in before the reload was never sent, so nothing was stored.
+ */
+function resumeCustomerMode() {
+  const memory = recallCustomerMode();
+  if (memory.receiptId) {
+    showCustomerScreen('receipt', memory);
+  } else {
+    showCustomerScreen('ended', { lang: memory.lang });
+  }
+}
+
+function rememberCustomerMode(memory) {
+  try {
+    sessionStorage.setItem(CUSTOMER_MEMORY, JSON.stringify(memory));
+  } catch {
+    // Without storage a reload shows the staff panel in English: still safe.
+  }
+}
+
+function recallCustomerMode() {
+  try {
+    const memory = JSON.parse(sessionStorage.getItem(CUSTOMER_MEMORY) || '{}');
+    return memory && typeof memory === 'object' ? memory : {};
+  } catch {
+    return {};
+  }
+}
+
+function forgetCustomerMode() {
+  try {
+    sessionStorage.removeItem(CUSTOMER_MEMORY);
+  } catch {
+    // Nothing was stored.
+  }
+}
+
 function onKeydown(event) {
-  if (!session || session.mustChangePassphrase) return;
+  if (!session || session.mustChangePassphrase || session.customerMode) return;
   if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   // The physical key (`code`) works on any layout, including ones where
   // Alt+U types another character; `key` covers events without a code.

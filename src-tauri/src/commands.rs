@@ -24,6 +24,9 @@ use crate::state::{AppState, Inner};
 pub struct CommandError {
     code: &'static str,
     message: String,
+    /// The input the error is about (e.g. `email`), for the form to point at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
 }
 
 impl From<Error> for CommandError {
@@ -31,6 +34,7 @@ impl From<Error> for CommandError {
         CommandError {
             code: e.code(),
             message: e.to_string(),
+            field: e.field().map(str::to_owned),
         }
     }
 }
@@ -39,6 +43,7 @@ fn not_logged_in() -> CommandError {
     CommandError {
         code: "not_logged_in",
         message: "log in first".into(),
+        field: None,
     }
 }
 
@@ -113,6 +118,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             error: Some(CommandError {
                 code: e.code(),
                 message: e.to_string(),
+                field: None,
             }),
         },
         (None, None) => AppStatus {

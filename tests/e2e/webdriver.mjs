@@ -119,6 +119,36 @@ export class Session {
     await this.cmd('DELETE', '/actions');
   }
 
+  /**
+   * Draws with the mouse through `css` (W3C pointer actions): presses at the
+   * first point of `path`, moves through the others, releases. Points are
+   * fractions of the element's box, `[0.1, 0.5]` being 10% across, half down.
+   */
+  async pointerDrag(css, path) {
+    const el = await this.waitFor(css);
+    const box = await this.cmd('POST', '/execute/sync', {
+      script:
+        "const e = arguments[0]; e.scrollIntoView({ block: 'center' }); const b = e.getBoundingClientRect(); return { x: b.left, y: b.top, w: b.width, h: b.height };",
+      args: [{ [ELEMENT]: el }],
+    });
+    const at = ([fx, fy]) => ({ x: Math.round(box.x + fx * box.w), y: Math.round(box.y + fy * box.h) });
+    const actions = [
+      { type: 'pointerMove', duration: 0, origin: 'viewport', ...at(path[0]) },
+      { type: 'pointerDown', button: 0 },
+      ...path.slice(1).map((p) => ({ type: 'pointerMove', duration: 40, origin: 'viewport', ...at(p) })),
+      { type: 'pointerUp', button: 0 },
+    ];
+    await this.cmd('POST', '/actions', {
+      actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }],
+    });
+    await this.cmd('DELETE', '/actions');
+  }
+
+  /** Runs `script` in the page with `args`; resolves with what it returns. */
+  async execute(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
   async pageText() {
     return this.cmd('POST', '/execute/sync', { script: 'return document.body.innerText', args: [] });
   }

@@ -13,8 +13,9 @@ import { t } from '../i18n.js';
  */
 const NAV = [
   { screen: 'home', id: 'nav-home', label: 'nav.home', needs: [] },
+  { screen: 'consent', id: 'nav-consent', label: 'nav.consent', needs: ['record_consent'] },
   { screen: 'users', id: 'nav-users', label: 'nav.users', needs: ['list_users'] },
-  { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log'] },
+  { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log', 'manage_purposes'] },
   { screen: 'passphrase', id: 'nav-passphrase', label: 'nav.passphrase', needs: [] },
 ];
 

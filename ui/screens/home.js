@@ -1,16 +1,46 @@
-//! Home: the logged-in start screen. Customers arrive in a later version, so
-//! for now it welcomes the user and lists the keyboard shortcuts.
+//! Home: the logged-in start screen. Welcomes the user, offers the consent
+//! form for a new customer to those the core allows to record consent, and
+//! lists the keyboard shortcuts.
 
 import { h } from '../components/dom.js';
+import { button } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
+import { may } from '../components/roles.js';
 import { t } from '../i18n.js';
 
-/** Shortcut entries in `home.shortcuts.<name>` ({ keys, label }); main.js handles the keys. */
-const SHORTCUTS = ['home', 'users', 'settings', 'lock'];
+/**
+ * Shortcut entries in `home.shortcuts.<name>` ({ keys, label }), with the
+ * action the session must be allowed (if any) for the entry to be listed;
+ * main.js handles the keys.
+ */
+const SHORTCUTS = [
+  { name: 'newCustomer', needs: 'record_consent' },
+  { name: 'home' },
+  { name: 'users' },
+  { name: 'settings' },
+  { name: 'lock' },
+];
 
 export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
+  if (may(ctx.session, 'record_consent')) {
+    const start = button(t('home.newCustomer'), {
+      id: 'home-new-customer',
+      describedBy: 'home-new-customer-hint',
+      onclick: () => ctx.navigate('consent'),
+    });
+    start.classList.add('button--large');
+    content.append(
+      h(
+        'section',
+        { class: 'panel panel--action', 'aria-labelledby': 'home-customers-title' },
+        h('h2', { id: 'home-customers-title' }, t('home.newCustomerTitle')),
+        h('p', { id: 'home-new-customer-hint' }, t('home.newCustomerIntro')),
+        h('div', { class: 'actions actions--start' }, start),
+      ),
+    );
+  }
   content.append(
     h(
       'section',
@@ -26,7 +56,7 @@ export function render(ctx, params = {}) {
       h(
         'dl',
         { class: 'shortcuts' },
-        SHORTCUTS.map((name) => [
+        SHORTCUTS.filter((s) => !s.needs || may(ctx.session, s.needs)).map(({ name }) => [
           h('dt', {}, h('kbd', {}, t(`home.shortcuts.${name}.keys`))),
           h('dd', {}, t(`home.shortcuts.${name}.label`)),
         ]),

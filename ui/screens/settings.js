@@ -1,13 +1,26 @@
-//! Settings: the auto-lock delay and the audit log check. The allowed range
-//! and who may change it are the core's; this screen only makes sure it sends
-//! a whole number.
+//! Settings: the auto-lock delay, the audit log check, the shop details
+//! customers read on notices and receipts, and which details the shop
+//! collects. The allowed ranges, who may change what, and whether a change
+//! publishes a new notice are the core's; this screen sends what was chosen
+//! and reports the notice version the core now shows customers.
 
 import { h, replace, focus } from '../components/dom.js';
-import { textField, form, button, showError, showText, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import {
+  textField,
+  form,
+  button,
+  alertRegion,
+  statusRegion,
+  showError,
+  showText,
+  clear,
+  fieldError,
+  clearFieldErrors,
+} from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
-import { t, tn, formatNumber } from '../i18n.js';
+import { t, tn, has, formatNumber } from '../i18n.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -102,6 +115,169 @@ export function render(ctx, params = {}) {
       ),
     );
   }
+  // ---- Notice versions ----
+  /** The notice version customers are shown now, as the core last said. */
+  let noticeVersion = null;
+
+  async function currentNoticeVersion() {
+    const info = await call('consent_form', { lang: 'en' });
+    return info.notice.version;
+  }
+
+  /** After a change: says in `region` whether customers now read a new notice version. */
+  async function reportNotice(region, sentence) {
+    let line = sentence;
+    try {
+      const version = await currentNoticeVersion();
+      if (noticeVersion !== null) {
+        line += ` ${version !== noticeVersion ? t('settings.noticePublished', { version }) : t('settings.noticeUnchanged')}`;
+      }
+      noticeVersion = version;
+    } catch {
+      // The change itself was saved; only the version could not be read.
+    }
+    showText(region, line);
+  }
+
+  // ---- Shop details on notices and receipts ----
+  // These panels are long, so each reports next to itself.
+  const shopAlert = alertRegion('shop-error');
+  const shopStatus = statusRegion('shop-status');
+  const contact = textField({
+    id: 'shop-contact',
+    label: t('settings.shopContact'),
+    hint: t('settings.shopContactHint'),
+  });
+  const jurisdiction = textField({
+    id: 'shop-jurisdiction',
+    label: t('settings.shopJurisdiction'),
+    hint: t('settings.shopJurisdictionHint'),
+    className: 'input--short',
+  });
+  const shopForm = form(
+    {
+      id: 'shop-form',
+      label: t('settings.shopTitle'),
+      onSubmit: async () => {
+        clear(shopAlert);
+        clear(shopStatus);
+        clearFieldErrors(contact, jurisdiction);
+        try {
+          const profile = await call('shop_profile_set', {
+            contact: contact.input.value,
+            jurisdiction: jurisdiction.input.value,
+          });
+          contact.input.value = profile.contact;
+          jurisdiction.input.value = profile.jurisdiction;
+          await reportNotice(shopStatus, t('settings.shopSaved'));
+        } catch (err) {
+          // For invalid_input the core's detail names the field it refused.
+          showError(shopAlert, err);
+        }
+      },
+    },
+    contact.element,
+    jurisdiction.element,
+    h('div', { class: 'actions actions--start' }, button(t('settings.shopSave'), { id: 'shop-save', type: 'submit' })),
+  );
+
+  // ---- What we collect ----
+  const collectAlert = alertRegion('collect-error');
+  const collectStatus = statusRegion('collect-status');
+  const collectBody = h('div', { class: 'table-wrap', 'aria-busy': 'true' }, h('p', { class: 'muted' }, t('settings.collectLoading')));
+  /** Purpose names (English) by id, for the "Used for" column. */
+  let purposeNames = new Map();
+
+  const fieldLabel = (key) => (has(`field.${key}`) ? t(`field.${key}`) : key);
+
+  function fieldsTable(fields) {
+    return h(
+      'table',
+      { id: 'fields-table', class: 'table table--fields' },
+      h('caption', { class: 'visually-hidden' }, t('settings.collectCaption')),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ['collect', 'field', 'usedBy', 'notes'].map((key) => h('th', { scope: 'col' }, t(`settings.col.${key}`)))),
+      ),
+      h('tbody', {}, fields.map(fieldRow)),
+    );
+  }
+
+  function fieldRow(field) {
+    const label = fieldLabel(field.key);
+    const switchId = `field-switch-${field.key}`;
+    const box = h('input', {
+      id: switchId,
+      type: 'checkbox',
+      class: 'check__box',
+      checked: field.enabled,
+      disabled: field.alwaysEnabled,
+      'data-field': field.key,
+    });
+    box.addEventListener('change', () => setField(field, box));
+    const notes = [];
+    if (field.alwaysEnabled) notes.push(t('settings.alwaysCollected'));
+    if (field.sensitivity === 'sensitive') {
+      notes.push(field.spiCategory ? t('settings.sensitive', { category: field.spiCategory }) : t('settings.sensitiveNoCategory'));
+    }
+    const usedBy = field.usedBy.map((id) => purposeNames.get(id) || id);
+    return h(
+      'tr',
+      { 'data-field': field.key, class: field.enabled ? null : 'is-disabled' },
+      h(
+        'td',
+        {},
+        box,
+        h('label', { for: switchId, class: 'visually-hidden' }, t('settings.collectSwitch', { field: label })),
+      ),
+      h('th', { scope: 'row' }, label),
+      h('td', {}, usedBy.length > 0 ? usedBy.join(', ') : h('span', { class: 'muted' }, t('settings.usedByNone'))),
+      h(
+        'td',
+        {},
+        notes.map((note) => h('p', { class: field.sensitivity === 'sensitive' ? 'table__note table__note--sensitive' : 'table__note' }, note)),
+      ),
+    );
+  }
+
+  async function setField(field, box) {
+    clear(collectAlert);
+    clear(collectStatus);
+    const enabled = box.checked;
+    try {
+      const fields = await call('field_set_enabled', { key: field.key, enabled });
+      replace(collectBody, fieldsTable(fields));
+      focus(document.getElementById(`field-switch-${field.key}`));
+      const label = fieldLabel(field.key);
+      await reportNotice(collectStatus, enabled ? t('settings.fieldOn', { field: label }) : t('settings.fieldOff', { field: label }));
+    } catch (err) {
+      box.checked = !enabled;
+      showError(collectAlert, err);
+    }
+  }
+
+  async function loadCollect() {
+    try {
+      const [fields, purposes, profile, version] = await Promise.all([
+        call('fields_list'),
+        call('purposes_list'),
+        call('shop_profile'),
+        currentNoticeVersion(),
+      ]);
+      purposeNames = new Map(purposes.map((p) => [p.id, (p.texts.en && p.texts.en.name) || p.id]));
+      replace(collectBody, fieldsTable(fields));
+      contact.input.value = profile.contact;
+      jurisdiction.input.value = profile.jurisdiction;
+      noticeVersion = version;
+    } catch (err) {
+      replace(collectBody);
+      showError(collectAlert, err);
+    } finally {
+      collectBody.setAttribute('aria-busy', 'false');
+    }
+  }
+
   if (may(ctx.session, 'verify_audit_log')) {
     content.append(
       h(
@@ -113,6 +289,29 @@ export function render(ctx, params = {}) {
         result,
       ),
     );
+  }
+  if (may(ctx.session, 'manage_purposes')) {
+    content.append(
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'settings-shop-title' },
+        h('h2', { id: 'settings-shop-title' }, t('settings.shopTitle')),
+        h('p', {}, t('settings.shopIntro')),
+        shopAlert,
+        shopStatus,
+        shopForm,
+      ),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'settings-collect-title' },
+        h('h2', { id: 'settings-collect-title' }, t('settings.collectTitle')),
+        h('p', {}, t('settings.collectIntro')),
+        collectAlert,
+        collectStatus,
+        collectBody,
+      ),
+    );
+    loadCollect();
   }
   return root;
 }

@@ -266,6 +266,9 @@ pub struct ConsentHistory {
     pub customer_id: i64,
     /// The random id that names the customer on receipts and in the ledger.
     pub customer_ref: String,
+    /// The language the customer chose when joining (for their forms and
+    /// receipts).
+    pub lang: Lang,
     pub current: Vec<ConsentState>,
     pub entries: Vec<LedgerEntry>,
 }
@@ -892,6 +895,14 @@ impl Vault {
     ) -> Result<ConsentHistory> {
         self.authorize(session, Action::ViewConsentHistory)?;
         let customer_ref = customer_ref(&self.conn, customer_id)?;
+        let lang: Lang = self
+            .conn
+            .query_row(
+                "SELECT lang FROM customer WHERE id = ?1",
+                [customer_id],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("find the customer"))?;
         let current = current_state(&self.conn, &customer_ref)?;
         let mut stmt = self
             .conn
@@ -930,6 +941,7 @@ impl Vault {
         Ok(ConsentHistory {
             customer_id,
             customer_ref,
+            lang,
             current,
             entries,
         })

@@ -234,6 +234,16 @@ impl Error {
         }
     }
 
+    /// The input field an error is about (a catalog key or an input name),
+    /// so a form can point at it. Never a value.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } | Error::CardNumberRefused { field } => Some(field),
+            Error::FieldNotConsented { field } | Error::FieldDisabled { field } => Some(field),
+            _ => None,
+        }
+    }
+
     /// Wraps a database error, recognising a full disk.
     pub(crate) fn db(op: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
         move |source| {

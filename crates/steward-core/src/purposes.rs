@@ -149,6 +149,9 @@ pub struct NoticeBody {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeSection {
+    /// Which section this is: `who`, `what`, `law`, `keep`, `others`,
+    /// `rights` or `withdraw`.
+    pub key: String,
     pub heading: String,
     pub text: String,
 }
@@ -444,6 +447,7 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
     let sections = section_keys
         .into_iter()
         .map(|k| NoticeSection {
+            key: k.to_owned(),
             heading: pack.text(&format!("notice.{k}_heading"), &vars),
             text: pack.text(&format!("notice.{k}_text"), &vars),
         })

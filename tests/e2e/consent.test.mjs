@@ -1,0 +1,322 @@
+// Consent-first intake, as a shop and its customers meet it: the owner sets
+// up what the shop collects, a customer reads the notice in Catalan, joins
+// with membership only, signs on the screen and gets the receipt (on screen
+// and as a signed PDF); a form without membership is refused in Catalan; a
+// form cancelled halfway or cut short by a reload stores nothing. Its own
+// vault in a fresh folder, set up with the CLI; its own app session.
+// Screenshots (20-…) go to target/e2e-screenshots/ after foundation's.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDriver, Session, until } from './webdriver.mjs';
+
+const APP = process.env.STEWARD_APP;
+const CLI = process.env.STEWARD_CLI;
+const SHOTS = process.env.STEWARD_SCREENSHOTS;
+const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-consent-')), 'shop.steward');
+
+const SHOP = 'Forn de la Plaça';
+const OWNER = 'olga';
+const OWNER_PASS = 'bread and olives 42';
+const NAME = 'Núria Puigdomènech';
+const EMAIL = 'nuria.puigdomenech@example.cat';
+const ALT = '\uE00A';
+/** A signature: a zigzag across the pad, in fractions of its box. */
+const SCRIBBLE = [
+  [0.08, 0.6],
+  [0.18, 0.3],
+  [0.28, 0.7],
+  [0.42, 0.35],
+  [0.55, 0.68],
+  [0.7, 0.38],
+  [0.82, 0.62],
+  [0.92, 0.45],
+];
+
+let driver;
+let app;
+/** How many purposes the form asks about (one ledger record each per join). */
+let askedPurposes = 0;
+
+before(async () => {
+  assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
+  // The shop is set up by the CLI, as a script would; the app then opens the
+  // vault with the key the CLI put in the keyring.
+  const init = spawnSync(
+    CLI,
+    ['--vault', vault, '--passphrase-stdin', 'init', '--shop', SHOP, '--owner', OWNER],
+    { input: `${OWNER_PASS}\n`, encoding: 'utf8' },
+  );
+  assert.equal(init.status, 0, init.stderr);
+  // Its own driver ports, so nothing is left over from the foundation run.
+  driver = await startDriver(4446);
+  app = await Session.create(driver.base, APP, ['--vault', vault]);
+});
+
+after(async () => {
+  await app?.close();
+  driver?.stop();
+});
+
+const shot = (name) => app.screenshot(join(SHOTS, `${name}.png`));
+
+async function login(username, passphrase) {
+  await app.waitFor('#login');
+  await app.type('#login-username', username);
+  await app.type('#login-passphrase', passphrase);
+  await app.click('#login-submit');
+}
+
+/** From home: the staff screen, the customer's language, the ID check, hand over. */
+async function startForm(lang) {
+  await app.waitFor('#home');
+  await app.keys([ALT, 'n']);
+  await app.waitFor('#consent-start');
+  await app.waitFor('#consent-id-id-document');
+  await app.click(`#consent-lang-${lang}`);
+  await app.click('#consent-id-id-document');
+  await app.click('#consent-handover');
+  await app.waitFor('#consent-form');
+}
+
+/** A member of staff logs in on the panel under a customer screen. */
+async function takeScreenBack() {
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', OWNER_PASS);
+  await app.click('#leave-submit');
+  await app.waitFor('#home');
+}
+
+const checked = (css) => app.execute('return document.querySelector(arguments[0]).checked', [css]);
+
+test('owner sets the shop details and what the shop collects', async () => {
+  await login(OWNER, OWNER_PASS);
+  await app.waitFor('#home');
+  await app.click('#nav-settings');
+  await app.waitFor('#fields-table');
+  await app.type('#shop-contact', 'Plaça Major 3, Vic · hola@forndelaplaca.example');
+  await app.type('#shop-jurisdiction', 'es');
+  await app.click('#shop-save');
+  await app.waitForText('#shop-status', (t) => /saved/.test(t));
+  assert.equal(await app.execute("return document.getElementById('shop-jurisdiction').value"), 'ES');
+
+  // The name is always collected; dietary needs (health data) only when switched on.
+  assert.equal(await app.execute("return document.getElementById('field-switch-name').disabled"), true);
+  assert.equal(await checked('#field-switch-dietary_needs'), false);
+  assert.match(await app.text('tr[data-field="dietary_needs"]'), /Sensitive/);
+  await app.click('#field-switch-dietary_needs');
+  const status = await app.waitForText('#collect-status', (t) => /Dietary needs is now collected/.test(t));
+  assert.match(status, /Version \d+ of the notice was published/);
+  assert.equal(await checked('#field-switch-dietary_needs'), true);
+  await app.execute("document.getElementById('settings-collect-title').scrollIntoView()");
+  await shot('20-settings-what-we-collect');
+});
+
+test('a customer reads the notice in Catalan, joins with membership only, signs and gets the receipt', async () => {
+  await app.click('#nav-home');
+  await app.waitFor('#home-new-customer');
+  await shot('21-home-new-customer');
+
+  await app.keys([ALT, 'n']);
+  await app.waitFor('#consent-start');
+  await app.waitFor('#consent-id-id-document');
+  assert.match(await app.text('#consent-start'), /never a document number/);
+  await app.click('#consent-lang-ca');
+  await app.click('#consent-id-id-document');
+  await shot('22-consent-start');
+  await app.click('#consent-handover');
+
+  // a. The notice, in Catalan, with nothing of the staff's screens around it.
+  await app.waitFor('#consent-form');
+  assert.match(await app.text('#consent-form-title'), /Com cuida Forn de la Plaça les seves dades/);
+  assert.equal(await app.execute("return document.getElementById('consent-form').lang"), 'ca');
+  assert.equal((await app.findAll('#nav-home, .topbar')).length, 0, 'no menu in customer mode');
+  // Invoices are kept by law: told, not asked.
+  assert.match(await app.text('#told-sales-records'), /Factures/);
+  await shot('23-consent-notice');
+  await app.execute("document.getElementById('told-sales-records').scrollIntoView({ block: 'center' })");
+  await shot('23-consent-notice-law');
+  // The staff shortcuts do nothing while the customer has the screen.
+  await app.keys([ALT, 'h']);
+  assert.equal(await app.isDisplayed('#consent-form'), true);
+  await app.click('#consent-next');
+
+  // b. The choices: nothing ticked in advance; membership marked as required.
+  await app.waitFor('#purpose-membership');
+  const boxes = await app.execute(
+    "return [...document.querySelectorAll('input[id^=\"purpose-\"]')].map((b) => [b.id, b.checked])",
+  );
+  assert.ok(boxes.length > 1, 'several purposes are offered');
+  assert.deepEqual(boxes.filter(([, on]) => on), [], 'nothing is ticked in advance');
+  assert.ok(!boxes.some(([id]) => id === 'purpose-sales-records'), 'no checkbox for a legal obligation');
+  askedPurposes = boxes.length;
+  assert.match(await app.text('.purpose--required'), /Necessari per ser soci/);
+  await app.click('#purpose-membership');
+  await shot('24-consent-choices');
+  await app.click('#consent-next');
+
+  // c. The details: only what membership uses, and only what is switched on.
+  await app.waitFor('#field-name');
+  assert.equal(await app.execute("return document.getElementById('field-email').type"), 'email');
+  assert.equal((await app.findAll('#field-phone, #field-dietary_needs, #field-birth_date')).length, 0);
+  await app.type('#field-name', NAME);
+  await app.type('#field-email', EMAIL);
+  await shot('25-consent-details');
+  await app.click('#consent-next');
+
+  // d. Is this right?
+  await app.waitFor('#review-details');
+  assert.match(await app.text('#review-details'), new RegExp(NAME));
+  assert.match(await app.text('#review-details'), new RegExp(EMAIL.replace(/\./g, '\\.')));
+  assert.match(await app.text('#review-granted'), /Condició de soci/);
+  assert.match(await app.text('#review-refused'), /Punts de fidelitat/);
+  await shot('26-consent-review');
+  await app.click('#consent-next');
+
+  // e. The signature, drawn with the mouse.
+  await app.waitFor('#signature-pad');
+  assert.match(await app.text('#signature-pad-state'), /Encara no ha signat/);
+  await app.pointerDrag('#signature-pad', SCRIBBLE);
+  await app.waitForText('#signature-pad-state', (t) => /^Signat/.test(t.trim()));
+  await shot('27-consent-signature');
+  await app.click('#consent-submit');
+
+  // The receipt, worded by the core in Catalan, with its QR code.
+  await app.waitForText('#receipt-title', (t) => /Comprovant de consentiment/.test(t), 30000);
+  const receipt = await app.text('#receipt');
+  assert.match(receipt, /Condició de soci/);
+  assert.match(receipt, /No ha acceptat/);
+  const modules = await app.execute("return document.querySelectorAll('#receipt svg#receipt-qr rect').length");
+  assert.ok(modules > 20, `the QR code is drawn (${modules} rectangles)`);
+  await shot('28-receipt');
+  await app.execute("document.getElementById('receipt-qr').scrollIntoView({ block: 'center' })");
+  await shot('28-receipt-qr');
+
+  await app.click('#receipt-save-pdf');
+  const saved = await app.waitForText('#receipt-saved', (t) => /\.pdf/.test(t), 30000);
+  const pdf = /(\/\S+\.pdf)/.exec(saved)[1];
+  assert.ok(existsSync(pdf), `the PDF exists at ${pdf}`);
+  const render = spawnSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdf, join(SHOTS, '29-receipt-pdf')], {
+    encoding: 'utf8',
+  });
+  assert.equal(render.status, 0, render.stderr);
+  assert.ok(readdirSync(SHOTS).some((f) => f.startsWith('29-receipt-pdf') && f.endsWith('.png')));
+  const text = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /Condició de soci/);
+
+  // A reload shows the same receipt again (the window remembers its number only).
+  await app.execute("document.getElementById('receipt').dataset.beforeReload = 'yes'; setTimeout(() => location.reload(), 0)");
+  await until(
+    () =>
+      app.execute(
+        "const r = document.getElementById('receipt'); return !!r && !r.dataset.beforeReload && /Comprovant de consentiment/.test(document.getElementById('receipt-title').textContent)",
+      ),
+    15000,
+    'the receipt again after a reload',
+  );
+  assert.equal((await app.findAll('#nav-home, .topbar')).length, 0, 'still no menu after the reload');
+
+  await takeScreenBack();
+  assert.match(await app.text('#topbar-user'), /olga/);
+});
+
+test('without membership the core refuses, in Catalan, and nothing is stored', async () => {
+  await startForm('ca');
+  await app.click('#consent-next');
+  await app.waitFor('#purpose-membership');
+  await app.click('#purpose-email-offers');
+  await app.click('#consent-next');
+  await app.waitFor('#field-email');
+  assert.equal((await app.findAll('#field-name')).length, 0, 'only the fields of ticked purposes');
+  await app.type('#field-email', 'algu@example.cat');
+  await app.click('#consent-next');
+  await app.waitFor('#review-details');
+  await app.click('#consent-next');
+  await app.pointerDrag('#signature-pad', SCRIBBLE);
+  await app.waitForText('#signature-pad-state', (t) => /^Signat/.test(t.trim()));
+  await app.click('#consent-submit');
+
+  const refusal = await app.waitForText('#consent-error', (t) => t.trim().length > 0);
+  assert.match(refusal, /Per fer-se soci, marqui/);
+  assert.match(refusal, /No s'ha desat res/);
+  // Back on the choices, so the customer can tick membership or cancel.
+  await app.waitFor('#purpose-membership');
+  assert.equal(await checked('#purpose-membership'), false);
+  await shot('30-consent-refused');
+
+  await app.click('#consent-cancel');
+  await app.waitFor('#customer-ended');
+  assert.match(await app.text('#customer-ended-title'), /No s'ha desat res/);
+  await shot('31-consent-cancelled');
+  await takeScreenBack();
+});
+
+test('a form cancelled halfway stores nothing', async () => {
+  await startForm('es');
+  assert.match(await app.text('#consent-next'), /Siguiente/);
+  await app.click('#consent-next');
+  await app.click('#purpose-membership');
+  await app.click('#consent-next');
+  await app.type('#field-name', 'Pere Abandonat');
+  await app.click('#consent-cancel');
+  await app.waitFor('#customer-ended');
+  assert.match(await app.text('#customer-ended-title'), /No se ha guardado nada/);
+  assert.doesNotMatch(await app.pageText(), /Pere Abandonat/);
+  await takeScreenBack();
+});
+
+test('a reload in customer mode keeps the screen locked to the customer and stores nothing', async () => {
+  await startForm('id');
+  await app.click('#consent-next');
+  await app.click('#purpose-membership');
+  await app.click('#consent-next');
+  await app.type('#field-name', 'Budi Santoso');
+  await app.execute('setTimeout(() => location.reload(), 0)');
+  await app.waitFor('#customer-ended');
+  assert.match(await app.text('#customer-ended-title'), /Tidak ada yang disimpan/);
+  assert.equal((await app.findAll('#nav-home, .topbar')).length, 0, 'still no menu after the reload');
+  assert.doesNotMatch(await app.pageText(), /Budi Santoso/);
+
+  // A wrong passphrase does not leave customer mode.
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', 'not the passphrase');
+  await app.click('#leave-submit');
+  await app.waitForText('#leave-error', (t) => /wrong username or passphrase/i.test(t));
+  await shot('32-customer-mode-after-reload');
+  // The failed attempt earns a one-second back-off; then the owner is let in.
+  await until(async () => {
+    await app.type('#leave-username', OWNER);
+    await app.type('#leave-passphrase', OWNER_PASS);
+    await app.click('#leave-submit');
+    await app.waitFor('#home', 2000);
+    return true;
+  }, 15000, 'the back-off to pass and the owner to take the screen back');
+});
+
+test('after the app closes, the vault holds exactly the one customer who joined', async () => {
+  await app.close();
+  app = null;
+  const run = await until(() => {
+    const r = spawnSync(CLI, ['--vault', vault, '--json', 'status'], { encoding: 'utf8' });
+    if (/already open/.test(r.stderr)) return false;
+    return r;
+  }, 15000, 'the app to release the vault');
+  assert.equal(run.status, 0, run.stderr);
+  const status = JSON.parse(run.stdout);
+  assert.equal(status.customers, 1);
+  // One ledger record per purpose asked on the one form that was signed.
+  assert.ok(askedPurposes > 0);
+  assert.equal(status.consentRecords, askedPurposes);
+
+  const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'audit', 'verify'], {
+    input: `${OWNER_PASS}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.match(verify.stdout, new RegExp(`^intact \\(\\d+ entries, ${askedPurposes} consent records\\)`));
+});
