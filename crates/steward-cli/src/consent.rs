@@ -161,6 +161,9 @@ pub enum ReceiptCommand {
     /// Check a receipt (JSON or PDF): exit 0 and "valid, signed by <shop>",
     /// or exit 1 and why not. Needs no vault and no login.
     Verify { file: PathBuf },
+    /// Check the code scanned from a printed receipt's QR code against the
+    /// receipt this shop issued under that number.
+    CheckCode { code: String },
     /// Write a stored receipt again, byte for byte.
     Reprint {
         receipt_id: String,
@@ -651,5 +654,22 @@ pub fn reprint(
         steward_core::files::write_atomic(p, &bytes)?;
         eprintln!("Wrote {}.", p.display());
     }
+    Ok(())
+}
+
+/// `receipt check-code`: a printed receipt's QR code against the vault.
+pub fn check_code(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    code: &str,
+) -> Result<(), Failure> {
+    let v = vault.check_receipt_code(session, code)?;
+    output(json, &v, || {
+        format!(
+            "genuine: receipt {} issued by {} (key {})",
+            v.receipt_id, v.shop, v.key_fingerprint
+        )
+    });
     Ok(())
 }

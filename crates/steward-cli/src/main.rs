@@ -400,6 +400,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Command::Notice(c) => consent::notice(cli.json, &mut vault, &mut session, c),
                 Command::Customers(c) => consent::customers(cli.json, &mut vault, &mut session, c),
                 Command::Consent(c) => consent::consent(cli.json, &mut vault, &mut session, c),
+                Command::Receipt(consent::ReceiptCommand::CheckCode { code }) => {
+                    consent::check_code(cli.json, &mut vault, &mut session, code)
+                }
                 Command::Receipt(consent::ReceiptCommand::Reprint {
                     receipt_id,
                     out,

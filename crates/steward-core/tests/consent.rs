@@ -572,6 +572,28 @@ fn a_receipt_with_any_changed_content_fails_verification() {
     assert!(verify_receipt(b"not a receipt").is_err());
     assert!(verify_receipt(b"{\"version\": 1}").is_err());
 
+    // The QR code printed on the receipt checks out against the shop's copy;
+    // a code with another signature, or for a number never issued, does not.
+    let code = v
+        .printable_receipt(&mut s, &joined.receipt.receipt_id)
+        .unwrap()
+        .qr_text;
+    let genuine = v.check_receipt_code(&mut s, &code).unwrap();
+    assert_eq!(genuine.receipt_id, joined.receipt.receipt_id);
+    let last = if code.ends_with('A') { "B" } else { "A" };
+    let forged_sig = format!("{}{last}", &code[..code.len() - 1]);
+    for bad in [
+        forged_sig.as_str(),
+        "STEWARD-RECEIPT:00000000-0000-0000-0000-000000000000:AAAA",
+        "hello",
+    ] {
+        assert_eq!(
+            v.check_receipt_code(&mut s, bad).unwrap_err().code(),
+            "receipt_invalid",
+            "{bad}"
+        );
+    }
+
     // The PDF: flip one byte of the page content.
     let pdf = v.receipt_pdf(&mut s, &joined.receipt.receipt_id).unwrap();
     assert_eq!(verify_receipt(&pdf).unwrap().format, "pdf");

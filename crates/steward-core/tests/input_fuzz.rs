@@ -146,3 +146,94 @@ proptest! {
         prop_assert_eq!(err.code(), "receipt_invalid");
     }
 }
+
+/// A consent form filled with anything at all (odd purposes, unknown or
+/// switched-off fields, any text, broken signatures) is recorded or refused
+/// with a specific error; a refusal stores nothing and repeats no value.
+#[test]
+fn any_consent_form_is_recorded_or_refused_cleanly_and_a_refusal_stores_nothing() {
+    use steward_core::{CollectionMethod, ConsentForm, IdentityCheck, Lang, Signature};
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let owner = shop.owner(&mut v);
+    let state = std::cell::RefCell::new((v, owner));
+    let purpose = prop_oneof![
+        Just("membership".to_owned()),
+        Just("email-offers".to_owned()),
+        Just("birthday-offer".to_owned()),
+        Just("sales-records".to_owned()),
+        "[a-z-]{1,12}",
+    ];
+    let field = prop_oneof![
+        Just("name".to_owned()),
+        Just("email".to_owned()),
+        Just("phone".to_owned()),
+        Just("birth_date".to_owned()),
+        ".{0,12}",
+    ];
+    let point = (-0.5f64..1.5, -0.5f64..1.5).prop_map(|(x, y)| [x, y]);
+    let signature = prop::option::of(prop::collection::vec(
+        prop::collection::vec(point, 0..5),
+        0..3,
+    ));
+    let form = (
+        prop::collection::vec(purpose, 0..4),
+        prop::collection::vec((field, any_text()), 0..4),
+        signature,
+    );
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&form, |(granted, fields, strokes)| {
+            let (v, owner) = &mut *state.borrow_mut();
+            let before = v.status().unwrap();
+            let notice_version = v.notice(owner, Lang::Id, None).unwrap().version;
+            let res = v.join_customer(
+                owner,
+                ConsentForm {
+                    lang: Lang::Id,
+                    notice_version,
+                    granted,
+                    fields: fields.clone(),
+                    method: CollectionMethod::InStoreForm,
+                    identity_check: IdentityCheck::SelfDeclared,
+                    signature: strokes.map(Signature),
+                },
+            );
+            let after = v.status().unwrap();
+            match res {
+                Ok(r) => {
+                    prop_assert_eq!(after.customers, before.customers + 1);
+                    prop_assert!(steward_core::verify_receipt(r.receipt.json.as_bytes()).is_ok());
+                }
+                Err(e) => {
+                    prop_assert!(
+                        [
+                            "invalid_input",
+                            "consent_missing",
+                            "field_not_consented",
+                            "field_disabled",
+                            "card_number_refused",
+                            "signature_required",
+                            "purpose_not_found",
+                        ]
+                        .contains(&e.code()),
+                        "{}",
+                        e
+                    );
+                    prop_assert_eq!(after.customers, before.customers);
+                    prop_assert_eq!(after.consent_records, before.consent_records);
+                    for (_, value) in &fields {
+                        let value = value.trim();
+                        if value.chars().count() > 3 {
+                            prop_assert!(!e.to_string().contains(value));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
