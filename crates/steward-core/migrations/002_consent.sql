@@ -3,6 +3,9 @@
 -- their field values, the append-only consent ledger and its receipts, and
 -- the shop's receipt-signing key.
 -- Shipped migrations are never edited; later changes are new files.
+-- Lists that will grow (languages, legal bases, collection methods, ledger
+-- decisions) are checked by the core's enums rather than CHECK constraints,
+-- which SQLite cannot change without rebuilding the table.
 
 -- What the shop tells customers about itself in notices and receipts.
 ALTER TABLE shop ADD COLUMN jurisdiction TEXT NOT NULL DEFAULT 'EU';
@@ -25,7 +28,7 @@ CREATE TABLE field_setting (
 
 CREATE TABLE purpose (
     id             TEXT    PRIMARY KEY CHECK (id GLOB '[a-z]*' AND length(id) <= 40),
-    legal_basis    TEXT    NOT NULL CHECK (legal_basis IN ('consent', 'legal_obligation')),
+    legal_basis    TEXT    NOT NULL,
     required       INTEGER NOT NULL CHECK (required IN (0, 1)),
     retention_days INTEGER NOT NULL CHECK (retention_days BETWEEN 1 AND 36500),
     fields         TEXT    NOT NULL,          -- JSON array of catalog keys
@@ -36,7 +39,7 @@ CREATE TABLE purpose (
 
 CREATE TABLE purpose_text (
     purpose     TEXT NOT NULL REFERENCES purpose (id),
-    lang        TEXT NOT NULL CHECK (lang IN ('en', 'ca', 'id', 'es')),
+    lang        TEXT NOT NULL,
     name        TEXT NOT NULL,
     description TEXT NOT NULL,
     PRIMARY KEY (purpose, lang)
@@ -51,7 +54,7 @@ CREATE TABLE notice_version (
 
 CREATE TABLE notice_text (
     version INTEGER NOT NULL REFERENCES notice_version (version),
-    lang    TEXT    NOT NULL CHECK (lang IN ('en', 'ca', 'id', 'es')),
+    lang    TEXT    NOT NULL,
     body    TEXT    NOT NULL,                 -- JSON, hashed as stored
     sha256  BLOB    NOT NULL CHECK (length(sha256) = 32),
     PRIMARY KEY (version, lang)
@@ -71,7 +74,7 @@ BEGIN SELECT RAISE(ABORT, 'published notices are kept unchanged'); END;
 CREATE TABLE customer (
     id             INTEGER PRIMARY KEY,
     public_id      TEXT    NOT NULL UNIQUE,   -- random; the only id on receipts
-    lang           TEXT    NOT NULL CHECK (lang IN ('en', 'ca', 'id', 'es')),
+    lang           TEXT    NOT NULL,
     identity_check TEXT    NOT NULL,
     created_at     TEXT    NOT NULL,
     created_by     INTEGER NOT NULL
@@ -101,12 +104,12 @@ CREATE TABLE consent_event (
     receipt_id       TEXT    NOT NULL,
     customer_ref     TEXT    NOT NULL,
     at               TEXT    NOT NULL,
-    kind             TEXT    NOT NULL CHECK (kind IN ('grant', 'refuse', 'withdraw', 'renew')),
+    kind             TEXT    NOT NULL,          -- grant, refuse, withdraw, renew
     purpose          TEXT    NOT NULL,
     notice_version   INTEGER NOT NULL,
     notice_sha256    BLOB    NOT NULL,
     lang             TEXT    NOT NULL,
-    method           TEXT    NOT NULL CHECK (method IN ('in-store-form', 'paper', 'imported')),
+    method           TEXT    NOT NULL,          -- in-store-form, paper, imported
     identity_check   TEXT    NOT NULL,
     recorded_by      INTEGER NOT NULL,
     signature_sha256 BLOB,

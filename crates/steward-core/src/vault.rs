@@ -564,18 +564,22 @@ impl Vault {
     }
 
     /// Gives a vault made before the consent capability (or a new one) its
-    /// receipt-signing key, default purposes and first notice.
+    /// receipt-signing key, default purposes and first notice, and publishes
+    /// a new notice version if this release words it differently.
     fn ensure_consent_setup(&mut self) -> Result<()> {
         let has_key: i64 = self
             .conn
             .query_row("SELECT count(*) FROM shop_signing_key", [], |r| r.get(0))
             .map_err(Error::db("read the signing key"))?;
-        if has_key > 0 {
-            return Ok(());
-        }
         self.transact("set up consent", |tx| {
-            crate::receipts::ensure_signing_key(tx)?;
-            crate::purposes::seed_defaults(tx)
+            if has_key == 0 {
+                crate::receipts::ensure_signing_key(tx)?;
+                crate::purposes::seed_defaults(tx)?;
+            }
+            // A new release may word the notice differently: customers are
+            // then shown (and consent to) a newly published version.
+            crate::purposes::publish_if_changed(tx, None)?;
+            Ok(())
         })
     }
 

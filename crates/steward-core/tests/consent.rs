@@ -832,3 +832,33 @@ fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key
     let v = Vault::open(&path, &keys).unwrap();
     assert_eq!(v.status().unwrap().receipt_key, status.receipt_key);
 }
+
+#[test]
+fn a_release_that_words_the_notice_differently_publishes_a_new_version_at_open() {
+    let shop = Shop::new();
+    {
+        // The latest stored notice reads differently from what this release
+        // would write (as after an upgrade that reworded a section).
+        let c = shop.raw_connection();
+        c.execute_batch(
+            "INSERT INTO notice_version (version, created_at) VALUES (2, '2026-11-01T00:00:00.000Z');
+             INSERT INTO notice_text (version, lang, body, sha256)
+               SELECT 2, lang, replace(body, 'Nobody else', 'No one else'), sha256 FROM notice_text WHERE version = 1;",
+        )
+        .unwrap();
+    }
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let current = v.notice(&mut s, Lang::En, None).unwrap();
+    assert_eq!(current.version, 3);
+    assert!(current
+        .body
+        .sections
+        .iter()
+        .any(|x| x.text.starts_with("Nobody else")));
+    drop(v);
+    // Opening again publishes nothing more.
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    assert_eq!(v.notice(&mut s, Lang::En, None).unwrap().version, 3);
+}
