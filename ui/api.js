@@ -6,12 +6,17 @@
 /** Error codes meaning "there is no usable session any more": log in again. */
 const SESSION_LOST_CODES = new Set(['session_locked', 'not_logged_in']);
 
-/** A command's refusal: `code` is stable (see the contract), `message` is the core's English sentence. */
+/**
+ * A command's refusal: `code` is stable (see the contract), `message` is the
+ * core's English sentence, `field` (or null) names the input it is about
+ * (e.g. `"email"`), so a form can point at it.
+ */
 export class ApiError extends Error {
-  constructor(code, message) {
+  constructor(code, message, field = null) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -51,7 +56,11 @@ function toApiError(raw) {
   if (raw instanceof ApiError) return raw;
   if (typeof raw === 'string') return new ApiError('internal', raw);
   if (raw && typeof raw === 'object' && typeof raw.code === 'string') {
-    return new ApiError(raw.code, typeof raw.message === 'string' ? raw.message : '');
+    return new ApiError(
+      raw.code,
+      typeof raw.message === 'string' ? raw.message : '',
+      typeof raw.field === 'string' && raw.field !== '' ? raw.field : null,
+    );
   }
   const message = raw && typeof raw.message === 'string' ? raw.message : String(raw);
   return new ApiError('internal', message);

@@ -7,13 +7,18 @@
 //! While the core reports the session in customer mode (`customerMode`: the
 //! screen is handed to a customer), only the customer screens are shown: no
 //! menu, no shortcuts, no other screen, until someone logs in through the
-//! staff panel. Across a reload it remembers only the customer's language
-//! and, once one was issued, the receipt number (no personal data), so it can
-//! show the receipt again or say that nothing was saved.
+//! staff panel. A visit in customer mode is one `flow`: `join` (a new
+//! customer), `grant` (an existing customer agrees to more) or `withdraw`.
+//! Across a reload it remembers only the flow, the customer's language, the
+//! customer number and, once one was issued, the receipt number (no personal
+//! data), so it can show the receipt again or say that nothing was saved or
+//! changed; and when staff take the screen back, it opens that customer's
+//! consents (or, after a join, tells them the new customer's number).
 
 import { call, onSessionLost, isSessionLost } from './api.js';
 import { loadLanguage, translator, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
+import { may } from './components/roles.js';
 import * as setupScreen from './screens/setup.js';
 import * as recoveryScreen from './screens/recovery-key.js';
 import * as loginScreen from './screens/login.js';
@@ -23,6 +28,8 @@ import * as usersScreen from './screens/users.js';
 import * as settingsScreen from './screens/settings.js';
 import * as consentStartScreen from './screens/consent-start.js';
 import * as consentFormScreen from './screens/consent-form.js';
+import * as customerConsentsScreen from './screens/customer-consents.js';
+import * as withdrawFormScreen from './screens/withdraw-form.js';
 import * as receiptScreen from './screens/receipt.js';
 import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
@@ -31,10 +38,15 @@ import * as unavailableScreen from './screens/unavailable.js';
 const SESSION_SCREENS = new Map([
   ['home', homeScreen.render],
   ['consent', consentStartScreen.render],
+  ['consents', customerConsentsScreen.render],
+  ['receipt', receiptScreen.renderForStaff],
   ['users', usersScreen.render],
   ['settings', settingsScreen.render],
   ['passphrase', changePassphraseScreen.render],
 ]);
+
+/** Logged-in screens that need what another screen passes on, so `#/<name>` cannot open them. */
+const NOT_ADDRESSABLE = new Set(['receipt']);
 
 /**
  * Screens shown in customer mode, by name. Each gets `params.tr`, a
@@ -42,17 +54,22 @@ const SESSION_SCREENS = new Map([
  */
 const CUSTOMER_SCREENS = new Map([
   ['form', consentFormScreen.render],
+  ['withdraw', withdrawFormScreen.render],
   ['receipt', receiptScreen.render],
   ['ended', customerEndedScreen.render],
 ]);
 
-/** Where customer mode keeps `{ lang, receiptId }` across a reload of the window. */
+/**
+ * Where customer mode keeps `{ flow, lang, customerId, receiptId }` across a
+ * reload of the window.
+ */
 const CUSTOMER_MEMORY = 'steward.customerMode';
 
 /** Alt+<letter> shortcuts while logged in (never in customer mode). */
 const SHORTCUTS = new Map([
   ['h', () => navigate('home')],
   ['n', () => navigate('consent')],
+  ['c', () => navigate('consents')],
   ['u', () => navigate('users')],
   ['s', () => navigate('settings')],
   ['l', () => ctx.lock()],
@@ -64,6 +81,8 @@ const root = document.getElementById('app');
 let session = null;
 let shopName = null;
 let currentScreen = null;
+/** The customer-mode visit: `{ flow, lang, customerId, receiptId }` (see CUSTOMER_MEMORY). */
+let visit = {};
 
 const autolock = createAutolock({
   touch: () => call('touch'),
@@ -82,27 +101,50 @@ const ctx = {
   refresh,
   /** Shows the screen for an `AppStatus` (e.g. the one `recover` returns). */
   route,
-  /** Goes to a logged-in screen: `home`, `consent`, `users`, `settings`, `passphrase`. */
+  /**
+   * Goes to a logged-in screen: `home`, `consent`, `consents`, `receipt`
+   * (`params.receiptId`), `users`, `settings`, `passphrase`.
+   */
   navigate,
   /**
    * After `enter_customer_mode`: takes the core's new `SessionInfo` and shows
-   * the consent form (`params`: `lang`, `tr`, `notice`, `identityCheck`).
+   * customer screen `screen` (`form` or `withdraw`). `params`: `lang`, `tr`,
+   * `notice`, `identityCheck`; `flow` (`join`, `grant`, `withdraw`), and for
+   * an existing customer `customerId` and `granted` (purpose ids).
    */
-  customerModeEntered(info, params) {
+  customerModeEntered(info, params, screen = 'form') {
     if (!session) return;
     session = info;
     if (info.customerMode) {
-      showCustomerScreen('form', params);
+      visit = { flow: params.flow || 'join', customerId: params.customerId };
+      showCustomerScreen(screen, params);
     } else {
       // Only the core's word puts the screen in customer mode.
       refresh();
     }
   },
-  /** Shows a customer screen (`form`, `receipt`, `ended`) while in customer mode. */
+  /**
+   * Shows a customer screen (`form`, `withdraw`, `receipt`, `ended`) while in
+   * customer mode; the receipt's `params` carry `receiptId` and `customerId`.
+   */
   showCustomer: showCustomerScreen,
-  /** After `leave_customer_mode`: the staff member's new session starts at home. */
+  /**
+   * After `leave_customer_mode`: the staff member's new session starts where
+   * the visit leads: the customer's consents after they withdrew or agreed to
+   * more (or cancelled that), home otherwise, with a word on what happened.
+   */
   customerModeLeft(info) {
+    const { flow, customerId, receiptId } = visit;
     forgetCustomerMode();
+    if (customerId && may(info, 'view_consent_history')) {
+      if (flow === 'join') {
+        beginSession(info, 'home', { notice: t('home.joined', { number: customerId }) });
+      } else {
+        const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');
+        beginSession(info, 'consents', { customerId, notice });
+      }
+      return;
+    }
     beginSession(info, 'home');
   },
   /** Sets the window title again after a screen changed its heading. */
@@ -238,7 +280,7 @@ async function lockForInactivity(seconds) {
 
 function hashScreen() {
   const m = /^#\/([a-z-]+)$/.exec(location.hash);
-  return m && SESSION_SCREENS.has(m[1]) ? m[1] : null;
+  return m && SESSION_SCREENS.has(m[1]) && !NOT_ADDRESSABLE.has(m[1]) ? m[1] : null;
 }
 
 /**
@@ -291,23 +333,36 @@ async function showCustomerScreen(name, params = {}) {
     }
     if (!session || !session.customerMode) return;
   }
-  rememberCustomerMode({ lang, receiptId: name === 'receipt' ? params.receiptId : undefined });
+  visit = {
+    flow: visit.flow || 'join',
+    lang,
+    customerId: params.customerId ?? visit.customerId,
+    receiptId: name === 'receipt' ? params.receiptId : undefined,
+  };
+  rememberCustomerMode(visit);
   currentScreen = `customer-${name}`;
   show(CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
 }
 
 /**
  * Shows what fits a customer-mode session the window has just met (after a
- * reload): the receipt if one was issued, else "nothing was saved". A form
- * half filled in before the reload was never sent, so nothing was stored.
+ * reload): the receipt if one was issued, else "nothing was saved" (or, for
+ * an existing customer, "nothing was changed"). A form half filled in before
+ * the reload was never sent, so nothing was stored.
  */
 function resumeCustomerMode() {
   const memory = recallCustomerMode();
+  visit = { flow: memory.flow, customerId: memory.customerId };
   if (memory.receiptId) {
     showCustomerScreen('receipt', memory);
   } else {
-    showCustomerScreen('ended', { lang: memory.lang });
+    showCustomerScreen('ended', { lang: memory.lang, variant: endedVariant(memory.flow) });
   }
+}
+
+/** The "nothing happened" message for a flow: an existing customer's consents stay `unchanged`. */
+function endedVariant(flow) {
+  return flow === 'grant' || flow === 'withdraw' ? 'unchanged' : 'unsaved';
 }
 
 function rememberCustomerMode(memory) {
@@ -321,13 +376,21 @@ function rememberCustomerMode(memory) {
 function recallCustomerMode() {
   try {
     const memory = JSON.parse(sessionStorage.getItem(CUSTOMER_MEMORY) || '{}');
-    return memory && typeof memory === 'object' ? memory : {};
+    if (!memory || typeof memory !== 'object') return {};
+    // Only the expected shapes are taken back from storage.
+    return {
+      flow: ['join', 'grant', 'withdraw'].includes(memory.flow) ? memory.flow : 'join',
+      lang: typeof memory.lang === 'string' ? memory.lang : undefined,
+      customerId: Number.isSafeInteger(memory.customerId) ? memory.customerId : undefined,
+      receiptId: typeof memory.receiptId === 'string' ? memory.receiptId : undefined,
+    };
   } catch {
     return {};
   }
 }
 
 function forgetCustomerMode() {
+  visit = {};
   try {
     sessionStorage.removeItem(CUSTOMER_MEMORY);
   } catch {

@@ -2,9 +2,14 @@
 // up what the shop collects, a customer reads the notice in Catalan, joins
 // with membership only, signs on the screen and gets the receipt (on screen
 // and as a signed PDF); a form without membership is refused in Catalan; a
-// form cancelled halfway or cut short by a reload stores nothing. Its own
-// vault in a fresh folder, set up with the CLI; its own app session.
-// Screenshots (20-…) go to target/e2e-screenshots/ after foundation's.
+// form cancelled halfway or cut short by a reload stores nothing; a detail
+// the core refuses is marked on its input. Then the customer who joined
+// changes their mind, in Catalan: staff open the customer's consents, the
+// customer agrees to e-mail offers too, tries to withdraw membership (refused,
+// nothing changes) and withdraws e-mail offers in two steps, with a
+// withdrawal receipt. Its own vault in a fresh folder, set up with the CLI;
+// its own app session. Screenshots (20-…, 40-…) go to
+// target/e2e-screenshots/ after foundation's.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +46,8 @@ let driver;
 let app;
 /** How many purposes the form asks about (one ledger record each per join). */
 let askedPurposes = 0;
+/** The number of the customer who joined, as home reports it to staff. */
+let customerId = 0;
 
 before(async () => {
   assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
@@ -91,7 +98,27 @@ async function takeScreenBack() {
   await app.waitFor('#home');
 }
 
+/** A member of staff logs in after a customer changed their consents: back on that customer's consents. */
+async function takeScreenBackToConsents() {
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', OWNER_PASS);
+  await app.click('#leave-submit');
+  await app.waitFor('#customer-consents');
+  await app.waitFor('#consents-current');
+}
+
+/** Signs on the pad and waits until the pad says so (in `signed`, the customer's word). */
+async function sign(signed) {
+  await app.pointerDrag('#signature-pad', SCRIBBLE);
+  await app.waitForText('#signature-pad-state', (t) => signed.test(t.trim()));
+}
+
 const checked = (css) => app.execute('return document.querySelector(arguments[0]).checked', [css]);
+const attr = (css, name) =>
+  app.execute('const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null', [css, name]);
+/** The row of `purpose` in the table `#<table>` of the customer's consents. */
+const rowOf = (table, purpose) => `#${table} tbody tr[data-purpose="${purpose}"]`;
+const count = async (css) => (await app.findAll(css)).length;
 
 test('owner sets the shop details and what the shop collects', async () => {
   await login(OWNER, OWNER_PASS);
@@ -223,6 +250,11 @@ test('a customer reads the notice in Catalan, joins with membership only, signs 
 
   await takeScreenBack();
   assert.match(await app.text('#topbar-user'), /olga/);
+  // Home tells staff the new customer's number: the way to their consents.
+  const joined = await app.text('#home-status');
+  customerId = Number((/customer number is (\d+)/.exec(joined) || [])[1]);
+  assert.ok(customerId > 0, `home names the customer number: ${joined}`);
+  await shot('40-home-customer-number');
 });
 
 test('without membership the core refuses, in Catalan, and nothing is stored', async () => {
@@ -298,6 +330,178 @@ test('a reload in customer mode keeps the screen locked to the customer and stor
   }, 15000, 'the back-off to pass and the owner to take the screen back');
 });
 
+test('a detail the core refuses is marked on its input, with the cursor in it', async () => {
+  await startForm('es');
+  await app.click('#consent-next');
+  await app.click('#purpose-membership');
+  await app.click('#consent-next');
+  await app.type('#field-name', 'Pere Prova');
+  await app.type('#field-email', 'pere-sin-arroba');
+  await app.click('#consent-next');
+  await app.waitFor('#review-details');
+  await app.click('#consent-next');
+  await sign(/^Firmado/);
+  await app.click('#consent-submit');
+
+  const refusal = await app.waitForText('#consent-error', (t) => t.trim().length > 0);
+  assert.match(refusal, /Revise «Dirección de correo electrónico»/);
+  assert.match(refusal, /No se ha guardado nada/);
+  await app.waitFor('#field-email');
+  assert.equal(await attr('#field-email', 'aria-invalid'), 'true');
+  assert.match(await attr('#field-email', 'aria-describedby'), /\bconsent-error\b/);
+  assert.equal(await app.execute('return document.activeElement && document.activeElement.id'), 'field-email');
+  assert.equal(await attr('#field-name', 'aria-invalid'), null, 'only the refused detail is marked');
+  await shot('41-consent-detail-refused');
+
+  await app.click('#consent-cancel');
+  await app.waitFor('#customer-ended');
+  await takeScreenBack();
+});
+
+test("staff open the customer's consents; the customer agrees to e-mail offers too", async () => {
+  assert.ok(customerId > 0, 'the customer who joined');
+  await app.waitFor('#home');
+  await app.keys([ALT, 'c']);
+  await app.waitFor('#customer-consents');
+  assert.equal(await attr('#nav-consents', 'aria-current'), 'page');
+
+  // A number that is no customer's: the core says so.
+  await app.type('#consents-customer-id', String(customerId + 1000));
+  await app.click('#consents-show');
+  await app.waitForText('#consents-error', (t) => /no customer with that number/.test(t));
+  assert.equal(await attr('#consents-customer-id', 'aria-invalid'), 'true');
+
+  await app.type('#consents-customer-id', String(customerId));
+  await app.click('#consents-show');
+  await app.waitFor('#consents-current');
+  assert.equal(await app.execute("return document.getElementById('consents-error').textContent"), '');
+  assert.equal(await attr(rowOf('consents-current', 'membership'), 'data-granted'), 'yes');
+  assert.match(await app.text(rowOf('consents-current', 'membership')), /Condició de soci/);
+  assert.equal(await attr(rowOf('consents-current', 'email-offers'), 'data-granted'), 'no');
+  // One ledger entry per purpose asked on the form the customer signed.
+  assert.equal(await count('#consents-history tbody tr'), askedPurposes);
+  assert.equal(await count('#consents-history tbody tr[data-decision="grant"][data-purpose="membership"]'), 1);
+  await shot('42-customer-consents');
+
+  await app.click('#consents-id-id-document');
+  await app.execute("document.getElementById('consents-hand-title').scrollIntoView()");
+  await shot('43-customer-consents-handover');
+  await app.click('#consents-grant');
+  await app.waitFor('#consent-form');
+  assert.equal(await app.execute("return document.getElementById('consent-form').lang"), 'ca');
+  assert.equal(await count('#nav-home, .topbar'), 0, 'no menu in customer mode');
+  await app.click('#consent-next');
+
+  // Only what the customer has not agreed to yet, nothing ticked.
+  await app.waitFor('#purpose-email-offers');
+  assert.equal(await count('#purpose-membership'), 0, 'membership is not asked again');
+  assert.match(await app.text('#choices-already'), /Condició de soci/);
+  assert.equal(await checked('#purpose-email-offers'), false);
+  await app.click('#purpose-email-offers');
+  await shot('44-grant-choices');
+  await app.click('#consent-next');
+
+  // The e-mail address was asked for on joining: nothing more to fill in.
+  assert.match(await app.text('#details-none'), /no cal omplir res més/);
+  assert.equal(await count('#consent-form input[id^="field-"], #consent-form textarea[id^="field-"]'), 0);
+  await shot('45-grant-details-none');
+  await app.click('#consent-next');
+
+  await app.waitFor('#review-granted');
+  assert.match(await app.text('#review-granted'), /Ofertes per correu electrònic/);
+  assert.match(await app.text('#review-already'), /Condició de soci/);
+  await shot('46-grant-review');
+  await app.click('#consent-next');
+  await sign(/^Signat/);
+  await app.click('#consent-submit');
+
+  await app.waitForText('#receipt-title', (t) => /Comprovant de consentiment/.test(t), 30000);
+  assert.match(await app.text('#receipt'), /Ofertes per correu electrònic/);
+  await shot('47-grant-receipt');
+
+  await takeScreenBackToConsents();
+  assert.match(await app.text('#consents-status'), /decision was recorded/);
+  assert.equal(await attr(rowOf('consents-current', 'email-offers'), 'data-granted'), 'yes');
+  assert.equal(await count('#consents-history tbody tr[data-decision="grant"][data-purpose="email-offers"]'), 1);
+  await shot('48-consents-after-grant');
+});
+
+test('withdrawing membership is refused in Catalan, and nothing changes', async () => {
+  const entries = await count('#consents-history tbody tr');
+  await app.click('#consents-id-id-document');
+  await app.click('#consents-withdraw');
+  await app.waitFor('#withdraw-form');
+  assert.equal(await app.execute("return document.getElementById('withdraw-form').lang"), 'ca');
+  // Two steps, as easy as agreeing; only what is agreed now; nothing ticked.
+  assert.equal(await count('#withdraw-form .steps__item'), 2);
+  const boxes = await app.execute(
+    "return [...document.querySelectorAll('#withdraw-form input[type=checkbox]')].map((b) => [b.id, b.checked])",
+  );
+  assert.deepEqual(boxes.map(([id]) => id).sort(), ['withdraw-email-offers', 'withdraw-membership']);
+  assert.deepEqual(boxes.filter(([, on]) => on), [], 'nothing is ticked in advance');
+
+  await app.click('#withdraw-membership');
+  await app.click('#withdraw-next');
+  await sign(/^Signat/);
+  await app.click('#withdraw-submit');
+
+  const refusal = await app.waitForText('#withdraw-error', (t) => t.trim().length > 0);
+  assert.match(refusal, /s'hauria d'esborrar tota la seva fitxa de client/);
+  assert.match(refusal, /encara no es pot fer des d'aquesta pantalla/);
+  assert.match(refusal, /No s'ha canviat res/);
+  // Back on the choice, as it was ticked, to untick it or cancel.
+  assert.equal(await checked('#withdraw-membership'), true);
+  await shot('49-withdraw-membership-refused');
+
+  await app.click('#withdraw-cancel');
+  await app.waitFor('#customer-ended');
+  assert.match(await app.text('#customer-ended-title'), /No s'ha canviat res/);
+  await shot('50-withdraw-cancelled');
+
+  await takeScreenBackToConsents();
+  assert.match(await app.text('#consents-status'), /nothing was changed/);
+  assert.equal(await count('#consents-history tbody tr'), entries, 'no entry was added');
+  assert.equal(await attr(rowOf('consents-current', 'membership'), 'data-granted'), 'yes');
+  assert.equal(await attr(rowOf('consents-current', 'email-offers'), 'data-granted'), 'yes');
+});
+
+test('the customer withdraws e-mail offers in two steps: tick, sign', async () => {
+  await app.click('#consents-id-id-document');
+  await app.click('#consents-withdraw');
+  await app.waitFor('#withdraw-email-offers');
+  await app.click('#withdraw-email-offers');
+  await shot('51-withdraw-choose');
+  await app.click('#withdraw-next');
+
+  await app.waitFor('#signature-pad');
+  assert.match(await app.text('#withdraw-summary'), /Ofertes per correu electrònic/);
+  assert.doesNotMatch(await app.text('#withdraw-summary'), /Condició de soci/);
+  await sign(/^Signat/);
+  await shot('52-withdraw-sign');
+  await app.click('#withdraw-submit');
+
+  await app.waitForText('#receipt-title', (t) => /Comprovant de retirada del consentiment/.test(t), 30000);
+  assert.match(await app.text('#receipt'), /Ofertes per correu electrònic/);
+  await shot('53-withdraw-receipt');
+
+  await takeScreenBackToConsents();
+  const withdrawn = '#consents-history tbody tr[data-decision="withdraw"][data-purpose="email-offers"]';
+  assert.equal(await count(withdrawn), 1);
+  assert.match(await app.text(withdrawn), /Withdrawn/);
+  assert.equal(await attr(rowOf('consents-current', 'email-offers'), 'data-granted'), 'no');
+  assert.equal(await attr(rowOf('consents-current', 'membership'), 'data-granted'), 'yes');
+  await app.execute("document.getElementById('consents-history-title').scrollIntoView()");
+  await shot('54-consents-after-withdrawal');
+
+  // The entry's receipt opens on the receipt screen, for staff.
+  await app.click(`${withdrawn} .receipt-link`);
+  await app.waitForText('#receipt-title', (t) => /Comprovant de retirada del consentiment/.test(t));
+  assert.equal(await app.isDisplayed('#nav-consents'), true, 'in the staff frame');
+  await shot('55-staff-receipt');
+  await app.click('#receipt-back');
+  await app.waitFor('#consents-current');
+});
+
 test('after the app closes, the vault holds exactly the one customer who joined', async () => {
   await app.close();
   app = null;
@@ -309,14 +513,16 @@ test('after the app closes, the vault holds exactly the one customer who joined'
   assert.equal(run.status, 0, run.stderr);
   const status = JSON.parse(run.stdout);
   assert.equal(status.customers, 1);
-  // One ledger record per purpose asked on the one form that was signed.
+  // One ledger record per purpose asked on the one form that was signed,
+  // then one for agreeing to e-mail offers and one for withdrawing them.
   assert.ok(askedPurposes > 0);
-  assert.equal(status.consentRecords, askedPurposes);
+  const records = askedPurposes + 2;
+  assert.equal(status.consentRecords, records);
 
   const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'audit', 'verify'], {
     input: `${OWNER_PASS}\n`,
     encoding: 'utf8',
   });
   assert.equal(verify.status, 0, verify.stderr);
-  assert.match(verify.stdout, new RegExp(`^intact \\(\\d+ entries, ${askedPurposes} consent records\\)`));
+  assert.match(verify.stdout, new RegExp(`^intact \\(\\d+ entries, ${records} consent records\\)`));
 });

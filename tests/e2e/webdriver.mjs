@@ -156,10 +156,12 @@ export class Session {
   async screenshot(path) {
     // Under Xvfb, WebKitWebDriver answers a screenshot request only after the
     // page's next repaint, and a still page (no caret blinking) never
-    // repaints. Toggle an invisible outline just after asking, so one comes.
+    // repaints. Toggle an invisible outline for a while after asking, so one
+    // comes whenever the request is taken up (a single toggle can land
+    // before it, and the request then waits for the auto-lock).
     await this.cmd('POST', '/execute/sync', {
       script:
-        "setTimeout(() => { const s = document.documentElement.style; s.outline = s.outline ? '' : '1px solid transparent'; }, 50);",
+        "const s = document.documentElement.style; let n = 0; const id = setInterval(() => { n += 1; s.outline = n % 2 ? '1px solid transparent' : ''; if (n >= 60) { clearInterval(id); s.outline = ''; } }, 50);",
       args: [],
     });
     const b64 = await this.cmd('GET', '/screenshot');

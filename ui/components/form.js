@@ -255,6 +255,24 @@ export function form({ id, label, onSubmit, className }, ...children) {
   return replace(el, ...children);
 }
 
+/**
+ * Marks `control` invalid (`aria-invalid`) and adds `errorId`, the element
+ * that says what is wrong, to what describes it. `unmarkInvalid` undoes both.
+ */
+export function markInvalid(control, errorId) {
+  control.setAttribute('aria-invalid', 'true');
+  const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  if (!ids.includes(errorId)) control.setAttribute('aria-describedby', [...ids, errorId].join(' '));
+}
+
+/** Undoes `markInvalid(control, errorId)`. */
+export function unmarkInvalid(control, errorId) {
+  control.removeAttribute('aria-invalid');
+  const ids = (control.getAttribute('aria-describedby') || '').split(/\s+/).filter((id) => id && id !== errorId);
+  if (ids.length > 0) control.setAttribute('aria-describedby', ids.join(' '));
+  else control.removeAttribute('aria-describedby');
+}
+
 /** Clears the field errors of `fields` (from `textField`/`selectField`). */
 export function clearFieldErrors(...fields) {
   for (const f of fields) f.clearError();

@@ -14,6 +14,7 @@ import { t } from '../i18n.js';
 const NAV = [
   { screen: 'home', id: 'nav-home', label: 'nav.home', needs: [] },
   { screen: 'consent', id: 'nav-consent', label: 'nav.consent', needs: ['record_consent'] },
+  { screen: 'consents', id: 'nav-consents', label: 'nav.consents', needs: ['view_consent_history'] },
   { screen: 'users', id: 'nav-users', label: 'nav.users', needs: ['list_users'] },
   { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log', 'manage_purposes'] },
   { screen: 'passphrase', id: 'nav-passphrase', label: 'nav.passphrase', needs: [] },
@@ -21,7 +22,8 @@ const NAV = [
 
 /**
  * Builds a logged-in screen. `screenId` becomes the root's id and prefixes the
- * regions (`#<screenId>-error`, `#<screenId>-status`); `current` is the nav
+ * regions (`#<screenId>-error`, `#<screenId>-status`; `regionPrefix`, if
+ * given, prefixes them instead); `current` is the nav
  * entry to mark; `params.error` and `params.notice` (from the router, e.g.
  * "Your passphrase was changed.") are shown at once. Returns `{ root, alert, status, content }`; `content` already
  * holds the heading and the regions, the screen appends the rest.
@@ -30,7 +32,7 @@ const NAV = [
  * (`session.allowed`) includes one it needs; the core refuses the actions
  * behind it to other roles whatever the menu shows.
  */
-export function sessionLayout(ctx, { screenId, current, title, params = {} }) {
+export function sessionLayout(ctx, { screenId, current, title, params = {}, regionPrefix = screenId }) {
   const session = ctx.session;
   const headingId = `${screenId}-title`;
 
@@ -82,8 +84,8 @@ export function sessionLayout(ctx, { screenId, current, title, params = {} }) {
     ),
   );
 
-  const alert = alertRegion(`${screenId}-error`);
-  const status = statusRegion(`${screenId}-status`);
+  const alert = alertRegion(`${regionPrefix}-error`);
+  const status = statusRegion(`${regionPrefix}-status`);
   if (params.error) showError(alert, params.error);
   if (params.notice) showText(status, params.notice);
   const content = h(

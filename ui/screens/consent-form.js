@@ -3,16 +3,24 @@
 //! their signature. Everything on it comes from the notice the core
 //! published (`consent_form`): which purposes there are, which are asked
 //! for and which only told, which fields each one uses, what is required.
-//! The form decides nothing; the core accepts or refuses what is signed
-//! (`join_customer`), and a refusal is shown in the customer's words.
+//! The form decides nothing; the core accepts or refuses what is signed, and
+//! a refusal is shown in the customer's words (and, when it is about one
+//! detail, on that detail's input).
+//!
+//! Two modes. `join`: a new customer (`join_customer`), every purpose asked.
+//! `grant`: an existing customer agrees to more (`grant_consent`): only the
+//! purposes they have not agreed to are offered, and only the details the
+//! newly ticked ones use and no purpose they already agreed to uses are
+//! asked for (what the shop holds is never shown here).
 //!
 //! What the customer types lives only in this screen until they sign: going
 //! back and forth keeps it, unticking a purpose forgets the details only it
 //! needed, and Cancel forgets everything (nothing was ever sent).
 
 import { h, replace, focus } from '../components/dom.js';
-import { form, button, alertRegion, clear, showCustomerError } from '../components/form.js';
+import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmarkInvalid } from '../components/form.js';
 import { signaturePad } from '../components/signature-pad.js';
+import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
 
 const STEPS = ['notice', 'choices', 'details', 'review', 'sign'];
@@ -30,15 +38,29 @@ const STEP_TO_FIX = {
   invalid_input: 'details',
 };
 
+/** The id of the region where the form's errors appear. */
+const ERROR_ID = 'consent-error';
+
 /**
  * `params`: `lang` and `tr` (the customer's language and its words),
- * `notice` (from `consent_form`) and `identityCheck` (chosen by staff).
+ * `notice` (from `consent_form`) and `identityCheck` (chosen by staff);
+ * `mode` (`join`, the default, or `grant`), and for `grant` the
+ * `customerId` and the purposes the customer has `granted` now (ids, from
+ * `consent_history`).
  */
-export function render(ctx, { lang, tr, notice, identityCheck }) {
+export function render(ctx, { lang, tr, notice, identityCheck, mode = 'join', customerId, granted = [] }) {
   const { t } = tr;
   const body = notice.body;
-  const asked = body.purposes.filter((p) => p.legalBasis === 'consent');
+  const grant = mode === 'grant';
+  const held = new Set(grant ? granted : []);
+  const consentPurposes = body.purposes.filter((p) => p.legalBasis === 'consent');
+  /** The purposes to tick or not: all of them, or those not agreed to yet. */
+  const asked = consentPurposes.filter((p) => !held.has(p.id));
+  /** What the customer has already agreed to, as the notice names it. */
+  const already = consentPurposes.filter((p) => held.has(p.id));
   const told = body.purposes.filter((p) => p.legalBasis === 'legal_obligation');
+  /** Fields a purpose the customer already agreed to uses: never asked again. */
+  const known = new Set(already.flatMap((p) => p.fields.map((f) => f.key)));
 
   /** The customer's answers so far: ticked purpose ids and typed values by field key. */
   const answers = { granted: new Set(), values: new Map() };
@@ -46,7 +68,7 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
   let step = 'notice';
 
   const steps = h('ol', { class: 'steps steps--customer', 'aria-label': t('customer.stepsLabel') });
-  const alert = alertRegion('consent-error');
+  const alert = alertRegion(ERROR_ID);
   const view = h('div', { class: 'customer__view' });
   const root = h(
     'section',
@@ -59,7 +81,7 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
     const seen = new Map();
     for (const p of asked) {
       if (!answers.granted.has(p.id)) continue;
-      for (const f of p.fields) if (!seen.has(f.key)) seen.set(f.key, f);
+      for (const f of p.fields) if (!seen.has(f.key) && !known.has(f.key)) seen.set(f.key, f);
     }
     return [...seen.values()];
   }
@@ -79,7 +101,12 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
 
   function cancel() {
     discard();
-    ctx.showCustomer('ended', { lang, tr });
+    ctx.showCustomer('ended', { lang, tr, variant: grant ? 'unchanged' : 'unsaved' });
+  }
+
+  /** Shows one sentence of the customer's language in the error region. */
+  function say(text) {
+    replace(alert, h('p', { class: 'alert__text' }, text));
   }
 
   function fieldLabels(purpose) {
@@ -94,19 +121,10 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
    */
   function frame(name, title, parts, actions, onNext) {
     const n = STEPS.indexOf(name) + 1;
-    replace(
+    renderSteps(
       steps,
-      STEPS.map((key, i) =>
-        h(
-          'li',
-          {
-            class: i + 1 === n ? 'steps__item steps__item--current' : i + 1 < n ? 'steps__item steps__item--done' : 'steps__item',
-            'aria-current': i + 1 === n ? 'step' : null,
-          },
-          h('span', { class: 'steps__number' }, String(i + 1)),
-          h('span', { class: 'steps__label' }, t(`customer.step.${key}`)),
-        ),
-      ),
+      STEPS.map((key) => t(`customer.step.${key}`)),
+      n - 1,
     );
     clear(alert);
     replace(
@@ -121,7 +139,11 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
         h(
           'div',
           { class: 'customer__cancel' },
-          button(t('customer.cancel'), { id: 'consent-cancel', kind: 'danger', onclick: cancel }),
+          button(grant ? t('customer.cancelChange') : t('customer.cancel'), {
+            id: 'consent-cancel',
+            kind: 'danger',
+            onclick: cancel,
+          }),
         ),
       ),
     );
@@ -232,12 +254,30 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
         ),
       );
     });
+    // An existing customer first sees what they agree to already, then what they can add.
+    const intro = grant
+      ? [
+          h('h2', {}, t('customer.grant.alreadyHeading')),
+          nameList(already, 'choices-already'),
+          h('h2', {}, t('customer.grant.addHeading')),
+          h('p', {}, t('customer.grant.choicesIntro')),
+        ]
+      : [h('p', { class: 'customer__lead' }, t('customer.choices.intro'))];
     frame(
       'choices',
-      t('customer.choices.title'),
-      [h('p', { class: 'customer__lead' }, t('customer.choices.intro')), h('ul', { class: 'purposes' }, items)],
+      grant ? t('customer.grant.choicesTitle') : t('customer.choices.title'),
+      [intro, h('ul', { class: 'purposes', 'aria-label': t('customer.step.choices') }, items)],
       [backButton('notice'), nextButton()],
-      () => goTo('details'),
+      () => {
+        // An existing customer's form records only what is ticked: with
+        // nothing ticked there is nothing to sign.
+        if (grant && answers.granted.size === 0) {
+          say(t('customer.grant.noneTicked'));
+          focus(asked.length > 0 ? document.getElementById(`purpose-${asked[0].id}`) : null);
+          return;
+        }
+        goTo('details');
+      },
     );
   }
 
@@ -261,7 +301,11 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
         ? h('textarea', { ...common, class: 'input input--multiline', rows: 3 })
         : h('input', { ...common, type: INPUT_TYPES[f.kind] || 'text' });
     control.value = answers.values.get(f.key) ?? '';
-    control.addEventListener('input', () => answers.values.set(f.key, control.value));
+    control.addEventListener('input', () => {
+      answers.values.set(f.key, control.value);
+      // Once changed, the input is no longer the one the core refused.
+      if (control.getAttribute('aria-invalid') === 'true') unmarkInvalid(control, ERROR_ID);
+    });
     return h(
       'div',
       { class: 'field' },
@@ -277,8 +321,8 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
       'details',
       t('customer.details.title'),
       fields.length > 0
-        ? [h('p', { class: 'customer__lead' }, t('customer.details.intro')), fields.map(detailField)]
-        : [h('p', { class: 'customer__lead' }, t('customer.details.none'))],
+        ? [h('p', { class: 'customer__lead' }, grant ? t('customer.grant.detailsIntro') : t('customer.details.intro')), fields.map(detailField)]
+        : [h('p', { id: 'details-none', class: 'customer__lead' }, grant ? t('customer.grant.detailsNone') : t('customer.details.none'))],
       [backButton('choices'), nextButton()],
       () => goTo('review'),
     );
@@ -307,10 +351,13 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
               filled.map((f) => [h('dt', {}, f.label), h('dd', { class: 'review__value' }, answers.values.get(f.key))]),
             )
           : h('p', { id: 'review-details' }, t('customer.review.noDetails')),
-        h('h2', {}, t('customer.review.agreeHeading')),
+        h('h2', {}, grant ? t('customer.grant.agreeHeading') : t('customer.review.agreeHeading')),
         nameList(asked.filter((p) => answers.granted.has(p.id)), 'review-granted'),
-        h('h2', {}, t('customer.review.refuseHeading')),
-        nameList(asked.filter((p) => !answers.granted.has(p.id)), 'review-refused'),
+        // Joining records every purpose left unticked as refused; agreeing
+        // to more records only what is ticked, and keeps what was agreed.
+        grant
+          ? [h('h2', {}, t('customer.grant.stillHeading')), nameList(already, 'review-already')]
+          : [h('h2', {}, t('customer.review.refuseHeading')), nameList(asked.filter((p) => !answers.granted.has(p.id)), 'review-refused')],
       ],
       [
         h(
@@ -365,20 +412,50 @@ export function render(ctx, { lang, tr, notice, identityCheck }) {
           signature: pad.strokes(),
         };
         try {
-          const recorded = await call('join_customer', { form: consentForm });
+          const recorded = grant
+            ? await call('grant_consent', { customerId, form: consentForm })
+            : await call('join_customer', { form: consentForm });
           discard();
-          ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId });
+          ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
         } catch (err) {
           // A lost session has already taken the screen to the login.
           if (isSessionLost(err)) return;
           submit.textContent = t('customer.sign.submit');
-          const fix = STEP_TO_FIX[err.code];
-          if (fix) goTo(fix);
-          showCustomerError(alert, err, tr);
-          if (!fix) focus(submit);
+          showRefusal(err, submit);
         }
       },
     );
+  }
+
+  // ---- A refusal from the core ----
+
+  /**
+   * Takes the customer to the step where they can put right what the core
+   * refused and says why there; a refusal about one detail (`err.field`)
+   * marks that input and puts the cursor in it.
+   */
+  function showRefusal(err, submit) {
+    if (err.field === 'purposes') {
+      goTo('choices');
+      say(grant ? t('customer.grant.noneTicked') : t('customer.error.internal'));
+      return;
+    }
+    const fix = err.field === 'signature' ? null : STEP_TO_FIX[err.code];
+    if (fix) goTo(fix);
+    const control = fix === 'details' && err.field ? document.getElementById(`field-${err.field}`) : null;
+    const spec = control ? neededFields().find((f) => f.key === err.field) : null;
+    if (spec && err.code === 'invalid_input') {
+      // The generic sentence lists examples; this one names the detail.
+      say(t('customer.error.invalidField', { field: spec.label }));
+    } else {
+      showCustomerError(alert, err, tr);
+    }
+    if (control) {
+      markInvalid(control, ERROR_ID);
+      focus(control);
+    } else if (!fix) {
+      focus(submit);
+    }
   }
 
   noticeStep();

@@ -1,6 +1,7 @@
 //! Home: the logged-in start screen. Welcomes the user, offers the consent
-//! form for a new customer to those the core allows to record consent, and
-//! lists the keyboard shortcuts.
+//! form for a new customer to those the core allows to record consent and a
+//! customer's consents to those it allows to see them, and lists the
+//! keyboard shortcuts.
 
 import { h } from '../components/dom.js';
 import { button } from '../components/form.js';
@@ -15,6 +16,7 @@ import { t } from '../i18n.js';
  */
 const SHORTCUTS = [
   { name: 'newCustomer', needs: 'record_consent' },
+  { name: 'consents', needs: 'view_consent_history' },
   { name: 'home' },
   { name: 'users' },
   { name: 'settings' },
@@ -24,20 +26,35 @@ const SHORTCUTS = [
 export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
-  if (may(ctx.session, 'record_consent')) {
-    const start = button(t('home.newCustomer'), {
-      id: 'home-new-customer',
-      describedBy: 'home-new-customer-hint',
-      onclick: () => ctx.navigate('consent'),
-    });
-    start.classList.add('button--large');
+  const records = may(ctx.session, 'record_consent');
+  const views = may(ctx.session, 'view_consent_history');
+  if (records || views) {
+    let start = null;
+    if (records) {
+      start = button(t('home.newCustomer'), {
+        id: 'home-new-customer',
+        describedBy: 'home-new-customer-hint',
+        onclick: () => ctx.navigate('consent'),
+      });
+      start.classList.add('button--large');
+    }
+    const consents = views
+      ? button(t('home.consents'), {
+          id: 'home-consents',
+          kind: records ? 'secondary' : 'primary',
+          describedBy: 'home-consents-hint',
+          onclick: () => ctx.navigate('consents'),
+        })
+      : null;
+    if (consents) consents.classList.add('button--large');
     content.append(
       h(
         'section',
         { class: 'panel panel--action', 'aria-labelledby': 'home-customers-title' },
         h('h2', { id: 'home-customers-title' }, t('home.newCustomerTitle')),
-        h('p', { id: 'home-new-customer-hint' }, t('home.newCustomerIntro')),
-        h('div', { class: 'actions actions--start' }, start),
+        records ? h('p', { id: 'home-new-customer-hint' }, t('home.newCustomerIntro')) : null,
+        views ? h('p', { id: 'home-consents-hint' }, t('home.consentsIntro')) : null,
+        h('div', { class: 'actions actions--start' }, start, consents),
       ),
     );
   }

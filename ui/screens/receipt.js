@@ -1,21 +1,33 @@
-//! The consent receipt, right after the customer signed: everything on it
-//! (title, details, decisions, notes, QR code) comes from the core already
-//! worded in the customer's language (`receipt_printable`), verified against
-//! its signature. The customer can print it (the print stylesheet prints
-//! only the receipt) or save the signed PDF (`receipt_save_pdf`). The staff
-//! panel below takes the screen back.
+//! A consent receipt. Everything on it (title, details, decisions, notes,
+//! QR code) comes from the core already worded in the customer's language
+//! (`receipt_printable`), verified against its signature; a withdrawal's
+//! receipt is titled as one by the core. It can be printed (the print
+//! stylesheet prints only the receipt) or saved as the signed PDF
+//! (`receipt_save_pdf`).
+//!
+//! Two screens show it. `render`: in customer mode, right after the customer
+//! signed, with the staff panel below that takes the screen back.
+//! `renderForStaff`: a logged-in screen opened from a customer's consents,
+//! in the staff's frame, with the way back to those consents.
 
 import { h, replace } from '../components/dom.js';
-import { button, alertRegion, statusRegion, showText, clear, showCustomerError } from '../components/form.js';
+import { button, alertRegion, statusRegion, showText, clear, showCustomerError, showError } from '../components/form.js';
+import { sessionLayout } from '../components/layout.js';
 import { qrSvg } from '../components/qr-code.js';
 import { leaveCustomerModePanel } from '../components/leave-customer-mode.js';
 import { call, isSessionLost } from '../api.js';
+import { t as staffT, tn as staffTn, has as staffHas } from '../i18n.js';
 
-/** `params`: `lang` and `tr` (the customer's language and words), `receiptId`. */
-export function render(ctx, { lang, tr, receiptId }) {
+/**
+ * The receipt and its tools. `tr` gives the words around it (print, save,
+ * the QR code's label); `headingLevel` is the title's (`h1` on its own
+ * screen, `h2` under a staff screen's heading); `alert` is where errors go
+ * and `showFailure(region, err)` how. Returns `{ element, load() }`;
+ * `onLoaded` runs once the receipt is shown.
+ */
+function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded }) {
   const { t } = tr;
-  const title = h('h1', { id: 'receipt-title', class: 'receipt__title', tabindex: '-1' }, t('customer.receipt.loading'));
-  const alert = alertRegion('receipt-error');
+  const title = h(headingLevel, { id: 'receipt-title', class: 'receipt__title', tabindex: '-1' }, t('customer.receipt.loading'));
   const body = h('div', { class: 'receipt__body', 'aria-busy': 'true' });
   const receipt = h('article', { class: 'receipt printable', 'aria-labelledby': 'receipt-title' }, title, body);
 
@@ -33,22 +45,8 @@ export function render(ctx, { lang, tr, receiptId }) {
     saved,
   );
 
-  const root = h(
-    'section',
-    { id: 'receipt', class: 'screen screen--customer', 'aria-labelledby': 'receipt-title' },
-    h(
-      'div',
-      { class: 'customer', lang },
-      h('p', { class: 'customer__lead no-print' }, t('customer.receipt.thanks')),
-      alert,
-      receipt,
-      tools,
-    ),
-    h('div', { class: 'customer-staff' }, leaveCustomerModePanel(ctx)),
-  );
-
   function show(printable) {
-    receipt.setAttribute('lang', printable.lang || lang);
+    if (printable.lang) receipt.setAttribute('lang', printable.lang);
     title.textContent = printable.title;
     replace(
       body,
@@ -62,7 +60,7 @@ export function render(ctx, { lang, tr, receiptId }) {
         h(
           'section',
           { class: 'receipt__section' },
-          h('h2', {}, section.heading),
+          h(headingLevel === 'h1' ? 'h2' : 'h3', { class: 'receipt__section-title' }, section.heading),
           h(
             'ul',
             { class: 'receipt__items' },
@@ -70,7 +68,7 @@ export function render(ctx, { lang, tr, receiptId }) {
               h(
                 'li',
                 { class: 'receipt__item' },
-                h('h3', { class: 'receipt__item-name' }, item.name),
+                h(headingLevel === 'h1' ? 'h3' : 'h4', { class: 'receipt__item-name' }, item.name),
                 item.description ? h('p', {}, item.description) : null,
                 item.details.map((line) => h('p', { class: 'receipt__item-detail' }, line)),
               ),
@@ -88,7 +86,7 @@ export function render(ctx, { lang, tr, receiptId }) {
     );
     body.setAttribute('aria-busy', 'false');
     tools.hidden = false;
-    ctx.retitle();
+    if (onLoaded) onLoaded();
   }
 
   async function load() {
@@ -97,7 +95,8 @@ export function render(ctx, { lang, tr, receiptId }) {
     } catch (err) {
       if (isSessionLost(err)) return;
       body.setAttribute('aria-busy', 'false');
-      showCustomerError(alert, err, tr);
+      title.textContent = '';
+      showFailure(alert, err);
     }
   }
 
@@ -111,12 +110,77 @@ export function render(ctx, { lang, tr, receiptId }) {
       showText(saved, t('customer.receipt.saved', { path: res.path }));
     } catch (err) {
       clear(saved);
-      if (!isSessionLost(err)) showCustomerError(alert, err, tr);
+      if (!isSessionLost(err)) showFailure(alert, err);
     } finally {
       saving = false;
     }
   }
 
-  load();
+  return { element: [receipt, tools], load };
+}
+
+/** In customer mode. `params`: `lang` and `tr` (the customer's language and words), `receiptId`. */
+export function render(ctx, { lang, tr, receiptId }) {
+  const alert = alertRegion('receipt-error');
+  const view = receiptView({
+    tr,
+    receiptId,
+    headingLevel: 'h1',
+    alert,
+    showFailure: (region, err) => showCustomerError(region, err, tr),
+    onLoaded: () => ctx.retitle(),
+  });
+  const root = h(
+    'section',
+    { id: 'receipt', class: 'screen screen--customer', 'aria-labelledby': 'receipt-title' },
+    h(
+      'div',
+      { class: 'customer', lang },
+      h('p', { class: 'customer__lead no-print' }, tr.t('customer.receipt.thanks')),
+      alert,
+      view.element,
+    ),
+    h('div', { class: 'customer-staff' }, leaveCustomerModePanel(ctx)),
+  );
+  view.load();
+  return root;
+}
+
+/**
+ * For staff, opened from a customer's consents. `params`: `receiptId` and
+ * `customerId` (whose consents "Back" shows again). The receipt itself
+ * stays in the customer's language; the screen around it is the staff's.
+ */
+export function renderForStaff(ctx, params = {}) {
+  const { receiptId, customerId } = params;
+  const { root, alert, content } = sessionLayout(ctx, {
+    screenId: 'staff-receipt',
+    regionPrefix: 'receipt',
+    current: 'consents',
+    title: staffT('receiptView.title'),
+    params,
+  });
+  root.classList.add('screen--staff-receipt');
+  const back = button(staffT('receiptView.back'), {
+    id: 'receipt-back',
+    kind: 'secondary',
+    onclick: () => ctx.navigate('consents', { customerId }),
+  });
+  content.append(h('div', { class: 'actions actions--start no-print receipt__back' }, back));
+  if (typeof receiptId !== 'string' || receiptId === '') {
+    showText(alert, staffT('receiptView.none'));
+    return root;
+  }
+  content.append(h('p', { class: 'muted no-print' }, staffT('receiptView.intro')));
+  const view = receiptView({
+    // The staff's own words around the receipt.
+    tr: { lang: 'en', t: staffT, tn: staffTn, has: staffHas },
+    receiptId,
+    headingLevel: 'h2',
+    alert,
+    showFailure: showError,
+  });
+  content.append(...view.element);
+  view.load();
   return root;
 }

@@ -598,7 +598,14 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
             },
             &[],
         ),
-        intro: pack.text("receipt.intro", &[]),
+        intro: pack.text(
+            if withdrawal {
+                "receipt.intro_withdrawal"
+            } else {
+                "receipt.intro"
+            },
+            &[],
+        ),
         details,
         sections,
         notes,

@@ -377,6 +377,12 @@ fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
     );
     let receipt = verify_receipt(out.receipt.json.as_bytes()).unwrap();
     assert_eq!(receipt.receipt_id, out.receipt.receipt_id);
+    // Worded as a withdrawal, in the language the customer joined in.
+    let printed = v
+        .printable_receipt(&mut s, &out.receipt.receipt_id)
+        .unwrap();
+    assert_eq!(printed.title, "Comprovant de retirada del consentiment");
+    assert!(printed.intro.contains("ha retirat"), "{}", printed.intro);
     assert!(!granted(&mut v, &mut s, id).contains("birthday-offer"));
 
     // Withdrawing e-mail offers leaves the e-mail: membership uses it too.

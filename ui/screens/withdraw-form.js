@@ -1,0 +1,225 @@
+//! Withdrawing consent, as the customer does it on the shop's screen, in
+//! their own language: as easy as agreeing, two steps. First they tick what
+//! they want to withdraw among what they have agreed to (nothing ticked in
+//! advance), then they sign. The list is what the core's ledger says is
+//! granted now (`consent_history`, loaded by staff before handing over),
+//! named and described by the current notice; the core decides whether a
+//! withdrawal is possible (`withdraw_consent`: membership, for one, is
+//! refused for now) and which details it erases, and words the receipt.
+//!
+//! Nothing is sent before the customer signs; Cancel on either step changes
+//! nothing.
+
+import { h, replace, focus } from '../components/dom.js';
+import { form, button, alertRegion, clear, showCustomerError } from '../components/form.js';
+import { signaturePad } from '../components/signature-pad.js';
+import { renderSteps } from '../components/customer-steps.js';
+import { call, isSessionLost } from '../api.js';
+
+const STEPS = ['choose', 'sign'];
+
+/** Refusals the customer puts right by changing what they ticked. */
+const BACK_TO_CHOOSE = new Set(['erasure_not_available', 'not_consented', 'purpose_not_found']);
+
+/**
+ * `params`: `lang` and `tr` (the customer's language and its words),
+ * `notice` (from `consent_form` in that language), `identityCheck` (chosen
+ * by staff), `customerId` and the purposes the customer has `granted` now
+ * (ids, from `consent_history`).
+ */
+export function render(ctx, { lang, tr, notice, identityCheck, customerId, granted = [] }) {
+  const { t } = tr;
+  const body = notice.body;
+  const onNotice = new Set(body.purposes.map((p) => p.id));
+  /**
+   * What the customer has agreed to, in the notice's order; a purpose the
+   * notice no longer lists can still be withdrawn, under its id.
+   */
+  const agreed = [
+    ...body.purposes.filter((p) => granted.includes(p.id)),
+    ...granted.filter((id) => !onNotice.has(id)).map((id) => ({ id, name: id, description: '', fields: [], required: false })),
+  ];
+  /** The ids the customer ticked to withdraw. */
+  const chosen = new Set();
+  let pad = null;
+
+  const steps = h('ol', { class: 'steps steps--customer', 'aria-label': t('customer.withdraw.stepsLabel') });
+  const alert = alertRegion('withdraw-error');
+  const view = h('div', { class: 'customer__view' });
+  const root = h(
+    'section',
+    { id: 'withdraw-form', class: 'screen screen--customer', lang, 'aria-labelledby': 'withdraw-form-title' },
+    h('div', { class: 'customer' }, h('p', { class: 'customer__shop' }, body.shop.name), steps, view),
+  );
+
+  function say(text) {
+    replace(alert, h('p', { class: 'alert__text' }, text));
+  }
+
+  function cancel() {
+    chosen.clear();
+    if (pad) pad.clear();
+    pad = null;
+    ctx.showCustomer('ended', { lang, tr, variant: 'unchanged' });
+  }
+
+  /** The ticked purposes, in the order they are listed. */
+  const ticked = () => agreed.filter((p) => chosen.has(p.id));
+
+  /**
+   * Shows one step: its heading, the error region, `parts`, the row of
+   * buttons (`actions`) and Cancel below. `onNext` runs on Enter or the
+   * step's main button.
+   */
+  function frame(name, title, parts, actions, onNext) {
+    const n = STEPS.indexOf(name);
+    renderSteps(
+      steps,
+      STEPS.map((key) => t(`customer.withdraw.step.${key}`)),
+      n,
+    );
+    clear(alert);
+    replace(
+      view,
+      form(
+        { id: 'withdraw-step', label: title, onSubmit: onNext, className: `customer__step customer__step--${name}` },
+        h('p', { class: 'customer__progress' }, t('customer.stepOf', { n: n + 1, total: STEPS.length })),
+        h('h1', { id: 'withdraw-form-title', class: 'customer__title', tabindex: '-1' }, title),
+        alert,
+        parts,
+        h('div', { class: 'actions customer__actions' }, actions),
+        h(
+          'div',
+          { class: 'customer__cancel' },
+          button(t('customer.cancelChange'), { id: 'withdraw-cancel', kind: 'danger', onclick: cancel }),
+        ),
+      ),
+    );
+  }
+
+  function goTo(name) {
+    ({ choose: chooseStep, sign: signStep })[name]();
+    ctx.retitle();
+    window.scrollTo(0, 0);
+    focus(document.getElementById('withdraw-form-title'));
+  }
+
+  // ---- 1. What to withdraw ----
+
+  function item(p) {
+    const nameId = `withdraw-${p.id}-name`;
+    const labelId = `withdraw-${p.id}-label`;
+    const aboutId = `withdraw-${p.id}-about`;
+    const box = h('input', {
+      id: `withdraw-${p.id}`,
+      type: 'checkbox',
+      class: 'purpose__box',
+      value: p.id,
+      checked: chosen.has(p.id),
+      // Heard as "Withdraw this consent: <purpose>", then what it is.
+      'aria-labelledby': `${labelId} ${nameId}`,
+      'aria-describedby': aboutId,
+    });
+    box.addEventListener('change', () => {
+      if (box.checked) chosen.add(p.id);
+      else chosen.delete(p.id);
+    });
+    const fields = p.fields.map((f) => f.label).join(', ');
+    return h(
+      'li',
+      { class: 'purpose purpose--withdraw', dataset: { purpose: p.id } },
+      h('h2', { id: nameId, class: 'purpose__name purpose__title' }, p.name),
+      h(
+        'div',
+        { id: aboutId, class: 'purpose__about purpose__about--flush' },
+        p.description ? h('p', {}, p.description) : null,
+        fields ? h('p', { class: 'purpose__meta' }, t('customer.choices.uses', { fields })) : null,
+        p.required ? h('p', { class: 'purpose__meta purpose__warning' }, t('customer.withdraw.requiredNote')) : null,
+      ),
+      h(
+        'div',
+        { class: 'purpose__head purpose__head--withdraw' },
+        box,
+        h('label', { id: labelId, for: box.id, class: 'purpose__label' }, t('customer.withdraw.box')),
+      ),
+    );
+  }
+
+  function chooseStep() {
+    frame(
+      'choose',
+      t('customer.withdraw.title'),
+      [
+        h('p', { class: 'customer__lead' }, t('customer.withdraw.intro')),
+        h('ul', { class: 'purposes', 'aria-label': t('customer.withdraw.listLabel') }, agreed.map(item)),
+      ],
+      [h('span'), button(t('customer.next'), { id: 'withdraw-next', type: 'submit' })],
+      () => {
+        if (chosen.size === 0) {
+          say(t('customer.withdraw.noneTicked'));
+          focus(agreed.length > 0 ? document.getElementById(`withdraw-${agreed[0].id}`) : null);
+          return;
+        }
+        goTo('sign');
+      },
+    );
+  }
+
+  // ---- 2. The signature ----
+
+  function signStep() {
+    pad = signaturePad({
+      id: 'signature-pad',
+      clearId: 'signature-clear',
+      label: t('customer.sign.padLabel'),
+      clear: t('customer.sign.clear'),
+      emptyText: t('customer.sign.empty'),
+      signedText: t('customer.sign.signed'),
+    });
+    const submit = button(t('customer.withdraw.submit'), { id: 'withdraw-submit', type: 'submit' });
+    frame(
+      'sign',
+      t('customer.withdraw.signTitle'),
+      [
+        h('p', { class: 'customer__lead' }, t('customer.withdraw.signIntro')),
+        h('ul', { id: 'withdraw-summary', class: 'review__list' }, ticked().map((p) => h('li', {}, p.name))),
+        h('p', {}, t('customer.withdraw.signConfirm')),
+        pad.element,
+      ],
+      [button(t('customer.back'), { id: 'withdraw-back', kind: 'secondary', onclick: () => goTo('choose') }), submit],
+      async () => {
+        clear(alert);
+        submit.textContent = t('customer.sign.saving');
+        try {
+          const recorded = await call('withdraw_consent', {
+            customerId,
+            lang,
+            purposes: ticked().map((p) => p.id),
+            identityCheck,
+            signature: pad.strokes(),
+          });
+          chosen.clear();
+          pad = null;
+          ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
+        } catch (err) {
+          // A lost session has already taken the screen to the login.
+          if (isSessionLost(err)) return;
+          submit.textContent = t('customer.withdraw.submit');
+          if (err.field === 'purposes') {
+            goTo('choose');
+            say(t('customer.withdraw.noneTicked'));
+          } else if (BACK_TO_CHOOSE.has(err.code)) {
+            goTo('choose');
+            showCustomerError(alert, err, tr);
+          } else {
+            showCustomerError(alert, err, tr);
+            focus(submit);
+          }
+        }
+      },
+    );
+  }
+
+  chooseStep();
+  return root;
+}
