@@ -85,30 +85,85 @@ pub enum CustomersCommand {
     /// Record a customer who filled in and signed the shop's consent form.
     /// Refused, with nothing stored, without the membership purpose, or with
     /// a field that no ticked purpose needs. Prints the new customer's id.
-    Join {
-        /// The language of the form the customer read.
-        #[arg(long, value_parser = parse_lang)]
-        lang: Lang,
-        /// A purpose the customer ticked (repeat).
-        #[arg(long = "purpose", value_name = "PURPOSE")]
-        purposes: Vec<String>,
-        /// A value the customer wrote, as `key=value` (repeat).
-        #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
-        fields: Vec<(String, String)>,
-        /// How the consent was given: `paper` or `imported`.
-        #[arg(long, default_value = "paper", value_parser = parse_method)]
-        method: CollectionMethod,
-        /// How the customer's identity was checked: id-document,
-        /// known-customer, phone-code, email-code or self-declared.
-        #[arg(long, value_parser = parse_check)]
-        verified_by: IdentityCheck,
-        /// Where to write the signed JSON receipt for the customer.
-        #[arg(long, value_name = "FILE")]
-        receipt_out: PathBuf,
-        /// Also write the printable PDF receipt here.
-        #[arg(long, value_name = "FILE")]
-        receipt_pdf: Option<PathBuf>,
-    },
+    Join(PaperForm),
+}
+
+/// A consent form the customer filled in and signed on paper.
+#[derive(Args)]
+pub struct PaperForm {
+    /// The language of the form the customer read.
+    #[arg(long, value_parser = parse_lang)]
+    lang: Lang,
+    /// A purpose the customer ticked (repeat).
+    #[arg(long = "purpose", value_name = "PURPOSE")]
+    purposes: Vec<String>,
+    /// A value the customer wrote, as `key=value` (repeat).
+    #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
+    fields: Vec<(String, String)>,
+    /// How the consent was given: `paper` or `imported`.
+    #[arg(long, default_value = "paper", value_parser = parse_method)]
+    method: CollectionMethod,
+    /// How the customer's identity was checked: id-document,
+    /// known-customer, phone-code, email-code or self-declared.
+    #[arg(long, value_parser = parse_check)]
+    verified_by: IdentityCheck,
+    #[command(flatten)]
+    receipt: ReceiptFiles,
+}
+
+impl PaperForm {
+    /// The form as the core takes it, under the current notice (the one
+    /// the shop prints its paper forms from).
+    fn consent_form(
+        &self,
+        vault: &mut Vault,
+        session: &mut Session,
+    ) -> Result<ConsentForm, Failure> {
+        Ok(ConsentForm {
+            lang: self.lang,
+            notice_version: vault.notice(session, self.lang, None)?.version,
+            granted: self.purposes.clone(),
+            fields: self.fields.clone(),
+            method: self.method,
+            identity_check: self.verified_by,
+            signature: None,
+        })
+    }
+}
+
+/// Where to write the receipt for the customer.
+#[derive(Args)]
+pub struct ReceiptFiles {
+    /// Where to write the signed JSON receipt.
+    #[arg(long, value_name = "FILE")]
+    receipt_out: PathBuf,
+    /// Also write the printable PDF receipt here.
+    #[arg(long, value_name = "FILE")]
+    receipt_pdf: Option<PathBuf>,
+}
+
+impl ReceiptFiles {
+    /// Refuses, before anything is recorded, to write over a file or into
+    /// a missing folder.
+    fn check(&self) -> Result<(), Failure> {
+        check_writable(&self.receipt_out)?;
+        self.receipt_pdf.as_deref().map_or(Ok(()), check_writable)
+    }
+
+    fn write(
+        &self,
+        vault: &mut Vault,
+        session: &mut Session,
+        recorded: &Recorded,
+    ) -> Result<(), Failure> {
+        write_receipts(
+            vault,
+            session,
+            recorded,
+            &self.receipt_out,
+            self.receipt_pdf.as_deref(),
+        )
+    }
 }
 
 #[derive(Subcommand)]
@@ -117,21 +172,8 @@ pub enum ConsentCommand {
     /// already given), with the fields they need, and write the receipt.
     Grant {
         customer_id: i64,
-        #[arg(long, value_parser = parse_lang)]
-        lang: Lang,
-        /// A purpose the customer ticked (repeat).
-        #[arg(long = "purpose", value_name = "PURPOSE", required = true)]
-        purposes: Vec<String>,
-        #[arg(long = "field", value_name = "KEY=VALUE", value_parser = parse_field)]
-        fields: Vec<(String, String)>,
-        #[arg(long, default_value = "paper", value_parser = parse_method)]
-        method: CollectionMethod,
-        #[arg(long, value_parser = parse_check)]
-        verified_by: IdentityCheck,
-        #[arg(long, value_name = "FILE")]
-        receipt_out: PathBuf,
-        #[arg(long, value_name = "FILE")]
-        receipt_pdf: Option<PathBuf>,
+        #[command(flatten)]
+        form: PaperForm,
     },
     /// Withdraw purposes at the customer's request; erases the data only
     /// those purposes needed, and writes the receipt.
@@ -147,10 +189,8 @@ pub enum ConsentCommand {
         method: CollectionMethod,
         #[arg(long, default_value = "self-declared", value_parser = parse_check)]
         verified_by: IdentityCheck,
-        #[arg(long, value_name = "FILE")]
-        receipt_out: PathBuf,
-        #[arg(long, value_name = "FILE")]
-        receipt_pdf: Option<PathBuf>,
+        #[command(flatten)]
+        receipt: ReceiptFiles,
     },
     /// The customer's consent decisions, from the ledger.
     History { customer_id: i64 },
@@ -416,39 +456,12 @@ pub fn customers(
     session: &mut Session,
     cmd: &CustomersCommand,
 ) -> Result<(), Failure> {
-    let CustomersCommand::Join {
-        lang,
-        purposes,
-        fields,
-        method,
-        verified_by,
-        receipt_out,
-        receipt_pdf,
-    } = cmd;
-    check_writable(receipt_out)?;
-    if let Some(p) = receipt_pdf {
-        check_writable(p)?;
-    }
-    let notice_version = vault.notice(session, *lang, None)?.version;
-    let recorded = vault.join_customer(
-        session,
-        ConsentForm {
-            lang: *lang,
-            notice_version,
-            granted: purposes.clone(),
-            fields: fields.clone(),
-            method: *method,
-            identity_check: *verified_by,
-            signature: None,
-        },
-    )?;
-    write_receipts(
-        vault,
-        session,
-        &recorded,
-        receipt_out,
-        receipt_pdf.as_deref(),
-    )?;
+    let CustomersCommand::Join(paper) = cmd;
+    paper.receipt.check()?;
+    let form = paper.consent_form(vault, session)?;
+    let recorded = vault.join_customer(session, form)?;
+    paper.receipt.write(vault, session, &recorded)?;
+    let receipt_out = &paper.receipt.receipt_out;
     if json {
         print_json(&serde_json::json!({
             "customerId": recorded.customer_id,
@@ -475,41 +488,12 @@ pub fn consent(
     cmd: &ConsentCommand,
 ) -> Result<(), Failure> {
     match cmd {
-        ConsentCommand::Grant {
-            customer_id,
-            lang,
-            purposes,
-            fields,
-            method,
-            verified_by,
-            receipt_out,
-            receipt_pdf,
-        } => {
-            check_writable(receipt_out)?;
-            if let Some(p) = receipt_pdf {
-                check_writable(p)?;
-            }
-            let notice_version = vault.notice(session, *lang, None)?.version;
-            let recorded = vault.grant_consent(
-                session,
-                *customer_id,
-                ConsentForm {
-                    lang: *lang,
-                    notice_version,
-                    granted: purposes.clone(),
-                    fields: fields.clone(),
-                    method: *method,
-                    identity_check: *verified_by,
-                    signature: None,
-                },
-            )?;
-            write_receipts(
-                vault,
-                session,
-                &recorded,
-                receipt_out,
-                receipt_pdf.as_deref(),
-            )?;
+        ConsentCommand::Grant { customer_id, form } => {
+            form.receipt.check()?;
+            let consent_form = form.consent_form(vault, session)?;
+            let recorded = vault.grant_consent(session, *customer_id, consent_form)?;
+            form.receipt.write(vault, session, &recorded)?;
+            let (purposes, receipt_out) = (&form.purposes, &form.receipt.receipt_out);
             output(json, &recorded, || {
                 format!(
                     "Recorded: {}; receipt {} written to {}.",
@@ -525,13 +509,9 @@ pub fn consent(
             lang,
             method,
             verified_by,
-            receipt_out,
-            receipt_pdf,
+            receipt,
         } => {
-            check_writable(receipt_out)?;
-            if let Some(p) = receipt_pdf {
-                check_writable(p)?;
-            }
+            receipt.check()?;
             let recorded = vault.withdraw_consent(
                 session,
                 *customer_id,
@@ -543,13 +523,8 @@ pub fn consent(
                     signature: None,
                 },
             )?;
-            write_receipts(
-                vault,
-                session,
-                &recorded,
-                receipt_out,
-                receipt_pdf.as_deref(),
-            )?;
+            receipt.write(vault, session, &recorded)?;
+            let receipt_out = &receipt.receipt_out;
             output(json, &recorded, || {
                 let erased = if recorded.erased_fields.is_empty() {
                     "no field needed erasing".to_owned()

@@ -686,14 +686,16 @@ impl Vault {
             store_fields(tx, customer_id, &values)?;
             let receipt = record_decisions(
                 tx,
-                customer_id,
-                &customer_ref,
-                &notice,
+                &Act {
+                    customer_id,
+                    customer_ref: &customer_ref,
+                    notice: &notice,
+                    method: form.method,
+                    identity_check: form.identity_check,
+                    recorded_by: user_id,
+                    signature: signature.as_deref(),
+                },
                 &decisions,
-                form.method,
-                form.identity_check,
-                user_id,
-                signature.as_deref(),
                 &[],
             )?;
             tx.audit(
@@ -749,14 +751,16 @@ impl Vault {
             store_fields(tx, customer_id, &values)?;
             let receipt = record_decisions(
                 tx,
-                customer_id,
-                &customer_ref,
-                &notice,
+                &Act {
+                    customer_id,
+                    customer_ref: &customer_ref,
+                    notice: &notice,
+                    method: form.method,
+                    identity_check: form.identity_check,
+                    recorded_by: user_id,
+                    signature: signature.as_deref(),
+                },
                 &decisions,
-                form.method,
-                form.identity_check,
-                user_id,
-                signature.as_deref(),
                 &[],
             )?;
             tx.audit(
@@ -854,14 +858,16 @@ impl Vault {
             }
             let receipt = record_decisions(
                 tx,
-                customer_id,
-                &customer_ref,
-                &notice,
+                &Act {
+                    customer_id,
+                    customer_ref: &customer_ref,
+                    notice: &notice,
+                    method: request.method,
+                    identity_check: request.identity_check,
+                    recorded_by: user_id,
+                    signature: signature.as_deref(),
+                },
                 &decisions,
-                request.method,
-                request.identity_check,
-                user_id,
-                signature.as_deref(),
                 &erased,
             )?;
             tx.audit(
@@ -955,21 +961,36 @@ impl Vault {
     }
 }
 
-/// Appends one ledger row per decision, stores the signature, and signs and
-/// stores the receipt. Returns the receipt.
-#[allow(clippy::too_many_arguments)]
-fn record_decisions(
-    tx: &mut Tx<'_>,
+/// One act of a customer (joining, granting, withdrawing): the same for
+/// every ledger row it writes.
+struct Act<'a> {
     customer_id: i64,
-    customer_ref: &str,
-    notice: &Notice,
-    decisions: &[(String, Decision)],
+    customer_ref: &'a str,
+    notice: &'a Notice,
     method: CollectionMethod,
     identity_check: IdentityCheck,
     recorded_by: i64,
-    signature: Option<&str>,
+    /// The stored form of the customer's drawn signature, if any.
+    signature: Option<&'a str>,
+}
+
+/// Appends one ledger row per decision, stores the signature, and signs and
+/// stores the receipt. Returns the receipt.
+fn record_decisions(
+    tx: &mut Tx<'_>,
+    act: &Act<'_>,
+    decisions: &[(String, Decision)],
     erased_fields: &[String],
 ) -> Result<Receipt> {
+    let Act {
+        customer_id,
+        customer_ref,
+        notice,
+        method,
+        identity_check,
+        recorded_by,
+        signature,
+    } = *act;
     let receipt_id = uuid::Uuid::new_v4().to_string();
     let signature_sha = signature.map(|s| Sha256::digest(s.as_bytes()).to_vec());
     if let Some(strokes) = signature {
