@@ -146,3 +146,15 @@ export function signaturePad({ id, clearId, label, clear: clearLabel, emptyText,
     clear,
   };
 }
+
+/** The pad as the customer forms show it, worded by the customer's translator `t`. */
+export function customerSignaturePad(t) {
+  return signaturePad({
+    id: 'signature-pad',
+    clearId: 'signature-clear',
+    label: t('customer.sign.padLabel'),
+    clear: t('customer.sign.clear'),
+    emptyText: t('customer.sign.empty'),
+    signedText: t('customer.sign.signed'),
+  });
+}

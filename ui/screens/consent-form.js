@@ -19,7 +19,7 @@
 
 import { h, replace, focus } from '../components/dom.js';
 import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmarkInvalid } from '../components/form.js';
-import { signaturePad } from '../components/signature-pad.js';
+import { customerSignaturePad } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
 
@@ -381,14 +381,7 @@ export function render(ctx, { lang, tr, notice, identityCheck, mode = 'join', cu
   function signStep() {
     // A signature confirms the choices as they are now: changing anything
     // after signing means signing again.
-    pad = signaturePad({
-      id: 'signature-pad',
-      clearId: 'signature-clear',
-      label: t('customer.sign.padLabel'),
-      clear: t('customer.sign.clear'),
-      emptyText: t('customer.sign.empty'),
-      signedText: t('customer.sign.signed'),
-    });
+    pad = customerSignaturePad(t);
     const submit = button(t('customer.sign.submit'), { id: 'consent-submit', type: 'submit' });
     frame(
       'sign',

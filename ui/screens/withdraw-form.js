@@ -12,7 +12,7 @@
 
 import { h, replace, focus } from '../components/dom.js';
 import { form, button, alertRegion, clear, showCustomerError } from '../components/form.js';
-import { signaturePad } from '../components/signature-pad.js';
+import { customerSignaturePad } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
 
@@ -168,14 +168,7 @@ export function render(ctx, { lang, tr, notice, identityCheck, customerId, grant
   // ---- 2. The signature ----
 
   function signStep() {
-    pad = signaturePad({
-      id: 'signature-pad',
-      clearId: 'signature-clear',
-      label: t('customer.sign.padLabel'),
-      clear: t('customer.sign.clear'),
-      emptyText: t('customer.sign.empty'),
-      signedText: t('customer.sign.signed'),
-    });
+    pad = customerSignaturePad(t);
     const submit = button(t('customer.withdraw.submit'), { id: 'withdraw-submit', type: 'submit' });
     frame(
       'sign',

@@ -47,6 +47,13 @@ fn withdrawal(purposes: &[&str]) -> Withdrawal {
     }
 }
 
+/// What `audit verify` says when the owner runs it on a freshly opened vault.
+fn owner_verdict(shop: &Shop) -> steward_core::Verdict {
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.verify_audit_log(&mut owner).unwrap()
+}
+
 /// Rows in the tables a join writes to, to show that nothing was stored.
 fn stored_rows(shop: &Shop) -> (i64, i64, i64, i64, i64) {
     let c = shop.raw_connection();
@@ -471,12 +478,7 @@ fn a_forged_consent_record_is_detected_by_the_audit_check() {
         )
         .unwrap();
     }
-    let mut v = shop.open();
-    let verdict = {
-        let mut o = shop.owner(&mut v);
-        v.verify_audit_log(&mut o)
-    }
-    .unwrap();
+    let verdict = owner_verdict(&shop);
     assert!(!verdict.intact);
     assert!(
         verdict.message.contains("consent ledger is broken"),
@@ -504,12 +506,7 @@ fn consent_records_cut_off_the_end_of_the_ledger_are_detected() {
         )
         .unwrap();
     }
-    let mut v = shop.open();
-    let verdict = {
-        let mut o = shop.owner(&mut v);
-        v.verify_audit_log(&mut o)
-    }
-    .unwrap();
+    let verdict = owner_verdict(&shop);
     assert!(!verdict.intact);
     assert!(
         verdict.message.contains("consent record"),
@@ -530,12 +527,7 @@ fn a_customer_row_inserted_behind_the_cores_back_is_reported() {
         )
         .unwrap();
     }
-    let mut v = shop.open();
-    let verdict = {
-        let mut o = shop.owner(&mut v);
-        v.verify_audit_log(&mut o)
-    }
-    .unwrap();
+    let verdict = owner_verdict(&shop);
     assert!(!verdict.intact);
     assert!(
         verdict.message.contains("no granted membership"),
