@@ -55,6 +55,10 @@ pub struct PurposeArgs {
     /// Offer it on forms (`true`) or retire it (`false`). Only for `edit`.
     #[arg(long)]
     pub active: Option<bool>,
+    /// A marketing purpose (`true`): the marketing role sees only customers
+    /// who granted one, and only the fields it lists.
+    #[arg(long)]
+    pub marketing: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -345,6 +349,7 @@ pub fn purposes(
                     legal_basis: LegalBasis::parse(&a.legal_basis)?,
                     retention_days: a.retention_days.unwrap_or(365),
                     fields: a.fields.clone(),
+                    marketing: a.marketing.unwrap_or(false),
                     texts: texts(a),
                 },
             )?
@@ -360,6 +365,7 @@ pub fn purposes(
                     retention_days: a.retention_days,
                     fields: (!a.fields.is_empty()).then(|| a.fields.clone()),
                     active: a.active,
+                    marketing: a.marketing,
                     texts: texts(a),
                 },
             )?

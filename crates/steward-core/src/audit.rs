@@ -65,8 +65,12 @@ pub struct AuditEvent {
     pub action: &'static str,
     /// What it was done to, as an id, e.g. `user:7`. Never a name.
     pub subject: Option<String>,
-    /// Why (e.g. `autolock`), from a fixed list.
+    /// Why (e.g. `autolock`, `serve-at-till`), from a fixed list.
     pub purpose: Option<&'static str>,
+    /// The names of the fields read or changed (`name`, `email`,
+    /// `purchases`...), never their values. Empty when no personal data was
+    /// touched.
+    pub fields: Vec<&'static str>,
     pub outcome: Outcome,
 }
 
@@ -77,6 +81,7 @@ impl AuditEvent {
             action,
             subject: None,
             purpose: None,
+            fields: Vec::new(),
             outcome,
         }
     }
@@ -94,6 +99,17 @@ impl AuditEvent {
     pub fn because(mut self, purpose: &'static str) -> AuditEvent {
         self.purpose = Some(purpose);
         self
+    }
+
+    /// Names the fields this access read or changed.
+    pub fn touching(mut self, fields: impl IntoIterator<Item = &'static str>) -> AuditEvent {
+        self.fields.extend(fields);
+        self
+    }
+
+    /// The stored form of `fields`: comma separated, `None` when empty.
+    fn fields_column(&self) -> Option<String> {
+        (!self.fields.is_empty()).then(|| self.fields.join(","))
     }
 }
 
@@ -148,6 +164,7 @@ struct Row {
     action: String,
     subject: Option<String>,
     purpose: Option<String>,
+    fields: Option<String>,
     outcome: String,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
@@ -155,20 +172,24 @@ struct Row {
 
 fn entry_hash(key: &ChainKey, prev: &[u8], row: &Row) -> [u8; 32] {
     let user = row.user_id.map(|u| u.to_string());
-    chain_link(
-        key,
-        prev,
-        &[
-            Some(row.seq.to_string().as_bytes()),
-            Some(row.at.as_bytes()),
-            user.as_deref().map(str::as_bytes),
-            row.role.as_deref().map(str::as_bytes),
-            Some(row.action.as_bytes()),
-            row.subject.as_deref().map(str::as_bytes),
-            row.purpose.as_deref().map(str::as_bytes),
-            Some(row.outcome.as_bytes()),
-        ],
-    )
+    let seq = row.seq.to_string();
+    let mut parts: Vec<Option<&[u8]>> = vec![
+        Some(seq.as_bytes()),
+        Some(row.at.as_bytes()),
+        user.as_deref().map(str::as_bytes),
+        row.role.as_deref().map(str::as_bytes),
+        Some(row.action.as_bytes()),
+        row.subject.as_deref().map(str::as_bytes),
+        row.purpose.as_deref().map(str::as_bytes),
+        Some(row.outcome.as_bytes()),
+    ];
+    // Entries written before field names were logged (schema 2) have no
+    // such part and keep their hash; clearing `fields` on a newer entry
+    // changes its input and so breaks the chain.
+    if let Some(fields) = row.fields.as_deref() {
+        parts.push(Some(fields.as_bytes()));
+    }
+    chain_link(key, prev, &parts)
 }
 
 /// Appends `ev` inside the caller's transaction; returns its (seq, hash) for
@@ -180,12 +201,11 @@ pub(crate) fn append(
     ev: &AuditEvent,
 ) -> Result<(i64, [u8; 32])> {
     let last: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
+        .prepare_cached("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut stmt| {
+            stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+        })
         .map_err(Error::db("read the audit log head"))?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -199,20 +219,21 @@ pub(crate) fn append(
         action: ev.action.to_owned(),
         subject: ev.subject.clone(),
         purpose: ev.purpose.map(str::to_owned),
+        fields: ev.fields_column(),
         outcome: ev.outcome.as_str().to_owned(),
         prev_hash: prev,
         hash: Vec::new(),
     };
     let hash = entry_hash(key, &row.prev_hash, &row);
     row.hash = hash.to_vec();
-    conn.execute(
-        "INSERT INTO audit_event (seq, at, user_id, role, action, subject, purpose, outcome, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            row.seq, row.at, row.user_id, row.role, row.action, row.subject, row.purpose,
-            row.outcome, row.prev_hash, row.hash
-        ],
+    conn.prepare_cached(
+        "INSERT INTO audit_event (seq, at, user_id, role, action, subject, purpose, fields, outcome, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )
+    .and_then(|mut stmt| stmt.execute(params![
+            row.seq, row.at, row.user_id, row.role, row.action, row.subject, row.purpose,
+            row.fields, row.outcome, row.prev_hash, row.hash
+        ]))
     .map_err(Error::db("append to the audit log"))?;
     Ok((seq, hash))
 }
@@ -396,7 +417,7 @@ pub struct Verdict {
 pub(crate) fn verify(conn: &Connection, key: &ChainKey, vault: &Path) -> Result<Verdict> {
     let mut stmt = conn
         .prepare(
-            "SELECT seq, at, user_id, role, action, subject, purpose, outcome, prev_hash, hash
+            "SELECT seq, at, user_id, role, action, subject, purpose, outcome, prev_hash, hash, fields
              FROM audit_event ORDER BY seq",
         )
         .map_err(Error::db("read the audit log"))?;
@@ -413,6 +434,7 @@ pub(crate) fn verify(conn: &Connection, key: &ChainKey, vault: &Path) -> Result<
                 outcome: r.get(7)?,
                 prev_hash: r.get(8)?,
                 hash: r.get(9)?,
+                fields: r.get(10)?,
             })
         })
         .map_err(Error::db("read the audit log"))?;

@@ -34,6 +34,9 @@ pub enum FieldKind {
     Phone,
     /// `YYYY-MM-DD`, in the past.
     Date,
+    /// A country code and a postal code in that country's format
+    /// (`ES 08001`, `NL 1012 AB`).
+    PostalCode,
 }
 
 /// One entry of the catalog.
@@ -79,6 +82,7 @@ pub const CATALOG: &[FieldSpec] = &[
     },
     field("phone", FieldKind::Phone, 20),
     field("postal_address", FieldKind::MultilineText, 500),
+    field("postal_code", FieldKind::PostalCode, 16),
     field("birth_date", FieldKind::Date, 10),
     field("preferences", FieldKind::Text, 500),
     field("sizes", FieldKind::Text, 100),
@@ -136,7 +140,131 @@ pub fn validate(spec: &FieldSpec, raw: &str) -> Result<String> {
         FieldKind::Date => validate_past_date(value).ok_or(invalid(
             "it is not a date in the past (expected YYYY-MM-DD)",
         )),
+        FieldKind::PostalCode => validate_postal_code(value).map_err(invalid),
     }
+}
+
+/// Postal code formats by country (ISO 3166 alpha-2): a pattern where `9`
+/// is a digit and `A` a letter (other characters stand for themselves), and
+/// the hint shown when a code does not fit.
+const POSTAL_FORMATS: &[(&str, &[&str], &str)] = &[
+    (
+        "AD",
+        &["AD999"],
+        "it is not an Andorran postal code (expected AD and 3 digits, e.g. AD AD500)",
+    ),
+    (
+        "AT",
+        &["9999"],
+        "it is not an Austrian postal code (expected 4 digits)",
+    ),
+    (
+        "BE",
+        &["9999"],
+        "it is not a Belgian postal code (expected 4 digits)",
+    ),
+    (
+        "CA",
+        &["A9A 9A9"],
+        "it is not a Canadian postal code (expected e.g. K1A 0B1)",
+    ),
+    (
+        "CH",
+        &["9999"],
+        "it is not a Swiss postal code (expected 4 digits)",
+    ),
+    (
+        "DE",
+        &["99999"],
+        "it is not a German postal code (expected 5 digits)",
+    ),
+    (
+        "DK",
+        &["9999"],
+        "it is not a Danish postal code (expected 4 digits)",
+    ),
+    (
+        "ES",
+        &["99999"],
+        "it is not a Spanish postal code (expected 5 digits, e.g. 08001)",
+    ),
+    (
+        "FR",
+        &["99999"],
+        "it is not a French postal code (expected 5 digits)",
+    ),
+    (
+        "ID",
+        &["99999"],
+        "it is not an Indonesian postal code (expected 5 digits, e.g. 10110)",
+    ),
+    (
+        "IT",
+        &["99999"],
+        "it is not an Italian postal code (expected 5 digits)",
+    ),
+    (
+        "MX",
+        &["99999"],
+        "it is not a Mexican postal code (expected 5 digits)",
+    ),
+    (
+        "NL",
+        &["9999 AA"],
+        "it is not a Dutch postal code (expected 4 digits and 2 letters, e.g. 1012 AB)",
+    ),
+    (
+        "PT",
+        &["9999-999"],
+        "it is not a Portuguese postal code (expected e.g. 1000-001)",
+    ),
+    (
+        "US",
+        &["99999", "99999-9999"],
+        "it is not a US ZIP code (expected 5 digits, or 5+4)",
+    ),
+];
+
+/// Checks `CC code` against the country's format; countries without a known
+/// format accept 2 to 10 letters, digits, spaces and dashes.
+fn validate_postal_code(value: &str) -> std::result::Result<String, &'static str> {
+    const NO_COUNTRY: &str =
+        "start with the two-letter country code, then the postal code (e.g. ES 08001)";
+    let (country, code) = value.split_once(' ').ok_or(NO_COUNTRY)?;
+    let country = country.to_ascii_uppercase();
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+        return Err(NO_COUNTRY);
+    }
+    let code = code.trim().to_uppercase();
+    match POSTAL_FORMATS.iter().find(|(c, _, _)| *c == country) {
+        Some((_, patterns, hint)) => {
+            if patterns.iter().any(|p| fits_pattern(&code, p)) {
+                Ok(format!("{country} {code}"))
+            } else {
+                Err(hint)
+            }
+        }
+        None => {
+            let ok = (2..=10).contains(&code.chars().count())
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-');
+            if ok {
+                Ok(format!("{country} {code}"))
+            } else {
+                Err("it is not a postal code (expected 2 to 10 letters, digits, spaces or dashes)")
+            }
+        }
+    }
+}
+
+fn fits_pattern(code: &str, pattern: &str) -> bool {
+    code.chars().count() == pattern.chars().count()
+        && code.chars().zip(pattern.chars()).all(|(c, p)| match p {
+            '9' => c.is_ascii_digit(),
+            'A' => c.is_ascii_uppercase(),
+            other => c == other,
+        })
 }
 
 fn validate_email(value: &str) -> Option<String> {
@@ -171,6 +299,35 @@ fn validate_past_date(value: &str) -> Option<String> {
     let today = chrono::Utc::now().date_naive();
     let oldest = today.checked_sub_months(chrono::Months::new(12 * 130))?;
     (date < today && date > oldest).then(|| date.format("%Y-%m-%d").to_string())
+}
+
+/// Checks free text typed about a customer (a note, a task, a tag, a
+/// purchase line): not empty, not too long, no control characters (new lines
+/// only where `multiline`), and no payment card number. Returns it trimmed.
+pub fn validate_free_text(
+    field: &'static str,
+    raw: &str,
+    max_chars: usize,
+    multiline: bool,
+) -> Result<String> {
+    let invalid = |reason: &'static str| Error::InvalidInput { field, reason };
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if value.chars().count() > max_chars {
+        return Err(invalid("it is too long"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !(multiline && c == '\n'))
+    {
+        return Err(invalid("it contains control characters"));
+    }
+    if contains_card_number(value) {
+        return Err(Error::CardNumberRefused { field });
+    }
+    Ok(value.to_owned())
 }
 
 /// Whether the text holds something that looks like a payment card number:
@@ -252,6 +409,38 @@ mod tests {
             Some("Carrer Major 1\n08001 Barcelona"),
         );
         check("name", "Carrer\nMajor", None);
+    }
+
+    #[test]
+    fn postal_codes_are_checked_by_country() {
+        check("postal_code", "es 08001", Some("ES 08001"));
+        check("postal_code", "NL 1012 ab", Some("NL 1012 AB"));
+        check("postal_code", "PT 1000-001", Some("PT 1000-001"));
+        check("postal_code", "US 12345-6789", Some("US 12345-6789"));
+        check("postal_code", "ID 10110", Some("ID 10110"));
+        check("postal_code", "JP 100-0001", Some("JP 100-0001"));
+        check("postal_code", "ES 8001", None);
+        check("postal_code", "ES 080011", None);
+        check("postal_code", "NL 1012", None);
+        check("postal_code", "08001", None);
+        check("postal_code", "E 08001", None);
+        check("postal_code", "JP 100_0001", None);
+        let err = validate(spec("postal_code").unwrap(), "ES 0800").unwrap_err();
+        assert!(err.to_string().contains("Spanish postal code"), "{err}");
+    }
+
+    #[test]
+    fn free_text_refuses_card_numbers_and_control_characters() {
+        assert_eq!(
+            validate_free_text("note", " Likes rye\nand spelt ", 100, true).unwrap(),
+            "Likes rye\nand spelt"
+        );
+        assert!(validate_free_text("title", "a\nb", 100, false).is_err());
+        assert!(validate_free_text("note", &"x".repeat(101), 100, true).is_err());
+        assert!(matches!(
+            validate_free_text("note", "card 5555 5555 5555 4444 ok", 100, true),
+            Err(Error::CardNumberRefused { field: "note" })
+        ));
     }
 
     #[test]

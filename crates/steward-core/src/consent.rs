@@ -698,11 +698,13 @@ impl Vault {
                 &decisions,
                 &[],
             )?;
+            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("customer.join", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
-                    .because(form.method.as_str()),
+                    .because(form.method.as_str())
+                    .touching(values.iter().map(|(k, _)| *k)),
             )?;
             Ok(Recorded {
                 customer_id,
@@ -763,11 +765,13 @@ impl Vault {
                 &decisions,
                 &[],
             )?;
+            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("consent.grant", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
-                    .because(form.method.as_str()),
+                    .because(form.method.as_str())
+                    .touching(values.iter().map(|(k, _)| *k)),
             )?;
             Ok(Recorded {
                 customer_id,
@@ -847,7 +851,11 @@ impl Vault {
                 rows.collect::<rusqlite::Result<_>>()
                     .map_err(Error::db("record a withdrawal"))?
             };
-            let erased: Vec<String> = held.into_iter().filter(|f| !keep.contains(f)).collect();
+            let mut erased: Vec<String> = held.into_iter().filter(|f| !keep.contains(f)).collect();
+            // Withdrawing loyalty closes the account: its number and points go.
+            if withdrawn.iter().any(|p| p == crate::crm::LOYALTY) {
+                erased.push(crate::crm::LOYALTY.to_owned());
+            }
             for field in &erased {
                 tx.conn()
                     .execute(
@@ -870,11 +878,19 @@ impl Vault {
                 &decisions,
                 &erased,
             )?;
+            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("consent.withdraw", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
-                    .because(request.method.as_str()),
+                    .because(request.method.as_str())
+                    .touching(erased.iter().filter_map(|k| {
+                        if k == crate::crm::LOYALTY {
+                            Some(crate::crm::LOYALTY)
+                        } else {
+                            catalog::spec(k).ok().map(|s| s.key)
+                        }
+                    })),
             )?;
             Ok(Recorded {
                 customer_id,

@@ -168,6 +168,22 @@ pub enum Error {
     #[error("the receipt is not valid: {reason}")]
     ReceiptInvalid { reason: String },
 
+    /// A search query too short to find someone rather than list people.
+    #[error("type at least {min} letters or digits of a name, phone number, e-mail address or loyalty number")]
+    QueryTooShort { min: usize },
+
+    /// The role may not open a profile for that purpose of access.
+    #[error("your role ({role}) may not open a customer's profile for '{purpose}'")]
+    PurposeNotAllowed { purpose: &'static str, role: Role },
+
+    /// Redeeming more points than the customer has.
+    #[error("the customer has {balance} points, fewer than that; nothing was changed")]
+    NotEnoughPoints { balance: i64 },
+
+    /// No task with that number for this customer.
+    #[error("there is no such task for this customer")]
+    TaskNotFound,
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -229,6 +245,10 @@ impl Error {
             Error::CustomerNotFound => "customer_not_found",
             Error::ReceiptNotFound => "receipt_not_found",
             Error::ReceiptInvalid { .. } => "receipt_invalid",
+            Error::QueryTooShort { .. } => "query_too_short",
+            Error::PurposeNotAllowed { .. } => "purpose_not_allowed",
+            Error::NotEnoughPoints { .. } => "not_enough_points",
+            Error::TaskNotFound => "task_not_found",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

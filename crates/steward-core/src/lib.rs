@@ -1,6 +1,7 @@
 //! Steward's domain core: the encrypted vault, user accounts and roles,
-//! sessions, the audit log, and consent-first intake (purposes, notices,
-//! the consent ledger and signed receipts). Every rule of Steward lives here and is
+//! sessions, the audit log, consent-first intake (purposes, notices,
+//! the consent ledger and signed receipts) and the everyday CRM (search,
+//! role-limited views, purchases, notes, tasks, loyalty). Every rule of Steward lives here and is
 //! enforced here: the Tauri shell, the `steward` CLI and the tests all go
 //! through this crate's public API, which is the only way to the database.
 //!
@@ -9,10 +10,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
+pub mod access_log;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod consent;
+pub mod crm;
 pub mod error;
 pub mod files;
 pub mod keystore;
@@ -22,15 +26,19 @@ pub mod purposes;
 mod receipt_pdf;
 pub mod receipts;
 pub mod recovery;
+pub mod search;
 pub mod time;
 pub mod vault;
+pub mod views;
 
+pub use access::AccessPurpose;
 pub use audit::{Outcome, Verdict};
 pub use auth::{Passphrase, Session, UserSummary};
 pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
     Withdrawal,
 };
+pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
 pub use error::{Error, Result};
 pub use keystore::{DbKey, KeyStore, MemoryKeyStore, OsKeyring};
 pub use language::Lang;
@@ -39,3 +47,4 @@ pub use purposes::{LegalBasis, NewPurpose, Notice, Purpose, PurposeChange, Purpo
 pub use receipts::{verify_receipt, PrintableReceipt, Receipt, VerifiedReceipt};
 pub use recovery::RecoveryKey;
 pub use vault::{Vault, VaultStatus};
+pub use views::{CustomerProfile, SearchResults};

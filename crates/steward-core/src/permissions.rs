@@ -91,10 +91,30 @@ pub enum Action {
     ViewConsentHistory,
     /// Show or print a consent receipt again.
     ViewReceipt,
+    /// Find customers by name, phone, e-mail or loyalty number. What a hit
+    /// shows depends on the role (see `access::scope`).
+    SearchCustomers,
+    /// Open a customer's profile, for a stated purpose of access.
+    ViewCustomer,
+    /// Correct a customer's recorded data and tags.
+    EditCustomer,
+    /// Record a purchase at the till.
+    RecordPurchase,
+    /// Add a note about an interaction with a customer.
+    AddNote,
+    /// Add follow-up tasks for a customer and tick them off.
+    ManageTasks,
+    /// Spend a customer's loyalty points.
+    RedeemPoints,
+    /// List the customers who agreed to a marketing purpose, with only the
+    /// data that purpose covers.
+    ViewAudience,
+    /// Read and filter the access log.
+    ViewAccessLog,
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 20] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -106,6 +126,15 @@ impl Action {
         Action::RecordConsent,
         Action::ViewConsentHistory,
         Action::ViewReceipt,
+        Action::SearchCustomers,
+        Action::ViewCustomer,
+        Action::EditCustomer,
+        Action::RecordPurchase,
+        Action::AddNote,
+        Action::ManageTasks,
+        Action::RedeemPoints,
+        Action::ViewAudience,
+        Action::ViewAccessLog,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -131,6 +160,15 @@ impl Action {
             Action::RecordConsent => "record consent decisions",
             Action::ViewConsentHistory => "see consent histories",
             Action::ViewReceipt => "show consent receipts",
+            Action::SearchCustomers => "search customers",
+            Action::ViewCustomer => "open customer profiles",
+            Action::EditCustomer => "correct customer records",
+            Action::RecordPurchase => "record purchases",
+            Action::AddNote => "add notes",
+            Action::ManageTasks => "manage follow-up tasks",
+            Action::RedeemPoints => "redeem loyalty points",
+            Action::ViewAudience => "list marketing audiences",
+            Action::ViewAccessLog => "read the access log",
         }
     }
 }
@@ -150,6 +188,15 @@ impl Action {
             Action::RecordConsent => "consent.record",
             Action::ViewConsentHistory => "consent.history",
             Action::ViewReceipt => "receipt.view",
+            Action::SearchCustomers => "customer.search",
+            Action::ViewCustomer => "customer.view",
+            Action::EditCustomer => "customer.correct",
+            Action::RecordPurchase => "purchase.add",
+            Action::AddNote => "note.add",
+            Action::ManageTasks => "task.manage",
+            Action::RedeemPoints => "loyalty.redeem",
+            Action::ViewAudience => "marketing.audience",
+            Action::ViewAccessLog => "audit.read",
         }
     }
 }
@@ -175,7 +222,18 @@ impl fmt::Display for Action {
 ///   decisions and reprints receipts; marketing does not, since its job is
 ///   to use consents, not to collect them;
 /// - consent histories and receipts name customers only by a random id, so
-///   the auditor may read them to check the records.
+///   the auditor may read them to check the records;
+/// - the shop floor (owner, manager, staff) finds customers, opens their
+///   profile, records purchases, notes and tasks and redeems points: that is
+///   serving them. Marketing may open the profile of a customer who agreed
+///   to marketing (the core shows it only the marketing data) but does not
+///   search: it works from audiences of consenting customers. The auditor
+///   sees customers only as numbers in the logs and never opens a profile;
+/// - correcting a record (and tagging it) is for the owner and the manager:
+///   staff report a correction rather than make it;
+/// - only marketing, and the owner, list audiences: bulk lists are nobody
+///   else's task;
+/// - the access log is for the owner and the auditor.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -197,7 +255,22 @@ const MATRIX: &[(Action, &[Role])] = &[
         Action::ViewReceipt,
         &[Role::Owner, Role::Manager, Role::Staff, Role::Auditor],
     ),
+    (Action::SearchCustomers, SHOP_FLOOR),
+    (
+        Action::ViewCustomer,
+        &[Role::Owner, Role::Manager, Role::Staff, Role::Marketing],
+    ),
+    (Action::EditCustomer, &[Role::Owner, Role::Manager]),
+    (Action::RecordPurchase, SHOP_FLOOR),
+    (Action::AddNote, SHOP_FLOOR),
+    (Action::ManageTasks, SHOP_FLOOR),
+    (Action::RedeemPoints, SHOP_FLOOR),
+    (Action::ViewAudience, &[Role::Owner, Role::Marketing]),
+    (Action::ViewAccessLog, &[Role::Owner, Role::Auditor]),
 ];
+
+/// The roles that serve customers in the shop.
+const SHOP_FLOOR: &[Role] = &[Role::Owner, Role::Manager, Role::Staff];
 
 /// Whether `role` may take `action`, according to the matrix.
 pub fn is_allowed(role: Role, action: Action) -> bool {

@@ -77,6 +77,9 @@ pub struct Purpose {
     pub fields: Vec<String>,
     /// Offered on forms and listed in the notice.
     pub active: bool,
+    /// A marketing purpose: the marketing role sees only customers who
+    /// granted one, and only the fields such purposes list.
+    pub marketing: bool,
     pub texts: BTreeMap<Lang, PurposeText>,
 }
 
@@ -88,6 +91,7 @@ pub struct NewPurpose {
     pub legal_basis: LegalBasis,
     pub retention_days: u32,
     pub fields: Vec<String>,
+    pub marketing: bool,
     pub texts: BTreeMap<Lang, PurposeText>,
 }
 
@@ -97,6 +101,7 @@ pub struct PurposeChange {
     pub retention_days: Option<u32>,
     pub fields: Option<Vec<String>>,
     pub active: Option<bool>,
+    pub marketing: Option<bool>,
     pub texts: BTreeMap<Lang, PurposeText>,
 }
 
@@ -188,6 +193,14 @@ impl NoticeBody {
     }
 }
 
+/// The shipped purposes that are marketing.
+const MARKETING_PURPOSES: &[&str] = &[
+    "email-offers",
+    "sms-offers",
+    "birthday-offer",
+    "recommendations",
+];
+
 /// The purposes that ship with Steward: (id, basis, required, retention
 /// days, fields). Their texts come from the language packs.
 const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
@@ -232,7 +245,7 @@ const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
         LegalBasis::Consent,
         false,
         365,
-        &["postal_address", "phone"],
+        &["postal_address", "postal_code", "phone"],
     ),
     (
         "sales-records",
@@ -269,9 +282,10 @@ pub(crate) fn seed_defaults(tx: &mut Tx<'_>) -> Result<()> {
         })?;
         tx.conn()
             .execute(
-                "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, basis.as_str(), required, days, fields_json, position as i64, now],
+                "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![id, basis.as_str(), required, days, fields_json, position as i64, now,
+                        MARKETING_PURPOSES.contains(id)],
             )
             .map_err(Error::db("save the default purposes"))?;
         for lang in Lang::ALL {
@@ -304,7 +318,7 @@ fn save_text(conn: &Connection, purpose: &str, lang: Lang, text: &PurposeText) -
 pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
     let mut stmt = conn
         .prepare(
-            "SELECT id, legal_basis, required, retention_days, fields, active
+            "SELECT id, legal_basis, required, retention_days, fields, active, marketing
              FROM purpose ORDER BY position, id",
         )
         .map_err(Error::db("read purposes"))?;
@@ -317,6 +331,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
                 r.get::<_, u32>(3)?,
                 r.get::<_, String>(4)?,
                 r.get::<_, bool>(5)?,
+                r.get::<_, bool>(6)?,
             ))
         })
         .map_err(Error::db("read purposes"))?
@@ -326,7 +341,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
         .prepare("SELECT lang, name, description FROM purpose_text WHERE purpose = ?1")
         .map_err(Error::db("read purposes"))?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, basis, required, retention_days, fields, active) in rows {
+    for (id, basis, required, retention_days, fields, active, marketing) in rows {
         let texts = texts_stmt
             .query_map([&id], |r| {
                 Ok((
@@ -346,6 +361,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
             retention_days,
             fields: serde_json::from_str(&fields).unwrap_or_default(),
             active,
+            marketing,
             texts,
             id,
         });
@@ -652,9 +668,9 @@ impl Vault {
             let fields_json = serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into());
             tx.conn()
                 .execute(
-                    "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at)
-                     VALUES (?1, ?2, 0, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM purpose), ?5)",
-                    params![id, new.legal_basis.as_str(), retention, fields_json, format_ts(tx.now)],
+                    "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
+                     VALUES (?1, ?2, 0, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM purpose), ?5, ?6)",
+                    params![id, new.legal_basis.as_str(), retention, fields_json, format_ts(tx.now), new.marketing],
                 )
                 .map_err(Error::db("add a purpose"))?;
             for (lang, t) in &texts {
@@ -680,6 +696,12 @@ impl Vault {
     ) -> Result<Purpose> {
         self.authorize(session, Action::ManagePurposes)?;
         let current = self.purpose(id)?;
+        if current.required && change.marketing == Some(true) {
+            return Err(Error::InvalidInput {
+                field: "marketing",
+                reason: "membership is not a marketing purpose",
+            });
+        }
         if current.required && change.active == Some(false) {
             return Err(Error::InvalidInput {
                 field: "active",
@@ -726,6 +748,14 @@ impl Vault {
                     .execute(
                         "UPDATE purpose SET active = ?1 WHERE id = ?2",
                         params![active, id],
+                    )
+                    .map_err(Error::db("edit a purpose"))?;
+            }
+            if let Some(marketing) = change.marketing {
+                tx.conn()
+                    .execute(
+                        "UPDATE purpose SET marketing = ?1 WHERE id = ?2",
+                        params![marketing, id],
                     )
                     .map_err(Error::db("edit a purpose"))?;
             }

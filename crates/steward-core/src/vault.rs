@@ -32,6 +32,7 @@ const APPLICATION_ID: i32 = 0x5354_5744;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_foundation.sql"),
     include_str!("../migrations/002_consent.sql"),
+    include_str!("../migrations/003_crm.sql"),
 ];
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -199,6 +200,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             .map_err(Error::db("start a schema migration"))?;
         tx.execute_batch(sql)
             .map_err(Error::db("apply a schema migration"))?;
+        if i + 1 == 3 {
+            // Schema 3 brings loyalty accounts and the search index: give
+            // existing customers theirs.
+            crate::crm::upgrade_customers(&tx, chrono::Utc::now())?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)
             .map_err(Error::db("record the schema version"))?;
         tx.commit()

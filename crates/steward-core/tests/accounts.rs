@@ -5,8 +5,10 @@ mod common;
 
 use chrono::Duration;
 use common::*;
+use steward_core::access_log::LogFilter;
 use steward_core::{
-    Action, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, Role, Session, Vault,
+    access, AccessPurpose, Action, CollectionMethod, ConsentForm, Error, FieldChange,
+    IdentityCheck, Lang, NewItem, NewPurchase, NewTask, Role, Session, Vault,
 };
 
 /// A paper consent form for a new member, as the CLI records it.
@@ -47,6 +49,54 @@ fn attempt(
             .map(|_| ()),
         Action::ViewConsentHistory => v.consent_history(s, 1).map(|_| ()),
         Action::ViewReceipt => v.receipt(s, receipt_id).map(|_| ()),
+        Action::SearchCustomers => v.search_customers(s, "Jordi").map(|_| ()),
+        Action::ViewCustomer => {
+            // Each role with its own purpose of access (the auditor has none).
+            let purpose = access::scope(s.role())
+                .access_purposes
+                .first()
+                .copied()
+                .unwrap_or(AccessPurpose::ServeAtTill);
+            v.customer_profile(s, 1, purpose).map(|_| ())
+        }
+        Action::EditCustomer => v
+            .correct_customer(
+                s,
+                1,
+                &[FieldChange {
+                    field: "name".into(),
+                    value: Some("Jordi Pujol".into()),
+                }],
+            )
+            .map(|_| ()),
+        Action::RecordPurchase => v
+            .add_purchase(
+                s,
+                1,
+                &NewPurchase {
+                    date: None,
+                    items: vec![NewItem {
+                        description: "Bread".into(),
+                        quantity: 1,
+                        unit_cents: 250,
+                    }],
+                },
+            )
+            .map(|_| ()),
+        Action::AddNote => v.add_note(s, 1, "Prefers rye").map(|_| ()),
+        Action::ManageTasks => v
+            .add_task(
+                s,
+                1,
+                &NewTask {
+                    title: "Call back".into(),
+                    due: None,
+                },
+            )
+            .map(|_| ()),
+        Action::RedeemPoints => v.redeem_points(s, 1, 1).map(|_| ()),
+        Action::ViewAudience => v.marketing_audience(s, "email-offers", 0).map(|_| ()),
+        Action::ViewAccessLog => v.access_log(s, &LogFilter::default()).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -75,6 +125,15 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RecordConsent, [true, true, true, false, false]),
         (ViewConsentHistory, [true, true, true, false, true]),
         (ViewReceipt, [true, true, true, false, true]),
+        (SearchCustomers, [true, true, true, false, false]),
+        (ViewCustomer, [true, true, true, true, false]),
+        (EditCustomer, [true, true, false, false, false]),
+        (RecordPurchase, [true, true, true, false, false]),
+        (AddNote, [true, true, true, false, false]),
+        (ManageTasks, [true, true, true, false, false]),
+        (RedeemPoints, [true, true, true, false, false]),
+        (ViewAudience, [true, false, false, true, false]),
+        (ViewAccessLog, [true, false, false, false, true]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
@@ -88,12 +147,27 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         &pass("target passphrase"),
     )
     .unwrap();
-    let first = paper_form(&mut v, &mut owner).unwrap();
+    // The first customer collects points and agreed to e-mail offers, so
+    // every role's operation has something to work on.
+    let mut first = paper_form(&mut v, &mut owner).unwrap();
+    first.granted = vec!["membership".into(), "loyalty".into(), "email-offers".into()];
+    first
+        .fields
+        .push(("email".into(), "jordi@example.cat".into()));
     let receipt_id = v
         .join_customer(&mut owner, first)
         .unwrap()
         .receipt
         .receipt_id;
+    let points = NewPurchase {
+        date: None,
+        items: vec![NewItem {
+            description: "Cake".into(),
+            quantity: 1,
+            unit_cents: 2000,
+        }],
+    };
+    v.add_purchase(&mut owner, 1, &points).unwrap();
     v.logout(owner).unwrap();
 
     let mut table = format!("{:<24}", "action \\ role");
