@@ -31,6 +31,17 @@ const COMMANDS: &[&str] = &[
     "purposes_list",
     "shop_profile",
     "shop_profile_set",
+    "customer_search",
+    "customer_profile",
+    "customer_correct",
+    "purchase_add",
+    "note_add",
+    "task_add",
+    "task_complete",
+    "tags_set",
+    "points_redeem",
+    "audience_list",
+    "access_log",
 ];
 
 fn main() {

@@ -9,11 +9,15 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use steward_core::access::{self, ViewKind};
+use steward_core::access_log::{LogEntry, LogFilter};
 use steward_core::purposes::{FieldSetting, ShopProfile};
+use steward_core::views::{AudiencePage, Loyalty, Note, Purchase, Task};
 use steward_core::{
-    CollectionMethod, ConsentForm, ConsentHistory, Error, IdentityCheck, Lang, Notice, OsKeyring,
-    Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey, Role, Session, Signature,
-    UserSummary, Vault, Verdict, Withdrawal,
+    AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
+    FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Passphrase, PrintableReceipt,
+    Purpose, Recorded, RecoveryKey, Role, SearchResults, Session, Signature, UserSummary, Vault,
+    Verdict, Withdrawal,
 };
 use tauri::State;
 
@@ -66,6 +70,11 @@ pub struct SessionInfo {
     /// What this role may do, from the core's matrix, so the UI shows only
     /// what can be used. The core still checks every call.
     allowed: Vec<steward_core::Action>,
+    /// Which view of a customer this role gets (`full`, `till`,
+    /// `marketing`, `none`).
+    customer_view: ViewKind,
+    /// The purposes of access this role may give when opening a profile.
+    access_purposes: &'static [AccessPurpose],
 }
 
 fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
@@ -77,6 +86,8 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         must_change_passphrase: session.must_change_passphrase(),
         customer_mode: session.in_customer_mode(),
         allowed: session.allowed_actions(),
+        customer_view: access::scope(session.role()).view,
+        access_purposes: access::scope(session.role()).access_purposes,
     })
 }
 
@@ -173,7 +184,7 @@ pub fn setup(
     }
     let (vault, recovery_key) = Vault::create(
         &state.vault_path,
-        &OsKeyring,
+        state.keystore.as_ref(),
         &shop_name,
         &owner_username,
         &passphrase,
@@ -316,7 +327,7 @@ pub fn recover(state: State<'_, AppState>, recovery_key: String) -> Res<AppStatu
     let key = RecoveryKey::parse(&recovery_key)?;
     let mut guard = state.lock();
     if guard.vault.is_none() {
-        let vault = Vault::recover(&state.vault_path, &OsKeyring, &key)?;
+        let vault = Vault::recover(&state.vault_path, state.keystore.as_ref(), &key)?;
         guard.vault = Some(vault);
         guard.open_error = None;
     }
@@ -528,4 +539,103 @@ pub fn shop_profile_set(
     with_session(&state, |vault, session| {
         vault.set_shop_profile(session, &contact, &jurisdiction)
     })
+}
+
+// --- Everyday CRM -----------------------------------------------------------
+
+#[tauri::command]
+pub fn customer_search(state: State<'_, AppState>, query: String) -> Res<SearchResults> {
+    with_session(&state, |vault, session| {
+        vault.search_customers(session, &query)
+    })
+}
+
+#[tauri::command]
+pub fn customer_profile(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    purpose: String,
+) -> Res<CustomerProfile> {
+    let purpose = AccessPurpose::parse(&purpose)?;
+    with_session(&state, |vault, session| {
+        vault.customer_profile(session, customer_id, purpose)
+    })
+}
+
+#[tauri::command]
+pub fn customer_correct(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    changes: Vec<FieldChange>,
+) -> Res<Vec<&'static str>> {
+    with_session(&state, |vault, session| {
+        vault.correct_customer(session, customer_id, &changes)
+    })
+}
+
+#[tauri::command]
+pub fn purchase_add(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    purchase: NewPurchase,
+) -> Res<Purchase> {
+    with_session(&state, |vault, session| {
+        vault.add_purchase(session, customer_id, &purchase)
+    })
+}
+
+#[tauri::command]
+pub fn note_add(state: State<'_, AppState>, customer_id: i64, text: String) -> Res<Note> {
+    with_session(&state, |vault, session| {
+        vault.add_note(session, customer_id, &text)
+    })
+}
+
+#[tauri::command]
+pub fn task_add(state: State<'_, AppState>, customer_id: i64, task: NewTask) -> Res<Task> {
+    with_session(&state, |vault, session| {
+        vault.add_task(session, customer_id, &task)
+    })
+}
+
+#[tauri::command]
+pub fn task_complete(state: State<'_, AppState>, customer_id: i64, task_id: i64) -> Res<()> {
+    with_session(&state, |vault, session| {
+        vault.complete_task(session, customer_id, task_id)
+    })
+}
+
+#[tauri::command]
+pub fn tags_set(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    tags: Vec<String>,
+) -> Res<Vec<String>> {
+    with_session(&state, |vault, session| {
+        vault.set_tags(session, customer_id, &tags)
+    })
+}
+
+#[tauri::command]
+pub fn points_redeem(state: State<'_, AppState>, customer_id: i64, points: i64) -> Res<Loyalty> {
+    with_session(&state, |vault, session| {
+        vault.redeem_points(session, customer_id, points)
+    })
+}
+
+#[tauri::command]
+pub fn audience_list(
+    state: State<'_, AppState>,
+    purpose: String,
+    offset: Option<i64>,
+) -> Res<AudiencePage> {
+    with_session(&state, |vault, session| {
+        vault.marketing_audience(session, &purpose, offset.unwrap_or(0))
+    })
+}
+
+#[tauri::command]
+pub fn access_log(state: State<'_, AppState>, filter: Option<LogFilter>) -> Res<Vec<LogEntry>> {
+    let filter = filter.unwrap_or_default();
+    with_session(&state, |vault, session| vault.access_log(session, &filter))
 }

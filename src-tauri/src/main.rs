@@ -6,6 +6,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+#[cfg(test)]
+mod command_matrix;
 mod state;
 
 use std::path::PathBuf;
@@ -26,29 +28,14 @@ fn vault_path_from_args() -> Option<PathBuf> {
     steward_core::vault::default_location()
 }
 
-fn main() {
-    // WebKitGTK's DMA-BUF renderer shows a blank window on some drivers and
-    // under Xvfb; the software path is fine for a form-based app.
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
-        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-    }
-
-    let Some(vault_path) = vault_path_from_args() else {
-        eprintln!("steward-app: no per-user data folder on this system; start with --vault PATH");
-        std::process::exit(2);
-    };
-
-    let app = tauri::Builder::default()
-        // Opening Steward a second time focuses the window already open.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-        }))
-        .manage(state::AppState::open(vault_path))
+/// The app's state and every command the UI may call, on any runtime (the
+/// real window, or the mock one of the command-boundary tests).
+fn with_commands<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: state::AppState,
+) -> tauri::Builder<R> {
+    builder
+        .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::setup,
@@ -78,7 +65,43 @@ fn main() {
             commands::purposes_list,
             commands::shop_profile,
             commands::shop_profile_set,
+            commands::customer_search,
+            commands::customer_profile,
+            commands::customer_correct,
+            commands::purchase_add,
+            commands::note_add,
+            commands::task_add,
+            commands::task_complete,
+            commands::tags_set,
+            commands::points_redeem,
+            commands::audience_list,
+            commands::access_log,
         ])
+}
+
+fn main() {
+    // WebKitGTK's DMA-BUF renderer shows a blank window on some drivers and
+    // under Xvfb; the software path is fine for a form-based app.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+
+    let Some(vault_path) = vault_path_from_args() else {
+        eprintln!("steward-app: no per-user data folder on this system; start with --vault PATH");
+        std::process::exit(2);
+    };
+
+    let builder = tauri::Builder::default()
+        // Opening Steward a second time focuses the window already open.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    let app = with_commands(builder, state::AppState::open(vault_path))
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
         Ok(app) => app.run(|_, _| {}),

@@ -2,12 +2,15 @@
 //! session of whoever is logged in. Nothing else.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
-use steward_core::{Error, OsKeyring, Session, Vault};
+use steward_core::{Error, KeyStore, OsKeyring, Session, Vault};
 
 pub struct AppState {
     pub vault_path: PathBuf,
+    /// Where vault keys live: the OS keyring (an in-memory store in the
+    /// command-boundary tests).
+    pub keystore: Arc<dyn KeyStore>,
     inner: Mutex<Inner>,
 }
 
@@ -24,13 +27,19 @@ impl AppState {
     /// missing vault means first run (the setup wizard); any other failure
     /// is kept and shown.
     pub fn open(vault_path: PathBuf) -> AppState {
-        let (vault, open_error) = match Vault::open(&vault_path, &OsKeyring) {
+        AppState::open_with(vault_path, Arc::new(OsKeyring))
+    }
+
+    /// Like [`AppState::open`], with the given key store.
+    pub fn open_with(vault_path: PathBuf, keystore: Arc<dyn KeyStore>) -> AppState {
+        let (vault, open_error) = match Vault::open(&vault_path, keystore.as_ref()) {
             Ok(v) => (Some(v), None),
             Err(Error::NoVault(_)) => (None, None),
             Err(e) => (None, Some(e)),
         };
         AppState {
             vault_path,
+            keystore,
             inner: Mutex::new(Inner {
                 vault,
                 open_error,

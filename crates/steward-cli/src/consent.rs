@@ -90,6 +90,16 @@ pub enum CustomersCommand {
     /// Refused, with nothing stored, without the membership purpose, or with
     /// a field that no ticked purpose needs. Prints the new customer's id.
     Join(PaperForm),
+    /// Find customers by name, phone, e-mail or loyalty number (at least
+    /// three letters or digits; accents and case do not matter). Shows what
+    /// your role may see of each hit.
+    Search { query: String },
+    /// A customer's profile as your role sees it, opened for a purpose of
+    /// access (logged): serve-at-till, delivery, customer-request,
+    /// complaint, follow-up or campaign.
+    Show(crate::crm::ShowArgs),
+    /// Correct a customer's recorded data (owner, manager).
+    Correct(crate::crm::CorrectArgs),
 }
 
 /// A consent form the customer filled in and signed on paper.
@@ -236,7 +246,7 @@ fn parse_check(s: &str) -> Result<IdentityCheck, String> {
     IdentityCheck::parse(s).map_err(|e| e.to_string())
 }
 
-fn parse_field(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_field(s: &str) -> Result<(String, String), String> {
     s.split_once('=')
         .map(|(k, v)| (k.trim().to_owned(), v.to_owned()))
         .filter(|(k, _)| !k.is_empty())
@@ -462,7 +472,14 @@ pub fn customers(
     session: &mut Session,
     cmd: &CustomersCommand,
 ) -> Result<(), Failure> {
-    let CustomersCommand::Join(paper) = cmd;
+    let paper = match cmd {
+        CustomersCommand::Join(paper) => paper,
+        CustomersCommand::Search { query } => {
+            return crate::crm::search(json, vault, session, query)
+        }
+        CustomersCommand::Show(args) => return crate::crm::show(json, vault, session, args),
+        CustomersCommand::Correct(args) => return crate::crm::correct(json, vault, session, args),
+    };
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;
     let recorded = vault.join_customer(session, form)?;

@@ -9,6 +9,7 @@
 
 mod bench;
 mod consent;
+mod crm;
 mod secrets;
 
 use std::path::PathBuf;
@@ -95,6 +96,22 @@ enum Command {
     /// Consent receipts.
     #[command(subcommand)]
     Receipt(consent::ReceiptCommand),
+    /// Purchases at the till.
+    #[command(subcommand)]
+    Purchases(crm::PurchasesCommand),
+    /// Notes about interactions with customers.
+    #[command(subcommand)]
+    Notes(crm::NotesCommand),
+    /// Follow-up tasks.
+    #[command(subcommand)]
+    Tasks(crm::TasksCommand),
+    /// The customers who agree to a marketing purpose, with only the data it
+    /// covers (marketing, owner); 50 per page.
+    Audience {
+        purpose: String,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
     /// Measure performance against a raw SQLite baseline.
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -124,6 +141,9 @@ enum UsersCommand {
 enum AuditCommand {
     /// Check the audit log's hash chain and anchor.
     Verify,
+    /// Who did what, to which customer, why, touching which fields; newest
+    /// first (owner, auditor).
+    Log(crm::LogArgs),
 }
 
 #[derive(Subcommand)]
@@ -165,7 +185,9 @@ pub(crate) struct Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         let code = match &e {
-            Error::Forbidden { .. } | Error::PassphraseChangeRequired => 3,
+            Error::Forbidden { .. }
+            | Error::PurposeNotAllowed { .. }
+            | Error::PassphraseChangeRequired => 3,
             Error::WrongCredentials
             | Error::TooManyAttempts { .. }
             | Error::AccountDisabled
@@ -388,6 +410,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             consent::verify(cli.json, file)?;
         }
         Command::Purposes(_)
+        | Command::Purchases(_)
+        | Command::Notes(_)
+        | Command::Tasks(_)
+        | Command::Audience { .. }
+        | Command::Audit(AuditCommand::Log(_))
         | Command::Fields(_)
         | Command::Notice(_)
         | Command::Customers(_)
@@ -399,6 +426,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Command::Fields(c) => consent::fields(cli.json, &mut vault, &mut session, c),
                 Command::Notice(c) => consent::notice(cli.json, &mut vault, &mut session, c),
                 Command::Customers(c) => consent::customers(cli.json, &mut vault, &mut session, c),
+                Command::Purchases(c) => crm::purchases(cli.json, &mut vault, &mut session, c),
+                Command::Notes(c) => crm::notes(cli.json, &mut vault, &mut session, c),
+                Command::Tasks(c) => crm::tasks(cli.json, &mut vault, &mut session, c),
+                Command::Audience { purpose, offset } => {
+                    crm::audience(cli.json, &mut vault, &mut session, purpose, *offset)
+                }
+                Command::Audit(AuditCommand::Log(args)) => {
+                    crm::log(cli.json, &mut vault, &mut session, args)
+                }
                 Command::Consent(c) => consent::consent(cli.json, &mut vault, &mut session, c),
                 Command::Receipt(consent::ReceiptCommand::CheckCode { code }) => {
                     consent::check_code(cli.json, &mut vault, &mut session, code)

@@ -170,7 +170,7 @@ fn status_needs_only_the_keyring_and_shows_no_personal_data() {
     let shop = init_shop();
     let run = steward(&shop.vault, &["status"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("schema version: 2"), "{}", run.stdout);
+    assert!(run.stdout.contains("schema version: 3"), "{}", run.stdout);
     assert!(run.stdout.contains("customers: 0"), "{}", run.stdout);
     assert!(run.stdout.contains("users: 1 (1 active)"));
     assert!(!run.stdout.contains("olga"));
@@ -854,4 +854,248 @@ fn the_notice_prints_in_each_language_and_only_the_owner_changes_purposes() {
         "{}",
         refused.stderr
     );
+}
+
+/// Adds a user with `role` who has chosen their own passphrase
+/// (`<name> own passphrase`).
+fn add_user(shop: &Shop, name: &str, role: &str) {
+    let add = as_owner_with(
+        shop,
+        &["users", "add", name, "--role", role],
+        &format!("{name} initial pass\n"),
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let passwd = steward(
+        &shop.vault,
+        &["--user", name, "--passphrase-stdin", "passwd"],
+        &format!("{name} initial pass\n{name} own passphrase\n"),
+    );
+    assert_eq!(passwd.code, 0, "{}", passwd.stderr);
+}
+
+fn as_owner_with(shop: &Shop, args: &[&str], more_stdin: &str) -> Run {
+    let mut all = vec!["--user", "olga", "--passphrase-stdin"];
+    all.extend_from_slice(args);
+    steward(&shop.vault, &all, &format!("{OWNER_PASS}\n{more_stdin}"))
+}
+
+fn as_user(shop: &Shop, name: &str, args: &[&str]) -> Run {
+    let mut all = vec!["--user", name, "--passphrase-stdin"];
+    all.extend_from_slice(args);
+    steward(&shop.vault, &all, &format!("{name} own passphrase\n"))
+}
+
+fn json_keys(v: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn the_till_commands_show_each_role_its_own_view_and_refuse_the_same_way() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    for field in ["phone", "birth_date"] {
+        assert_eq!(as_owner(&shop, &["fields", "enable", field]).code, 0);
+    }
+    let receipt = dir.join("r1.json");
+    let receipt = receipt.to_str().unwrap();
+    let join = as_owner(
+        &shop,
+        &join_args(
+            receipt,
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "loyalty",
+                "--purpose",
+                "birthday-offer",
+                "--field",
+                "name=Núria Puigdomènech",
+                "--field",
+                "email=nuria@example.cat",
+                "--field",
+                "phone=+34 600 123 456",
+                "--field",
+                "birth_date=1990-04-12",
+            ],
+        ),
+    );
+    assert_eq!(join.code, 0, "{}", join.stderr);
+    let id = join.stdout.trim().to_owned();
+    add_user(&shop, "sam", "staff");
+    add_user(&shop, "mia", "marketing");
+    add_user(&shop, "aud", "auditor");
+
+    // Staff find her by three letters, without accents, and see the till hit.
+    let found = as_user(&shop, "sam", &["customers", "search", "nur", "--json"]);
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    let res: serde_json::Value = serde_json::from_str(&found.stdout).unwrap();
+    assert_eq!(res["view"], "till");
+    assert_eq!(json_keys(&res["hits"][0]), ["id", "loyaltyNumber", "name"]);
+    let short = as_user(&shop, "sam", &["customers", "search", "nu"]);
+    assert_eq!(short.code, 1);
+    assert!(short.stderr.contains("at least 3"), "{}", short.stderr);
+
+    // The profile: staff's till view has no birth date, e-mail or phone.
+    let show = as_user(
+        &shop,
+        "sam",
+        &[
+            "customers",
+            "show",
+            &id,
+            "--purpose",
+            "serve-at-till",
+            "--json",
+        ],
+    );
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    let till: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    assert_eq!(
+        json_keys(&till),
+        [
+            "contactPreference",
+            "id",
+            "loyalty",
+            "name",
+            "openTasks",
+            "recentNotes",
+            "recentPurchases",
+            "tags",
+            "view"
+        ]
+    );
+    for hidden in ["1990-04-12", "nuria@example.cat", "600123456"] {
+        assert!(!show.stdout.contains(hidden));
+    }
+    let complaint = as_user(
+        &shop,
+        "sam",
+        &["customers", "show", &id, "--purpose", "complaint"],
+    );
+    assert_eq!(complaint.code, 3, "{}", complaint.stderr);
+
+    // The owner's full view holds every field.
+    let full = as_owner(
+        &shop,
+        &[
+            "customers",
+            "show",
+            &id,
+            "--purpose",
+            "customer-request",
+            "--json",
+        ],
+    );
+    let full: serde_json::Value = serde_json::from_str(&full.stdout).unwrap();
+    assert_eq!(full["view"], "full");
+    assert_eq!(
+        json_keys(&full["fields"]),
+        ["birth_date", "email", "name", "phone"]
+    );
+
+    // Marketing: only what the birthday offer covers.
+    let mk = as_user(
+        &shop,
+        "mia",
+        &["customers", "show", &id, "--purpose", "campaign", "--json"],
+    );
+    assert_eq!(mk.code, 0, "{}", mk.stderr);
+    let mk: serde_json::Value = serde_json::from_str(&mk.stdout).unwrap();
+    assert_eq!(json_keys(&mk["fields"]), ["birth_date", "email"]);
+    assert_eq!(
+        as_user(&shop, "mia", &["customers", "search", "nuria"]).code,
+        3
+    );
+    assert_eq!(
+        as_user(
+            &shop,
+            "aud",
+            &["customers", "show", &id, "--purpose", "serve-at-till"]
+        )
+        .code,
+        3
+    );
+
+    // Purchases and notes at the till; a card number is refused, nothing stored.
+    let buy = as_user(
+        &shop,
+        "sam",
+        &[
+            "purchases",
+            "add",
+            &id,
+            "--item",
+            "2 x Pa de sègol @ 3.20",
+            "--item",
+            "Coca @ 12,75",
+            "--json",
+        ],
+    );
+    assert_eq!(buy.code, 0, "{}", buy.stderr);
+    let bought: serde_json::Value = serde_json::from_str(&buy.stdout).unwrap();
+    assert_eq!(bought["totalCents"], 1915);
+    assert_eq!(bought["points"], 19);
+    let note = as_user(&shop, "sam", &["notes", "add", &id, "Prefers the rye loaf"]);
+    assert_eq!(note.code, 0, "{}", note.stderr);
+    let card = as_user(
+        &shop,
+        "sam",
+        &["notes", "add", &id, "card 4111 1111 1111 1111"],
+    );
+    assert_eq!(card.code, 1);
+    assert!(
+        card.stderr.contains("card number") && !card.stderr.contains("4111"),
+        "{}",
+        card.stderr
+    );
+    assert_eq!(
+        as_user(&shop, "mia", &["notes", "add", &id, "hello"]).code,
+        3
+    );
+    assert_eq!(
+        as_user(&shop, "aud", &["purchases", "add", &id, "--item", "x @ 1"]).code,
+        3
+    );
+
+    // Corrections are the owner's and manager's, validated per field.
+    let bad = as_owner(
+        &shop,
+        &["customers", "correct", &id, "--field", "phone=600123456"],
+    );
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.contains("phone") && bad.stderr.contains("international"),
+        "{}",
+        bad.stderr
+    );
+    assert_eq!(
+        as_user(
+            &shop,
+            "sam",
+            &["customers", "correct", &id, "--field", "name=X"]
+        )
+        .code,
+        3
+    );
+
+    // The auditor reads who looked and why, with field names only.
+    let log = as_user(
+        &shop,
+        "aud",
+        &["audit", "log", "--customer", &id, "--by", "sam", "--json"],
+    );
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    let entries: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let view = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "customer.view")
+        .expect("the staff view is logged");
+    assert_eq!(view["purpose"], "serve-at-till");
+    assert!(!log.stdout.contains("Núria") && !log.stdout.contains("Prefers"));
+    assert_eq!(as_user(&shop, "sam", &["audit", "log"]).code, 3);
 }
