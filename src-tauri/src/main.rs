@@ -5,9 +5,9 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod commands;
 #[cfg(test)]
 mod command_matrix;
+mod commands;
 mod state;
 
 use std::path::PathBuf;

@@ -1,0 +1,344 @@
+//! Every role × every customer-data command, called the way the UI calls
+//! them: through Tauri's IPC (argument parsing, the capability's `allow-*`
+//! permissions, the command function, the error mapping) on the mock
+//! runtime, against a real SQLCipher vault. The expected table is written
+//! out here, independently of the core's matrix, and the JSON each role
+//! receives for a customer is checked key by key.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use steward_core::{
+    CollectionMethod, ConsentForm, IdentityCheck, KeyStore, Lang, MemoryKeyStore, Passphrase, Role,
+    Vault,
+};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+use crate::state::AppState;
+
+const OWNER: (&str, &str) = ("olga", "owner passphrase 1");
+
+fn own_pass(name: &str) -> String {
+    format!("{name} own passphrase")
+}
+
+/// A shop with one user per role and one customer (number 1) who agreed to
+/// everything and gave every field.
+fn shop(dir: &std::path::Path) -> (std::path::PathBuf, Arc<MemoryKeyStore>) {
+    let path = dir.join("shop.steward");
+    let keys = Arc::new(MemoryKeyStore::new());
+    let store: &dyn KeyStore = keys.as_ref();
+    let pass = |s: &str| Passphrase::new(s.to_owned());
+    let (mut v, _) = Vault::create(&path, store, "Forn", OWNER.0, &pass(OWNER.1)).unwrap();
+    let mut owner = v.login(OWNER.0, &pass(OWNER.1)).unwrap();
+    for field in ["phone", "birth_date", "postal_address", "postal_code"] {
+        v.set_field_enabled(&mut owner, field, true).unwrap();
+    }
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::Owner) {
+        let name = role.as_str();
+        v.add_user(&mut owner, name, role, &pass("initial passphrase"))
+            .unwrap();
+        let mut s = v.login(name, &pass("initial passphrase")).unwrap();
+        v.change_own_passphrase(&mut s, &pass("initial passphrase"), &pass(&own_pass(name)))
+            .unwrap();
+        v.logout(s).unwrap();
+    }
+    let notice = v.notice(&mut owner, Lang::En, None).unwrap();
+    let granted = [
+        "membership",
+        "loyalty",
+        "email-offers",
+        "sms-offers",
+        "birthday-offer",
+        "home-delivery",
+    ];
+    let fields = [
+        ("name", "Núria Puigdomènech"),
+        ("email", "nuria@example.cat"),
+        ("phone", "+34600123456"),
+        ("birth_date", "1990-04-12"),
+        ("postal_address", "Carrer Major 1"),
+        ("postal_code", "ES 08500"),
+    ];
+    v.join_customer(
+        &mut owner,
+        ConsentForm {
+            lang: Lang::En,
+            notice_version: notice.version,
+            granted: granted.iter().map(|p| p.to_string()).collect(),
+            fields: fields
+                .iter()
+                .map(|(k, x)| (k.to_string(), x.to_string()))
+                .collect(),
+            method: CollectionMethod::Paper,
+            identity_check: IdentityCheck::IdDocument,
+            signature: None,
+        },
+    )
+    .unwrap();
+    v.logout(owner).unwrap();
+    (path, keys)
+}
+
+fn app(
+    path: std::path::PathBuf,
+    keys: Arc<MemoryKeyStore>,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let state = AppState::open_with(path, keys);
+    let app = crate::with_commands(mock_builder(), state)
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the app builds on the mock runtime");
+    let window = match app.get_webview_window("main") {
+        Some(w) => w,
+        None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .unwrap(),
+    };
+    (app, window)
+}
+
+/// Calls `cmd` with `args` as the UI does; the rejection value on error.
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|body| body.deserialize::<Value>().unwrap())
+}
+
+fn login(window: &WebviewWindow<MockRuntime>, role: Role) -> Value {
+    let (name, pass) = if role == Role::Owner {
+        (OWNER.0.to_owned(), OWNER.1.to_owned())
+    } else {
+        (role.as_str().to_owned(), own_pass(role.as_str()))
+    };
+    invoke(
+        window,
+        "login",
+        json!({ "username": name, "passphrase": pass }),
+    )
+    .unwrap()
+}
+
+/// The command and its arguments for a customer-data action; the purpose
+/// of access is the role's own first one (from its session info).
+fn call(cmd: &str, session: &Value) -> Value {
+    let purpose = session["accessPurposes"][0]
+        .as_str()
+        .unwrap_or("serve-at-till");
+    match cmd {
+        "customer_search" => json!({ "query": "nuria" }),
+        "customer_profile" => json!({ "customerId": 1, "purpose": purpose }),
+        "customer_correct" => {
+            json!({ "customerId": 1, "changes": [{ "field": "phone", "value": "+34600123457" }] })
+        }
+        "purchase_add" => {
+            json!({ "customerId": 1, "purchase": { "items": [{ "description": "Bread", "quantity": 1, "unitCents": 250 }] } })
+        }
+        "note_add" => json!({ "customerId": 1, "text": "Prefers rye" }),
+        "task_add" => json!({ "customerId": 1, "task": { "title": "Call back" } }),
+        "tags_set" => json!({ "customerId": 1, "tags": ["regular"] }),
+        "points_redeem" => json!({ "customerId": 1, "points": 1 }),
+        "audience_list" => json!({ "purpose": "email-offers" }),
+        "access_log" => json!({ "filter": { "customer": 1 } }),
+        "consent_history" => json!({ "customerId": 1 }),
+        "users_list" | "audit_verify" | "fields_list" | "purposes_list" => json!({}),
+        other => panic!("no arguments for {other}"),
+    }
+}
+
+#[test]
+fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
+    // Columns: owner, manager, staff, marketing, auditor (Role::ALL order).
+    let expected: &[(&str, [bool; 5])] = &[
+        ("customer_search", [true, true, true, false, false]),
+        ("customer_profile", [true, true, true, true, false]),
+        ("customer_correct", [true, true, false, false, false]),
+        ("purchase_add", [true, true, true, false, false]),
+        ("note_add", [true, true, true, false, false]),
+        ("task_add", [true, true, true, false, false]),
+        ("tags_set", [true, true, false, false, false]),
+        ("points_redeem", [true, true, true, false, false]),
+        ("audience_list", [true, false, false, true, false]),
+        ("access_log", [true, false, false, false, true]),
+        ("consent_history", [true, true, true, false, true]),
+        ("users_list", [true, false, false, false, true]),
+        ("audit_verify", [true, false, false, false, true]),
+        ("fields_list", [true, true, true, true, true]),
+        ("purposes_list", [true, true, true, true, true]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (app, window) = app(path, keys);
+    // The capability names the main window only: another window's call is
+    // refused by Tauri's ACL before any command runs.
+    let intruder = tauri::WebviewWindowBuilder::new(&app, "intruder", Default::default())
+        .build()
+        .unwrap();
+    let refused = invoke(&intruder, "app_status", json!({})).unwrap_err();
+    assert!(
+        refused["code"].is_null(),
+        "refused by the ACL, not by a command: {refused}"
+    );
+    // Points to redeem.
+    login(&window, Role::Owner);
+    invoke(&window, "purchase_add", call("purchase_add", &json!({}))).unwrap();
+    invoke(&window, "purchase_add", call("purchase_add", &json!({}))).unwrap();
+
+    let mut table = String::new();
+    for (cmd, row) in expected {
+        table += &format!("{cmd:<18}");
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let session = login(&window, role);
+            let allowed = match invoke(&window, cmd, call(cmd, &session)) {
+                Ok(_) => true,
+                Err(e) if e["code"] == "forbidden" => false,
+                Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
+            };
+            assert_eq!(allowed, row[i], "{role} × {cmd}");
+            table += if allowed { " allow" } else { " DENY " };
+        }
+        table += "\n";
+    }
+    println!("{table}");
+}
+
+fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(path.clone());
+                keys(child, &path, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| keys(i, prefix, out)),
+        _ => {}
+    }
+}
+
+fn key_set(v: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    keys(v, "", &mut out);
+    out
+}
+
+#[test]
+fn each_role_receives_only_its_permitted_customer_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let profile = |role: Role, purpose: &str| {
+        login(&window, role);
+        invoke(
+            &window,
+            "customer_profile",
+            json!({ "customerId": 1, "purpose": purpose }),
+        )
+    };
+    let fields_of = |v: &Value, part: &str| -> Vec<String> {
+        v[part]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+
+    for role in [Role::Owner, Role::Manager] {
+        let v = profile(role, "customer-request").unwrap();
+        assert_eq!(v["view"], "full");
+        assert_eq!(
+            fields_of(&v, "fields"),
+            [
+                "birth_date",
+                "email",
+                "name",
+                "phone",
+                "postal_address",
+                "postal_code"
+            ]
+        );
+    }
+
+    let till = profile(Role::Staff, "serve-at-till").unwrap();
+    let till_keys: BTreeSet<String> = till.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        till_keys,
+        [
+            "contactPreference",
+            "id",
+            "loyalty",
+            "name",
+            "openTasks",
+            "recentNotes",
+            "recentPurchases",
+            "tags",
+            "view"
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    );
+    let all = key_set(&till);
+    for hidden in [
+        "birth_date",
+        "email",
+        "phone",
+        "postal_address",
+        "postal_code",
+        "fields",
+        "delivery",
+        "consents",
+    ] {
+        assert!(
+            !all.iter().any(|k| k.ends_with(hidden)),
+            "staff received {hidden}"
+        );
+    }
+    assert!(!till.to_string().contains("1990-04-12"));
+    let delivery = profile(Role::Staff, "delivery").unwrap();
+    assert_eq!(
+        fields_of(&delivery, "delivery"),
+        ["phone", "postal_address", "postal_code"]
+    );
+    assert_eq!(
+        profile(Role::Staff, "complaint").unwrap_err()["code"],
+        "purpose_not_allowed"
+    );
+
+    let mk = profile(Role::Marketing, "campaign").unwrap();
+    assert_eq!(mk["view"], "marketing");
+    assert_eq!(fields_of(&mk, "fields"), ["birth_date", "email", "phone"]);
+    assert!(mk.get("name").is_none() && !mk.to_string().contains("Núria"));
+
+    assert_eq!(
+        profile(Role::Auditor, "serve-at-till").unwrap_err()["code"],
+        "forbidden"
+    );
+
+    // Staff search hits carry a name and a loyalty number, nothing else.
+    login(&window, Role::Staff);
+    let hits = invoke(
+        &window,
+        "customer_search",
+        json!({ "query": "puigdomenech" }),
+    )
+    .unwrap();
+    assert_eq!(hits["view"], "till");
+    let hit_keys: Vec<&String> = hits["hits"][0].as_object().unwrap().keys().collect();
+    assert_eq!(hit_keys, ["id", "loyaltyNumber", "name"]);
+    let short = invoke(&window, "customer_search", json!({ "query": "nu" })).unwrap_err();
+    assert_eq!(short["code"], "query_too_short");
+}
