@@ -38,3 +38,4 @@ e2e:
 
 bench:
 	$(CARGO) run --release -p steward-cli -- bench open
+	$(CARGO) run --release -p steward-cli -- bench crm

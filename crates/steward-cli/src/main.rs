@@ -8,6 +8,7 @@
 //! file, already open).
 
 mod bench;
+mod bench_crm;
 mod consent;
 mod crm;
 mod secrets;
@@ -168,6 +169,18 @@ enum BenchCommand {
         /// Rows for the read/write comparison.
         #[arg(long, default_value_t = 100_000)]
         rows: u32,
+    },
+    /// Search, profile reads and purchases on a generated shop, against raw
+    /// SQL on the same file.
+    Crm {
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        /// Purchases per customer, on average.
+        #[arg(long, default_value_t = 10)]
+        purchases: usize,
+        /// Queries and profile reads measured.
+        #[arg(long, default_value_t = 1000)]
+        rounds: usize,
     },
 }
 
@@ -470,6 +483,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Bench(BenchCommand::Open { rows }) => {
             bench::open(*rows)?;
+        }
+        Command::Bench(BenchCommand::Crm {
+            customers,
+            purchases,
+            rounds,
+        }) => {
+            bench_crm::crm(*customers, *purchases, *rounds)?;
         }
     }
     Ok(())

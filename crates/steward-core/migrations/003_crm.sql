@@ -85,6 +85,7 @@ CREATE TABLE loyalty_entry (
 ) STRICT;
 
 CREATE INDEX loyalty_entry_by_customer ON loyalty_entry (customer_id);
+CREATE INDEX loyalty_entry_by_purchase ON loyalty_entry (purchase_id);
 
 -- The search index: names, e-mail addresses, phone numbers and loyalty
 -- numbers, folded to lower case without accents. FTS5 keeps its own copy of

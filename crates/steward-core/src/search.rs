@@ -66,7 +66,7 @@ pub fn match_expression(query: &str) -> Result<String> {
 /// The phone number as searchable words: all its digits, and the same
 /// without the first one to three digits (the country code), so a number is
 /// found with or without it.
-fn phone_terms(phone: &str) -> String {
+pub fn phone_terms(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let mut terms = vec![digits.clone()];
     for cut in 1..=3 {
