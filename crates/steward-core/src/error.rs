@@ -113,7 +113,7 @@ pub enum Error {
 
     /// A customer record, a field or a use of data needs a consent the
     /// customer has not given. `purpose` is the purpose's id.
-    #[error("the customer has not agreed to the purpose '{purpose}'; nothing was stored")]
+    #[error("the customer has not agreed to the purpose '{purpose}' (or agreed before it covered this data); ask them first: nothing was stored")]
     ConsentMissing { purpose: String },
 
     /// A value was given for a field that no purpose the customer agreed to
