@@ -14,7 +14,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 exec xvfb-run -a -s "-screen 0 1280x900x24" \
   scripts/with-keyring.sh bash -c '
     status=0
-    for file in tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs; do
+    for file in tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs tests/e2e/crm.test.mjs; do
       node --test --test-concurrency=1 "$file" || status=1
     done
     exit $status

@@ -1,8 +1,10 @@
 //! The router. Asks the core where the app stands (`app_status`) and shows
 //! the matching screen; owns the current session (as the core last reported
 //! it), the auto-lock watch, which logged-in screen is shown (also reachable
-//! as `index.html#/<screen>`) and the keyboard shortcuts. Screens receive `ctx` and never
-//! switch screens themselves except through it.
+//! as `index.html#/<screen>`) and the keyboard shortcuts: Alt+<letter> for
+//! the screens, "/" for the customer search, and the shortcuts a screen
+//! registers for itself while it is shown (`ctx.screenKeys`). Screens receive
+//! `ctx` and never switch screens themselves except through it.
 //!
 //! While the core reports the session in customer mode (`customerMode`: the
 //! screen is handed to a customer), only the customer screens are shown: no
@@ -33,6 +35,12 @@ import * as withdrawFormScreen from './screens/withdraw-form.js';
 import * as receiptScreen from './screens/receipt.js';
 import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
+import * as customersScreen from './screens/customers.js';
+import * as profileScreen from './screens/customer-profile.js';
+import * as customerEditScreen from './screens/customer-edit.js';
+import * as purchaseScreen from './screens/purchase.js';
+import * as audiencesScreen from './screens/audiences.js';
+import * as accessLogScreen from './screens/access-log.js';
 
 /** Logged-in screens by the name used in `#/<name>`. */
 const SESSION_SCREENS = new Map([
@@ -43,10 +51,16 @@ const SESSION_SCREENS = new Map([
   ['users', usersScreen.render],
   ['settings', settingsScreen.render],
   ['passphrase', changePassphraseScreen.render],
+  ['customers', customersScreen.render],
+  ['profile', profileScreen.render],
+  ['customer-edit', customerEditScreen.render],
+  ['purchase', purchaseScreen.render],
+  ['audiences', audiencesScreen.render],
+  ['access-log', accessLogScreen.render],
 ]);
 
 /** Logged-in screens that need what another screen passes on, so `#/<name>` cannot open them. */
-const NOT_ADDRESSABLE = new Set(['receipt']);
+const NOT_ADDRESSABLE = new Set(['receipt', 'profile', 'customer-edit', 'purchase']);
 
 /**
  * Screens shown in customer mode, by name. Each gets `params.tr`, a
@@ -73,7 +87,18 @@ const SHORTCUTS = new Map([
   ['u', () => navigate('users')],
   ['s', () => navigate('settings')],
   ['l', () => ctx.lock()],
+  // Offered only to roles the core lets use the screen (see `allowed`).
+  ['f', () => may(session, 'search_customers') && navigate('customers')],
+  ['m', () => may(session, 'view_audience') && navigate('audiences')],
+  ['g', () => may(session, 'view_access_log') && navigate('access-log')],
 ]);
+
+/**
+ * Alt+<letter> shortcuts a screen registered (`ctx.screenKeys`): `owner` is
+ * the screen's root; they apply only while it is on show, and take
+ * precedence over SHORTCUTS.
+ */
+let screenShortcuts = { owner: null, keys: new Map() };
 
 const root = document.getElementById('app');
 
@@ -102,8 +127,11 @@ const ctx = {
   /** Shows the screen for an `AppStatus` (e.g. the one `recover` returns). */
   route,
   /**
-   * Goes to a logged-in screen: `home`, `consent`, `consents`, `receipt`
-   * (`params.receiptId`), `users`, `settings`, `passphrase`.
+   * Goes to a logged-in screen: `home`, `consent`, `consents`
+   * (`params.customerId`), `receipt` (`params.receiptId`), `users`,
+   * `settings`, `passphrase`, `customers`, `profile` (`params.customerId`,
+   * `params.purpose`), `customer-edit` and `purchase` (the same, from a
+   * profile), `audiences`, `access-log`.
    */
   navigate,
   /**
@@ -146,6 +174,13 @@ const ctx = {
       return;
     }
     beginSession(info, 'home');
+  },
+  /**
+   * Registers the Alt+<letter> shortcuts (`{ p: () => ... }`) of the screen
+   * whose root element is `owner`, for as long as that screen is shown.
+   */
+  screenKeys(owner, keys) {
+    screenShortcuts = { owner, keys: new Map(Object.entries(keys)) };
   },
   /** Sets the window title again after a screen changed its heading. */
   retitle() {
@@ -398,15 +433,36 @@ function forgetCustomerMode() {
   }
 }
 
+/** Whether `el` takes typed text (so "/" there is a character, not a shortcut). */
+function takesText(el) {
+  if (!el || !(el instanceof HTMLElement)) return false;
+  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
+  if (!(el instanceof HTMLInputElement)) return false;
+  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type);
+}
+
 function onKeydown(event) {
   if (!session || session.mustChangePassphrase || session.customerMode) return;
+  if (event.defaultPrevented) return;
+  // "/" anywhere but in a text box: the customer search, cursor in its box.
+  if (event.key === '/' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
+    if (!may(session, 'search_customers') || document.querySelector('dialog[open]')) return;
+    event.preventDefault();
+    const box = document.getElementById('customers-query');
+    if (box) box.focus();
+    else navigate('customers');
+    return;
+  }
   if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
   // The physical key (`code`) works on any layout, including ones where
   // Alt+U types another character; `key` covers events without a code.
   const letter = /^Key[A-Z]$/.test(event.code) ? event.code.slice(3).toLowerCase() : String(event.key).toLowerCase();
-  const action = SHORTCUTS.get(letter);
+  const own = screenShortcuts.owner && root.contains(screenShortcuts.owner) ? screenShortcuts.keys.get(letter) : null;
+  const action = own || SHORTCUTS.get(letter);
   if (action) {
     event.preventDefault();
+    // A modal question (the purpose of access) is answered first.
+    if (document.querySelector('dialog[open]')) return;
     action();
   }
 }

@@ -75,6 +75,8 @@ pub struct SessionInfo {
     customer_view: ViewKind,
     /// The purposes of access this role may give when opening a profile.
     access_purposes: &'static [AccessPurpose],
+    /// The currency amounts are recorded in (ISO 4217).
+    currency: String,
 }
 
 fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
@@ -88,6 +90,7 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         allowed: session.allowed_actions(),
         customer_view: access::scope(session.role()).view,
         access_purposes: access::scope(session.role()).access_purposes,
+        currency: vault.currency()?,
     })
 }
 

@@ -92,6 +92,12 @@ export class Session {
     await this.cmd('POST', `/element/${el}/value`, { text });
   }
 
+  /** Empties the input `css` (as the user would, selecting all and deleting). */
+  async clear(css) {
+    const el = await this.waitFor(css);
+    await this.cmd('POST', `/element/${el}/clear`, {});
+  }
+
   async text(css) {
     const el = await this.waitFor(css);
     return this.cmd('GET', `/element/${el}/text`);

@@ -21,6 +21,8 @@ const DETAIL_CODES = new Set([
   'field_not_consented',
   'field_disabled',
   'card_number_refused',
+  'consent_missing',
+  'not_enough_points',
   'receipt_invalid',
   'internal',
 ]);
@@ -37,6 +39,12 @@ function errorDetail(err) {
   if (!err || !err.message) return null;
   const known = has(`error.${err.code}`);
   return known && DETAIL_CODES.has(err.code) ? err.message : null;
+}
+
+/** The sentence for `err` followed by the core's detail where it helps, as one line. */
+export function errorText(err) {
+  const detail = errorDetail(err);
+  return detail ? `${errorSentence(err)} ${t('common.details', { message: detail })}` : errorSentence(err);
 }
 
 /** An empty alert region; screen readers announce what is put in it. */
@@ -80,12 +88,25 @@ export function clear(region) {
   region.replaceChildren();
 }
 
-/** A button; `kind` is `primary`, `secondary` or `danger`. */
-export function button(label, { id, kind = 'primary', type = 'button', onclick, disabled, describedBy } = {}) {
+/**
+ * A button; `kind` is `primary`, `secondary` or `danger`. `shortcut`
+ * (e.g. `"Alt+P"`) is shown on the button and announced as its
+ * `aria-keyshortcuts`; the screen handles the keys.
+ */
+export function button(label, { id, kind = 'primary', type = 'button', onclick, disabled, describedBy, shortcut } = {}) {
   return h(
     'button',
-    { id, type, class: `button button--${kind}`, onclick, disabled, 'aria-describedby': describedBy },
+    {
+      id,
+      type,
+      class: `button button--${kind}`,
+      onclick,
+      disabled,
+      'aria-describedby': describedBy,
+      'aria-keyshortcuts': shortcut ? shortcut.replace(/\s+/g, '').replace(/^Ctrl\+/, 'Control+') : null,
+    },
     label,
+    shortcut ? [' ', h('kbd', { class: 'button__kbd', 'aria-hidden': 'true' }, shortcut)] : null,
   );
 }
 
@@ -132,6 +153,26 @@ export function textField({
   });
   if (value !== undefined && value !== null) input.value = String(value);
   return withError(input, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);
+}
+
+/**
+ * A labelled multi-line text box, like `textField` (same return value).
+ * `rows` sets its height in lines.
+ */
+export function textAreaField({ id, label, hint, value, rows = 3, autofocus = false, className }) {
+  const hintId = hint ? `${id}-hint` : null;
+  const area = h('textarea', {
+    id,
+    name: id,
+    rows,
+    class: className ? `input input--multiline ${className}` : 'input input--multiline',
+    autocomplete: 'off',
+    spellcheck: 'true',
+    'aria-describedby': describedBy(hintId, `${id}-error`),
+    dataset: autofocus ? { autofocus: '' } : null,
+  });
+  if (value !== undefined && value !== null) area.value = String(value);
+  return withError(area, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);
 }
 
 /** A labelled `<select>`; `options` is `[{ value, label }]`. */
@@ -276,6 +317,24 @@ export function unmarkInvalid(control, errorId) {
 /** Clears the field errors of `fields` (from `textField`/`selectField`). */
 export function clearFieldErrors(...fields) {
   for (const f of fields) f.clearError();
+}
+
+/**
+ * Shows a refusal from the core where it belongs: when `err.field` names
+ * one of `fields` (an object of `textField` results keyed by the names the
+ * core uses, e.g. `{ email, birth_date }`), on that field (`aria-invalid`,
+ * described by the error, cursor in it); otherwise in the alert `region`.
+ * Returns the field marked, or null.
+ */
+export function showErrorOn(region, err, fields) {
+  const key = err && typeof err.field === 'string' ? err.field : null;
+  const target = key && Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : null;
+  if (!target) {
+    showError(region, err);
+    return null;
+  }
+  fieldError(target, errorText(err));
+  return target;
 }
 
 /** Marks `field` invalid with `text` and puts the cursor in it. */

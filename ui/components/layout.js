@@ -13,8 +13,11 @@ import { t } from '../i18n.js';
  */
 const NAV = [
   { screen: 'home', id: 'nav-home', label: 'nav.home', needs: [] },
+  { screen: 'customers', id: 'nav-customers', label: 'nav.customers', needs: ['search_customers'] },
   { screen: 'consent', id: 'nav-consent', label: 'nav.consent', needs: ['record_consent'] },
   { screen: 'consents', id: 'nav-consents', label: 'nav.consents', needs: ['view_consent_history'] },
+  { screen: 'audiences', id: 'nav-audiences', label: 'nav.audiences', needs: ['view_audience'] },
+  { screen: 'access-log', id: 'nav-access-log', label: 'nav.accessLog', needs: ['view_access_log'] },
   { screen: 'users', id: 'nav-users', label: 'nav.users', needs: ['list_users'] },
   { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log', 'manage_purposes'] },
   { screen: 'passphrase', id: 'nav-passphrase', label: 'nav.passphrase', needs: [] },

@@ -17,27 +17,9 @@ import { h, replace, focus } from '../components/dom.js';
 import { textField, form, button, radioGroup, showError, clear, markInvalid, unmarkInvalid } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
+import { labelOr, timeCell } from '../components/labels.js';
 import { call } from '../api.js';
-import { t, has, translator } from '../i18n.js';
-
-/**
- * A `<time>` for one of the core's times (UTC, `2025-03-01T09:30:12.345Z`),
- * shown as `2025-03-01 09:30:12`; a narrow column breaks it between the date
- * and the time only.
- */
-function timeCell(at) {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(String(at));
-  return h(
-    'time',
-    { datetime: String(at) },
-    m ? [h('span', { class: 'nowrap' }, m[1]), ' ', h('span', { class: 'nowrap' }, m[2])] : String(at),
-  );
-}
-
-/** A label from `<prefix>.<value>` in the language file, or the value itself. */
-function labelOr(prefix, value) {
-  return has(`${prefix}.${value}`) ? t(`${prefix}.${value}`) : String(value);
-}
+import { t, translator } from '../i18n.js';
 
 /** `params.customerId`: show this customer at once (e.g. back from a receipt). */
 export function render(ctx, params = {}) {

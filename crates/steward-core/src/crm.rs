@@ -10,6 +10,8 @@
 //!   them in the notice the customer agreed to), else `ConsentMissing`;
 //! - every read and change appends its audit entry (who, which customers,
 //!   why, which fields) in the same transaction: no caller can forget it.
+//!   A read's "why" is the purpose of access given; a change's is the
+//!   purpose the record is kept for (`RECORD_PURPOSES`).
 
 use std::collections::BTreeSet;
 
@@ -248,7 +250,8 @@ fn purchases_of(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec
 
 fn purchase_stats(conn: &Connection, customer_id: i64) -> Result<PurchaseStats> {
     conn.prepare_cached(
-        "SELECT count(*), coalesce(sum(total_cents), 0), substr(max(bought_on), 1, 7)
+        "SELECT count(*), coalesce(sum(total_cents), 0), substr(max(bought_on), 1, 7),
+                (SELECT currency FROM shop WHERE id = 1)
          FROM purchase WHERE customer_id = ?1",
     )
     .and_then(|mut s| {
@@ -256,6 +259,7 @@ fn purchase_stats(conn: &Connection, customer_id: i64) -> Result<PurchaseStats> 
             Ok(PurchaseStats {
                 count: r.get(0)?,
                 total_cents: r.get(1)?,
+                currency: r.get(3)?,
                 last_month: r.get(2)?,
             })
         })
@@ -890,7 +894,7 @@ impl Vault {
                 AuditEvent::new("purchase.add", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
-                    .because(AccessPurpose::ServeAtTill.as_str())
+                    .because(record_purpose("purchases"))
                     .touching(touched),
             )?;
             Ok(Purchase {
@@ -933,6 +937,7 @@ impl Vault {
                 AuditEvent::new("note.add", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
+                    .because(record_purpose("notes"))
                     .touching(["notes"]),
             )?;
             Ok(Note {
@@ -977,6 +982,7 @@ impl Vault {
                 AuditEvent::new("task.add", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
+                    .because(record_purpose("tasks"))
                     .touching(["tasks"]),
             )?;
             Ok(Task {
@@ -1014,6 +1020,7 @@ impl Vault {
                 AuditEvent::new("task.done", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
+                    .because(record_purpose("tasks"))
                     .touching(["tasks"]),
             )
         })
@@ -1059,6 +1066,7 @@ impl Vault {
                 AuditEvent::new("customer.tags", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
+                    .because(record_purpose("tags"))
                     .touching(["tags"]),
             )
         })?;
@@ -1101,7 +1109,7 @@ impl Vault {
                 AuditEvent::new("loyalty.redeem", Outcome::Ok)
                     .by(user_id, role)
                     .on(customer_subject(customer_id))
-                    .because(AccessPurpose::ServeAtTill.as_str())
+                    .because(record_purpose("loyalty"))
                     .touching(["loyalty"]),
             )?;
             Ok(Loyalty {

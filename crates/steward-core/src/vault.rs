@@ -509,6 +509,13 @@ impl Vault {
             .map_err(Error::db("read the shop name"))
     }
 
+    /// The currency the till records amounts in (ISO 4217, e.g. `EUR`).
+    pub fn currency(&self) -> Result<String> {
+        self.conn
+            .query_row("SELECT currency FROM shop WHERE id = 1", [], |r| r.get(0))
+            .map_err(Error::db("read the shop's currency"))
+    }
+
     /// Counts and versions for `steward status`. Needs no login: it shows no
     /// personal data.
     pub fn status(&self) -> Result<VaultStatus> {

@@ -75,6 +75,8 @@ pub struct Task {
 pub struct PurchaseStats {
     pub count: i64,
     pub total_cents: i64,
+    /// The shop's currency.
+    pub currency: String,
     /// `YYYY-MM` of the latest purchase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_month: Option<String>,

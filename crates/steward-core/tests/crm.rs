@@ -375,6 +375,7 @@ fn each_role_receives_exactly_its_view_of_a_customer() {
         "purchases",
         "purchases.count",
         "purchases.totalCents",
+        "purchases.currency",
         "purchases.lastMonth",
     ]);
     mk.extend(with(

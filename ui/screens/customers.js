@@ -1,0 +1,218 @@
+//! Customers: find a customer by name, phone, e-mail or loyalty number and
+//! open their profile. The box searches as one types (after a short pause);
+//! what a hit shows, how many hits come back and how short a query may be
+//! are the core's (`customer_search`): a query it finds too short gets a
+//! calm hint under the box, and "more match" when it cut the list.
+//!
+//! Keyboard: the cursor stays in the box; Up and Down choose a hit (the
+//! first is chosen), Enter opens it, which asks the purpose of access first
+//! (Enter again takes the first, "Serve at the till" for staff). "/" from
+//! anywhere comes back to the box. What was typed is never stored.
+
+import { h, replace } from '../components/dom.js';
+import { button, showError, clear, markInvalid, unmarkInvalid } from '../components/form.js';
+import { sessionLayout } from '../components/layout.js';
+import { askAccessPurpose } from '../components/purpose-picker.js';
+import { may } from '../components/roles.js';
+import { call } from '../api.js';
+import { t } from '../i18n.js';
+
+/** How long typing must pause before the box searches, in milliseconds. */
+const DEBOUNCE_MS = 200;
+
+export function render(ctx) {
+  const { root, alert, content } = sessionLayout(ctx, {
+    screenId: 'customers',
+    current: 'customers',
+    title: t('search.title'),
+  });
+
+  const box = h('input', {
+    id: 'customers-query',
+    type: 'search',
+    class: 'input input--search',
+    role: 'combobox',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    'aria-autocomplete': 'list',
+    'aria-expanded': 'false',
+    'aria-controls': 'customers-results',
+    'aria-describedby': 'customers-hint customers-keys',
+    'aria-keyshortcuts': 'Alt+F /',
+    dataset: { autofocus: '' },
+  });
+  const hint = h('p', { id: 'customers-hint', class: 'field__hint search__hint', role: 'status' }, t('search.hint'));
+  const list = h('ul', { id: 'customers-results', class: 'hits', role: 'listbox', 'aria-label': t('search.resultsLabel') });
+  const more = h('p', { id: 'customers-more', class: 'search__more', role: 'status' });
+
+  /** The hits shown now (`FullHit`/`TillHit`), and which one is chosen. */
+  let hits = [];
+  let selected = -1;
+  /** Each search gets a number; only the answer to the latest is shown. */
+  let asked = 0;
+  let timer = null;
+  /** The search in flight (a promise), so Enter can wait for it. */
+  let pending = null;
+
+  box.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      pending = search();
+    }, DEBOUNCE_MS);
+  });
+
+  box.addEventListener('keydown', async (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (hits.length === 0) return;
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      choose((selected + step + hits.length) % hits.length);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      // Typed and pressed Enter before the pause ended: search now, then open.
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+        pending = search();
+      }
+      if (pending) await pending;
+      if (selected >= 0 && hits[selected]) open(hits[selected]);
+    }
+  });
+
+  async function search() {
+    const query = box.value;
+    const mine = ++asked;
+    clear(alert);
+    unmarkInvalid(box, alert.id);
+    if (query.trim() === '') {
+      showHits([], false);
+      setHint(t('search.hint'), 'idle');
+      return;
+    }
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const res = await call('customer_search', { query });
+      if (mine !== asked) return;
+      showHits(res.hits, res.truncated);
+      setHint(res.hits.length === 0 ? t('search.none') : t('search.chooseHint'), res.hits.length === 0 ? 'none' : 'hits');
+    } catch (err) {
+      if (mine !== asked) return;
+      showHits([], false);
+      if (err.code === 'query_too_short') {
+        // Not a mistake: the core needs a little more to find someone.
+        setHint(t('error.query_too_short'), 'too-short');
+      } else {
+        setHint(t('search.hint'), 'idle');
+        showError(alert, err);
+        if (err.code === 'invalid_input') markInvalid(box, alert.id);
+      }
+    } finally {
+      if (mine === asked) list.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  function setHint(text, state) {
+    hint.textContent = text;
+    hint.dataset.state = state;
+  }
+
+  function showHits(found, truncated) {
+    hits = found;
+    replace(list, found.map((hit, i) => hitItem(hit, i)));
+    list.hidden = found.length === 0;
+    box.setAttribute('aria-expanded', found.length > 0 ? 'true' : 'false');
+    more.textContent = truncated ? t('search.truncated') : '';
+    choose(found.length > 0 ? 0 : -1);
+  }
+
+  function hitItem(hit, i) {
+    // Only what the core sent is shown: a till hit has no e-mail or phone.
+    const details = [
+      t('search.number', { number: hit.id }),
+      hit.loyaltyNumber ? t('search.loyalty', { number: hit.loyaltyNumber }) : null,
+      hit.email || null,
+      hit.phone || null,
+    ].filter(Boolean);
+    return h(
+      'li',
+      {
+        id: `customers-hit-${hit.id}`,
+        class: 'hit',
+        role: 'option',
+        'aria-selected': 'false',
+        dataset: { customerId: hit.id },
+        onclick: () => {
+          choose(i);
+          open(hit);
+        },
+      },
+      h('span', { class: 'hit__name' }, hit.name),
+      h('span', { class: 'hit__details' }, details.join(' · ')),
+    );
+  }
+
+  function choose(i) {
+    selected = i;
+    [...list.children].forEach((li, n) => li.setAttribute('aria-selected', n === i ? 'true' : 'false'));
+    const current = list.children[i];
+    if (current) {
+      box.setAttribute('aria-activedescendant', current.id);
+      current.scrollIntoView({ block: 'nearest' });
+    } else {
+      box.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  async function open(hit) {
+    const purposes = ctx.session.accessPurposes || [];
+    if (purposes.length === 0) return;
+    const purpose = await askAccessPurpose({
+      host: root,
+      purposes,
+      customer: t('search.hitLabel', { name: hit.name, number: hit.id }),
+      returnFocus: box,
+    });
+    if (purpose) ctx.navigate('profile', { customerId: hit.id, purpose });
+  }
+
+  const label = h('label', { for: 'customers-query', class: 'field__label' }, t('search.label'));
+  content.append(
+    h(
+      'section',
+      { class: 'panel search', role: 'search', 'aria-labelledby': 'customers-find-title' },
+      h('h2', { id: 'customers-find-title', class: 'visually-hidden' }, t('search.label')),
+      h('div', { class: 'field field--search' }, label, box, hint),
+      more,
+      list,
+      h(
+        'p',
+        { id: 'customers-keys', class: 'keys muted' },
+        h('kbd', {}, '↑'),
+        ' ',
+        h('kbd', {}, '↓'),
+        ` ${t('search.keysChoose')} · `,
+        h('kbd', {}, 'Enter'),
+        ` ${t('search.keysOpen')} · `,
+        h('kbd', {}, '/'),
+        ` ${t('search.keysBack')}`,
+      ),
+    ),
+  );
+  list.hidden = true;
+  if (may(ctx.session, 'record_consent')) {
+    content.append(
+      h(
+        'p',
+        { class: 'search__new muted' },
+        t('search.newCustomerHint'),
+        ' ',
+        button(t('search.newCustomer'), { id: 'customers-new', kind: 'secondary', shortcut: 'Alt+N', onclick: () => ctx.navigate('consent') }),
+      ),
+    );
+  }
+  return root;
+}
