@@ -982,3 +982,31 @@ fn search_fixture() -> std::sync::MutexGuard<'static, Shop> {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
 }
+
+#[test]
+fn words_the_tokenizer_drops_are_answered_safely() {
+    let shop = search_fixture();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    // Characters Rust counts as letters or digits that FTS5's tokenizer may
+    // treat as separators or fold away: the query must find nothing, not fail.
+    for q in [
+        "\u{345}\u{345}\u{345}",
+        "ⅠⅡⅢ",
+        "ǅǅǅ",
+        "𝟘𝟙𝟚",
+        "ªºª",
+        "²³¹",
+        "ﷺﷺﷺ",
+        "ⓐⓑⓒ",
+        "\u{0e31}\u{0e31}\u{0e31}",
+    ] {
+        match v.search_customers(&mut owner, q) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                matches!(e.code(), "query_too_short" | "invalid_input"),
+                "{q:?}: {e}"
+            ),
+        }
+    }
+}
