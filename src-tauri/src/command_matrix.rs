@@ -151,6 +151,7 @@ fn call(cmd: &str, session: &Value) -> Value {
         "audience_list" => json!({ "purpose": "email-offers" }),
         "access_log" => json!({ "filter": { "customer": 1 } }),
         "consent_history" => json!({ "customerId": 1 }),
+        "settings_set_currency" => json!({ "code": "EUR" }),
         "users_list" | "audit_verify" | "fields_list" | "purposes_list" => json!({}),
         other => panic!("no arguments for {other}"),
     }
@@ -172,6 +173,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("access_log", [true, false, false, false, true]),
         ("consent_history", [true, true, true, false, true]),
         ("users_list", [true, false, false, false, true]),
+        ("settings_set_currency", [true, false, false, false, false]),
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),

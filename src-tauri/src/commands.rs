@@ -321,6 +321,12 @@ pub fn settings_set_autolock(state: State<'_, AppState>, seconds: u32) -> Res<Se
 }
 
 #[tauri::command]
+pub fn settings_set_currency(state: State<'_, AppState>, code: String) -> Res<SessionInfo> {
+    with_session(&state, |vault, session| vault.set_currency(session, &code))?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
 pub fn audit_verify(state: State<'_, AppState>) -> Res<Verdict> {
     with_session(&state, |vault, session| vault.verify_audit_log(session))
 }

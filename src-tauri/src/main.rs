@@ -49,6 +49,7 @@ fn with_commands<R: tauri::Runtime>(
             commands::users_disable,
             commands::users_set_role,
             commands::settings_set_autolock,
+            commands::settings_set_currency,
             commands::audit_verify,
             commands::recover,
             commands::consent_form,

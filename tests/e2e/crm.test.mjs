@@ -162,6 +162,15 @@ test('the owner switches on the birth date and adds a staff and a marketing acco
   assert.equal(await app.execute("return document.getElementById('field-switch-birth_date').checked"), true);
   await app.execute("document.querySelector('tr[data-field=\"birth_date\"]').scrollIntoView({ block: 'center' })");
   await shot('60-settings-birth-date-on');
+  // The till's currency is a setting the core checks and normalises.
+  await app.clear('#settings-currency');
+  await app.type('#settings-currency', 'euro');
+  await app.click('#settings-currency-save');
+  await app.waitFor('#settings-currency[aria-invalid="true"]');
+  await app.clear('#settings-currency');
+  await app.type('#settings-currency', 'eur');
+  await app.click('#settings-currency-save');
+  await app.waitForText('#settings-currency-status', (t) => /recorded in EUR/.test(t));
 
   await app.click('#nav-users');
   await app.waitFor('#users');

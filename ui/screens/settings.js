@@ -71,6 +71,42 @@ export function render(ctx, params = {}) {
     h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-save', type: 'submit' })),
   );
 
+  // ---- Currency ----
+  const currency = textField({
+    id: 'settings-currency',
+    label: t('settings.currency'),
+    hint: t('settings.currencyHint'),
+    value: ctx.session.currency,
+    autocomplete: 'off',
+  });
+  const currencyStatus = h('p', { id: 'settings-currency-status', class: 'note', role: 'status' });
+  const currencyForm = form(
+    {
+      id: 'settings-currency-form',
+      label: t('settings.currencyTitle'),
+      onSubmit: async () => {
+        clear(alert);
+        clear(currencyStatus);
+        clearFieldErrors(currency);
+        try {
+          const info = await call('settings_set_currency', { code: currency.input.value });
+          ctx.sessionUpdated(info);
+          currency.input.value = info.currency;
+          showText(currencyStatus, t('settings.currencySaved', { code: info.currency }));
+        } catch (err) {
+          showError(alert, err);
+          if (err.code === 'invalid_input') {
+            currency.input.setAttribute('aria-invalid', 'true');
+            focus(currency.input);
+          }
+        }
+      },
+    },
+    currency.element,
+    h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-currency-save', type: 'submit' })),
+    currencyStatus,
+  );
+
   // ---- Audit log ----
   const result = h('div', { id: 'audit-result', class: 'result', role: 'status' });
   const verify = button(t('settings.auditVerify'), { id: 'audit-verify', kind: 'secondary', onclick: checkAudit });
@@ -112,6 +148,12 @@ export function render(ctx, params = {}) {
         { class: 'panel', 'aria-labelledby': 'settings-autolock-title' },
         h('h2', { id: 'settings-autolock-title' }, t('settings.autolockTitle')),
         autolockForm,
+      ),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'settings-currency-title' },
+        h('h2', { id: 'settings-currency-title' }, t('settings.currencyTitle')),
+        currencyForm,
       ),
     );
   }

@@ -151,6 +151,8 @@ enum AuditCommand {
 enum SettingsCommand {
     /// Lock an idle session after this many seconds (5–3600).
     Autolock { seconds: u32 },
+    /// The currency purchases are recorded in (ISO 4217, e.g. EUR, IDR).
+    Currency { code: String },
     /// The contact line and jurisdiction shown on notices and receipts.
     Shop {
         /// How customers reach the shop about their data (address, e-mail).
@@ -407,6 +409,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             vault.set_autolock_seconds(&mut session, *seconds)?;
             vault.logout(session)?;
             println!("Idle sessions now lock after {seconds} seconds.");
+        }
+        Command::Settings(SettingsCommand::Currency { code }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let code = vault.set_currency(&mut session, code)?;
+            vault.logout(session)?;
+            output(cli.json, &serde_json::json!({ "currency": code }), || {
+                format!("Purchases are now recorded in {code}.")
+            });
         }
         Command::Settings(SettingsCommand::Shop {
             contact,

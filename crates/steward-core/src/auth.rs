@@ -685,6 +685,32 @@ impl Vault {
         })
     }
 
+    /// Sets the currency the till records amounts in (ISO 4217: three
+    /// capital letters, e.g. `EUR`, `IDR`). Purchases already recorded keep
+    /// the currency they were recorded in.
+    pub fn set_currency(&mut self, session: &mut Session, code: &str) -> Result<String> {
+        self.authorize(session, Action::ChangeSettings)?;
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(Error::InvalidInput {
+                field: "currency",
+                reason: "give the three-letter ISO 4217 code, e.g. EUR or IDR",
+            });
+        }
+        let (actor, actor_role) = (session.user_id, session.role);
+        self.transact("change a setting", |tx| {
+            tx.conn()
+                .execute("UPDATE shop SET currency = ?1 WHERE id = 1", [&code])
+                .map_err(Error::db("change a setting"))?;
+            tx.audit(
+                AuditEvent::new("settings.change", Outcome::Ok)
+                    .by(actor, actor_role)
+                    .on("setting:currency".into()),
+            )
+        })?;
+        Ok(code)
+    }
+
     /// Checks the audit log's hash chain and its anchor.
     pub fn verify_audit_log(&mut self, session: &mut Session) -> Result<Verdict> {
         self.authorize(session, Action::VerifyAuditLog)?;

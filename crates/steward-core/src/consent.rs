@@ -254,7 +254,7 @@ pub struct LedgerEntry {
     pub lang: String,
     pub method: String,
     pub identity_check: String,
-    /// The user who recorded it, as `user:<id>`.
+    /// The username of who recorded it (`user:<id>` if the account is gone).
     pub recorded_by: String,
     pub receipt_id: String,
 }
@@ -929,9 +929,11 @@ impl Vault {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT seq, at, kind, purpose, notice_version, notice_sha256, lang, method,
-                        identity_check, recorded_by, receipt_id
-                 FROM consent_event WHERE customer_ref = ?1 ORDER BY seq",
+                "SELECT e.seq, e.at, e.kind, e.purpose, e.notice_version, e.notice_sha256, e.lang,
+                        e.method, e.identity_check,
+                        coalesce(u.username, 'user:' || e.recorded_by), e.receipt_id
+                 FROM consent_event e LEFT JOIN user_account u ON u.id = e.recorded_by
+                 WHERE e.customer_ref = ?1 ORDER BY e.seq",
             )
             .map_err(Error::db("read the consent ledger"))?;
         let entries = stmt
@@ -947,7 +949,7 @@ impl Vault {
                     lang: r.get(6)?,
                     method: r.get(7)?,
                     identity_check: r.get(8)?,
-                    recorded_by: format!("user:{}", r.get::<_, i64>(9)?),
+                    recorded_by: r.get(9)?,
                     receipt_id: r.get(10)?,
                 })
             })

@@ -1010,3 +1010,39 @@ fn words_the_tokenizer_drops_are_answered_safely() {
         }
     }
 }
+
+#[test]
+fn the_owner_sets_the_currency_new_purchases_are_recorded_in() {
+    let Scene {
+        shop,
+        mut v,
+        mut owner,
+        pere,
+        ..
+    } = scene();
+    let before = v
+        .add_purchase(&mut owner, pere, &purchase("Pa", 250))
+        .unwrap();
+    assert_eq!(before.currency, "EUR");
+    assert_eq!(v.set_currency(&mut owner, " idr ").unwrap(), "IDR");
+    let after = v
+        .add_purchase(&mut owner, pere, &purchase("Roti", 1_500_000))
+        .unwrap();
+    assert_eq!(after.currency, "IDR");
+    let err = v.set_currency(&mut owner, "rupiah").unwrap_err();
+    assert_eq!(err.field(), Some("currency"));
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    assert_eq!(
+        v.set_currency(&mut staff, "USD").unwrap_err().code(),
+        "forbidden"
+    );
+    // The one recorded before keeps its currency.
+    let CustomerProfile::Full(p) = v
+        .customer_profile(&mut owner, pere, AccessPurpose::CustomerRequest)
+        .unwrap()
+    else {
+        panic!()
+    };
+    let currencies: Vec<&str> = p.purchases.iter().map(|x| x.currency.as_str()).collect();
+    assert!(currencies.contains(&"EUR") && currencies.contains(&"IDR"));
+}
