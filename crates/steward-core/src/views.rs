@@ -208,16 +208,6 @@ pub enum CustomerProfile {
     Marketing(MarketingProfile),
 }
 
-impl CustomerProfile {
-    pub fn id(&self) -> i64 {
-        match self {
-            CustomerProfile::Full(p) => p.id,
-            CustomerProfile::Till(p) => p.id,
-            CustomerProfile::Marketing(p) => p.id,
-        }
-    }
-}
-
 /// One page of a marketing audience.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

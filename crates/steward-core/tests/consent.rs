@@ -10,32 +10,14 @@ use common::Shop;
 use proptest::prelude::*;
 use steward_core::purposes::PurposeText;
 use steward_core::{
-    verify_receipt, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, PurposeChange, Role,
-    Session, Signature, Vault, Withdrawal,
+    verify_receipt, CollectionMethod, Error, IdentityCheck, Lang, PurposeChange, Role, Session,
+    Signature, Vault, Withdrawal,
 };
 
 const MARKER_NAME: &str = "Zyxwvut Quimbobble";
 const MARKER_EMAIL: &str = "zyxwvut.quimbobble@example.cat";
 
-fn signature() -> Option<Signature> {
-    Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]]))
-}
-
-fn form(v: &mut Vault, s: &mut Session, granted: &[&str], fields: &[(&str, &str)]) -> ConsentForm {
-    let notice = v.notice(s, Lang::Ca, None).unwrap();
-    ConsentForm {
-        lang: Lang::Ca,
-        notice_version: notice.version,
-        granted: granted.iter().map(|p| p.to_string()).collect(),
-        fields: fields
-            .iter()
-            .map(|(k, val)| (k.to_string(), val.to_string()))
-            .collect(),
-        method: CollectionMethod::InStoreForm,
-        identity_check: IdentityCheck::IdDocument,
-        signature: signature(),
-    }
-}
+use common::{in_store_form as form, signature};
 
 fn withdrawal(purposes: &[&str]) -> Withdrawal {
     Withdrawal {

@@ -11,30 +11,13 @@ use common::Shop;
 use proptest::prelude::*;
 use steward_core::access_log::LogFilter;
 use steward_core::{
-    AccessPurpose, CollectionMethod, ConsentForm, CustomerProfile, Error, FieldChange,
-    IdentityCheck, Lang, NewItem, NewPurchase, NewTask, Role, Session, Signature, Vault,
-    Withdrawal,
+    AccessPurpose, CollectionMethod, CustomerProfile, Error, FieldChange, IdentityCheck, NewItem,
+    NewPurchase, NewTask, Role, Session, Vault, Withdrawal,
 };
 
 fn join(v: &mut Vault, s: &mut Session, granted: &[&str], fields: &[(&str, &str)]) -> i64 {
-    let notice = v.notice(s, Lang::Ca, None).unwrap();
-    v.join_customer(
-        s,
-        ConsentForm {
-            lang: Lang::Ca,
-            notice_version: notice.version,
-            granted: granted.iter().map(|p| p.to_string()).collect(),
-            fields: fields
-                .iter()
-                .map(|(k, val)| (k.to_string(), val.to_string()))
-                .collect(),
-            method: CollectionMethod::InStoreForm,
-            identity_check: IdentityCheck::IdDocument,
-            signature: Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]])),
-        },
-    )
-    .unwrap()
-    .customer_id
+    let form = common::in_store_form(v, s, granted, fields);
+    v.join_customer(s, form).unwrap().customer_id
 }
 
 /// A shop collecting every catalog field, with Núria (who agreed to

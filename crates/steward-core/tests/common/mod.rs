@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use steward_core::{MemoryKeyStore, Passphrase, RecoveryKey, Role, Session, Vault};
+use steward_core::{
+    CollectionMethod, ConsentForm, IdentityCheck, Lang, MemoryKeyStore, Passphrase, RecoveryKey,
+    Role, Session, Signature, Vault,
+};
 
 pub const OWNER: &str = "olga";
 pub const OWNER_PASS: &str = "owner passphrase 1";
@@ -106,5 +109,33 @@ impl Shop {
         let mut p = self.path.as_os_str().to_owned();
         p.push(suffix);
         PathBuf::from(p)
+    }
+}
+
+/// A few strokes standing in for a customer's hand-drawn signature.
+pub fn signature() -> Option<Signature> {
+    Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]]))
+}
+
+/// The on-screen consent form in Catalan, under the current notice, with
+/// `granted` ticked and `fields` filled in, checked by id document and signed.
+pub fn in_store_form(
+    v: &mut Vault,
+    s: &mut Session,
+    granted: &[&str],
+    fields: &[(&str, &str)],
+) -> ConsentForm {
+    let notice = v.notice(s, Lang::Ca, None).unwrap();
+    ConsentForm {
+        lang: Lang::Ca,
+        notice_version: notice.version,
+        granted: granted.iter().map(|p| p.to_string()).collect(),
+        fields: fields
+            .iter()
+            .map(|(k, val)| (k.to_string(), val.to_string()))
+            .collect(),
+        method: CollectionMethod::InStoreForm,
+        identity_check: IdentityCheck::IdDocument,
+        signature: signature(),
     }
 }
