@@ -54,7 +54,7 @@ export function render(ctx, params = {}) {
 
   ctx.screenKeys(root, {
     e: () => profile && profile.view === 'full' && allowed('edit_customer') && editDetails(),
-    p: () => profile && profile.view !== 'marketing' && allowed('record_purchase') && addPurchase(),
+    p: () => profile && allowed('record_purchase') && addPurchase(),
     o: () => focusInput('profile-note-text'),
     t: () => focusInput('profile-task-title'),
   });
@@ -222,7 +222,7 @@ export function render(ctx, params = {}) {
     if (p.view === 'full' && allowed('edit_customer')) {
       actions.push(button(t('profile.edit'), { id: 'profile-edit', shortcut: 'Alt+E', onclick: editDetails }));
     }
-    if (p.view !== 'marketing' && allowed('record_purchase')) {
+    if (allowed('record_purchase')) {
       actions.push(
         button(t('profile.addPurchase'), {
           id: 'profile-add-purchase',
@@ -232,7 +232,7 @@ export function render(ctx, params = {}) {
         }),
       );
     }
-    if (p.view !== 'marketing' && allowed('add_note')) {
+    if (allowed('add_note')) {
       actions.push(
         button(t('profile.addNote'), {
           id: 'profile-add-note',
@@ -242,7 +242,7 @@ export function render(ctx, params = {}) {
         }),
       );
     }
-    if (p.view !== 'marketing' && allowed('manage_tasks')) {
+    if (allowed('manage_tasks')) {
       actions.push(
         button(t('profile.addTask'), {
           id: 'profile-add-task',

@@ -698,7 +698,6 @@ impl Vault {
                 &decisions,
                 &[],
             )?;
-            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("customer.join", Outcome::Ok)
                     .by(user_id, role)
@@ -765,7 +764,6 @@ impl Vault {
                 &decisions,
                 &[],
             )?;
-            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("consent.grant", Outcome::Ok)
                     .by(user_id, role)
@@ -878,7 +876,6 @@ impl Vault {
                 &decisions,
                 &erased,
             )?;
-            crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
             tx.audit(
                 AuditEvent::new("consent.withdraw", Outcome::Ok)
                     .by(user_id, role)
@@ -992,8 +989,9 @@ struct Act<'a> {
     signature: Option<&'a str>,
 }
 
-/// Appends one ledger row per decision, stores the signature, and signs and
-/// stores the receipt. Returns the receipt.
+/// Appends one ledger row per decision, stores the signature, signs and
+/// stores the receipt, and brings the records kept per purpose (loyalty
+/// account, search row) in line with the new consents. Returns the receipt.
 fn record_decisions(
     tx: &mut Tx<'_>,
     act: &Act<'_>,
@@ -1059,5 +1057,6 @@ fn record_decisions(
             params![receipt_id, customer_ref, format_ts(tx.now), json],
         )
         .map_err(Error::db("save the receipt"))?;
+    crate::crm::after_consent_change(tx.conn(), customer_id, tx.now)?;
     Ok(Receipt { receipt_id, json })
 }
