@@ -9,16 +9,16 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use steward_core::access::{self, ViewKind};
-use steward_core::access_log::{LogEntry, LogFilter};
-use steward_core::purposes::{FieldSetting, ShopProfile};
-use steward_core::views::{AudiencePage, Loyalty, Note, Purchase, Task};
+use steward_core::crm::views::{AudiencePage, Loyalty, Note, Purchase, Task};
+use steward_core::oversight::{LogEntry, LogFilter};
+use steward_core::people::access::{self, ViewKind};
 use steward_core::{
     AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
-    FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Passphrase, PrintableReceipt,
-    Purpose, Recorded, RecoveryKey, Role, SearchResults, Session, Signature, UserSummary, Vault,
-    Verdict, Withdrawal,
+    ErrorKind, FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Passphrase,
+    PrintableReceipt, Purpose, Recorded, RecoveryKey, Role, SearchResults, Session, Signature,
+    UserSummary, Vault, Verdict, Withdrawal,
 };
+use steward_core::{FieldSetting, ShopProfile};
 use tauri::State;
 
 use crate::state::{AppState, Inner};
@@ -27,6 +27,9 @@ use crate::state::{AppState, Inner};
 #[derive(Debug, Serialize)]
 pub struct CommandError {
     code: &'static str,
+    /// The kind of failure (`session_lost`, `not_permitted`...), so the UI
+    /// handles whole kinds alike, as the core classifies them.
+    kind: &'static str,
     message: String,
     /// The input the error is about (e.g. `email`), for the form to point at.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -37,6 +40,7 @@ impl From<Error> for CommandError {
     fn from(e: Error) -> CommandError {
         CommandError {
             code: e.code(),
+            kind: e.kind().as_str(),
             message: e.to_string(),
             field: e.field().map(str::to_owned),
         }
@@ -46,6 +50,7 @@ impl From<Error> for CommandError {
 fn not_logged_in() -> CommandError {
     CommandError {
         code: "not_logged_in",
+        kind: ErrorKind::SessionLost.as_str(),
         message: "log in first".into(),
         field: None,
     }
@@ -131,6 +136,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             session: None,
             error: Some(CommandError {
                 code: e.code(),
+                kind: e.kind().as_str(),
                 message: e.to_string(),
                 field: None,
             }),

@@ -25,7 +25,7 @@ fn vault_path_from_args() -> Option<PathBuf> {
             return Some(PathBuf::from(p));
         }
     }
-    steward_core::vault::default_location()
+    steward_core::default_location()
 }
 
 /// The app's state and every command the UI may call, on any runtime (the

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::{params, Connection};
-use steward_core::search::{match_expression, phone_terms};
+use steward_core::records::search::{match_expression, phone_terms};
 use steward_core::{
     AccessPurpose, KeyStore, MemoryKeyStore, NewItem, NewPurchase, Passphrase, Role, Vault,
 };

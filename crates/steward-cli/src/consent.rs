@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use steward_core::purposes::PurposeText;
+use steward_core::PurposeText;
 use steward_core::{
     verify_receipt, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
     NewPurpose, PurposeChange, Recorded, Session, Vault, Withdrawal,

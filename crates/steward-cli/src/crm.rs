@@ -5,8 +5,8 @@
 //! they are), and is refused the same way.
 
 use clap::{Args, Subcommand};
-use steward_core::access_log::{LogEntry, LogFilter};
-use steward_core::views::{CustomerProfile, Hits, Purchase};
+use steward_core::crm::views::{CustomerProfile, Hits, Purchase};
+use steward_core::oversight::{LogEntry, LogFilter};
 use steward_core::{AccessPurpose, FieldChange, NewItem, NewPurchase, NewTask, Session, Vault};
 
 use crate::{output, Failure};

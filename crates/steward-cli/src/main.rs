@@ -17,8 +17,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use steward_core::vault::default_location;
-use steward_core::{Error, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault};
+use steward_core::default_location;
+use steward_core::{Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault};
 
 use crate::secrets::Secrets;
 
@@ -199,24 +199,10 @@ pub(crate) struct Failure {
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
-        let code = match &e {
-            Error::Forbidden { .. }
-            | Error::PurposeNotAllowed { .. }
-            | Error::PassphraseChangeRequired => 3,
-            Error::WrongCredentials
-            | Error::TooManyAttempts { .. }
-            | Error::AccountDisabled
-            | Error::SessionLocked => 4,
-            Error::NoVault(_)
-            | Error::NotAVault { .. }
-            | Error::VaultDamaged { .. }
-            | Error::NewerSchema { .. }
-            | Error::AlreadyOpen
-            | Error::KeyMissing
-            | Error::KeyringUnavailable { .. }
-            | Error::WrongKey
-            | Error::WrongRecoveryKey
-            | Error::RecoveryFileMissing(_) => 5,
+        let code = match e.kind() {
+            ErrorKind::NotPermitted => 3,
+            ErrorKind::Credentials | ErrorKind::SessionLost => 4,
+            ErrorKind::VaultUnavailable => 5,
             _ => 1,
         };
         Failure {

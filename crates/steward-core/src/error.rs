@@ -7,6 +7,41 @@ use std::path::PathBuf;
 
 use crate::permissions::{Action, Role};
 
+/// What kind of failure an error is, for the callers that handle whole
+/// kinds the same way: the CLI's exit code, the app's return to the login
+/// screen. One classification, read by all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The role may not do this (or not yet: a passphrase change is due).
+    NotPermitted,
+    /// Wrong or refused credentials: log in (again) or wait.
+    Credentials,
+    /// The session is over (locked); the person must log in again.
+    SessionLost,
+    /// The vault cannot be opened: missing, foreign, damaged, locked by
+    /// another window, or its key cannot be had.
+    VaultUnavailable,
+    /// Something typed or asked for was refused; nothing was changed.
+    InvalidInput,
+    /// Anything else (a full disk, a database or file error).
+    Other,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::NotPermitted => "not_permitted",
+            ErrorKind::Credentials => "credentials",
+            ErrorKind::SessionLost => "session_lost",
+            ErrorKind::VaultUnavailable => "vault_unavailable",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Other => "other",
+        }
+    }
+}
+
 /// Result alias used throughout the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -251,6 +286,34 @@ impl Error {
             Error::TaskNotFound => "task_not_found",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
+        }
+    }
+
+    /// The kind of failure, for handling whole kinds alike.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Forbidden { .. }
+            | Error::PurposeNotAllowed { .. }
+            | Error::PassphraseChangeRequired
+            | Error::CustomerMode => ErrorKind::NotPermitted,
+            Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
+                ErrorKind::Credentials
+            }
+            Error::SessionLocked => ErrorKind::SessionLost,
+            Error::NoVault(_)
+            | Error::NotAVault { .. }
+            | Error::VaultDamaged { .. }
+            | Error::NewerSchema { .. }
+            | Error::AlreadyOpen
+            | Error::KeyMissing
+            | Error::KeyringUnavailable { .. }
+            | Error::WrongKey
+            | Error::WrongRecoveryKey
+            | Error::RecoveryFileMissing(_) => ErrorKind::VaultUnavailable,
+            Error::DiskFull | Error::Database { .. } | Error::Io { .. } | Error::VaultExists(_) => {
+                ErrorKind::Other
+            }
+            _ => ErrorKind::InvalidInput,
         }
     }
 

@@ -5,9 +5,9 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use steward_core::access_log::LogFilter;
+use steward_core::oversight::LogFilter;
 use steward_core::{
-    access, AccessPurpose, Action, CollectionMethod, ConsentForm, Error, FieldChange,
+    people::access, AccessPurpose, Action, CollectionMethod, ConsentForm, Error, FieldChange,
     IdentityCheck, Lang, NewItem, NewPurchase, NewTask, Role, Session, Vault,
 };
 

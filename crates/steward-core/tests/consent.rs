@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::Shop;
 use proptest::prelude::*;
-use steward_core::purposes::PurposeText;
+use steward_core::PurposeText;
 use steward_core::{
     verify_receipt, CollectionMethod, Error, IdentityCheck, Lang, PurposeChange, Role, Session,
     Signature, Vault, Withdrawal,
@@ -795,7 +795,7 @@ fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key
 
     let v = Vault::open(&path, &keys).unwrap();
     let status = v.status().unwrap();
-    assert_eq!(status.schema_version, steward_core::vault::SCHEMA_VERSION);
+    assert_eq!(status.schema_version, steward_core::SCHEMA_VERSION);
     assert_eq!(status.customers, 0);
     assert_eq!(status.receipt_key.len(), 39);
     drop(v);

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use common::Shop;
 use proptest::prelude::*;
-use steward_core::access_log::LogFilter;
+use steward_core::oversight::LogFilter;
 use steward_core::{
     AccessPurpose, CollectionMethod, CustomerProfile, Error, FieldChange, IdentityCheck, NewItem,
     NewPurchase, NewTask, Role, Session, Vault, Withdrawal,

@@ -317,7 +317,7 @@ fn status_shows_counts_and_no_personal_data() {
     let shop = Shop::new();
     let v = shop.open();
     let s = v.status().unwrap();
-    assert_eq!(s.schema_version, steward_core::vault::SCHEMA_VERSION);
+    assert_eq!(s.schema_version, steward_core::SCHEMA_VERSION);
     assert_eq!(s.users, 1);
     let json = serde_json::to_string(&s).unwrap();
     assert!(!json.contains(OWNER));

@@ -1,31 +1,27 @@
-//! Purposes and notices: why the shop collects each piece of data, and the
-//! privacy notice customers read before they decide.
+//! Purposes: why the shop collects each piece of data (tables `purpose`,
+//! `purpose_text`), and which catalog fields the shop collects at all
+//! (table `field_setting`, "what we collect").
 //!
 //! The owner configures purposes (name and description per language, legal
 //! basis, retention, the fields each needs) and switches catalog fields on
-//! and off. The notice is generated from these, in every language, and
-//! published as a numbered version that is kept forever with its SHA-256.
-//! Any change that alters what a customer would read publishes a new
-//! version; nothing shown to customers is ever changed silently. A consent
-//! records the version and hash the customer saw.
+//! and off. Every change that alters what a customer would read publishes a
+//! new notice version (`notices`).
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEvent, Outcome};
-use crate::auth::Session;
-use crate::catalog::{self, FieldSpec, Sensitivity, CATALOG, NAME_FIELD};
+use super::notices::publish_if_changed;
+use crate::audit::{AuditEvent, Outcome, Subject};
+use crate::catalog::{self, FieldSpec, CATALOG, NAME_FIELD};
 use crate::error::{Error, Result};
 use crate::language::Lang;
+use crate::people::Session;
 use crate::permissions::Action;
+use crate::purpose_id::{self, MEMBERSHIP};
+use crate::store::{Tx, Vault};
 use crate::time::format_ts;
-use crate::vault::{Tx, Vault};
-
-/// The purpose every customer record depends on.
-pub const MEMBERSHIP: &str = "membership";
 
 /// Why the shop may process data for a purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,92 +111,6 @@ pub struct FieldSetting {
     pub used_by: Vec<String>,
 }
 
-/// The shop's details shown in notices and on receipts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShopProfile {
-    pub name: String,
-    /// How customers reach the shop about their data (address, e-mail...).
-    pub contact: String,
-    /// Where the shop operates, e.g. `ES`, `ID`, `EU`.
-    pub jurisdiction: String,
-}
-
-/// A published notice in one language.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Notice {
-    pub version: i64,
-    pub lang: Lang,
-    /// SHA-256 of `body` as stored, hex.
-    pub sha256: String,
-    pub published_at: String,
-    pub body: NoticeBody,
-}
-
-/// The notice's content, fully worded in its language. Serialized as stored
-/// and hashed, so its field order is part of the format: append only.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoticeBody {
-    pub lang: Lang,
-    pub shop: ShopProfile,
-    pub title: String,
-    pub intro: String,
-    pub sections: Vec<NoticeSection>,
-    pub purposes: Vec<NoticePurpose>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoticeSection {
-    /// Which section this is: `who`, `what`, `law`, `keep`, `others`,
-    /// `rights` or `withdraw`.
-    pub key: String,
-    pub heading: String,
-    pub text: String,
-}
-
-/// A purpose as the notice words it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoticePurpose {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub legal_basis: LegalBasis,
-    pub legal_basis_text: String,
-    pub required: bool,
-    pub retention_days: u32,
-    pub retention_text: String,
-    pub fields: Vec<NoticeField>,
-}
-
-/// A field as the notice and the form show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NoticeField {
-    pub key: String,
-    pub label: String,
-    pub kind: String,
-    pub sensitive: bool,
-}
-
-impl NoticeBody {
-    /// The purpose with this id, if the notice lists it.
-    pub fn purpose(&self, id: &str) -> Option<&NoticePurpose> {
-        self.purposes.iter().find(|p| p.id == id)
-    }
-}
-
-/// The shipped purposes that are marketing.
-const MARKETING_PURPOSES: &[&str] = &[
-    "email-offers",
-    "sms-offers",
-    "birthday-offer",
-    "recommendations",
-];
-
 /// The purposes that ship with Steward: (id, basis, required, retention
 /// days, fields). Their texts come from the language packs.
 const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
@@ -211,44 +121,50 @@ const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
         3 * 365,
         &["name", "email", "phone"],
     ),
-    ("loyalty", LegalBasis::Consent, false, 3 * 365, &[]),
     (
-        "email-offers",
+        purpose_id::LOYALTY,
+        LegalBasis::Consent,
+        false,
+        3 * 365,
+        &[],
+    ),
+    (
+        purpose_id::EMAIL_OFFERS,
         LegalBasis::Consent,
         false,
         2 * 365,
         &["email"],
     ),
     (
-        "sms-offers",
+        purpose_id::SMS_OFFERS,
         LegalBasis::Consent,
         false,
         2 * 365,
         &["phone"],
     ),
     (
-        "birthday-offer",
+        purpose_id::BIRTHDAY_OFFER,
         LegalBasis::Consent,
         false,
         2 * 365,
         &["birth_date", "email"],
     ),
     (
-        "recommendations",
+        purpose_id::RECOMMENDATIONS,
         LegalBasis::Consent,
         false,
         2 * 365,
         &["preferences", "sizes", "dietary_needs"],
     ),
     (
-        "home-delivery",
+        purpose_id::HOME_DELIVERY,
         LegalBasis::Consent,
         false,
         365,
         &["postal_address", "postal_code", "phone"],
     ),
     (
-        "sales-records",
+        purpose_id::SALES_RECORDS,
         LegalBasis::LegalObligation,
         false,
         6 * 365,
@@ -285,7 +201,7 @@ pub(crate) fn seed_defaults(tx: &mut Tx<'_>) -> Result<()> {
                 "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![id, basis.as_str(), required, days, fields_json, position as i64, now,
-                        MARKETING_PURPOSES.contains(id)],
+                        purpose_id::MARKETING.contains(id)],
             )
             .map_err(Error::db("save the default purposes"))?;
         for lang in Lang::ALL {
@@ -383,187 +299,6 @@ pub(crate) fn enabled_fields(conn: &Connection) -> Result<Vec<&'static FieldSpec
         .iter()
         .filter(|f| f.always_enabled || on.iter().any(|k| k == f.key))
         .collect())
-}
-
-pub(crate) fn shop_profile(conn: &Connection) -> Result<ShopProfile> {
-    conn.query_row(
-        "SELECT name, contact, jurisdiction FROM shop WHERE id = 1",
-        [],
-        |r| {
-            Ok(ShopProfile {
-                name: r.get(0)?,
-                contact: r.get(1)?,
-                jurisdiction: r.get(2)?,
-            })
-        },
-    )
-    .map_err(Error::db("read the shop's details"))
-}
-
-/// Words the notice for the current configuration in `lang`.
-fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
-    let pack = lang.pack();
-    let shop = shop_profile(conn)?;
-    // Until the owner enters a contact line, customers write to the shop by name.
-    let contact = if shop.contact.trim().is_empty() {
-        shop.name.clone()
-    } else {
-        shop.contact.clone()
-    };
-    let vars = [("shop", shop.name.as_str()), ("contact", contact.as_str())];
-    let enabled = enabled_fields(conn)?;
-    let purposes: Vec<NoticePurpose> = load_purposes(conn)?
-        .into_iter()
-        .filter(|p| p.active)
-        .map(|p| {
-            let text = p
-                .texts
-                .get(&lang)
-                .or_else(|| p.texts.values().next())
-                .cloned()
-                .unwrap_or(PurposeText {
-                    name: p.id.clone(),
-                    description: String::new(),
-                });
-            let fields = enabled
-                .iter()
-                .filter(|f| p.fields.iter().any(|k| k == f.key))
-                .map(|f| NoticeField {
-                    key: f.key.to_owned(),
-                    label: pack.text(&format!("fields.{}", f.key), &[]),
-                    kind: serde_json::to_value(f.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default(),
-                    sensitive: f.sensitivity == Sensitivity::Sensitive,
-                })
-                .collect();
-            NoticePurpose {
-                legal_basis_text: pack
-                    .text(&format!("legal_basis.{}", p.legal_basis.as_str()), &[]),
-                retention_text: pack.period(p.retention_days),
-                name: text.name,
-                description: text.description,
-                legal_basis: p.legal_basis,
-                required: p.required,
-                retention_days: p.retention_days,
-                fields,
-                id: p.id,
-            }
-        })
-        .collect();
-    let has_legal = purposes
-        .iter()
-        .any(|p| p.legal_basis == LegalBasis::LegalObligation);
-    let mut section_keys = vec!["who", "what"];
-    if has_legal {
-        section_keys.push("law");
-    }
-    section_keys.extend(["keep", "others", "rights", "withdraw"]);
-    let sections = section_keys
-        .into_iter()
-        .map(|k| NoticeSection {
-            key: k.to_owned(),
-            heading: pack.text(&format!("notice.{k}_heading"), &vars),
-            text: pack.text(&format!("notice.{k}_text"), &vars),
-        })
-        .collect();
-    Ok(NoticeBody {
-        lang,
-        title: pack.text("notice.title", &vars),
-        intro: pack.text("notice.intro", &vars),
-        shop,
-        sections,
-        purposes,
-    })
-}
-
-/// Publishes a new notice version if the configuration now words any
-/// language's notice differently from the latest version. Returns the
-/// current version number.
-pub(crate) fn publish_if_changed(tx: &mut Tx<'_>, actor: Option<&Session>) -> Result<i64> {
-    let latest: Option<i64> = tx
-        .conn()
-        .query_row("SELECT max(version) FROM notice_version", [], |r| r.get(0))
-        .map_err(Error::db("read the notice"))?;
-    let mut bodies = Vec::with_capacity(Lang::ALL.len());
-    let mut changed = latest.is_none();
-    for lang in Lang::ALL {
-        let body =
-            serde_json::to_string(&render(tx.conn(), lang)?).map_err(|_| Error::InvalidInput {
-                field: "notice",
-                reason: "cannot be encoded",
-            })?;
-        if let Some(v) = latest {
-            let stored: Option<String> = tx
-                .conn()
-                .query_row(
-                    "SELECT body FROM notice_text WHERE version = ?1 AND lang = ?2",
-                    params![v, lang.code()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(Error::db("read the notice"))?;
-            changed |= stored.as_deref() != Some(body.as_str());
-        }
-        bodies.push((lang, body));
-    }
-    if let (false, Some(current)) = (changed, latest) {
-        return Ok(current);
-    }
-    let version = latest.unwrap_or(0) + 1;
-    tx.conn()
-        .execute(
-            "INSERT INTO notice_version (version, created_at) VALUES (?1, ?2)",
-            params![version, format_ts(tx.now)],
-        )
-        .map_err(Error::db("publish the notice"))?;
-    for (lang, body) in bodies {
-        let hash = Sha256::digest(body.as_bytes());
-        tx.conn()
-            .execute(
-                "INSERT INTO notice_text (version, lang, body, sha256) VALUES (?1, ?2, ?3, ?4)",
-                params![version, lang.code(), body, hash.as_slice()],
-            )
-            .map_err(Error::db("publish the notice"))?;
-    }
-    let mut ev = AuditEvent::new("notice.publish", Outcome::Ok).on(format!("notice:{version}"));
-    if let Some(s) = actor {
-        ev = ev.by(s.user_id(), s.role());
-    }
-    tx.audit(ev)?;
-    Ok(version)
-}
-
-/// Reads a published notice (the latest when `version` is `None`).
-pub(crate) fn read_notice(conn: &Connection, lang: Lang, version: Option<i64>) -> Result<Notice> {
-    let row: Option<(i64, String, Vec<u8>, String)> = conn
-        .query_row(
-            "SELECT t.version, t.body, t.sha256, v.created_at
-             FROM notice_text t JOIN notice_version v ON v.version = t.version
-             WHERE t.lang = ?1 AND (?2 IS NULL OR t.version = ?2)
-             ORDER BY t.version DESC LIMIT 1",
-            params![lang.code(), version],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()
-        .map_err(Error::db("read the notice"))?;
-    let Some((version, body, sha256, published_at)) = row else {
-        return Err(Error::InvalidInput {
-            field: "notice version",
-            reason: "no such version has been published",
-        });
-    };
-    let parsed: NoticeBody = serde_json::from_str(&body).map_err(|_| Error::VaultDamaged {
-        reason: "a stored notice cannot be read",
-    })?;
-    Ok(Notice {
-        version,
-        lang,
-        sha256: hex::encode(sha256),
-        published_at,
-        body: parsed,
-    })
 }
 
 fn validate_purpose_id(id: &str) -> Result<String> {
@@ -679,7 +414,7 @@ impl Vault {
             tx.audit(
                 AuditEvent::new("purpose.add", Outcome::Ok)
                     .by(session.user_id(), session.role())
-                    .on(format!("purpose:{id}")),
+                    .on(Subject::Purpose(id.to_owned())),
             )?;
             publish_if_changed(tx, Some(session))
         })?;
@@ -765,7 +500,7 @@ impl Vault {
             tx.audit(
                 AuditEvent::new("purpose.edit", Outcome::Ok)
                     .by(session.user_id(), session.role())
-                    .on(format!("purpose:{id}")),
+                    .on(Subject::Purpose(id.to_owned())),
             )?;
             publish_if_changed(tx, Some(session))
         })?;
@@ -836,70 +571,10 @@ impl Vault {
                     Outcome::Ok,
                 )
                 .by(session.user_id(), session.role())
-                .on(format!("field:{}", spec.key)),
+                .on(Subject::Field(spec.key)),
             )?;
             publish_if_changed(tx, Some(session))?;
             Ok(())
         })
-    }
-
-    /// The shop's details as shown in notices and receipts.
-    pub fn shop_profile(&mut self, session: &mut Session) -> Result<ShopProfile> {
-        self.authorize(session, Action::ViewNotice)?;
-        shop_profile(&self.conn)
-    }
-
-    /// Changes the contact line and jurisdiction shown to customers, and
-    /// publishes a new notice.
-    pub fn set_shop_profile(
-        &mut self,
-        session: &mut Session,
-        contact: &str,
-        jurisdiction: &str,
-    ) -> Result<ShopProfile> {
-        self.authorize(session, Action::ManagePurposes)?;
-        let contact = contact.trim();
-        if contact.chars().count() > 300 || contact.chars().any(|c| c.is_control()) {
-            return Err(Error::InvalidInput {
-                field: "contact",
-                reason: "at most 300 characters on one line",
-            });
-        }
-        let jurisdiction = jurisdiction.trim().to_uppercase();
-        if !(2..=10).contains(&jurisdiction.len())
-            || !jurisdiction
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c == '-')
-        {
-            return Err(Error::InvalidInput {
-                field: "jurisdiction",
-                reason: "use a country or region code such as ES, ID or EU",
-            });
-        }
-        self.transact("change the shop's details", |tx| {
-            tx.conn()
-                .execute(
-                    "UPDATE shop SET contact = ?1, jurisdiction = ?2 WHERE id = 1",
-                    params![contact, jurisdiction],
-                )
-                .map_err(Error::db("change the shop's details"))?;
-            tx.audit(
-                AuditEvent::new("shop.profile", Outcome::Ok).by(session.user_id(), session.role()),
-            )?;
-            publish_if_changed(tx, Some(session))?;
-            Ok(())
-        })?;
-        shop_profile(&self.conn)
-    }
-
-    /// The notice in `lang`: the latest, or an earlier `version`.
-    pub fn notice(
-        &mut self,
-        session: &mut Session,
-        lang: Lang,
-        version: Option<i64>,
-    ) -> Result<Notice> {
-        self.authorize(session, Action::ViewNotice)?;
-        read_notice(&self.conn, lang, version)
     }
 }

@@ -2,7 +2,8 @@
 //! e-mail addresses, phone numbers and loyalty numbers, folded to lower case
 //! without accents by the `unicode61 remove_diacritics 2` tokenizer, so
 //! "nuria" finds "Núria". It is kept in step with the
-//! customer's data by [`reindex`] in the same transaction as every change.
+//! customer's data by `records::sync_search` in the same transaction as
+//! every change.
 //! With `secure-delete` on, replacing or deleting a row takes its old terms
 //! out of the index pages, so a corrected or erased value leaves no trace
 //! in the index (tested by reading the index's pages).
@@ -13,8 +14,8 @@
 
 use rusqlite::{params, Connection};
 
-use crate::access::{MAX_QUERY_CHARS, MIN_QUERY_CHARS};
 use crate::error::{Error, Result};
+use crate::people::access::{MAX_QUERY_CHARS, MIN_QUERY_CHARS};
 
 /// The most words a query may have.
 const MAX_QUERY_WORDS: usize = 8;
@@ -77,45 +78,49 @@ pub fn phone_terms(phone: &str) -> String {
     terms.join(" ")
 }
 
-/// Brings one customer's index row up to date with their data (or removes
-/// it when the customer is gone). Runs inside the caller's transaction.
-pub(crate) fn reindex(conn: &Connection, customer_id: i64) -> Result<()> {
-    let err = Error::db("update the search index");
-    conn.prepare_cached("DELETE FROM customer_search WHERE rowid = ?1")
-        .and_then(|mut s| s.execute([customer_id]))
-        .map_err(err)?;
-    let exists: bool = conn
-        .prepare_cached("SELECT count(*) FROM customer WHERE id = ?1")
-        .and_then(|mut s| s.query_row([customer_id], |r| r.get::<_, i64>(0)))
-        .map_err(Error::db("update the search index"))?
-        > 0;
-    if !exists {
-        return Ok(());
-    }
-    let field = |key: &str| -> Result<String> {
-        conn.prepare_cached(
-            "SELECT coalesce((SELECT value FROM customer_field WHERE customer_id = ?1 AND field = ?2), '')",
-        )
-        .and_then(|mut s| s.query_row(params![customer_id, key], |r| r.get(0)))
-        .map_err(Error::db("update the search index"))
-    };
-    let loyalty: String = conn
-        .prepare_cached(
-            "SELECT coalesce((SELECT number FROM loyalty_account WHERE customer_id = ?1), '')",
-        )
-        .and_then(|mut s| s.query_row([customer_id], |r| r.get(0)))
-        .map_err(Error::db("update the search index"))?;
-    let (name, email, phone) = (
-        field("name")?,
-        field("email")?,
-        phone_terms(&field("phone")?),
-    );
+/// What the index holds of one customer.
+pub(crate) struct Terms {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub loyalty: String,
+}
+
+/// Replaces the customer's index row with `terms`.
+pub(crate) fn put(conn: &Connection, customer_id: i64, terms: &Terms) -> Result<()> {
+    remove(conn, customer_id)?;
     conn.prepare_cached(
         "INSERT INTO customer_search (rowid, name, email, phone, loyalty) VALUES (?1, ?2, ?3, ?4, ?5)",
     )
-    .and_then(|mut s| s.execute(params![customer_id, name, email, phone, loyalty]))
+    .and_then(|mut s| {
+        s.execute(params![
+            customer_id,
+            terms.name,
+            terms.email,
+            phone_terms(&terms.phone),
+            terms.loyalty
+        ])
+    })
     .map_err(Error::db("update the search index"))?;
     Ok(())
+}
+
+/// Takes the customer's row out of the index.
+pub(crate) fn remove(conn: &Connection, customer_id: i64) -> Result<()> {
+    conn.prepare_cached("DELETE FROM customer_search WHERE rowid = ?1")
+        .and_then(|mut s| s.execute([customer_id]))
+        .map_err(Error::db("update the search index"))?;
+    Ok(())
+}
+
+/// The customer's index row, for the customer's own export (it is a copy
+/// of their data, so it is listed too).
+pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<serde_json::Value>> {
+    super::rows_as_json(
+        conn,
+        "SELECT name, email, phone, loyalty FROM customer_search WHERE rowid = ?1",
+        &customer_id,
+    )
 }
 
 /// The customers matching `expression` (from [`match_expression`]), best

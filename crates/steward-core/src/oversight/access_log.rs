@@ -5,14 +5,13 @@
 //! shows no customer's data.
 
 use chrono::NaiveDate;
-use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{AuditEvent, Outcome};
-use crate::auth::Session;
+use crate::audit::{self, AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
+use crate::people::{accounts, Session};
 use crate::permissions::Action;
-use crate::vault::Vault;
+use crate::store::Vault;
 
 /// What to show of the log. Every part is optional; they combine with AND.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,33 +60,18 @@ fn day(field: &'static str, raw: &str) -> Result<NaiveDate> {
 
 /// Reads entries matching `filter`, newest first.
 fn query(conn: &rusqlite::Connection, filter: &LogFilter) -> Result<Vec<LogEntry>> {
-    let mut clauses: Vec<&str> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    if let Some(user) = &filter.user {
-        let id: i64 = conn
-            .query_row(
-                "SELECT id FROM user_account WHERE username = ?1",
-                [user.trim()],
-                |r| r.get(0),
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::UserNotFound,
-                e => Error::db("read the audit log")(e),
-            })?;
-        clauses.push("a.user_id = ?");
-        args.push(Value::Integer(id));
-    }
-    if let Some(customer) = filter.customer {
-        // A search lists several customers in one subject.
-        clauses.push("(' ' || a.subject || ' ') LIKE ?");
-        args.push(Value::Text(format!("% customer:{customer} %")));
-    }
-    if let Some(action) = filter
+    let user_id = filter
+        .user
+        .as_deref()
+        .map(|u| accounts::id_of(conn, u))
+        .transpose()?;
+    let subject = filter.customer.map(Subject::Customer);
+    let action = filter
         .action
         .as_deref()
         .map(str::trim)
-        .filter(|a| !a.is_empty())
-    {
+        .filter(|a| !a.is_empty());
+    if let Some(action) = action {
         if action.len() > 40
             || !action
                 .chars()
@@ -99,63 +83,54 @@ fn query(conn: &rusqlite::Connection, filter: &LogFilter) -> Result<Vec<LogEntry
                     "an action is lower-case letters, dots and underscores (e.g. customer.view)",
             });
         }
-        clauses.push("(a.action = ? OR a.action LIKE ?)");
-        args.push(Value::Text(action.to_owned()));
-        args.push(Value::Text(format!("{action}.%")));
     }
-    if let Some(from) = &filter.from {
-        clauses.push("a.at >= ?");
-        args.push(Value::Text(
-            day("from", from)?.format("%Y-%m-%d").to_string(),
-        ));
-    }
-    if let Some(to) = &filter.to {
-        let next = day("to", to)?.succ_opt().ok_or(Error::InvalidInput {
-            field: "to",
-            reason: "it is too far in the future",
-        })?;
-        clauses.push("a.at < ?");
-        args.push(Value::Text(next.format("%Y-%m-%d").to_string()));
-    }
-    if let Some(before) = filter.before {
-        clauses.push("a.seq < ?");
-        args.push(Value::Integer(before));
-    }
-    let limit = filter.limit.unwrap_or(100).clamp(1, 500);
-    let where_sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", clauses.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT a.seq, a.at, coalesce(u.username, 'user:' || a.user_id), a.role, a.action,
-                a.subject, a.purpose, a.fields, a.outcome
-         FROM audit_event a LEFT JOIN user_account u ON u.id = a.user_id
-         {where_sql} ORDER BY a.seq DESC LIMIT {limit}"
-    );
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(Error::db("read the audit log"))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), |r| {
-            let fields: Option<String> = r.get(7)?;
+    let from = filter
+        .from
+        .as_deref()
+        .map(|f| day("from", f).map(|d| d.format("%Y-%m-%d").to_string()))
+        .transpose()?;
+    let until = filter
+        .to
+        .as_deref()
+        .map(|t| {
+            let next = day("to", t)?.succ_opt().ok_or(Error::InvalidInput {
+                field: "to",
+                reason: "it is too far in the future",
+            })?;
+            Ok(next.format("%Y-%m-%d").to_string())
+        })
+        .transpose()?;
+    let entries = audit::read(
+        conn,
+        &audit::Query {
+            user_id,
+            subject: subject.as_ref(),
+            action,
+            from,
+            until,
+            before_seq: filter.before,
+            limit: filter.limit.unwrap_or(100).clamp(1, 500),
+        },
+    )?;
+    entries
+        .into_iter()
+        .map(|e| {
             Ok(LogEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                user: r.get(2)?,
-                role: r.get(3)?,
-                action: r.get(4)?,
-                subject: r.get(5)?,
-                purpose: r.get(6)?,
-                fields: fields
-                    .map(|f| f.split(',').map(str::to_owned).collect())
-                    .unwrap_or_default(),
-                outcome: r.get(8)?,
+                seq: e.seq,
+                at: e.at,
+                user: e
+                    .user_id
+                    .map(|id| accounts::display_name(conn, id))
+                    .transpose()?,
+                role: e.role,
+                action: e.action,
+                subject: e.subject,
+                purpose: e.purpose,
+                fields: e.fields,
+                outcome: e.outcome,
             })
         })
-        .map_err(Error::db("read the audit log"))?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(Error::db("read the audit log"))
+        .collect()
 }
 
 impl Vault {

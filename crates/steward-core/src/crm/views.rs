@@ -4,83 +4,12 @@
 //! Catalog fields are maps keyed by field name, so what a view holds is
 //! visible in its JSON keys.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::consent::ConsentState;
 use crate::language::Lang;
 
-/// Held catalog fields, by key (`name`, `email`...).
-pub type Fields = BTreeMap<&'static str, String>;
-
-/// A customer's loyalty account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Loyalty {
-    pub number: String,
-    pub points: i64,
-}
-
-/// One line of a purchase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PurchaseItem {
-    pub description: String,
-    pub quantity: i64,
-    pub unit_cents: i64,
-}
-
-/// A recorded purchase (never how it was paid).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Purchase {
-    pub id: i64,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    pub total_cents: i64,
-    pub currency: String,
-    pub items: Vec<PurchaseItem>,
-    /// Loyalty points it earned (when the customer collects points).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub points: Option<i64>,
-}
-
-/// A note about an interaction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Note {
-    pub id: i64,
-    pub at: String,
-    /// The username of who wrote it.
-    pub by: String,
-    pub text: String,
-}
-
-/// A follow-up task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Task {
-    pub id: i64,
-    pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub due: Option<String>,
-    pub done: bool,
-    pub created_at: String,
-}
-
-/// Totals instead of purchases, for marketing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PurchaseStats {
-    pub count: i64,
-    pub total_cents: i64,
-    /// The shop's currency.
-    pub currency: String,
-    /// `YYYY-MM` of the latest purchase.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_month: Option<String>,
-}
+pub use crate::records::{Fields, Loyalty, Note, Purchase, PurchaseItem, PurchaseStats, Task};
 
 /// A search hit for the owner and the manager.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

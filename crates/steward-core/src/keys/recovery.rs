@@ -14,9 +14,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
+use super::keystore::DbKey;
 use crate::error::{Error, Result};
 use crate::files::write_atomic;
-use crate::keystore::DbKey;
 
 const FORMAT: &str = "steward-recovery-v1";
 /// Crockford's base32 alphabet: no I, L, O or U, so it survives handwriting.

@@ -11,11 +11,11 @@ use krilla::paint::{Fill, FillRule};
 use krilla::text::{Font, TextDirection};
 use krilla::{Document, SerializeSettings};
 
+use super::PrintableReceipt;
 use crate::error::{Error, Result};
-use crate::receipts::PrintableReceipt;
 
-const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans-Bold.ttf");
 
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;

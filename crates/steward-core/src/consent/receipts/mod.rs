@@ -12,6 +12,15 @@
 //! Receipts name the customer only by a random id and list field names,
 //! never values: a receipt that is lost reveals no contact data.
 
+//!
+//! This module owns the receipts issued (table `consent_receipt`, kept
+//! byte for byte and never changed) and the shop's signing key (table
+//! `shop_signing_key`); `printable` words a receipt for people and `pdf`
+//! lays it out.
+
+mod pdf;
+mod printable;
+
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -21,19 +30,21 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::audit::{AuditEvent, Outcome};
-use crate::auth::Session;
-use crate::consent::{CollectionMethod, Decision, IdentityCheck};
+use super::forms::{CollectionMethod, Decision, IdentityCheck};
+use super::notices::{Notice, NoticePurpose};
+use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
-use crate::language::Lang;
+use crate::people::Session;
 use crate::permissions::Action;
-use crate::purposes::{Notice, ShopProfile};
+use crate::shop::ShopProfile;
+use crate::store::{Tx, Vault};
 use crate::time::format_ts;
-use crate::vault::{Tx, Vault};
+
+pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 
 /// The Kantara specification version the receipts follow.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
-const SIGNATURE_MEMBER: &str = "stewardSignature";
+pub(super) const SIGNATURE_MEMBER: &str = "stewardSignature";
 const JSON_DOMAIN: &[u8] = b"steward consent receipt v1\n";
 const PDF_DOMAIN: &[u8] = b"steward consent receipt pdf v1\n";
 const PDF_RECEIPT_LINE: &str = "%steward-receipt ";
@@ -61,16 +72,18 @@ pub struct VerifiedReceipt {
     pub format: &'static str,
 }
 
+/// Whether the vault has its receipt-signing key yet.
+pub(crate) fn has_signing_key(conn: &Connection) -> Result<bool> {
+    conn.query_row("SELECT count(*) FROM shop_signing_key", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n > 0)
+    .map_err(Error::db("read the signing key"))
+}
+
 /// Creates the shop's signing key if the vault has none yet.
 pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
-    let has: bool = tx
-        .conn()
-        .query_row("SELECT count(*) FROM shop_signing_key", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(Error::db("read the signing key"))?
-        > 0;
-    if has {
+    if has_signing_key(tx.conn())? {
         return Ok(());
     }
     let key = SigningKey::generate(&mut rand::rngs::OsRng);
@@ -146,7 +159,7 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         .decisions
         .iter()
         .all(|(_, d)| *d == Decision::Withdraw);
-    let about: Vec<&crate::purposes::NoticePurpose> = facts
+    let about: Vec<&NoticePurpose> = facts
         .decisions
         .iter()
         .filter(|(_, d)| *d != Decision::Refuse)
@@ -286,7 +299,7 @@ fn canonical(value: &Value) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn invalid(reason: impl Into<String>) -> Error {
+pub(super) fn invalid(reason: impl Into<String>) -> Error {
     Error::ReceiptInvalid {
         reason: reason.into(),
     }
@@ -302,7 +315,7 @@ pub fn verify_receipt(bytes: &[u8]) -> Result<VerifiedReceipt> {
     Ok(verified)
 }
 
-fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
+pub(super) fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey)> {
     let text =
         std::str::from_utf8(bytes).map_err(|_| invalid("it is neither a PDF nor UTF-8 JSON"))?;
     let mut value: Value = serde_json::from_str(text)
@@ -417,219 +430,40 @@ fn seal_pdf(key: &SigningKey, mut pdf: Vec<u8>, receipt_json: &str) -> Vec<u8> {
     pdf
 }
 
-/// A receipt worded for printing, in the customer's language: the same
-/// content for the app's print view and the PDF.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrintableReceipt {
-    pub receipt_id: String,
-    pub lang: Lang,
-    pub title: String,
-    pub intro: String,
-    /// (label, value) lines: shop, date, receipt number...
-    pub details: Vec<(String, String)>,
-    pub sections: Vec<PrintableSection>,
-    /// Closing sentences (how to change it, who signed).
-    pub notes: Vec<String>,
-    /// What the QR code holds: the receipt id and its signature.
-    pub qr_text: String,
-    /// The QR code's modules, row by row (true = dark).
-    pub qr_modules: Vec<Vec<bool>>,
-    pub qr_caption: String,
+/// The fingerprint of the shop's signing key.
+pub(crate) fn key_fingerprint(conn: &Connection) -> Result<String> {
+    Ok(fingerprint(&load_signing_key(conn)?.verifying_key()))
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrintableSection {
-    pub heading: String,
-    pub items: Vec<PrintableItem>,
+/// Stores an issued receipt, exactly as given to the customer.
+pub(crate) fn store(
+    conn: &Connection,
+    receipt_id: &str,
+    customer_ref: &str,
+    at: DateTime<Utc>,
+    json: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO consent_receipt (receipt_id, customer_ref, at, json) VALUES (?1, ?2, ?3, ?4)",
+        params![receipt_id, customer_ref, format_ts(at), json],
+    )
+    .map_err(Error::db("save the receipt"))?;
+    Ok(())
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PrintableItem {
-    pub name: String,
-    pub description: String,
-    /// "Data used: …" and "Kept for: …", worded.
-    pub details: Vec<String>,
-}
-
-/// Words a signed receipt for printing. The receipt is verified first, so
-/// what prints is what was signed.
-pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
-    let (verified, public) = verify_json(receipt_json.as_bytes())?;
-    let v: Value = serde_json::from_str(receipt_json).map_err(|_| invalid("it does not parse"))?;
-    let s = |path: &[&str]| -> String {
-        path.iter()
-            .try_fold(&v, |node, k| node.get(*k))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let lang = Lang::parse(&s(&["language"])).unwrap_or(Lang::En);
-    let pack = lang.pack();
-    let steward = &v["steward"];
-    let withdrawal = steward["kind"] == "withdrawal";
-    let shop = verified.shop.clone();
-    let contact = v["piiControllers"][0]["contact"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let time = s(&["steward", "time"]);
-    let when = DateTime::parse_from_rfc3339(&time)
-        .map(|t| t.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or(time);
-    let details = vec![
-        (pack.text("receipt.shop", &[]), shop.clone()),
-        (pack.text("receipt.date", &[]), when),
-        (
-            pack.text("receipt.receipt_id", &[]),
-            verified.receipt_id.clone(),
-        ),
-        (pack.text("receipt.customer", &[]), s(&["piiPrincipalId"])),
-        (
-            pack.text("receipt.notice", &[]),
-            pack.text(
-                "receipt.notice_value",
-                &[
-                    ("version", &steward["noticeVersion"].to_string()),
-                    (
-                        "hash",
-                        &s(&["steward", "noticeSha256"])
-                            .chars()
-                            .take(16)
-                            .collect::<String>(),
-                    ),
-                ],
-            ),
-        ),
-        (pack.text("receipt.method", &[]), s(&["collectionMethod"])),
-        (
-            pack.text("receipt.identity", &[]),
-            s(&["steward", "identityCheckText"]),
-        ),
-    ];
-    let kantara_purposes = v["services"][0]["purposes"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let item_for = |id: &str, name: &str| -> PrintableItem {
-        let p = kantara_purposes
-            .iter()
-            .find(|p| p["stewardPurposeId"].as_str() == Some(id));
-        let mut details = Vec::new();
-        let mut description = String::new();
-        if let Some(p) = p {
-            description = p["purpose"].as_str().unwrap_or_default().to_owned();
-            let data: Vec<&str> = p["piiCategory"]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let data = if data.is_empty() {
-                pack.text("receipt.none", &[])
-            } else {
-                data.join(", ")
-            };
-            details.push(format!("{}: {data}", pack.text("receipt.data_used", &[])));
-            if !withdrawal {
-                details.push(format!(
-                    "{}: {}",
-                    pack.text("receipt.kept_for", &[]),
-                    p["termination"].as_str().unwrap_or_default()
-                ));
-            }
-        }
-        PrintableItem {
-            name: name.to_owned(),
-            description,
-            details,
-        }
-    };
-    let mut sections = Vec::new();
-    for (decision, heading) in [
-        ("grant", "receipt.granted"),
-        ("renew", "receipt.renewed"),
-        ("withdraw", "receipt.withdrawn"),
-        ("refuse", "receipt.refused"),
-    ] {
-        let items: Vec<PrintableItem> = steward["decisions"]
-            .as_array()
-            .map(|ds| {
-                ds.iter()
-                    .filter(|d| d["decision"] == decision)
-                    .map(|d| {
-                        item_for(
-                            d["purpose"].as_str().unwrap_or_default(),
-                            d["name"].as_str().unwrap_or_default(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !items.is_empty() {
-            sections.push(PrintableSection {
-                heading: pack.text(heading, &[]),
-                items,
-            });
-        }
-    }
-    let mut notes = Vec::new();
-    if v["sensitive"] == true {
-        notes.push(pack.text("receipt.sensitive", &[]));
-    }
-    notes.push(pack.text("receipt.change", &[("contact", &contact)]));
-    notes.push(pack.text(
-        "receipt.signed",
-        &[("shop", &shop), ("fingerprint", &fingerprint(&public))],
-    ));
-    let signature = v[SIGNATURE_MEMBER]["value"].as_str().unwrap_or_default();
-    let sig_url = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(B64.decode(signature).unwrap_or_default());
-    let qr_text = format!("STEWARD-RECEIPT:{}:{sig_url}", verified.receipt_id);
-    let qr_modules = qr_modules(&qr_text)?;
-    Ok(PrintableReceipt {
-        receipt_id: verified.receipt_id,
-        lang,
-        title: pack.text(
-            if withdrawal {
-                "receipt.title_withdrawal"
-            } else {
-                "receipt.title"
-            },
-            &[],
-        ),
-        intro: pack.text(
-            if withdrawal {
-                "receipt.intro_withdrawal"
-            } else {
-                "receipt.intro"
-            },
-            &[],
-        ),
-        details,
-        sections,
-        notes,
-        qr_text,
-        qr_modules,
-        qr_caption: pack.text("receipt.qr", &[]),
-    })
-}
-
-fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>> {
-    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|_| invalid("its QR code cannot be made"))?;
-    let width = code.width();
-    let colors = code.to_colors();
-    Ok(colors
-        .chunks(width)
-        .map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect())
-        .collect())
+/// The receipts issued to a customer, for their own export.
+pub(crate) fn export(conn: &Connection, customer_ref: &str) -> Result<Vec<Value>> {
+    crate::records::rows_as_json(
+        conn,
+        "SELECT receipt_id, at, json FROM consent_receipt WHERE customer_ref = ?1 ORDER BY at, receipt_id",
+        &customer_ref,
+    )
 }
 
 /// The receipt as a signed PDF, in the customer's language.
 pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>> {
     let printable = printable(receipt_json)?;
-    let pdf = crate::receipt_pdf::layout(&printable)?;
+    let pdf = pdf::layout(&printable)?;
     Ok(seal_pdf(key, pdf, receipt_json))
 }
 
@@ -658,7 +492,7 @@ impl Vault {
         self.log_standalone(
             AuditEvent::new("receipt.view", Outcome::Ok)
                 .by(session.user_id(), session.role())
-                .on(format!("receipt:{receipt_id}")),
+                .on(Subject::Receipt(receipt_id.to_owned())),
         )?;
         Ok(receipt)
     }
@@ -714,7 +548,7 @@ impl Vault {
         self.log_standalone(
             AuditEvent::new("receipt.check_code", Outcome::Ok)
                 .by(session.user_id(), session.role())
-                .on(format!("receipt:{receipt_id}")),
+                .on(Subject::Receipt(receipt_id.to_owned())),
         )?;
         if issued.is_empty() || issued != scanned {
             return Err(invalid(
@@ -727,6 +561,6 @@ impl Vault {
 
     /// The fingerprint of this shop's receipt-signing key (not secret).
     pub fn receipt_key_fingerprint(&self) -> Result<String> {
-        Ok(fingerprint(&load_signing_key(&self.conn)?.verifying_key()))
+        key_fingerprint(&self.conn)
     }
 }

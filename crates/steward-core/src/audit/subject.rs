@@ -1,0 +1,62 @@
+//! What an audited action was done to, named by id only. The one place
+//! that knows how subjects are written in the log (`customer:3`,
+//! `user:7`...) and how a customer is found among them.
+
+/// The subject of an audit entry. Holds ids and fixed labels, never a
+/// name or a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    User(i64),
+    Customer(i64),
+    /// Every customer a list showed (a search, an audience page).
+    Customers(Vec<i64>),
+    Receipt(String),
+    Purpose(String),
+    Field(&'static str),
+    Notice(i64),
+    Setting(&'static str),
+}
+
+impl Subject {
+    /// The stored form; `None` for an empty list of customers.
+    pub(crate) fn stored(&self) -> Option<String> {
+        Some(match self {
+            Subject::User(id) => format!("user:{id}"),
+            Subject::Customer(id) => format!("customer:{id}"),
+            Subject::Customers(ids) if ids.is_empty() => return None,
+            Subject::Customers(ids) => ids
+                .iter()
+                .map(|id| format!("customer:{id}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Subject::Receipt(id) => format!("receipt:{id}"),
+            Subject::Purpose(id) => format!("purpose:{id}"),
+            Subject::Field(key) => format!("field:{key}"),
+            Subject::Notice(version) => format!("notice:{version}"),
+            Subject::Setting(key) => format!("setting:{key}"),
+        })
+    }
+
+    /// A `LIKE` pattern that matches a stored subject, padded with one space
+    /// on each side, naming this subject (alone or in a list).
+    pub(crate) fn like_pattern(&self) -> String {
+        format!("% {} %", self.stored().unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_is_found_alone_and_in_a_list_but_not_by_prefix() {
+        let pattern = Subject::Customer(3).like_pattern();
+        assert_eq!(pattern, "% customer:3 %");
+        let padded = |s: &Subject| format!(" {} ", s.stored().unwrap());
+        let like = |text: &str| text.contains(&pattern[1..pattern.len() - 1]);
+        assert!(like(&padded(&Subject::Customer(3))));
+        assert!(like(&padded(&Subject::Customers(vec![9, 3, 12]))));
+        assert!(!like(&padded(&Subject::Customer(33))));
+        assert_eq!(Subject::Customers(vec![]).stored(), None);
+    }
+}

@@ -1,0 +1,254 @@
+//! The words of a consent decision: how identity was checked, how consent
+//! was collected, the decisions, the customer's drawn signature, the forms
+//! a customer fills in, and what a recorded decision and a consent history
+//! look like when they leave the core.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::language::Lang;
+
+use super::receipts::Receipt;
+
+/// How the shop checked who the customer is. The document number itself is
+/// never recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IdentityCheck {
+    IdDocument,
+    KnownCustomer,
+    PhoneCode,
+    EmailCode,
+    SelfDeclared,
+}
+
+impl IdentityCheck {
+    pub const ALL: [IdentityCheck; 5] = [
+        IdentityCheck::IdDocument,
+        IdentityCheck::KnownCustomer,
+        IdentityCheck::PhoneCode,
+        IdentityCheck::EmailCode,
+        IdentityCheck::SelfDeclared,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityCheck::IdDocument => "id-document",
+            IdentityCheck::KnownCustomer => "known-customer",
+            IdentityCheck::PhoneCode => "phone-code",
+            IdentityCheck::EmailCode => "email-code",
+            IdentityCheck::SelfDeclared => "self-declared",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<IdentityCheck> {
+        IdentityCheck::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or(Error::InvalidInput {
+                field: "identity check",
+                reason: "use id-document, known-customer, phone-code, email-code or self-declared",
+            })
+    }
+}
+
+/// How the consent was collected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CollectionMethod {
+    /// The customer filled in the on-screen form and signed it.
+    InStoreForm,
+    /// The customer filled in and signed the shop's printed form.
+    Paper,
+    /// Carried over from an earlier record.
+    Imported,
+}
+
+impl CollectionMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectionMethod::InStoreForm => "in-store-form",
+            CollectionMethod::Paper => "paper",
+            CollectionMethod::Imported => "imported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<CollectionMethod> {
+        [
+            CollectionMethod::InStoreForm,
+            CollectionMethod::Paper,
+            CollectionMethod::Imported,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+        .ok_or(Error::InvalidInput {
+            field: "collection method",
+            reason: "use in-store-form, paper or imported",
+        })
+    }
+}
+
+/// One decision on one purpose, as the ledger records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Grant,
+    Refuse,
+    Withdraw,
+    /// A grant for a purpose already granted (e.g. under a newer notice).
+    Renew,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Grant => "grant",
+            Decision::Refuse => "refuse",
+            Decision::Withdraw => "withdraw",
+            Decision::Renew => "renew",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Decision> {
+        [
+            Decision::Grant,
+            Decision::Refuse,
+            Decision::Withdraw,
+            Decision::Renew,
+        ]
+        .into_iter()
+        .find(|d| d.as_str() == s)
+    }
+
+    /// Whether the purpose is granted after this decision.
+    pub fn grants(self) -> bool {
+        matches!(self, Decision::Grant | Decision::Renew)
+    }
+}
+
+/// The customer's hand-drawn signature: strokes of points, each coordinate
+/// between 0 and 1 relative to the pad (so it redraws at any size).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Signature(pub Vec<Vec<[f64; 2]>>);
+
+impl Signature {
+    const MAX_STROKES: usize = 200;
+    const MAX_POINTS: usize = 20_000;
+
+    /// Checks the shape and returns the stored form (rounded coordinates).
+    pub(crate) fn normalised(&self) -> Result<String> {
+        let invalid = |reason| Error::InvalidInput {
+            field: "signature",
+            reason,
+        };
+        let points: usize = self.0.iter().map(Vec::len).sum();
+        if self.0.is_empty() || points < 2 {
+            return Err(Error::SignatureRequired);
+        }
+        if self.0.len() > Self::MAX_STROKES || points > Self::MAX_POINTS {
+            return Err(invalid("it has too many strokes or points"));
+        }
+        let in_pad = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
+        if !self
+            .0
+            .iter()
+            .flatten()
+            .all(|[x, y]| in_pad(*x) && in_pad(*y))
+        {
+            return Err(invalid("a point lies outside the signature pad"));
+        }
+        let rounded: Vec<Vec<[f64; 2]>> = self
+            .0
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|[x, y]| [(x * 1e4).round() / 1e4, (y * 1e4).round() / 1e4])
+                    .collect()
+            })
+            .collect();
+        serde_json::to_string(&rounded).map_err(|_| invalid("it cannot be encoded"))
+    }
+}
+
+/// What the customer decided on a form: the ticked purposes and the values
+/// for their fields, under the notice version they were shown.
+#[derive(Debug, Clone)]
+pub struct ConsentForm {
+    pub lang: Lang,
+    /// The notice version the form showed; must still be the current one.
+    pub notice_version: i64,
+    /// Purposes the customer ticked.
+    pub granted: Vec<String>,
+    /// Field values, by catalog key. Empty values count as not given.
+    pub fields: Vec<(String, String)>,
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    /// Required for the on-screen form; the paper form is signed on paper.
+    pub signature: Option<Signature>,
+}
+
+/// A customer's request to withdraw purposes.
+#[derive(Debug, Clone)]
+pub struct Withdrawal {
+    /// The receipt's language; `None` for the language the customer joined in.
+    pub lang: Option<Lang>,
+    pub purposes: Vec<String>,
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    pub signature: Option<Signature>,
+}
+
+/// The outcome of a recorded decision.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recorded {
+    pub customer_id: i64,
+    pub receipt: Receipt,
+    /// Catalog keys whose values were erased (withdrawals).
+    pub erased_fields: Vec<String>,
+}
+
+/// A customer's consent to one purpose, derived from the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentState {
+    pub purpose: String,
+    pub granted: bool,
+    /// The last decision and when it was made.
+    pub decision: Decision,
+    pub since: String,
+    pub notice_version: i64,
+}
+
+/// One ledger row, as shown in a history (no contact data in it).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerEntry {
+    pub seq: i64,
+    pub at: String,
+    pub decision: Decision,
+    pub purpose: String,
+    pub notice_version: i64,
+    pub notice_sha256: String,
+    pub lang: String,
+    pub method: String,
+    pub identity_check: String,
+    /// The username of who recorded it (`user:<id>` if the account is gone).
+    pub recorded_by: String,
+    pub receipt_id: String,
+}
+
+/// A customer's consent history.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConsentHistory {
+    pub customer_id: i64,
+    /// The random id that names the customer on receipts and in the ledger.
+    pub customer_ref: String,
+    /// The language the customer chose when joining (for their forms and
+    /// receipts).
+    pub lang: Lang,
+    pub current: Vec<ConsentState>,
+    pub entries: Vec<LedgerEntry>,
+}

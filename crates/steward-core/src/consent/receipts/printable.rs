@@ -1,0 +1,222 @@
+//! A receipt worded for people, in the customer's language: the same
+//! content for the app's print view and the PDF. The receipt is verified
+//! first, so what prints is what was signed.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{fingerprint, invalid, verify_json, SIGNATURE_MEMBER};
+use crate::error::Result;
+use crate::language::Lang;
+
+/// A receipt worded for printing, in the customer's language: the same
+/// content for the app's print view and the PDF.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableReceipt {
+    pub receipt_id: String,
+    pub lang: Lang,
+    pub title: String,
+    pub intro: String,
+    /// (label, value) lines: shop, date, receipt number...
+    pub details: Vec<(String, String)>,
+    pub sections: Vec<PrintableSection>,
+    /// Closing sentences (how to change it, who signed).
+    pub notes: Vec<String>,
+    /// What the QR code holds: the receipt id and its signature.
+    pub qr_text: String,
+    /// The QR code's modules, row by row (true = dark).
+    pub qr_modules: Vec<Vec<bool>>,
+    pub qr_caption: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableSection {
+    pub heading: String,
+    pub items: Vec<PrintableItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrintableItem {
+    pub name: String,
+    pub description: String,
+    /// "Data used: …" and "Kept for: …", worded.
+    pub details: Vec<String>,
+}
+
+/// Words a signed receipt for printing. The receipt is verified first, so
+/// what prints is what was signed.
+pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
+    let (verified, public) = verify_json(receipt_json.as_bytes())?;
+    let v: Value = serde_json::from_str(receipt_json).map_err(|_| invalid("it does not parse"))?;
+    let s = |path: &[&str]| -> String {
+        path.iter()
+            .try_fold(&v, |node, k| node.get(*k))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let lang = Lang::parse(&s(&["language"])).unwrap_or(Lang::En);
+    let pack = lang.pack();
+    let steward = &v["steward"];
+    let withdrawal = steward["kind"] == "withdrawal";
+    let shop = verified.shop.clone();
+    let contact = v["piiControllers"][0]["contact"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let time = s(&["steward", "time"]);
+    let when = DateTime::parse_from_rfc3339(&time)
+        .map(|t| t.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or(time);
+    let details = vec![
+        (pack.text("receipt.shop", &[]), shop.clone()),
+        (pack.text("receipt.date", &[]), when),
+        (
+            pack.text("receipt.receipt_id", &[]),
+            verified.receipt_id.clone(),
+        ),
+        (pack.text("receipt.customer", &[]), s(&["piiPrincipalId"])),
+        (
+            pack.text("receipt.notice", &[]),
+            pack.text(
+                "receipt.notice_value",
+                &[
+                    ("version", &steward["noticeVersion"].to_string()),
+                    (
+                        "hash",
+                        &s(&["steward", "noticeSha256"])
+                            .chars()
+                            .take(16)
+                            .collect::<String>(),
+                    ),
+                ],
+            ),
+        ),
+        (pack.text("receipt.method", &[]), s(&["collectionMethod"])),
+        (
+            pack.text("receipt.identity", &[]),
+            s(&["steward", "identityCheckText"]),
+        ),
+    ];
+    let kantara_purposes = v["services"][0]["purposes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let item_for = |id: &str, name: &str| -> PrintableItem {
+        let p = kantara_purposes
+            .iter()
+            .find(|p| p["stewardPurposeId"].as_str() == Some(id));
+        let mut details = Vec::new();
+        let mut description = String::new();
+        if let Some(p) = p {
+            description = p["purpose"].as_str().unwrap_or_default().to_owned();
+            let data: Vec<&str> = p["piiCategory"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let data = if data.is_empty() {
+                pack.text("receipt.none", &[])
+            } else {
+                data.join(", ")
+            };
+            details.push(format!("{}: {data}", pack.text("receipt.data_used", &[])));
+            if !withdrawal {
+                details.push(format!(
+                    "{}: {}",
+                    pack.text("receipt.kept_for", &[]),
+                    p["termination"].as_str().unwrap_or_default()
+                ));
+            }
+        }
+        PrintableItem {
+            name: name.to_owned(),
+            description,
+            details,
+        }
+    };
+    let mut sections = Vec::new();
+    for (decision, heading) in [
+        ("grant", "receipt.granted"),
+        ("renew", "receipt.renewed"),
+        ("withdraw", "receipt.withdrawn"),
+        ("refuse", "receipt.refused"),
+    ] {
+        let items: Vec<PrintableItem> = steward["decisions"]
+            .as_array()
+            .map(|ds| {
+                ds.iter()
+                    .filter(|d| d["decision"] == decision)
+                    .map(|d| {
+                        item_for(
+                            d["purpose"].as_str().unwrap_or_default(),
+                            d["name"].as_str().unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !items.is_empty() {
+            sections.push(PrintableSection {
+                heading: pack.text(heading, &[]),
+                items,
+            });
+        }
+    }
+    let mut notes = Vec::new();
+    if v["sensitive"] == true {
+        notes.push(pack.text("receipt.sensitive", &[]));
+    }
+    notes.push(pack.text("receipt.change", &[("contact", &contact)]));
+    notes.push(pack.text(
+        "receipt.signed",
+        &[("shop", &shop), ("fingerprint", &fingerprint(&public))],
+    ));
+    let signature = v[SIGNATURE_MEMBER]["value"].as_str().unwrap_or_default();
+    let sig_url = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(B64.decode(signature).unwrap_or_default());
+    let qr_text = format!("STEWARD-RECEIPT:{}:{sig_url}", verified.receipt_id);
+    let qr_modules = qr_modules(&qr_text)?;
+    Ok(PrintableReceipt {
+        receipt_id: verified.receipt_id,
+        lang,
+        title: pack.text(
+            if withdrawal {
+                "receipt.title_withdrawal"
+            } else {
+                "receipt.title"
+            },
+            &[],
+        ),
+        intro: pack.text(
+            if withdrawal {
+                "receipt.intro_withdrawal"
+            } else {
+                "receipt.intro"
+            },
+            &[],
+        ),
+        details,
+        sections,
+        notes,
+        qr_text,
+        qr_modules,
+        qr_caption: pack.text("receipt.qr", &[]),
+    })
+}
+
+fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| invalid("its QR code cannot be made"))?;
+    let width = code.width();
+    let colors = code.to_colors();
+    Ok(colors
+        .chunks(width)
+        .map(|row| row.iter().map(|c| *c == qrcode::Color::Dark).collect())
+        .collect())
+}

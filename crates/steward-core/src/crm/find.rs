@@ -1,0 +1,97 @@
+//! Finding a customer by name, phone, e-mail or loyalty number. The hits
+//! are the role's search view, at most the role's cap; the search is logged
+//! with the customers it showed and the fields it showed of them, never the
+//! query.
+
+use std::collections::BTreeSet;
+
+use super::views::{FullHit, Hits, SearchResults, TillHit};
+use crate::audit::{AuditEvent, Outcome, Subject};
+use crate::catalog::NAME_FIELD;
+use crate::error::{Error, Result};
+use crate::people::access::{self, ViewKind};
+use crate::people::Session;
+use crate::permissions::Action;
+use crate::records::{fields, loyalty, search};
+use crate::store::Vault;
+
+impl Vault {
+    /// Finds customers by name, phone, e-mail or loyalty number (accents and
+    /// case ignored; every word a prefix). The hits are the role's search
+    /// view, at most the role's cap; a query needs a word of at least three
+    /// letters or digits. The search is logged with the customers it showed
+    /// and the fields it showed of them, never the query.
+    pub fn search_customers(
+        &mut self,
+        session: &mut Session,
+        query: &str,
+    ) -> Result<SearchResults> {
+        self.authorize(session, Action::SearchCustomers)?;
+        let scope = access::scope(session.role());
+        let expression = search::match_expression(query)?;
+        let (user_id, role) = (session.user_id(), session.role());
+        self.transact("search customers", |tx| {
+            let conn = tx.conn();
+            let mut ids = search::matching_customers(conn, &expression, scope.search_cap + 1)?;
+            let truncated = ids.len() > scope.search_cap;
+            ids.truncate(scope.search_cap);
+            let mut shown: BTreeSet<&'static str> = BTreeSet::new();
+            let hits = match scope.view {
+                ViewKind::Full => {
+                    let mut hits = Vec::with_capacity(ids.len());
+                    for id in &ids {
+                        let fields = fields::held(conn, *id)?;
+                        let loyalty = loyalty::account(conn, *id)?;
+                        shown.insert(NAME_FIELD);
+                        shown.extend(
+                            ["email", "phone"]
+                                .into_iter()
+                                .filter(|k| fields.contains_key(k)),
+                        );
+                        if loyalty.is_some() {
+                            shown.insert("loyalty");
+                        }
+                        hits.push(FullHit {
+                            id: *id,
+                            name: fields.get(NAME_FIELD).cloned().unwrap_or_default(),
+                            email: fields.get("email").cloned(),
+                            phone: fields.get("phone").cloned(),
+                            loyalty_number: loyalty.map(|l| l.number),
+                        });
+                    }
+                    Hits::Full(hits)
+                }
+                ViewKind::Till => {
+                    let mut hits = Vec::with_capacity(ids.len());
+                    for id in &ids {
+                        let name = fields::value(conn, *id, NAME_FIELD)?.unwrap_or_default();
+                        let loyalty = loyalty::account(conn, *id)?;
+                        shown.insert(NAME_FIELD);
+                        if loyalty.is_some() {
+                            shown.insert("loyalty");
+                        }
+                        hits.push(TillHit {
+                            id: *id,
+                            name,
+                            loyalty_number: loyalty.map(|l| l.number),
+                        });
+                    }
+                    Hits::Till(hits)
+                }
+                ViewKind::Marketing | ViewKind::None => {
+                    return Err(Error::Forbidden {
+                        action: Action::SearchCustomers,
+                        role,
+                    })
+                }
+            };
+            let mut event = AuditEvent::new("customer.search", Outcome::Ok)
+                .by(user_id, role)
+                .because("find-customer")
+                .touching(shown);
+            event = event.on(Subject::Customers(ids));
+            tx.audit(event)?;
+            Ok(SearchResults { hits, truncated })
+        })
+    }
+}

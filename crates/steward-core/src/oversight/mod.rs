@@ -1,0 +1,14 @@
+//! Oversight: what the owner and the auditor use to check the shop's
+//! records — the access log (who did what to which customer, why, which
+//! fields; `access_log`) and the integrity check behind `audit verify`
+//! (`integrity`: the audit chain and its anchor, the consent ledger's chain
+//! and anchor, and that no customer record exists without a granted
+//! membership).
+//!
+//! It reads through the modules that own the tables and changes nothing but
+//! the audit log's own entries.
+
+pub mod access_log;
+mod integrity;
+
+pub use access_log::{LogEntry, LogFilter};

@@ -1,0 +1,261 @@
+//! Sessions: who is at the shop computer and what their role lets them do
+//! right now. A [`Session`] can only be made by a successful login; every
+//! operation takes it and goes through [`Vault::authorize`], which checks
+//! auto-lock, a pending passphrase change, that the account is still active,
+//! customer mode, and the permission matrix, in that order. Failed logins
+//! slow down exponentially, and the back-off is stored in the vault so that
+//! restarting the app does not reset it.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::accounts;
+use super::passphrase::{decoy_hash, Passphrase};
+use crate::audit::{AuditEvent, Outcome, Subject};
+use crate::error::{Error, Result};
+use crate::permissions::{is_allowed, Action, Role};
+use crate::shop;
+use crate::store::Vault;
+
+/// Longest wait imposed after failed logins.
+const MAX_BACKOFF_SECS: i64 = 15 * 60;
+
+/// How long to wait after `failures` consecutive failed logins: 1 s, 2 s,
+/// 4 s, ... doubling up to 15 minutes.
+pub fn backoff_after(failures: u32) -> Duration {
+    let secs = 1i64
+        .checked_shl(failures.saturating_sub(1))
+        .unwrap_or(MAX_BACKOFF_SECS)
+        .min(MAX_BACKOFF_SECS);
+    Duration::seconds(secs)
+}
+
+/// A logged-in user at the shop computer. Only [`Vault::login`] makes one.
+#[derive(Debug)]
+pub struct Session {
+    pub(super) user_id: i64,
+    pub(super) username: String,
+    pub(super) role: Role,
+    pub(super) must_change_passphrase: bool,
+    pub(super) last_active: DateTime<Utc>,
+    pub(super) locked: bool,
+    pub(super) customer_mode: bool,
+}
+
+impl Session {
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn must_change_passphrase(&self) -> bool {
+        self.must_change_passphrase
+    }
+    /// True while the screen is handed to a customer (see
+    /// `Vault::enter_customer_mode`).
+    pub fn in_customer_mode(&self) -> bool {
+        self.customer_mode
+    }
+    /// What this session may do now: its role's actions, narrowed to the
+    /// consent form while in customer mode. For a UI that shows only what
+    /// can be used; every call is still checked.
+    pub fn allowed_actions(&self) -> Vec<Action> {
+        crate::permissions::allowed_actions(self.role)
+            .into_iter()
+            .filter(|a| !self.customer_mode || a.allowed_in_customer_mode())
+            .collect()
+    }
+    pub fn is_locked(&self) -> bool {
+        self.locked
+    }
+}
+
+impl Vault {
+    /// Logs a user in. Wrong usernames and wrong passphrases get the same
+    /// error and take the same time; repeated failures lock the account out
+    /// for a doubling time that survives restarts.
+    pub fn login(&mut self, username: &str, passphrase: &Passphrase) -> Result<Session> {
+        let now = self.now();
+        let Some(user) = accounts::find(&self.conn, username)? else {
+            passphrase.verify(decoy_hash());
+            self.log_standalone(AuditEvent::new("login", Outcome::Failed))?;
+            return Err(Error::WrongCredentials);
+        };
+        if let Some(until) = user.retry_not_before.filter(|t| *t > now) {
+            self.log_standalone(
+                AuditEvent::new("login", Outcome::Denied)
+                    .on(Subject::User(user.id))
+                    .because("back-off"),
+            )?;
+            let secs = (until - now)
+                .num_milliseconds()
+                .max(0)
+                .unsigned_abs()
+                .div_ceil(1000);
+            return Err(Error::TooManyAttempts {
+                retry_after_secs: secs.max(1),
+            });
+        }
+        if !passphrase.verify(&user.passphrase_hash) {
+            let failures = user.failed_logins.saturating_add(1);
+            let until = now + backoff_after(failures);
+            self.transact("record a failed login", |tx| {
+                accounts::record_failed_login(tx.conn(), user.id, failures, until)?;
+                tx.audit(AuditEvent::new("login", Outcome::Failed).on(Subject::User(user.id)))
+            })?;
+            return Err(Error::WrongCredentials);
+        }
+        if user.disabled {
+            self.log_standalone(
+                AuditEvent::new("login", Outcome::Denied)
+                    .on(Subject::User(user.id))
+                    .because("account disabled"),
+            )?;
+            return Err(Error::AccountDisabled);
+        }
+        self.transact("record a login", |tx| {
+            accounts::clear_failed_logins(tx.conn(), user.id)?;
+            tx.audit(AuditEvent::new("login", Outcome::Ok).by(user.id, user.role))
+        })?;
+        Ok(Session {
+            user_id: user.id,
+            username: user.username,
+            role: user.role,
+            must_change_passphrase: user.must_change_passphrase,
+            last_active: now,
+            locked: false,
+            customer_mode: false,
+        })
+    }
+
+    /// The gate every operation passes: refuses a locked, idle, disabled or
+    /// unpermitted session, and records refusals in the audit log. On success
+    /// it counts as activity for the auto-lock.
+    pub fn authorize(&mut self, session: &mut Session, action: Action) -> Result<()> {
+        if session.locked {
+            return Err(Error::SessionLocked);
+        }
+        let now = self.now();
+        let idle_limit = Duration::seconds(i64::from(shop::autolock_seconds(&self.conn)?));
+        if now - session.last_active > idle_limit {
+            self.lock_session(session, "autolock")?;
+            return Err(Error::SessionLocked);
+        }
+        // Re-read the account: the owner may have disabled it or changed its
+        // role since this session began.
+        let Some(user) = accounts::by_id(&self.conn, session.user_id)? else {
+            session.locked = true;
+            return Err(Error::SessionLocked);
+        };
+        if user.disabled {
+            self.lock_session(session, "account disabled")?;
+            return Err(Error::AccountDisabled);
+        }
+        session.role = user.role;
+        session.must_change_passphrase = user.must_change_passphrase;
+        // Until they choose their own passphrase a new user may do nothing
+        // but that; staying on the home screen (activity) is allowed so that
+        // typing slowly on the change screen does not lock them out.
+        if session.must_change_passphrase
+            && !matches!(action, Action::ChangeOwnPassphrase | Action::ViewHome)
+        {
+            return Err(Error::PassphraseChangeRequired);
+        }
+        if session.customer_mode && !action.allowed_in_customer_mode() {
+            self.log_standalone(
+                AuditEvent::new(action.audit_label(), Outcome::Denied)
+                    .by(session.user_id, session.role)
+                    .because("customer mode"),
+            )?;
+            return Err(Error::CustomerMode);
+        }
+        if !is_allowed(session.role, action) {
+            self.log_standalone(
+                AuditEvent::new(action.audit_label(), Outcome::Denied)
+                    .by(session.user_id, session.role)
+                    .because("not permitted for role"),
+            )?;
+            return Err(Error::Forbidden {
+                action,
+                role: session.role,
+            });
+        }
+        session.last_active = now;
+        Ok(())
+    }
+
+    /// Hands the screen to a customer: until a staff member logs in again,
+    /// the session can only show the notice, take the consent form and show
+    /// its receipt. Only someone who may record consent can do this.
+    pub fn enter_customer_mode(&mut self, session: &mut Session) -> Result<()> {
+        self.authorize(session, Action::RecordConsent)?;
+        session.customer_mode = true;
+        self.log_standalone(
+            AuditEvent::new("customer_mode.enter", Outcome::Ok).by(session.user_id, session.role),
+        )
+    }
+
+    /// Leaves customer mode: a staff member logs in (any active user, with
+    /// the usual back-off on wrong passphrases) and gets a fresh session.
+    /// The customer-mode session ends either way only on success.
+    pub fn leave_customer_mode(
+        &mut self,
+        session: &mut Session,
+        username: &str,
+        passphrase: &Passphrase,
+    ) -> Result<Session> {
+        let next = self.login(username, passphrase)?;
+        session.locked = true;
+        self.log_standalone(
+            AuditEvent::new("customer_mode.leave", Outcome::Ok).by(next.user_id, next.role),
+        )?;
+        Ok(next)
+    }
+
+    /// Marks the user as active without doing anything else (the UI calls it
+    /// on keyboard and pointer activity). Fails once the session has locked.
+    pub fn touch(&mut self, session: &mut Session) -> Result<()> {
+        self.authorize(session, Action::ViewHome)
+    }
+
+    /// Locks the session (`reason`: "manual" or "autolock"); it cannot be
+    /// used again, the user logs in anew.
+    pub fn lock_session(&mut self, session: &mut Session, reason: &'static str) -> Result<()> {
+        if session.locked {
+            return Ok(());
+        }
+        session.locked = true;
+        self.log_standalone(
+            AuditEvent::new("lock", Outcome::Ok)
+                .by(session.user_id, session.role)
+                .because(reason),
+        )
+    }
+
+    /// Ends the session.
+    pub fn logout(&mut self, mut session: Session) -> Result<()> {
+        let was_locked = session.locked;
+        session.locked = true;
+        if was_locked {
+            return Ok(());
+        }
+        self.log_standalone(
+            AuditEvent::new("logout", Outcome::Ok).by(session.user_id, session.role),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_fifteen_minutes() {
+        let secs: Vec<i64> = (1..=12).map(|n| backoff_after(n).num_seconds()).collect();
+        assert_eq!(secs, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
+        assert_eq!(backoff_after(200).num_seconds(), 900);
+    }
+}

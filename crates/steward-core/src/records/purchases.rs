@@ -1,0 +1,150 @@
+//! Purchases (tables `purchase` and `purchase_item`): the lines, quantities,
+//! prices in minor units, the currency and the date; never how it was paid.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde_json::Value;
+
+use super::{loyalty, Purchase, PurchaseItem, PurchaseStats};
+use crate::error::{Error, Result};
+use crate::time::format_ts;
+
+/// Records a purchase and its lines; returns its number.
+#[allow(clippy::too_many_arguments)] // one per column written
+pub(crate) fn insert(
+    conn: &Connection,
+    customer_id: i64,
+    bought_on: &str,
+    items: &[PurchaseItem],
+    total_cents: i64,
+    currency: &str,
+    now: DateTime<Utc>,
+    recorded_by: i64,
+) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO purchase (customer_id, bought_on, total_cents, currency, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            customer_id,
+            bought_on,
+            total_cents,
+            currency,
+            format_ts(now),
+            recorded_by
+        ])
+    })
+    .map_err(Error::db("record a purchase"))?;
+    let id = conn.last_insert_rowid();
+    for (position, item) in items.iter().enumerate() {
+        conn.prepare_cached(
+            "INSERT INTO purchase_item (purchase_id, position, description, quantity, unit_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                position as i64,
+                item.description,
+                item.quantity,
+                item.unit_cents
+            ])
+        })
+        .map_err(Error::db("record a purchase"))?;
+    }
+    Ok(id)
+}
+
+/// The customer's latest purchases, newest first, at most `limit`.
+pub(crate) fn recent(conn: &Connection, customer_id: i64, limit: usize) -> Result<Vec<Purchase>> {
+    let heads: Vec<(i64, String, i64, String)> = conn
+        .prepare_cached(
+            "SELECT id, bought_on, total_cents, currency FROM purchase WHERE customer_id = ?1
+             ORDER BY bought_on DESC, id DESC LIMIT ?2",
+        )
+        .and_then(|mut s| {
+            s.query_map(params![customer_id, limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect()
+        })
+        .map_err(Error::db("read the customer's purchases"))?;
+    let mut out = Vec::with_capacity(heads.len());
+    for (id, date, total_cents, currency) in heads {
+        let items = conn
+            .prepare_cached(
+                "SELECT description, quantity, unit_cents FROM purchase_item
+                 WHERE purchase_id = ?1 ORDER BY position",
+            )
+            .and_then(|mut s| {
+                s.query_map([id], |r| {
+                    Ok(PurchaseItem {
+                        description: r.get(0)?,
+                        quantity: r.get(1)?,
+                        unit_cents: r.get(2)?,
+                    })
+                })?
+                .collect()
+            })
+            .map_err(Error::db("read the customer's purchases"))?;
+        out.push(Purchase {
+            id,
+            date,
+            total_cents,
+            currency,
+            items,
+            points: loyalty::points_for_purchase(conn, id)?,
+        });
+    }
+    Ok(out)
+}
+
+/// How many purchases the customer has.
+pub(crate) fn count(conn: &Connection, customer_id: i64) -> Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM purchase WHERE customer_id = ?1")
+        .and_then(|mut s| s.query_row([customer_id], |r| r.get(0)))
+        .map_err(Error::db("read the customer's purchases"))
+}
+
+/// Totals instead of purchases (for marketing), in the shop's `currency`.
+pub(crate) fn stats(
+    conn: &Connection,
+    customer_id: i64,
+    currency: String,
+) -> Result<PurchaseStats> {
+    conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(total_cents), 0), substr(max(bought_on), 1, 7)
+         FROM purchase WHERE customer_id = ?1",
+    )
+    .and_then(|mut s| {
+        s.query_row([customer_id], |r| {
+            Ok(PurchaseStats {
+                count: r.get(0)?,
+                total_cents: r.get(1)?,
+                currency,
+                last_month: r.get(2)?,
+            })
+        })
+    })
+    .map_err(Error::db("read the customer's purchases"))
+}
+
+pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<Value>> {
+    super::rows_as_json(
+        conn,
+        "SELECT id, bought_on, total_cents, currency, created_at FROM purchase
+         WHERE customer_id = ?1 ORDER BY bought_on, id",
+        &customer_id,
+    )
+}
+
+pub(crate) fn export_items(conn: &Connection, customer_id: i64) -> Result<Vec<Value>> {
+    super::rows_as_json(
+        conn,
+        "SELECT i.purchase_id, i.position, i.description, i.quantity, i.unit_cents
+         FROM purchase_item i JOIN purchase p ON p.id = i.purchase_id
+         WHERE p.customer_id = ?1 ORDER BY i.purchase_id, i.position",
+        &customer_id,
+    )
+}

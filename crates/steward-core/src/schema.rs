@@ -1,0 +1,28 @@
+//! The vault's schema: the numbered migrations, each its SQL and, where
+//! existing rows need filling in, the data step registered next to it. A
+//! shipped migration is never edited; a change is a new one. The store
+//! applies them in order (`PRAGMA user_version` counts them).
+
+use crate::consent::acts::upgrade_to_schema_3;
+use crate::store::Migration;
+
+/// The migrations, in order.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("../migrations/001_foundation.sql"),
+        data: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/002_consent.sql"),
+        data: None,
+    },
+    Migration {
+        sql: include_str!("../migrations/003_crm.sql"),
+        // Schema 3 brings loyalty accounts and the search index: existing
+        // customers get theirs.
+        data: Some(upgrade_to_schema_3),
+    },
+];
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,134 @@
+//! The shop's own record (table `shop`, one row): its name, the contact
+//! line and jurisdiction customers read in notices and receipts, the
+//! currency the till records amounts in, and the auto-lock delay. It holds
+//! no personal data. This module owns the table's SQL and knows nothing of
+//! sessions: who may change what is decided by `people::settings` and
+//! `consent::notices`, which call it.
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::Vault;
+use crate::time::format_ts;
+
+/// The shop's details shown in notices and on receipts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopProfile {
+    pub name: String,
+    /// How customers reach the shop about their data (address, e-mail...).
+    pub contact: String,
+    /// Where the shop operates, e.g. `ES`, `ID`, `EU`.
+    pub jurisdiction: String,
+}
+
+impl ShopProfile {
+    /// The contact line customers are told to use: the shop's name until
+    /// the owner enters one.
+    pub fn contact_or_name(&self) -> &str {
+        if self.contact.trim().is_empty() {
+            &self.name
+        } else {
+            &self.contact
+        }
+    }
+}
+
+pub(crate) fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(Error::InvalidInput {
+            field: "shop name",
+            reason: "use 1 to 100 printable characters",
+        });
+    }
+    Ok(name.to_owned())
+}
+
+/// Writes the shop's row when the vault is set up.
+pub(crate) fn insert(
+    conn: &Connection,
+    name: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO shop (id, name, created_at) VALUES (1, ?1, ?2)",
+        params![name, format_ts(now)],
+    )
+    .map_err(Error::db("save the shop"))?;
+    Ok(())
+}
+
+pub(crate) fn name(conn: &Connection) -> Result<String> {
+    conn.query_row("SELECT name FROM shop WHERE id = 1", [], |r| r.get(0))
+        .map_err(Error::db("read the shop name"))
+}
+
+pub(crate) fn currency(conn: &Connection) -> Result<String> {
+    conn.prepare_cached("SELECT currency FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the shop's currency"))
+}
+
+pub(crate) fn autolock_seconds(conn: &Connection) -> Result<u32> {
+    conn.prepare_cached("SELECT autolock_seconds FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the auto-lock setting"))
+}
+
+pub(crate) fn profile(conn: &Connection) -> Result<ShopProfile> {
+    conn.query_row(
+        "SELECT name, contact, jurisdiction FROM shop WHERE id = 1",
+        [],
+        |r| {
+            Ok(ShopProfile {
+                name: r.get(0)?,
+                contact: r.get(1)?,
+                jurisdiction: r.get(2)?,
+            })
+        },
+    )
+    .map_err(Error::db("read the shop's details"))
+}
+
+pub(crate) fn set_autolock_seconds(conn: &Connection, seconds: u32) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET autolock_seconds = ?1 WHERE id = 1",
+        [seconds],
+    )
+    .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
+pub(crate) fn set_currency(conn: &Connection, code: &str) -> Result<()> {
+    conn.execute("UPDATE shop SET currency = ?1 WHERE id = 1", [code])
+        .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
+pub(crate) fn set_contact(conn: &Connection, contact: &str, jurisdiction: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET contact = ?1, jurisdiction = ?2 WHERE id = 1",
+        params![contact, jurisdiction],
+    )
+    .map_err(Error::db("change the shop's details"))?;
+    Ok(())
+}
+
+impl Vault {
+    /// The shop's name (shown on the login screen, so readable without login).
+    pub fn shop_name(&self) -> Result<String> {
+        name(&self.conn)
+    }
+
+    /// The currency the till records amounts in (ISO 4217, e.g. `EUR`).
+    pub fn currency(&self) -> Result<String> {
+        currency(&self.conn)
+    }
+
+    /// The auto-lock delay in seconds (a shop setting, default 5 minutes).
+    pub fn autolock_seconds(&self) -> Result<u32> {
+        autolock_seconds(&self.conn)
+    }
+}

@@ -1,0 +1,377 @@
+//! The store: one SQLCipher database file per shop, its key in the OS
+//! keyring, an exclusive lock so that only one window or command has it
+//! open, the schema migrations, and the transaction helper that makes every
+//! change and its audit entry land together.
+//!
+//! Files of a vault at `PATH`: `PATH` (the encrypted database; its first 16
+//! bytes are SQLCipher's random salt, which doubles as the vault id that
+//! names the keyring entry), `PATH-wal`/`PATH-shm` (SQLite's, encrypted too),
+//! `PATH.lock` (the exclusive lock), `PATH.recovery.json` (the database key
+//! wrapped with the recovery key) and `PATH.audit-head` (the audit anchor).
+//!
+//! The store knows no domain: it imports only `keys` and `audit` (both
+//! below it), and what a new vault holds or a migration fills in is handed
+//! to it by `setup` and `schema`. It never hands out its connection outside
+//! the core.
+
+mod file;
+mod migrate;
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+
+use crate::audit::{self, anchor, AuditEvent};
+use crate::error::{Error, Result};
+use crate::keys::chain::{ChainKey, Head};
+use crate::keys::keystore::{DbKey, KeyStore};
+use crate::keys::recovery::{self, RecoveryKey};
+use crate::time::{system_clock, Clock};
+
+pub(crate) use file::wal_path;
+pub(crate) use migrate::Migration;
+
+/// An open, unlocked vault. Holds the exclusive lock until dropped.
+pub struct Vault {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    vault_id: String,
+    /// Kept (zeroizing) to derive the keys of the chained tables.
+    db_key: DbKey,
+    chain_key: ChainKey,
+    pub(crate) clock: Clock,
+    /// Set when this vault was opened with the recovery key; allows the owner's
+    /// passphrase to be reset (see `Vault::reset_owner_passphrase`).
+    pub(crate) opened_by_recovery: bool,
+    keyring_restored: bool,
+    /// Set when the audit anchor disagreed with the log at open (a cut or a
+    /// forgery); written into every later anchor so it cannot be hidden.
+    audit_alarm: Option<String>,
+    /// The consent ledger's newest (seq, hash), anchored with the audit
+    /// log's; kept up to date by transactions that append to the ledger.
+    ledger_head: Option<Head>,
+    /// Released when the vault is dropped (the OS drops the lock with the file).
+    _lock: File,
+}
+
+/// Which key opens an existing vault.
+pub(crate) enum Unlock<'a> {
+    /// The key this computer's keyring holds for the vault.
+    Keyring(&'a dyn KeyStore),
+    /// The recovery key; the database key is then put back into the keyring.
+    Recovery(&'a dyn KeyStore, &'a RecoveryKey),
+}
+
+impl Vault {
+    /// Creates the vault file at `path`: a fresh random key (stored in the
+    /// keyring and wrapped by a new recovery key), the schema, then
+    /// `fill` writes what a new shop starts with. Nothing is left behind
+    /// (file, keyring entry) if any step fails.
+    pub(crate) fn create_store(
+        path: &Path,
+        keystore: &dyn KeyStore,
+        migrations: &[Migration],
+        fill: impl FnOnce(&mut Vault) -> Result<()>,
+    ) -> Result<(Vault, RecoveryKey)> {
+        if fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false) {
+            return Err(Error::VaultExists(path.to_owned()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(Error::io("create the vault folder"))?;
+        }
+        let lock = file::take_lock(path)?;
+        let res = Self::create_locked(path, keystore, migrations, lock, fill);
+        if res.is_err() {
+            // The vault is brand new: nothing of the owner's is lost by removing it.
+            for p in [
+                path.to_owned(),
+                wal_path(path),
+                recovery::recovery_path(path),
+                anchor::path(path),
+            ] {
+                let _ = fs::remove_file(p);
+            }
+        }
+        res
+    }
+
+    fn create_locked(
+        path: &Path,
+        keystore: &dyn KeyStore,
+        migrations: &[Migration],
+        lock: File,
+        fill: impl FnOnce(&mut Vault) -> Result<()>,
+    ) -> Result<(Vault, RecoveryKey)> {
+        let key = DbKey::generate();
+        let clock = system_clock();
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(Error::db("create the vault file"))?;
+        file::key_connection(&conn, &key)?;
+        conn.pragma_update(None, "application_id", file::APPLICATION_ID)
+            .map_err(Error::db("mark the file as a Steward vault"))?;
+        // The schema is written before switching to WAL so that the file
+        // header (and with it the salt that names the vault) is on disk now.
+        migrate::migrate(&mut conn, migrations, clock())?;
+        let vault_id = file::read_vault_id(path)?;
+        file::configure_connection(&conn)?;
+        keystore.set(&vault_id, &key)?;
+        let recovery_key = match recovery::create(path, &vault_id, &key) {
+            Ok(k) => k,
+            Err(e) => {
+                let _ = keystore.delete(&vault_id);
+                return Err(e);
+            }
+        };
+        let mut vault = Vault {
+            conn,
+            path: path.to_owned(),
+            vault_id,
+            chain_key: ChainKey::derive_for(&key, audit::CHAIN_LABEL),
+            db_key: key,
+            clock,
+            opened_by_recovery: false,
+            keyring_restored: true,
+            audit_alarm: None,
+            ledger_head: None,
+            _lock: lock,
+        };
+        if let Err(e) = fill(&mut vault) {
+            let _ = keystore.delete(&vault.vault_id);
+            return Err(e);
+        }
+        Ok((vault, recovery_key))
+    }
+
+    /// Opens an existing vault, migrates it, and checks the audit log's end
+    /// against its anchor. Returns the vault and the consent-ledger head the
+    /// anchor vouches for, which the caller checks against the ledger.
+    pub(crate) fn open_store(
+        path: &Path,
+        unlock: Unlock<'_>,
+        migrations: &[Migration],
+    ) -> Result<(Vault, Option<Head>)> {
+        let lock = file::take_existing_lock(path)?;
+        let vault_id = file::read_vault_id(path)?;
+        let (key, wrong_key): (DbKey, fn() -> Error) = match unlock {
+            Unlock::Keyring(keystore) => {
+                let has_recovery_file =
+                    recovery::vault_id_of_recovery_file(path).as_deref() == Some(vault_id.as_str());
+                match keystore.get(&vault_id)? {
+                    Some(k) => (k, || Error::WrongKey),
+                    None if has_recovery_file => return Err(Error::KeyMissing),
+                    None => return Err(Error::NotAVault {
+                        reason: "this computer's keyring has no key for it and there is no recovery file next to it",
+                    }),
+                }
+            }
+            Unlock::Recovery(_, recovery_key) => {
+                (recovery::unwrap(path, &vault_id, recovery_key)?, || {
+                    Error::WrongRecoveryKey
+                })
+            }
+        };
+        let clock = system_clock();
+        let mut conn = file::open_keyed(path, &key, wrong_key)?;
+        file::configure_connection(&conn)?;
+        migrate::migrate(&mut conn, migrations, clock())?;
+        let chain_key = ChainKey::derive_for(&key, audit::CHAIN_LABEL);
+        let checked = anchor::check(&conn, &chain_key, path)?;
+        let mut vault = Vault {
+            conn,
+            path: path.to_owned(),
+            vault_id,
+            db_key: key,
+            chain_key,
+            clock,
+            opened_by_recovery: false,
+            keyring_restored: true,
+            audit_alarm: checked.alarm,
+            ledger_head: None,
+            _lock: lock,
+        };
+        if let Unlock::Recovery(keystore, _) = unlock {
+            vault.opened_by_recovery = true;
+            match keystore.set(&vault.vault_id, &vault.db_key) {
+                Ok(()) => {}
+                Err(Error::KeyringUnavailable { .. }) => vault.keyring_restored = false,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((vault, checked.ledger))
+    }
+
+    /// Records a problem found with the anchored heads (at open): from now
+    /// on it is written into every anchor.
+    pub(crate) fn raise_audit_alarm(&mut self, alarm: String) {
+        self.audit_alarm.get_or_insert(alarm);
+    }
+
+    pub(crate) fn audit_alarm(&self) -> Option<&str> {
+        self.audit_alarm.as_deref()
+    }
+
+    /// Sets the consent ledger's head as read at open.
+    pub(crate) fn set_ledger_head(&mut self, head: Option<Head>) {
+        self.ledger_head = head;
+    }
+
+    /// False when the vault was opened with the recovery key but the keyring
+    /// could not store its key: the recovery key will be needed again.
+    pub fn keyring_restored(&self) -> bool {
+        self.keyring_restored
+    }
+
+    /// Replaces the clock (tests and benchmarks move time without sleeping).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The id that names this vault's keyring entry (not secret, not personal).
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+
+    /// The key of a chained table (`label` names the table's chain).
+    pub(crate) fn chain_key_for(&self, label: &[u8]) -> ChainKey {
+        ChainKey::derive_for(&self.db_key, label)
+    }
+
+    /// The audit chain's key (for `oversight` to verify the log).
+    pub(crate) fn audit_chain_key(&self) -> &ChainKey {
+        &self.chain_key
+    }
+
+    /// Runs `f` in one transaction; its audit entries land with its changes,
+    /// or not at all. The audit anchor is moved after the commit.
+    pub(crate) fn transact<T>(
+        &mut self,
+        op: &'static str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.now();
+        let tx = self.conn.transaction().map_err(Error::db(op))?;
+        let mut wrapped = Tx {
+            tx,
+            chain_key: &self.chain_key,
+            db_key: &self.db_key,
+            now,
+            head: None,
+            ledger_head: None,
+        };
+        let value = f(&mut wrapped)?;
+        let head = wrapped.head;
+        let ledger_head = wrapped.ledger_head.take();
+        wrapped.tx.commit().map_err(Error::db(op))?;
+        if ledger_head.is_some() {
+            self.ledger_head = ledger_head;
+        }
+        if let Some((seq, hash)) = head {
+            anchor::write(
+                &self.path,
+                &self.chain_key,
+                seq,
+                &hash,
+                self.ledger_head.as_ref(),
+                self.audit_alarm.as_deref(),
+            )?;
+        }
+        Ok(value)
+    }
+
+    /// Appends one audit entry on its own (for refusals and events that change
+    /// nothing else).
+    pub(crate) fn log_standalone(&self, ev: AuditEvent) -> Result<()> {
+        let now = self.now();
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(Error::db("append to the audit log"))?;
+        let (seq, hash) = audit::append(&tx, &self.chain_key, now, &ev)?;
+        tx.commit().map_err(Error::db("append to the audit log"))?;
+        anchor::write(
+            &self.path,
+            &self.chain_key,
+            seq,
+            &hash,
+            self.ledger_head.as_ref(),
+            self.audit_alarm.as_deref(),
+        )
+    }
+
+    /// Folds the WAL back into the file and empties it, so that a value
+    /// just removed or replaced leaves no older page behind.
+    pub(crate) fn checkpoint_wal(&self, op: &'static str) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(Error::db(op))
+    }
+
+    /// The schema version the vault is at.
+    pub(crate) fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(Error::db("read the schema version"))
+    }
+}
+
+impl Drop for Vault {
+    fn drop(&mut self) {
+        // Fold the WAL back into the file and empty it, so no old page
+        // lingers in it after close. Failure is harmless: SQLite replays the
+        // WAL on the next open.
+        let _ = self.checkpoint_wal("close the vault");
+    }
+}
+
+/// A transaction with the audit log at hand.
+pub(crate) struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    chain_key: &'c ChainKey,
+    db_key: &'c DbKey,
+    pub(crate) now: DateTime<Utc>,
+    head: Option<(i64, [u8; 32])>,
+    ledger_head: Option<Head>,
+}
+
+impl Tx<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub(crate) fn audit(&mut self, ev: AuditEvent) -> Result<()> {
+        self.head = Some(audit::append(&self.tx, self.chain_key, self.now, &ev)?);
+        Ok(())
+    }
+
+    /// The key of a chained table (`label` names the table's chain).
+    pub(crate) fn chain_key_for(&self, label: &[u8]) -> ChainKey {
+        ChainKey::derive_for(self.db_key, label)
+    }
+
+    /// Notes the consent ledger's new head for the anchor written after commit.
+    pub(crate) fn set_ledger_head(&mut self, head: Head) {
+        self.ledger_head = Some(head);
+    }
+}
+
+/// Where the app and the CLI keep the vault unless told otherwise: the OS's
+/// per-user data folder (`~/.local/share/steward` on Linux, `~/Library/
+/// Application Support/steward` on macOS, `%APPDATA%\steward` on Windows).
+pub fn default_location() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "steward").map(|d| d.data_dir().join("vault.steward"))
+}
