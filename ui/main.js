@@ -1,10 +1,10 @@
 //! The router. Asks the core where the app stands (`app_status`) and shows
 //! the matching screen; owns the current session (as the core last reported
-//! it), the auto-lock watch, which logged-in screen is shown (also reachable
-//! as `index.html#/<screen>`) and the keyboard shortcuts: Alt+<letter> for
-//! the screens, "/" for the customer search, and the shortcuts a screen
-//! registers for itself while it is shown (`ctx.screenKeys`). Screens receive
-//! `ctx` and never switch screens themselves except through it.
+//! it), the auto-lock watch and which logged-in screen is shown (the screens
+//! of `screens/registry.js`; the addressable ones also as
+//! `index.html#/<screen>`). The keyboard shortcuts are `shortcuts.js`'s.
+//! Screens receive `ctx` and never switch screens themselves except through
+//! it.
 //!
 //! While the core reports the session in customer mode (`customerMode`: the
 //! screen is handed to a customer), only the customer screens are shown: no
@@ -21,46 +21,16 @@ import { call, onSessionLost, isSessionLost } from './api.js';
 import { loadLanguage, translator, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
 import { may } from './components/roles.js';
+import { createShortcuts } from './shortcuts.js';
+import { screen as sessionScreen, addressable, screensFor } from './screens/registry.js';
 import * as setupScreen from './screens/setup.js';
 import * as recoveryScreen from './screens/recovery-key.js';
 import * as loginScreen from './screens/login.js';
-import * as changePassphraseScreen from './screens/change-passphrase.js';
-import * as homeScreen from './screens/home.js';
-import * as usersScreen from './screens/users.js';
-import * as settingsScreen from './screens/settings.js';
-import * as consentStartScreen from './screens/consent-start.js';
 import * as consentFormScreen from './screens/consent-form.js';
-import * as customerConsentsScreen from './screens/customer-consents.js';
 import * as withdrawFormScreen from './screens/withdraw-form.js';
 import * as receiptScreen from './screens/receipt.js';
 import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
-import * as customersScreen from './screens/customers.js';
-import * as profileScreen from './screens/customer-profile.js';
-import * as customerEditScreen from './screens/customer-edit.js';
-import * as purchaseScreen from './screens/purchase.js';
-import * as audiencesScreen from './screens/audiences.js';
-import * as accessLogScreen from './screens/access-log.js';
-
-/** Logged-in screens by the name used in `#/<name>`. */
-const SESSION_SCREENS = new Map([
-  ['home', homeScreen.render],
-  ['consent', consentStartScreen.render],
-  ['consents', customerConsentsScreen.render],
-  ['receipt', receiptScreen.renderForStaff],
-  ['users', usersScreen.render],
-  ['settings', settingsScreen.render],
-  ['passphrase', changePassphraseScreen.render],
-  ['customers', customersScreen.render],
-  ['profile', profileScreen.render],
-  ['customer-edit', customerEditScreen.render],
-  ['purchase', purchaseScreen.render],
-  ['audiences', audiencesScreen.render],
-  ['access-log', accessLogScreen.render],
-]);
-
-/** Logged-in screens that need what another screen passes on, so `#/<name>` cannot open them. */
-const NOT_ADDRESSABLE = new Set(['receipt', 'profile', 'customer-edit', 'purchase']);
 
 /**
  * Screens shown in customer mode, by name. Each gets `params.tr`, a
@@ -78,27 +48,6 @@ const CUSTOMER_SCREENS = new Map([
  * reload of the window.
  */
 const CUSTOMER_MEMORY = 'steward.customerMode';
-
-/** Alt+<letter> shortcuts while logged in (never in customer mode). */
-const SHORTCUTS = new Map([
-  ['h', () => navigate('home')],
-  ['n', () => navigate('consent')],
-  ['c', () => navigate('consents')],
-  ['u', () => navigate('users')],
-  ['s', () => navigate('settings')],
-  ['l', () => ctx.lock()],
-  // Offered only to roles the core lets use the screen (see `allowed`).
-  ['f', () => may(session, 'search_customers') && navigate('customers')],
-  ['m', () => may(session, 'view_audience') && navigate('audiences')],
-  ['g', () => may(session, 'view_access_log') && navigate('access-log')],
-]);
-
-/**
- * Alt+<letter> shortcuts a screen registered (`ctx.screenKeys`): `owner` is
- * the screen's root; they apply only while it is on show, and take
- * precedence over SHORTCUTS.
- */
-let screenShortcuts = { owner: null, keys: new Map() };
 
 const root = document.getElementById('app');
 
@@ -121,6 +70,13 @@ const ctx = {
   },
   get shopName() {
     return shopName;
+  },
+  /**
+   * What the registry of screens offers this session: `offers(name)`,
+   * `keyOf(name)`, `menu()`, `keyList()` (see `screens/registry.js`).
+   */
+  get screens() {
+    return screensFor(session);
   },
   /** Asks the core for its state again and shows the matching screen. */
   refresh,
@@ -180,7 +136,7 @@ const ctx = {
    * whose root element is `owner`, for as long as that screen is shown.
    */
   screenKeys(owner, keys) {
-    screenShortcuts = { owner, keys: new Map(Object.entries(keys)) };
+    shortcuts.screenKeys(owner, keys);
   },
   /** Sets the window title again after a screen changed its heading. */
   retitle() {
@@ -209,6 +165,8 @@ const ctx = {
     show(recoveryScreen.render(ctx, { recoveryKey, shopName: newShopName }));
   },
 };
+
+const shortcuts = createShortcuts({ ctx, root });
 
 function setTitle(el) {
   const heading = el.querySelector('h1');
@@ -315,7 +273,7 @@ async function lockForInactivity(seconds) {
 
 function hashScreen() {
   const m = /^#\/([a-z-]+)$/.exec(location.hash);
-  return m && SESSION_SCREENS.has(m[1]) && !NOT_ADDRESSABLE.has(m[1]) ? m[1] : null;
+  return m && addressable(m[1]) ? m[1] : null;
 }
 
 /**
@@ -325,7 +283,7 @@ function hashScreen() {
  */
 function navigate(name, params = {}) {
   if (!session || session.customerMode) return;
-  renderSessionScreen(SESSION_SCREENS.has(name) ? name : 'home', params);
+  renderSessionScreen(sessionScreen(name) ? name : 'home', params);
 }
 
 function onHashChange() {
@@ -342,11 +300,11 @@ function renderSessionScreen(name, params) {
   if (session.mustChangePassphrase) {
     // Nothing else works until the user has chosen their own passphrase.
     currentScreen = 'passphrase';
-    show(changePassphraseScreen.render(ctx, { ...params, forced: true }));
+    show(sessionScreen('passphrase').render(ctx, { ...params, forced: true }));
     return;
   }
   currentScreen = name;
-  show(SESSION_SCREENS.get(name)(ctx, params));
+  show(sessionScreen(name).render(ctx, params));
 }
 
 /**
@@ -433,40 +391,6 @@ function forgetCustomerMode() {
   }
 }
 
-/** Whether `el` takes typed text (so "/" there is a character, not a shortcut). */
-function takesText(el) {
-  if (!el || !(el instanceof HTMLElement)) return false;
-  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
-  if (!(el instanceof HTMLInputElement)) return false;
-  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type);
-}
-
-function onKeydown(event) {
-  if (!session || session.mustChangePassphrase || session.customerMode) return;
-  if (event.defaultPrevented) return;
-  // "/" anywhere but in a text box: the customer search, cursor in its box.
-  if (event.key === '/' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
-    if (!may(session, 'search_customers') || document.querySelector('dialog[open]')) return;
-    event.preventDefault();
-    const box = document.getElementById('customers-query');
-    if (box) box.focus();
-    else navigate('customers');
-    return;
-  }
-  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  // The physical key (`code`) works on any layout, including ones where
-  // Alt+U types another character; `key` covers events without a code.
-  const letter = /^Key[A-Z]$/.test(event.code) ? event.code.slice(3).toLowerCase() : String(event.key).toLowerCase();
-  const own = screenShortcuts.owner && root.contains(screenShortcuts.owner) ? screenShortcuts.keys.get(letter) : null;
-  const action = own || SHORTCUTS.get(letter);
-  if (action) {
-    event.preventDefault();
-    // A modal question (the purpose of access) is answered first.
-    if (document.querySelector('dialog[open]')) return;
-    action();
-  }
-}
-
 async function start() {
   try {
     await loadLanguage('en');
@@ -482,7 +406,7 @@ async function start() {
     showLogin({ notice: t('login.sessionEnded') });
   });
   window.addEventListener('hashchange', onHashChange);
-  document.addEventListener('keydown', onKeydown);
+  shortcuts.start();
   await refresh();
 }
 

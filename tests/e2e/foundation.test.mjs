@@ -106,8 +106,13 @@ test('staff chooses a passphrase, is refused user management by the core, and au
   assert.match(await app.text('#topbar-user'), /Staff/);
   assert.equal(await app.isDisplayed('#nav-users'), false, 'no Users entry for staff');
 
-  // Go to the user screen anyway (keyboard shortcut): the core refuses.
+  // Like the menu, the keyboard offers staff no Users screen: Alt+U does nothing.
   await app.keys([ALT, 'u']);
+  assert.equal(await app.isDisplayed('#home'), true, 'Alt+U leaves staff on home');
+  assert.equal((await app.findAll('#users')).length, 0, 'Alt+U leads nowhere for staff');
+
+  // Go to the user screen anyway (its address): the core refuses.
+  await app.execute("location.hash = '#/users'");
   await app.waitFor('#users');
   const refusal = await app.waitForText('#users-error', (t) => t.trim().length > 0);
   assert.match(refusal, /not allowed|may not|permission/i);
