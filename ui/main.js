@@ -2,52 +2,24 @@
 //! the matching screen; owns the current session (as the core last reported
 //! it), the auto-lock watch and which logged-in screen is shown (the screens
 //! of `screens/registry.js`; the addressable ones also as
-//! `index.html#/<screen>`). The keyboard shortcuts are `shortcuts.js`'s.
-//! Screens receive `ctx` and never switch screens themselves except through
-//! it.
+//! `index.html#/<screen>`). Screens receive `ctx` and never switch screens
+//! themselves except through it.
 //!
-//! While the core reports the session in customer mode (`customerMode`: the
-//! screen is handed to a customer), only the customer screens are shown: no
-//! menu, no shortcuts, no other screen, until someone logs in through the
-//! staff panel. A visit in customer mode is one `flow`: `join` (a new
-//! customer), `grant` (an existing customer agrees to more) or `withdraw`.
-//! Across a reload it remembers only the flow, the customer's language, the
-//! customer number and, once one was issued, the receipt number (no personal
-//! data), so it can show the receipt again or say that nothing was saved or
-//! changed; and when staff take the screen back, it opens that customer's
-//! consents (or, after a join, tells them the new customer's number).
+//! While the core reports the session in customer mode, only the customer
+//! screens are shown (`customer-mode.js`): no menu, no shortcuts, no other
+//! screen, until someone logs in through the staff panel. The keyboard
+//! shortcuts are `shortcuts.js`'s.
 
 import { call, onSessionLost, isSessionLost } from './api.js';
-import { loadLanguage, translator, t, tn } from './i18n.js';
+import { loadLanguage, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
-import { may } from './components/roles.js';
+import { createCustomerMode } from './customer-mode.js';
 import { createShortcuts } from './shortcuts.js';
 import { screen as sessionScreen, addressable, screensFor } from './screens/registry.js';
 import * as setupScreen from './screens/setup.js';
 import * as recoveryScreen from './screens/recovery-key.js';
 import * as loginScreen from './screens/login.js';
-import * as consentFormScreen from './screens/consent-form.js';
-import * as withdrawFormScreen from './screens/withdraw-form.js';
-import * as receiptScreen from './screens/receipt.js';
-import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
-
-/**
- * Screens shown in customer mode, by name. Each gets `params.tr`, a
- * translator for the customer's language (`params.lang`).
- */
-const CUSTOMER_SCREENS = new Map([
-  ['form', consentFormScreen.render],
-  ['withdraw', withdrawFormScreen.render],
-  ['receipt', receiptScreen.render],
-  ['ended', customerEndedScreen.render],
-]);
-
-/**
- * Where customer mode keeps `{ flow, lang, customerId, receiptId }` across a
- * reload of the window.
- */
-const CUSTOMER_MEMORY = 'steward.customerMode';
 
 const root = document.getElementById('app');
 
@@ -55,8 +27,6 @@ const root = document.getElementById('app');
 let session = null;
 let shopName = null;
 let currentScreen = null;
-/** The customer-mode visit: `{ flow, lang, customerId, receiptId }` (see CUSTOMER_MEMORY). */
-let visit = {};
 
 const autolock = createAutolock({
   touch: () => call('touch'),
@@ -100,8 +70,7 @@ const ctx = {
     if (!session) return;
     session = info;
     if (info.customerMode) {
-      visit = { flow: params.flow || 'join', customerId: params.customerId };
-      showCustomerScreen(screen, params);
+      customerMode.begin(params, screen);
     } else {
       // Only the core's word puts the screen in customer mode.
       refresh();
@@ -111,25 +80,17 @@ const ctx = {
    * Shows a customer screen (`form`, `withdraw`, `receipt`, `ended`) while in
    * customer mode; the receipt's `params` carry `receiptId` and `customerId`.
    */
-  showCustomer: showCustomerScreen,
+  showCustomer(name, params) {
+    return customerMode.show(name, params);
+  },
   /**
    * After `leave_customer_mode`: the staff member's new session starts where
    * the visit leads: the customer's consents after they withdrew or agreed to
    * more (or cancelled that), home otherwise, with a word on what happened.
    */
   customerModeLeft(info) {
-    const { flow, customerId, receiptId } = visit;
-    forgetCustomerMode();
-    if (customerId && may(info, 'view_consent_history')) {
-      if (flow === 'join') {
-        beginSession(info, 'home', { notice: t('home.joined', { number: customerId }) });
-      } else {
-        const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');
-        beginSession(info, 'consents', { customerId, notice });
-      }
-      return;
-    }
-    beginSession(info, 'home');
+    const next = customerMode.end(info);
+    beginSession(info, next.screen, next.params);
   },
   /**
    * Registers the Alt+<letter> shortcuts (`{ p: () => ... }`) of the screen
@@ -165,6 +126,15 @@ const ctx = {
     show(recoveryScreen.render(ctx, { recoveryKey, shopName: newShopName }));
   },
 };
+
+const customerMode = createCustomerMode({
+  ctx,
+  session: () => session,
+  display(name, el) {
+    currentScreen = name;
+    show(el);
+  },
+});
 
 const shortcuts = createShortcuts({ ctx, root });
 
@@ -229,7 +199,7 @@ function beginSession(info, screen, params = {}) {
   // The auto-lock applies in customer mode too: activity keeps it open.
   autolock.start(info.autolockSeconds);
   if (info.customerMode) {
-    resumeCustomerMode();
+    customerMode.resume();
   } else {
     navigate(screen, params);
   }
@@ -239,7 +209,7 @@ function beginSession(info, screen, params = {}) {
 function endLocalSession() {
   autolock.stop();
   session = null;
-  forgetCustomerMode();
+  customerMode.forget();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 }
 
@@ -294,7 +264,7 @@ function onHashChange() {
 
 function renderSessionScreen(name, params) {
   if (session.customerMode) {
-    resumeCustomerMode();
+    customerMode.resume();
     return;
   }
   if (session.mustChangePassphrase) {
@@ -305,90 +275,6 @@ function renderSessionScreen(name, params) {
   }
   currentScreen = name;
   show(sessionScreen(name).render(ctx, params));
-}
-
-/**
- * Shows customer screen `name` in the customer's language (`params.lang`),
- * loading its words unless `params.tr` already holds them. Does nothing
- * unless the session is in customer mode.
- */
-async function showCustomerScreen(name, params = {}) {
-  if (!session || !session.customerMode || !CUSTOMER_SCREENS.has(name)) return;
-  let { lang, tr } = params;
-  if (typeof lang !== 'string' || !/^[a-z]{2}$/.test(lang)) lang = 'en';
-  if (!tr) {
-    try {
-      tr = await translator(lang);
-    } catch {
-      // Without that language file the customer still gets English.
-      lang = 'en';
-      tr = await translator('en');
-    }
-    if (!session || !session.customerMode) return;
-  }
-  visit = {
-    flow: visit.flow || 'join',
-    lang,
-    customerId: params.customerId ?? visit.customerId,
-    receiptId: name === 'receipt' ? params.receiptId : undefined,
-  };
-  rememberCustomerMode(visit);
-  currentScreen = `customer-${name}`;
-  show(CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
-}
-
-/**
- * Shows what fits a customer-mode session the window has just met (after a
- * reload): the receipt if one was issued, else "nothing was saved" (or, for
- * an existing customer, "nothing was changed"). A form half filled in before
- * the reload was never sent, so nothing was stored.
- */
-function resumeCustomerMode() {
-  const memory = recallCustomerMode();
-  visit = { flow: memory.flow, customerId: memory.customerId };
-  if (memory.receiptId) {
-    showCustomerScreen('receipt', memory);
-  } else {
-    showCustomerScreen('ended', { lang: memory.lang, variant: endedVariant(memory.flow) });
-  }
-}
-
-/** The "nothing happened" message for a flow: an existing customer's consents stay `unchanged`. */
-function endedVariant(flow) {
-  return flow === 'grant' || flow === 'withdraw' ? 'unchanged' : 'unsaved';
-}
-
-function rememberCustomerMode(memory) {
-  try {
-    sessionStorage.setItem(CUSTOMER_MEMORY, JSON.stringify(memory));
-  } catch {
-    // Without storage a reload shows the staff panel in English: still safe.
-  }
-}
-
-function recallCustomerMode() {
-  try {
-    const memory = JSON.parse(sessionStorage.getItem(CUSTOMER_MEMORY) || '{}');
-    if (!memory || typeof memory !== 'object') return {};
-    // Only the expected shapes are taken back from storage.
-    return {
-      flow: ['join', 'grant', 'withdraw'].includes(memory.flow) ? memory.flow : 'join',
-      lang: typeof memory.lang === 'string' ? memory.lang : undefined,
-      customerId: Number.isSafeInteger(memory.customerId) ? memory.customerId : undefined,
-      receiptId: typeof memory.receiptId === 'string' ? memory.receiptId : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
-
-function forgetCustomerMode() {
-  visit = {};
-  try {
-    sessionStorage.removeItem(CUSTOMER_MEMORY);
-  } catch {
-    // Nothing was stored.
-  }
 }
 
 async function start() {
