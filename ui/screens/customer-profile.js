@@ -20,9 +20,8 @@ import {
   showErrorOn,
   errorText,
   showText,
-  clear,
   fieldError,
-  clearFieldErrors,
+  submitWith,
 } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
@@ -342,22 +341,29 @@ export function render(ctx, params = {}) {
       {
         id: 'profile-redeem-form',
         label: t('profile.redeemTitle'),
-        onSubmit: async () => {
-          clear(alert);
-          clear(status);
-          clearFieldErrors(points);
-          const n = parseWhole(points.input.value);
-          if (n === null) return fieldError(points, t('profile.pointsInvalid'));
-          try {
-            const loyalty = await call('points_redeem', { customerId, points: n });
-            showText(status, tn('profile.redeemed', n, { points: formatNumber(n), balance: formatNumber(loyalty.points) }));
-            await load({ focusId: 'profile-redeem-points' });
-          } catch (err) {
-            // The form has one input: a shortage of points is about it.
-            if (err.code === 'not_enough_points') fieldError(points, errorText(err));
-            else showErrorOn(alert, err, { points });
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            {
+              alert,
+              status,
+              fields: { points },
+              check: () => {
+                const n = parseWhole(points.input.value);
+                // Zero is a number too: the check passes it on boxed.
+                return n === null ? fieldError(points, t('profile.pointsInvalid')) : { n };
+              },
+            },
+            async ({ n }) => {
+              const loyalty = await call('points_redeem', { customerId, points: n });
+              showText(status, tn('profile.redeemed', n, { points: formatNumber(n), balance: formatNumber(loyalty.points) }));
+              await load({ focusId: 'profile-redeem-points' });
+            },
+            (err) => {
+              // The form has one input: a shortage of points is about it.
+              if (err.code === 'not_enough_points') fieldError(points, errorText(err));
+              else showErrorOn(alert, err, { points });
+            },
+          ),
       },
       points.element,
     );
@@ -379,22 +385,16 @@ export function render(ctx, params = {}) {
       {
         id: 'profile-tags-form',
         label: t('profile.tagsTitle'),
-        onSubmit: async () => {
-          clear(alert);
-          clear(status);
-          clearFieldErrors(input);
-          const list = input.input.value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean);
-          try {
+        onSubmit: () =>
+          submitWith({ alert, status, fields: { tags: input } }, async () => {
+            const list = input.input.value
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
             const saved = await call('tags_set', { customerId, tags: list });
             showText(status, saved.length > 0 ? t('profile.tagsSaved', { tags: saved.join(', ') }) : t('profile.tagsCleared'));
             await load({ focusId: 'profile-tags-input' });
-          } catch (err) {
-            showErrorOn(alert, err, { tags: input });
-          }
-        },
+          }),
       },
       input.element,
       h('div', { class: 'actions actions--start' }, button(t('profile.tagsSave'), { id: 'profile-tags-save', kind: 'secondary', type: 'submit' })),
@@ -489,18 +489,12 @@ export function render(ctx, params = {}) {
       {
         id: 'profile-note-form',
         label: t('profile.addNote'),
-        onSubmit: async () => {
-          clear(alert);
-          clear(status);
-          clearFieldErrors(text);
-          try {
+        onSubmit: () =>
+          submitWith({ alert, status, fields: { note: text } }, async () => {
             await call('note_add', { customerId, text: text.input.value });
             showText(status, t('profile.noteAdded'));
             await load({ focusId: 'profile-note-text' });
-          } catch (err) {
-            showErrorOn(alert, err, { note: text });
-          }
-        },
+          }),
       },
       text.element,
       h(
@@ -560,20 +554,14 @@ export function render(ctx, params = {}) {
       {
         id: 'profile-task-form',
         label: t('profile.addTask'),
-        onSubmit: async () => {
-          clear(alert);
-          clear(status);
-          clearFieldErrors(title, due);
-          const task = { title: title.input.value };
-          if (due.input.value.trim()) task.due = due.input.value.trim();
-          try {
+        onSubmit: () =>
+          submitWith({ alert, status, fields: { title, due } }, async () => {
+            const task = { title: title.input.value };
+            if (due.input.value.trim()) task.due = due.input.value.trim();
             await call('task_add', { customerId, task });
             showText(status, t('profile.taskAdded'));
             await load({ focusId: 'profile-task-title' });
-          } catch (err) {
-            showErrorOn(alert, err, { title, due });
-          }
-        },
+          }),
       },
       h('div', { class: 'form-row' }, title.element, due.element),
       h('div', { class: 'actions actions--start' }, button(t('profile.taskSave'), { id: 'profile-task-save', kind: 'secondary', type: 'submit' })),
@@ -581,16 +569,12 @@ export function render(ctx, params = {}) {
     return panel('profile-tasks-panel', t('profile.tasksTitle'), list, taskForm);
   }
 
-  async function completeTask(task) {
-    clear(alert);
-    clear(status);
-    try {
+  function completeTask(task) {
+    return submitWith({ alert, status }, async () => {
       await call('task_complete', { customerId, taskId: task.id });
       showText(status, t('profile.taskCompleted', { title: task.title }));
       await load({ focusId: 'profile-tasks-panel-title' });
-    } catch (err) {
-      showError(alert, err);
-    }
+    });
   }
 
   function consentsPanel(consents) {
