@@ -1,104 +1,25 @@
 //! The router. Asks the core where the app stands (`app_status`) and shows
 //! the matching screen; owns the current session (as the core last reported
-//! it), the auto-lock watch, which logged-in screen is shown (also reachable
-//! as `index.html#/<screen>`) and the keyboard shortcuts: Alt+<letter> for
-//! the screens, "/" for the customer search, and the shortcuts a screen
-//! registers for itself while it is shown (`ctx.screenKeys`). Screens receive
-//! `ctx` and never switch screens themselves except through it.
+//! it), the auto-lock watch and which logged-in screen is shown (the screens
+//! of `screens/registry.js`; the addressable ones also as
+//! `index.html#/<screen>`). Screens receive `ctx` and never switch screens
+//! themselves except through it.
 //!
-//! While the core reports the session in customer mode (`customerMode`: the
-//! screen is handed to a customer), only the customer screens are shown: no
-//! menu, no shortcuts, no other screen, until someone logs in through the
-//! staff panel. A visit in customer mode is one `flow`: `join` (a new
-//! customer), `grant` (an existing customer agrees to more) or `withdraw`.
-//! Across a reload it remembers only the flow, the customer's language, the
-//! customer number and, once one was issued, the receipt number (no personal
-//! data), so it can show the receipt again or say that nothing was saved or
-//! changed; and when staff take the screen back, it opens that customer's
-//! consents (or, after a join, tells them the new customer's number).
+//! While the core reports the session in customer mode, only the customer
+//! screens are shown (`customer-mode.js`): no menu, no shortcuts, no other
+//! screen, until someone logs in through the staff panel. The keyboard
+//! shortcuts are `shortcuts.js`'s.
 
 import { call, onSessionLost, isSessionLost } from './api.js';
-import { loadLanguage, translator, t, tn } from './i18n.js';
+import { loadLanguage, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
-import { may } from './components/roles.js';
+import { createCustomerMode } from './customer-mode.js';
+import { createShortcuts } from './shortcuts.js';
+import { screen as sessionScreen, addressable, screensFor } from './screens/registry.js';
 import * as setupScreen from './screens/setup.js';
 import * as recoveryScreen from './screens/recovery-key.js';
 import * as loginScreen from './screens/login.js';
-import * as changePassphraseScreen from './screens/change-passphrase.js';
-import * as homeScreen from './screens/home.js';
-import * as usersScreen from './screens/users.js';
-import * as settingsScreen from './screens/settings.js';
-import * as consentStartScreen from './screens/consent-start.js';
-import * as consentFormScreen from './screens/consent-form.js';
-import * as customerConsentsScreen from './screens/customer-consents.js';
-import * as withdrawFormScreen from './screens/withdraw-form.js';
-import * as receiptScreen from './screens/receipt.js';
-import * as customerEndedScreen from './screens/customer-ended.js';
 import * as unavailableScreen from './screens/unavailable.js';
-import * as customersScreen from './screens/customers.js';
-import * as profileScreen from './screens/customer-profile.js';
-import * as customerEditScreen from './screens/customer-edit.js';
-import * as purchaseScreen from './screens/purchase.js';
-import * as audiencesScreen from './screens/audiences.js';
-import * as accessLogScreen from './screens/access-log.js';
-
-/** Logged-in screens by the name used in `#/<name>`. */
-const SESSION_SCREENS = new Map([
-  ['home', homeScreen.render],
-  ['consent', consentStartScreen.render],
-  ['consents', customerConsentsScreen.render],
-  ['receipt', receiptScreen.renderForStaff],
-  ['users', usersScreen.render],
-  ['settings', settingsScreen.render],
-  ['passphrase', changePassphraseScreen.render],
-  ['customers', customersScreen.render],
-  ['profile', profileScreen.render],
-  ['customer-edit', customerEditScreen.render],
-  ['purchase', purchaseScreen.render],
-  ['audiences', audiencesScreen.render],
-  ['access-log', accessLogScreen.render],
-]);
-
-/** Logged-in screens that need what another screen passes on, so `#/<name>` cannot open them. */
-const NOT_ADDRESSABLE = new Set(['receipt', 'profile', 'customer-edit', 'purchase']);
-
-/**
- * Screens shown in customer mode, by name. Each gets `params.tr`, a
- * translator for the customer's language (`params.lang`).
- */
-const CUSTOMER_SCREENS = new Map([
-  ['form', consentFormScreen.render],
-  ['withdraw', withdrawFormScreen.render],
-  ['receipt', receiptScreen.render],
-  ['ended', customerEndedScreen.render],
-]);
-
-/**
- * Where customer mode keeps `{ flow, lang, customerId, receiptId }` across a
- * reload of the window.
- */
-const CUSTOMER_MEMORY = 'steward.customerMode';
-
-/** Alt+<letter> shortcuts while logged in (never in customer mode). */
-const SHORTCUTS = new Map([
-  ['h', () => navigate('home')],
-  ['n', () => navigate('consent')],
-  ['c', () => navigate('consents')],
-  ['u', () => navigate('users')],
-  ['s', () => navigate('settings')],
-  ['l', () => ctx.lock()],
-  // Offered only to roles the core lets use the screen (see `allowed`).
-  ['f', () => may(session, 'search_customers') && navigate('customers')],
-  ['m', () => may(session, 'view_audience') && navigate('audiences')],
-  ['g', () => may(session, 'view_access_log') && navigate('access-log')],
-]);
-
-/**
- * Alt+<letter> shortcuts a screen registered (`ctx.screenKeys`): `owner` is
- * the screen's root; they apply only while it is on show, and take
- * precedence over SHORTCUTS.
- */
-let screenShortcuts = { owner: null, keys: new Map() };
 
 const root = document.getElementById('app');
 
@@ -106,8 +27,6 @@ const root = document.getElementById('app');
 let session = null;
 let shopName = null;
 let currentScreen = null;
-/** The customer-mode visit: `{ flow, lang, customerId, receiptId }` (see CUSTOMER_MEMORY). */
-let visit = {};
 
 const autolock = createAutolock({
   touch: () => call('touch'),
@@ -121,6 +40,13 @@ const ctx = {
   },
   get shopName() {
     return shopName;
+  },
+  /**
+   * What the registry of screens offers this session: `offers(name)`,
+   * `keyOf(name)`, `menu()`, `keyList()` (see `screens/registry.js`).
+   */
+  get screens() {
+    return screensFor(session);
   },
   /** Asks the core for its state again and shows the matching screen. */
   refresh,
@@ -144,8 +70,7 @@ const ctx = {
     if (!session) return;
     session = info;
     if (info.customerMode) {
-      visit = { flow: params.flow || 'join', customerId: params.customerId };
-      showCustomerScreen(screen, params);
+      customerMode.begin(params, screen);
     } else {
       // Only the core's word puts the screen in customer mode.
       refresh();
@@ -155,32 +80,24 @@ const ctx = {
    * Shows a customer screen (`form`, `withdraw`, `receipt`, `ended`) while in
    * customer mode; the receipt's `params` carry `receiptId` and `customerId`.
    */
-  showCustomer: showCustomerScreen,
+  showCustomer(name, params) {
+    return customerMode.show(name, params);
+  },
   /**
    * After `leave_customer_mode`: the staff member's new session starts where
    * the visit leads: the customer's consents after they withdrew or agreed to
    * more (or cancelled that), home otherwise, with a word on what happened.
    */
   customerModeLeft(info) {
-    const { flow, customerId, receiptId } = visit;
-    forgetCustomerMode();
-    if (customerId && may(info, 'view_consent_history')) {
-      if (flow === 'join') {
-        beginSession(info, 'home', { notice: t('home.joined', { number: customerId }) });
-      } else {
-        const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');
-        beginSession(info, 'consents', { customerId, notice });
-      }
-      return;
-    }
-    beginSession(info, 'home');
+    const next = customerMode.end(info);
+    beginSession(info, next.screen, next.params);
   },
   /**
    * Registers the Alt+<letter> shortcuts (`{ p: () => ... }`) of the screen
    * whose root element is `owner`, for as long as that screen is shown.
    */
   screenKeys(owner, keys) {
-    screenShortcuts = { owner, keys: new Map(Object.entries(keys)) };
+    shortcuts.screenKeys(owner, keys);
   },
   /** Sets the window title again after a screen changed its heading. */
   retitle() {
@@ -209,6 +126,17 @@ const ctx = {
     show(recoveryScreen.render(ctx, { recoveryKey, shopName: newShopName }));
   },
 };
+
+const customerMode = createCustomerMode({
+  ctx,
+  session: () => session,
+  display(name, el) {
+    currentScreen = name;
+    show(el);
+  },
+});
+
+const shortcuts = createShortcuts({ ctx, root });
 
 function setTitle(el) {
   const heading = el.querySelector('h1');
@@ -271,7 +199,7 @@ function beginSession(info, screen, params = {}) {
   // The auto-lock applies in customer mode too: activity keeps it open.
   autolock.start(info.autolockSeconds);
   if (info.customerMode) {
-    resumeCustomerMode();
+    customerMode.resume();
   } else {
     navigate(screen, params);
   }
@@ -281,7 +209,7 @@ function beginSession(info, screen, params = {}) {
 function endLocalSession() {
   autolock.stop();
   session = null;
-  forgetCustomerMode();
+  customerMode.forget();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 }
 
@@ -315,7 +243,7 @@ async function lockForInactivity(seconds) {
 
 function hashScreen() {
   const m = /^#\/([a-z-]+)$/.exec(location.hash);
-  return m && SESSION_SCREENS.has(m[1]) && !NOT_ADDRESSABLE.has(m[1]) ? m[1] : null;
+  return m && addressable(m[1]) ? m[1] : null;
 }
 
 /**
@@ -325,7 +253,7 @@ function hashScreen() {
  */
 function navigate(name, params = {}) {
   if (!session || session.customerMode) return;
-  renderSessionScreen(SESSION_SCREENS.has(name) ? name : 'home', params);
+  renderSessionScreen(sessionScreen(name) ? name : 'home', params);
 }
 
 function onHashChange() {
@@ -336,135 +264,17 @@ function onHashChange() {
 
 function renderSessionScreen(name, params) {
   if (session.customerMode) {
-    resumeCustomerMode();
+    customerMode.resume();
     return;
   }
   if (session.mustChangePassphrase) {
     // Nothing else works until the user has chosen their own passphrase.
     currentScreen = 'passphrase';
-    show(changePassphraseScreen.render(ctx, { ...params, forced: true }));
+    show(sessionScreen('passphrase').render(ctx, { ...params, forced: true }));
     return;
   }
   currentScreen = name;
-  show(SESSION_SCREENS.get(name)(ctx, params));
-}
-
-/**
- * Shows customer screen `name` in the customer's language (`params.lang`),
- * loading its words unless `params.tr` already holds them. Does nothing
- * unless the session is in customer mode.
- */
-async function showCustomerScreen(name, params = {}) {
-  if (!session || !session.customerMode || !CUSTOMER_SCREENS.has(name)) return;
-  let { lang, tr } = params;
-  if (typeof lang !== 'string' || !/^[a-z]{2}$/.test(lang)) lang = 'en';
-  if (!tr) {
-    try {
-      tr = await translator(lang);
-    } catch {
-      // Without that language file the customer still gets English.
-      lang = 'en';
-      tr = await translator('en');
-    }
-    if (!session || !session.customerMode) return;
-  }
-  visit = {
-    flow: visit.flow || 'join',
-    lang,
-    customerId: params.customerId ?? visit.customerId,
-    receiptId: name === 'receipt' ? params.receiptId : undefined,
-  };
-  rememberCustomerMode(visit);
-  currentScreen = `customer-${name}`;
-  show(CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
-}
-
-/**
- * Shows what fits a customer-mode session the window has just met (after a
- * reload): the receipt if one was issued, else "nothing was saved" (or, for
- * an existing customer, "nothing was changed"). A form half filled in before
- * the reload was never sent, so nothing was stored.
- */
-function resumeCustomerMode() {
-  const memory = recallCustomerMode();
-  visit = { flow: memory.flow, customerId: memory.customerId };
-  if (memory.receiptId) {
-    showCustomerScreen('receipt', memory);
-  } else {
-    showCustomerScreen('ended', { lang: memory.lang, variant: endedVariant(memory.flow) });
-  }
-}
-
-/** The "nothing happened" message for a flow: an existing customer's consents stay `unchanged`. */
-function endedVariant(flow) {
-  return flow === 'grant' || flow === 'withdraw' ? 'unchanged' : 'unsaved';
-}
-
-function rememberCustomerMode(memory) {
-  try {
-    sessionStorage.setItem(CUSTOMER_MEMORY, JSON.stringify(memory));
-  } catch {
-    // Without storage a reload shows the staff panel in English: still safe.
-  }
-}
-
-function recallCustomerMode() {
-  try {
-    const memory = JSON.parse(sessionStorage.getItem(CUSTOMER_MEMORY) || '{}');
-    if (!memory || typeof memory !== 'object') return {};
-    // Only the expected shapes are taken back from storage.
-    return {
-      flow: ['join', 'grant', 'withdraw'].includes(memory.flow) ? memory.flow : 'join',
-      lang: typeof memory.lang === 'string' ? memory.lang : undefined,
-      customerId: Number.isSafeInteger(memory.customerId) ? memory.customerId : undefined,
-      receiptId: typeof memory.receiptId === 'string' ? memory.receiptId : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
-
-function forgetCustomerMode() {
-  visit = {};
-  try {
-    sessionStorage.removeItem(CUSTOMER_MEMORY);
-  } catch {
-    // Nothing was stored.
-  }
-}
-
-/** Whether `el` takes typed text (so "/" there is a character, not a shortcut). */
-function takesText(el) {
-  if (!el || !(el instanceof HTMLElement)) return false;
-  if (el.isContentEditable || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement) return true;
-  if (!(el instanceof HTMLInputElement)) return false;
-  return !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type);
-}
-
-function onKeydown(event) {
-  if (!session || session.mustChangePassphrase || session.customerMode) return;
-  if (event.defaultPrevented) return;
-  // "/" anywhere but in a text box: the customer search, cursor in its box.
-  if (event.key === '/' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
-    if (!may(session, 'search_customers') || document.querySelector('dialog[open]')) return;
-    event.preventDefault();
-    const box = document.getElementById('customers-query');
-    if (box) box.focus();
-    else navigate('customers');
-    return;
-  }
-  if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  // The physical key (`code`) works on any layout, including ones where
-  // Alt+U types another character; `key` covers events without a code.
-  const letter = /^Key[A-Z]$/.test(event.code) ? event.code.slice(3).toLowerCase() : String(event.key).toLowerCase();
-  const own = screenShortcuts.owner && root.contains(screenShortcuts.owner) ? screenShortcuts.keys.get(letter) : null;
-  const action = own || SHORTCUTS.get(letter);
-  if (action) {
-    event.preventDefault();
-    // A modal question (the purpose of access) is answered first.
-    if (document.querySelector('dialog[open]')) return;
-    action();
-  }
+  show(sessionScreen(name).render(ctx, params));
 }
 
 async function start() {
@@ -482,7 +292,7 @@ async function start() {
     showLogin({ notice: t('login.sessionEnded') });
   });
   window.addEventListener('hashchange', onHashChange);
-  document.addEventListener('keydown', onKeydown);
+  shortcuts.start();
   await refresh();
 }
 

@@ -11,17 +11,15 @@
 // its own app session. Screenshots (20-…, 40-…) go to
 // target/e2e-screenshots/ after foundation's.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, Session, until } from './webdriver.mjs';
+import { until } from './webdriver.mjs';
+import { CLI, SHOTS, ALT, useApp, login, shot, assertFitsWindow } from './helpers.mjs';
 
-const APP = process.env.STEWARD_APP;
-const CLI = process.env.STEWARD_CLI;
-const SHOTS = process.env.STEWARD_SCREENSHOTS;
 const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-consent-')), 'shop.steward');
 
 const SHOP = 'Forn de la Plaça';
@@ -29,7 +27,6 @@ const OWNER = 'olga';
 const OWNER_PASS = 'bread and olives 42';
 const NAME = 'Núria Puigdomènech';
 const EMAIL = 'nuria.puigdomenech@example.cat';
-const ALT = '\uE00A';
 /** A signature: a zigzag across the pad, in fractions of its box. */
 const SCRIBBLE = [
   [0.08, 0.6],
@@ -42,41 +39,25 @@ const SCRIBBLE = [
   [0.92, 0.45],
 ];
 
-let driver;
-let app;
 /** How many purposes the form asks about (one ledger record each per join). */
 let askedPurposes = 0;
 /** The number of the customer who joined, as home reports it to staff. */
 let customerId = 0;
 
-before(async () => {
-  assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
+const app = useApp({
+  vault,
+  port: 4446,
   // The shop is set up by the CLI, as a script would; the app then opens the
   // vault with the key the CLI put in the keyring.
-  const init = spawnSync(
-    CLI,
-    ['--vault', vault, '--passphrase-stdin', 'init', '--shop', SHOP, '--owner', OWNER],
-    { input: `${OWNER_PASS}\n`, encoding: 'utf8' },
-  );
-  assert.equal(init.status, 0, init.stderr);
-  // Its own driver ports, so nothing is left over from the foundation run.
-  driver = await startDriver(4446);
-  app = await Session.create(driver.base, APP, ['--vault', vault]);
+  prepare() {
+    const init = spawnSync(
+      CLI,
+      ['--vault', vault, '--passphrase-stdin', 'init', '--shop', SHOP, '--owner', OWNER],
+      { input: `${OWNER_PASS}\n`, encoding: 'utf8' },
+    );
+    assert.equal(init.status, 0, init.stderr);
+  },
 });
-
-after(async () => {
-  await app?.close();
-  driver?.stop();
-});
-
-const shot = (name) => app.screenshot(join(SHOTS, `${name}.png`));
-
-async function login(username, passphrase) {
-  await app.waitFor('#login');
-  await app.type('#login-username', username);
-  await app.type('#login-passphrase', passphrase);
-  await app.click('#login-submit');
-}
 
 /** From home: the staff screen, the customer's language, the ID check, hand over. */
 async function startForm(lang) {
@@ -84,8 +65,8 @@ async function startForm(lang) {
   await app.keys([ALT, 'n']);
   await app.waitFor('#consent-start');
   await app.waitFor('#consent-id-id-document');
-  await app.click(`#consent-lang-${lang}`);
-  await app.click('#consent-id-id-document');
+  await app.check(`#consent-lang-${lang}`);
+  await app.check('#consent-id-id-document');
   await app.click('#consent-handover');
   await app.waitFor('#consent-form');
 }
@@ -135,7 +116,7 @@ test('owner sets the shop details and what the shop collects', async () => {
   assert.equal(await app.execute("return document.getElementById('field-switch-name').disabled"), true);
   assert.equal(await checked('#field-switch-dietary_needs'), false);
   assert.match(await app.text('tr[data-field="dietary_needs"]'), /Sensitive/);
-  await app.click('#field-switch-dietary_needs');
+  await app.check('#field-switch-dietary_needs');
   const status = await app.waitForText('#collect-status', (t) => /Dietary needs is now collected/.test(t));
   assert.match(status, /Version \d+ of the notice was published/);
   assert.equal(await checked('#field-switch-dietary_needs'), true);
@@ -152,8 +133,8 @@ test('a customer reads the notice in Catalan, joins with membership only, signs 
   await app.waitFor('#consent-start');
   await app.waitFor('#consent-id-id-document');
   assert.match(await app.text('#consent-start'), /never a document number/);
-  await app.click('#consent-lang-ca');
-  await app.click('#consent-id-id-document');
+  await app.check('#consent-lang-ca');
+  await app.check('#consent-id-id-document');
   await shot('22-consent-start');
   await app.click('#consent-handover');
 
@@ -182,7 +163,7 @@ test('a customer reads the notice in Catalan, joins with membership only, signs 
   assert.ok(!boxes.some(([id]) => id === 'purpose-sales-records'), 'no checkbox for a legal obligation');
   askedPurposes = boxes.length;
   assert.match(await app.text('.purpose--required'), /Necessari per ser soci/);
-  await app.click('#purpose-membership');
+  await app.check('#purpose-membership');
   await shot('24-consent-choices');
   await app.click('#consent-next');
 
@@ -261,7 +242,7 @@ test('without membership the core refuses, in Catalan, and nothing is stored', a
   await startForm('ca');
   await app.click('#consent-next');
   await app.waitFor('#purpose-membership');
-  await app.click('#purpose-email-offers');
+  await app.check('#purpose-email-offers');
   await app.click('#consent-next');
   await app.waitFor('#field-email');
   assert.equal((await app.findAll('#field-name')).length, 0, 'only the fields of ticked purposes');
@@ -292,7 +273,7 @@ test('a form cancelled halfway stores nothing', async () => {
   await startForm('es');
   assert.match(await app.text('#consent-next'), /Siguiente/);
   await app.click('#consent-next');
-  await app.click('#purpose-membership');
+  await app.check('#purpose-membership');
   await app.click('#consent-next');
   await app.type('#field-name', 'Pere Abandonat');
   await app.click('#consent-cancel');
@@ -305,7 +286,7 @@ test('a form cancelled halfway stores nothing', async () => {
 test('a reload in customer mode keeps the screen locked to the customer and stores nothing', async () => {
   await startForm('id');
   await app.click('#consent-next');
-  await app.click('#purpose-membership');
+  await app.check('#purpose-membership');
   await app.click('#consent-next');
   await app.type('#field-name', 'Budi Santoso');
   await app.execute('setTimeout(() => location.reload(), 0)');
@@ -333,7 +314,7 @@ test('a reload in customer mode keeps the screen locked to the customer and stor
 test('a detail the core refuses is marked on its input, with the cursor in it', async () => {
   await startForm('es');
   await app.click('#consent-next');
-  await app.click('#purpose-membership');
+  await app.check('#purpose-membership');
   await app.click('#consent-next');
   await app.type('#field-name', 'Pere Prova');
   await app.type('#field-email', 'pere-sin-arroba');
@@ -382,8 +363,10 @@ test("staff open the customer's consents; the customer agrees to e-mail offers t
   assert.equal(await count('#consents-history tbody tr'), askedPurposes);
   assert.equal(await count('#consents-history tbody tr[data-decision="grant"][data-purpose="membership"]'), 1);
   await shot('42-customer-consents');
+  // The ledger's wide table scrolls in its own box, even in a smaller window.
+  await assertFitsWindow("the customer's consents", 1024, 700);
 
-  await app.click('#consents-id-id-document');
+  await app.check('#consents-id-id-document');
   await app.execute("document.getElementById('consents-hand-title').scrollIntoView()");
   await shot('43-customer-consents-handover');
   await app.click('#consents-grant');
@@ -397,7 +380,7 @@ test("staff open the customer's consents; the customer agrees to e-mail offers t
   assert.equal(await count('#purpose-membership'), 0, 'membership is not asked again');
   assert.match(await app.text('#choices-already'), /Condició de soci/);
   assert.equal(await checked('#purpose-email-offers'), false);
-  await app.click('#purpose-email-offers');
+  await app.check('#purpose-email-offers');
   await shot('44-grant-choices');
   await app.click('#consent-next');
 
@@ -428,7 +411,7 @@ test("staff open the customer's consents; the customer agrees to e-mail offers t
 
 test('withdrawing membership is refused in Catalan, and nothing changes', async () => {
   const entries = await count('#consents-history tbody tr');
-  await app.click('#consents-id-id-document');
+  await app.check('#consents-id-id-document');
   await app.click('#consents-withdraw');
   await app.waitFor('#withdraw-form');
   assert.equal(await app.execute("return document.getElementById('withdraw-form').lang"), 'ca');
@@ -440,7 +423,7 @@ test('withdrawing membership is refused in Catalan, and nothing changes', async 
   assert.deepEqual(boxes.map(([id]) => id).sort(), ['withdraw-email-offers', 'withdraw-membership']);
   assert.deepEqual(boxes.filter(([, on]) => on), [], 'nothing is ticked in advance');
 
-  await app.click('#withdraw-membership');
+  await app.check('#withdraw-membership');
   await app.click('#withdraw-next');
   await sign(/^Signat/);
   await app.click('#withdraw-submit');
@@ -466,10 +449,10 @@ test('withdrawing membership is refused in Catalan, and nothing changes', async 
 });
 
 test('the customer withdraws e-mail offers in two steps: tick, sign', async () => {
-  await app.click('#consents-id-id-document');
+  await app.check('#consents-id-id-document');
   await app.click('#consents-withdraw');
   await app.waitFor('#withdraw-email-offers');
-  await app.click('#withdraw-email-offers');
+  await app.check('#withdraw-email-offers');
   await shot('51-withdraw-choose');
   await app.click('#withdraw-next');
 
@@ -504,7 +487,6 @@ test('the customer withdraws e-mail offers in two steps: tick, sign', async () =
 
 test('after the app closes, the vault holds exactly the one customer who joined', async () => {
   await app.close();
-  app = null;
   const run = await until(() => {
     const r = spawnSync(CLI, ['--vault', vault, '--json', 'status'], { encoding: 'utf8' });
     if (/already open/.test(r.stderr)) return false;

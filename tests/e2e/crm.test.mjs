@@ -11,17 +11,15 @@
 // intact. Its own vault in a fresh folder; screenshots 60-… go to
 // target/e2e-screenshots/.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, Session, until } from './webdriver.mjs';
+import { until } from './webdriver.mjs';
+import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow } from './helpers.mjs';
 
-const APP = process.env.STEWARD_APP;
-const CLI = process.env.STEWARD_CLI;
-const SHOTS = process.env.STEWARD_SCREENSHOTS;
 const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-crm-'));
 const vault = join(dir, 'shop.steward');
 
@@ -38,9 +36,6 @@ const NAME = 'Núria Puigdomènech';
 const EMAIL = 'nuria.puigdomenech@example.cat';
 const BIRTH = '1990-04-12';
 const PERE = 'Pere Soler';
-const ALT = '\uE00A';
-const CTRL = '\uE009';
-const ENTER = '\uE007';
 /** A signature: a zigzag across the pad, in fractions of its box. */
 const SCRIBBLE = [
   [0.08, 0.6],
@@ -52,45 +47,38 @@ const SCRIBBLE = [
   [0.92, 0.5],
 ];
 
-let driver;
-let app;
 /** Customer numbers: Pere (joined on paper) and Núria (joined on screen). */
 let pereId = 0;
 let nuriaId = 0;
 /** Núria's loyalty number, as her till view shows it. */
 let nuriaLoyalty = '';
 
-before(async () => {
-  assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
-  const init = spawnSync(CLI, ['--vault', vault, '--passphrase-stdin', 'init', '--shop', SHOP, '--owner', OWNER], {
-    input: `${OWNER_PASS}\n`,
-    encoding: 'utf8',
-  });
-  assert.equal(init.status, 0, init.stderr);
-  // Pere signed the paper form: membership only, nothing for marketing.
-  const join_ = spawnSync(
-    CLI,
-    [
-      '--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json',
-      'customers', 'join', '--lang', 'ca', '--method', 'paper', '--verified-by', 'id-document',
-      '--purpose', 'membership', '--field', `name=${PERE}`,
-      '--receipt-out', join(dir, 'pere-receipt.json'),
-    ],
-    { input: `${OWNER_PASS}\n`, encoding: 'utf8' },
-  );
-  assert.equal(join_.status, 0, join_.stderr);
-  pereId = JSON.parse(join_.stdout).customerId;
-  assert.ok(pereId > 0);
-  driver = await startDriver(4448);
-  app = await Session.create(driver.base, APP, ['--vault', vault]);
+const app = useApp({
+  vault,
+  port: 4448,
+  prepare() {
+    const init = spawnSync(CLI, ['--vault', vault, '--passphrase-stdin', 'init', '--shop', SHOP, '--owner', OWNER], {
+      input: `${OWNER_PASS}\n`,
+      encoding: 'utf8',
+    });
+    assert.equal(init.status, 0, init.stderr);
+    // Pere signed the paper form: membership only, nothing for marketing.
+    const join_ = spawnSync(
+      CLI,
+      [
+        '--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json',
+        'customers', 'join', '--lang', 'ca', '--method', 'paper', '--verified-by', 'id-document',
+        '--purpose', 'membership', '--field', `name=${PERE}`,
+        '--receipt-out', join(dir, 'pere-receipt.json'),
+      ],
+      { input: `${OWNER_PASS}\n`, encoding: 'utf8' },
+    );
+    assert.equal(join_.status, 0, join_.stderr);
+    pereId = JSON.parse(join_.stdout).customerId;
+    assert.ok(pereId > 0);
+  },
 });
 
-after(async () => {
-  await app?.close();
-  driver?.stop();
-});
-
-const shot = (name) => app.screenshot(join(SHOTS, `${name}.png`));
 const attr = (css, name) =>
   app.execute('const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null', [css, name]);
 const count = async (css) => (await app.findAll(css)).length;
@@ -100,13 +88,6 @@ const wholePage = () =>
   app.execute(
     "return document.documentElement.outerHTML + '\\n' + [...document.querySelectorAll('input, textarea, select')].map((e) => e.value).join('\\n')",
   );
-
-async function login(username, passphrase) {
-  await app.waitFor('#login');
-  await app.type('#login-username', username);
-  await app.type('#login-passphrase', passphrase);
-  await app.click('#login-submit');
-}
 
 /** A new account's first login: the passphrase the owner gave, then their own. */
 async function firstLogin(username, initial, own) {
@@ -157,7 +138,7 @@ test('the owner switches on the birth date and adds a staff and a marketing acco
   await app.click('#nav-settings');
   await app.waitFor('#fields-table');
   assert.equal(await app.execute("return document.getElementById('field-switch-birth_date').checked"), false);
-  await app.click('#field-switch-birth_date');
+  await app.check('#field-switch-birth_date');
   await app.waitForText('#collect-status', (t) => /Date of birth is now collected/.test(t));
   assert.equal(await app.execute("return document.getElementById('field-switch-birth_date').checked"), true);
   await app.execute("document.querySelector('tr[data-field=\"birth_date\"]').scrollIntoView({ block: 'center' })");
@@ -185,14 +166,14 @@ test('Núria joins on the screen with loyalty points and the birthday gift', asy
   await app.waitFor('#home-new-customer');
   await app.keys([ALT, 'n']);
   await app.waitFor('#consent-id-id-document');
-  await app.click('#consent-lang-ca');
-  await app.click('#consent-id-id-document');
+  await app.check('#consent-lang-ca');
+  await app.check('#consent-id-id-document');
   await app.click('#consent-handover');
   await app.waitFor('#consent-form');
   await app.click('#consent-next');
 
   await app.waitFor('#purpose-membership');
-  for (const purpose of ['membership', 'loyalty', 'birthday-offer']) await app.click(`#purpose-${purpose}`);
+  for (const purpose of ['membership', 'loyalty', 'birthday-offer']) await app.check(`#purpose-${purpose}`);
   await app.click('#consent-next');
 
   await app.waitFor('#field-birth_date');
@@ -362,6 +343,7 @@ test('marketing has no customer search; the birthday audience lists Núria and n
   assert.equal((await app.text(`${row} td[data-field="birth_date"]`)).trim(), BIRTH);
   assert.match(await app.text('#audience-count'), /of 1\./);
   await shot('71-audience-birthday');
+  await assertFitsWindow('the birthday audience', 1024, 700);
 
   // Her profile, for a campaign: only what her marketing consents cover.
   await app.click(`${row} button`);
@@ -414,6 +396,7 @@ test("the owner reads Núria's access history: the till visit, why, and which fi
   assert.ok(subjects.length > 0 && subjects.every((s) => s.split(' ').includes(`customer:${nuriaId}`)), subjects.join(' | '));
   await app.execute(`document.querySelector('${visit}').scrollIntoView({ block: 'center' })`);
   await shot('73-access-log-nuria');
+  await assertFitsWindow('the access log', 1024, 700);
 });
 
 test('the owner opens Núria in full; a detail the core refuses is marked on its input', async () => {
@@ -425,7 +408,7 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   assert.match(await app.text(`#customers-hit-${nuriaId}`), new RegExp(EMAIL.replace(/\./g, '\\.')));
   await app.keys([ENTER]);
   await app.waitFor('#purpose-picker');
-  await app.click('#access-purpose-customer-request');
+  await app.check('#access-purpose-customer-request');
   await app.keys([ENTER]);
   assert.equal(await profileLoaded(), NAME);
   assert.equal((await app.text('#profile-fields dd[data-field="birth_date"]')).trim(), BIRTH);
@@ -457,7 +440,6 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
 
 test('after the app closes, the audit log is intact', async () => {
   await app.close();
-  app = null;
   await until(() => {
     const r = spawnSync(CLI, ['--vault', vault, '--json', 'status'], { encoding: 'utf8' });
     return !/already open/.test(r.stderr) && r.status === 0;

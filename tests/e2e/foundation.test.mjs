@@ -2,17 +2,15 @@
 // window (Xvfb), the real keyring (gnome-keyring in dbus-run-session), a real
 // SQLCipher vault. Screenshots go to target/e2e-screenshots/.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDriver, Session, until } from './webdriver.mjs';
+import { until } from './webdriver.mjs';
+import { APP, CLI, ALT, useApp, login, shot } from './helpers.mjs';
 
-const APP = process.env.STEWARD_APP;
-const CLI = process.env.STEWARD_CLI;
-const SHOTS = process.env.STEWARD_SCREENSHOTS;
 // Inside a folder that does not exist yet, as on a first run.
 const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-')), 'data', 'shop.steward');
 
@@ -21,30 +19,8 @@ const OWNER_PASS = 'bread and olives 42';
 const STAFF = 'sam';
 const STAFF_INITIAL = 'given by the owner 1';
 const STAFF_OWN = 'sam chooses this one';
-const ALT = '\uE00A';
 
-let driver;
-let app;
-
-before(async () => {
-  assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
-  driver = await startDriver();
-  app = await Session.create(driver.base, APP, ['--vault', vault]);
-});
-
-after(async () => {
-  await app?.close();
-  driver?.stop();
-});
-
-const shot = (name) => app.screenshot(join(SHOTS, `${name}.png`));
-
-async function login(username, passphrase) {
-  await app.waitFor('#login');
-  await app.type('#login-username', username);
-  await app.type('#login-passphrase', passphrase);
-  await app.click('#login-submit');
-}
+const app = useApp({ vault });
 
 test('owner completes the setup wizard and is shown the recovery key once', async () => {
   await app.waitFor('#setup');
@@ -60,7 +36,7 @@ test('owner completes the setup wizard and is shown the recovery key once', asyn
   const key = await app.waitForText('#recovery-key', (t) => t.trim().length > 0, 30000);
   assert.match(key.trim(), /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
   await shot('03-recovery-key');
-  await app.click('#recovery-stored');
+  await app.check('#recovery-stored');
   await app.click('#recovery-continue');
   await app.waitFor('#login');
   // The vault on disk is encrypted.
@@ -130,8 +106,13 @@ test('staff chooses a passphrase, is refused user management by the core, and au
   assert.match(await app.text('#topbar-user'), /Staff/);
   assert.equal(await app.isDisplayed('#nav-users'), false, 'no Users entry for staff');
 
-  // Go to the user screen anyway (keyboard shortcut): the core refuses.
+  // Like the menu, the keyboard offers staff no Users screen: Alt+U does nothing.
   await app.keys([ALT, 'u']);
+  assert.equal(await app.isDisplayed('#home'), true, 'Alt+U leaves staff on home');
+  assert.equal((await app.findAll('#users')).length, 0, 'Alt+U leads nowhere for staff');
+
+  // Go to the user screen anyway (its address): the core refuses.
+  await app.execute("location.hash = '#/users'");
   await app.waitFor('#users');
   const refusal = await app.waitForText('#users-error', (t) => t.trim().length > 0);
   assert.match(refusal, /not allowed|may not|permission/i);
@@ -146,7 +127,6 @@ test('staff chooses a passphrase, is refused user management by the core, and au
 
 test('after the app closes, the CLI opens the same vault from the keyring and the audit log is intact', async () => {
   await app.close();
-  app = null;
   // The window closes at once, the process a moment later: until then the
   // CLI is told the vault is already open, which is the lock doing its job.
   const status = await until(() => {

@@ -42,17 +42,42 @@ export async function until(check, ms, what) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
+/**
+ * Scrolls the element (`arguments[0]`) to the middle of the window, both
+ * ways, and reports what a click at its centre would land on: itself (or
+ * something inside it or its label), or another element covering it.
+ * An `<option>` is chosen through its `<select>`, which is scrolled instead.
+ */
+const CENTRE = `
+  const e = arguments[0];
+  const target = e.tagName === 'OPTION' ? e.closest('select') || e : e;
+  target.scrollIntoView({ block: 'center', inline: 'center' });
+  if (target !== e) return { ok: true };
+  const b = e.getBoundingClientRect();
+  const x = b.left + b.width / 2;
+  const y = b.top + b.height / 2;
+  const inside = x >= 0 && y >= 0 && x < window.innerWidth && y < window.innerHeight;
+  const top = inside ? document.elementFromPoint(x, y) : null;
+  const mine = (n) => !!n && (n === e || e.contains(n) || [...(e.labels || [])].some((l) => l.contains(n)));
+  const name = (n) => (n ? n.tagName.toLowerCase() + (n.id ? '#' + n.id : '') + (n.className && typeof n.className === 'string' ? '.' + n.className.trim().split(/\\s+/).join('.') : '') : 'nothing');
+  return { ok: mine(top), on: inside ? name(top) : 'a point outside the window (' + Math.round(x) + ', ' + Math.round(y) + ')' };
+`;
+
 export class Session {
-  constructor(base, id) {
+  /** An unconnected session; `open` connects it. */
+  constructor(base = null, id = null) {
     this.base = base;
     this.id = id;
   }
 
-  static async create(base, application, args = []) {
+  /** Starts `application` with `args` through the driver at `base`. */
+  async open(base, application, args = []) {
     const res = await call(base, 'POST', '/session', {
       capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
     });
-    return new Session(base, res.sessionId);
+    this.base = base;
+    this.id = res.sessionId;
+    return this;
   }
 
   async cmd(method, path, body) {
@@ -81,9 +106,26 @@ export class Session {
     return this.find(css);
   }
 
+  /**
+   * Clicks `css` at its centre, after scrolling it to the middle of the
+   * window; fails at once, saying what is in the way, when something else
+   * covers that point (the click would land there instead).
+   */
   async click(css) {
     const el = await this.waitFor(css);
+    const hit = await this.execute(CENTRE, [{ [ELEMENT]: el }]);
+    if (!hit.ok) throw new Error(`a click on ${css} would land on ${hit.on}`);
     await this.cmd('POST', `/element/${el}/click`, {});
+  }
+
+  /**
+   * Ticks the checkbox or chooses the radio button `css` with a click, then
+   * waits until it is checked; fails, saying so, if the click did not do it.
+   */
+  async check(css, ms = 5000) {
+    await this.click(css);
+    const isChecked = () => this.execute('const e = document.querySelector(arguments[0]); return !!e && e.checked === true', [css]);
+    await until(isChecked, ms, `${css} to be checked after a click on it`);
   }
 
   async type(css, text) {
@@ -111,8 +153,33 @@ export class Session {
     }, ms, `text of ${css}`);
   }
 
-  async selectOption(css, value) {
+  /** Chooses `value` in the `<select>` `css` with a click, then waits until it is chosen. */
+  async selectOption(css, value, ms = 5000) {
     await this.click(`${css} option[value="${value}"]`);
+    const chosen = () => this.execute('const e = document.querySelector(arguments[0]); return !!e && e.value === arguments[1]', [css, value]);
+    await until(chosen, ms, `${css} to hold "${value}" after a click on it`);
+  }
+
+  /** The window's position and outer size, `{ x, y, width, height }`. */
+  async windowRect() {
+    return this.cmd('GET', '/window/rect');
+  }
+
+  /**
+   * Sets the window's outer size and waits until the window has it and the
+   * page's viewport fits in it.
+   */
+  async setWindowSize(width, height) {
+    await this.cmd('POST', '/window/rect', { width, height });
+    await until(
+      async () => {
+        const r = await this.windowRect();
+        const [w, h] = await this.execute('return [window.innerWidth, window.innerHeight]');
+        return r.width === width && r.height === height && w <= width && h <= height;
+      },
+      5000,
+      `the window to be ${width}×${height}`,
+    );
   }
 
   /** Presses a key combination with real key events, e.g. ['\uE00A', 'u'] for Alt+U. */
@@ -175,12 +242,15 @@ export class Session {
     await writeFile(path, Buffer.from(b64, 'base64'));
   }
 
+  /** Ends the session (the app quits); does nothing if it has ended already. */
   async close() {
+    if (!this.id) return;
     try {
       await this.cmd('DELETE', '');
     } catch {
       // The app may already be gone.
     }
+    this.id = null;
   }
 }
 

@@ -342,3 +342,55 @@ export function fieldError(field, text) {
   field.setError(text);
   focus(field.input);
 }
+
+/**
+ * Marks the input of `field` invalid (`aria-invalid`) without a text of its
+ * own, for a refusal shown in the alert region, and puts the cursor in it.
+ */
+export function markRefused(field) {
+  field.input.setAttribute('aria-invalid', 'true');
+  focus(field.input);
+}
+
+/**
+ * One submission to the core, the same way on every screen:
+ *
+ * 1. empties `alert` and `status` (either may be left out) and the errors of
+ *    `fields` (`textField`-like results, an array or an object keyed by the
+ *    names the core uses in `err.field`);
+ * 2. runs `check()`, if given: it returns what was typed, checked (passed on
+ *    to `work`), or nothing after marking what is wrong, which ends the
+ *    submission there;
+ * 3. runs `work(checked)`, with `busy` (an element, usually the button) marked
+ *    `aria-busy` and, if `busyLabel` is given, showing it as its text;
+ * 4. if `work` fails, `onError(err)` says so when given; otherwise the
+ *    refusal is shown on the field `err.field` names (among `fields` given as
+ *    an object: `aria-invalid`, the cursor in it) or in `alert`.
+ *
+ * Resolves to what `work` returned, or undefined when it stopped or failed.
+ */
+export async function submitWith({ alert, status, fields = [], check, busy, busyLabel }, work, onError) {
+  if (alert) clear(alert);
+  if (status) clear(status);
+  clearFieldErrors(...Object.values(fields));
+  let checked;
+  if (check) {
+    checked = check();
+    if (!checked) return undefined;
+  }
+  const label = busy ? busy.textContent : null;
+  if (busy) {
+    busy.setAttribute('aria-busy', 'true');
+    if (busyLabel) busy.textContent = busyLabel;
+  }
+  try {
+    return await work(checked);
+  } catch (err) {
+    if (busy && busyLabel) busy.textContent = label;
+    if (onError) onError(err);
+    else showErrorOn(alert, err, Array.isArray(fields) ? {} : fields);
+    return undefined;
+  } finally {
+    if (busy) busy.setAttribute('aria-busy', 'false');
+  }
+}

@@ -4,24 +4,8 @@
 
 import { h } from './dom.js';
 import { alertRegion, statusRegion, button, showError, showText } from './form.js';
-import { roleLabel, may } from './roles.js';
+import { roleLabel } from './roles.js';
 import { t } from '../i18n.js';
-
-/**
- * Navigation entries: screen name, element id, label key, and the actions of
- * which the session must be allowed at least one (empty: everyone).
- */
-const NAV = [
-  { screen: 'home', id: 'nav-home', label: 'nav.home', needs: [] },
-  { screen: 'customers', id: 'nav-customers', label: 'nav.customers', needs: ['search_customers'] },
-  { screen: 'consent', id: 'nav-consent', label: 'nav.consent', needs: ['record_consent'] },
-  { screen: 'consents', id: 'nav-consents', label: 'nav.consents', needs: ['view_consent_history'] },
-  { screen: 'audiences', id: 'nav-audiences', label: 'nav.audiences', needs: ['view_audience'] },
-  { screen: 'access-log', id: 'nav-access-log', label: 'nav.accessLog', needs: ['view_access_log'] },
-  { screen: 'users', id: 'nav-users', label: 'nav.users', needs: ['list_users'] },
-  { screen: 'settings', id: 'nav-settings', label: 'nav.settings', needs: ['change_settings', 'verify_audit_log', 'manage_purposes'] },
-  { screen: 'passphrase', id: 'nav-passphrase', label: 'nav.passphrase', needs: [] },
-];
 
 /**
  * Builds a logged-in screen. `screenId` becomes the root's id and prefixes the
@@ -31,9 +15,10 @@ const NAV = [
  * "Your passphrase was changed.") are shown at once. Returns `{ root, alert, status, content }`; `content` already
  * holds the heading and the regions, the screen appends the rest.
  *
- * An entry is shown when the core's list of allowed actions for the session
- * (`session.allowed`) includes one it needs; the core refuses the actions
- * behind it to other roles whatever the menu shows.
+ * The menu lists the screens of `screens/registry.js` (through
+ * `ctx.screens`); an entry is shown when the core's list of allowed actions
+ * for the session (`session.allowed`) includes one it needs; the core
+ * refuses the actions behind it to other roles whatever the menu shows.
  */
 export function sessionLayout(ctx, { screenId, current, title, params = {}, regionPrefix = screenId }) {
   const session = ctx.session;
@@ -62,22 +47,22 @@ export function sessionLayout(ctx, { screenId, current, title, params = {}, regi
     h(
       'ul',
       { class: 'nav__list' },
-      NAV.map((item) =>
+      ctx.screens.menu().map((item) =>
         h(
           'li',
-          { class: 'nav__item', hidden: item.needs.length > 0 && !item.needs.some((a) => may(session, a)) },
+          { class: 'nav__item', hidden: item.hidden },
           h(
             'a',
             {
               id: item.id,
               class: 'nav__link',
-              href: `#/${item.screen}`,
-              'aria-current': item.screen === current ? 'page' : null,
+              href: `#/${item.name}`,
+              'aria-current': item.name === current ? 'page' : null,
               onclick: (event) => {
                 // Switch screens in place instead of changing the address
                 // (see main.js `navigate`).
                 event.preventDefault();
-                ctx.navigate(item.screen);
+                ctx.navigate(item.name);
               },
             },
             t(item.label),

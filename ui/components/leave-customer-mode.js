@@ -5,7 +5,7 @@
 //! language, not the customer's.
 
 import { h, focus } from './dom.js';
-import { textField, form, button, alertRegion, showError, clear, fieldError, clearFieldErrors } from './form.js';
+import { textField, form, button, alertRegion, showError, fieldError, submitWith } from './form.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -30,23 +30,30 @@ export function leaveCustomerModePanel(ctx) {
       {
         id: 'leave-customer-mode',
         label: t('leave.formLabel'),
-        onSubmit: async () => {
-          clear(alert);
-          clearFieldErrors(username, passphrase);
-          const name = username.input.value.trim();
-          const secret = passphrase.input.value;
-          if (!name) return fieldError(username, t('leave.usernameRequired'));
-          if (!secret) return fieldError(passphrase, t('leave.passphraseRequired'));
-          try {
-            const info = await call('leave_customer_mode', { username: name, passphrase: secret });
-            passphrase.input.value = '';
-            ctx.customerModeLeft(info);
-          } catch (err) {
-            passphrase.input.value = '';
-            showError(alert, err);
-            focus(passphrase.input);
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            {
+              alert,
+              fields: [username, passphrase],
+              check: () => {
+                const name = username.input.value.trim();
+                const secret = passphrase.input.value;
+                if (!name) return fieldError(username, t('leave.usernameRequired'));
+                if (!secret) return fieldError(passphrase, t('leave.passphraseRequired'));
+                return { name, secret };
+              },
+            },
+            async ({ name, secret }) => {
+              const info = await call('leave_customer_mode', { username: name, passphrase: secret });
+              passphrase.input.value = '';
+              ctx.customerModeLeft(info);
+            },
+            (err) => {
+              passphrase.input.value = '';
+              showError(alert, err);
+              focus(passphrase.input);
+            },
+          ),
       },
       h('div', { class: 'form-row' }, username.element, passphrase.element),
       h('div', { class: 'actions actions--start' }, button(t('leave.submit'), { id: 'leave-submit', type: 'submit' })),

@@ -5,7 +5,7 @@
 //! log (`audit_verify`). Entries hold ids and field names only.
 
 import { h, replace, focus } from '../components/dom.js';
-import { textField, form, button, showError, showErrorOn, clear, clearFieldErrors, fieldError } from '../components/form.js';
+import { textField, form, button, showError, showErrorOn, fieldError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { timeCell } from '../components/labels.js';
@@ -89,12 +89,8 @@ export function render(ctx, params = {}) {
     return filter;
   }
 
-  async function search() {
-    clear(alert);
-    clearFieldErrors(...Object.values(inputs));
-    const filter = readFilter();
-    if (!filter) return;
-    await load(filter, false);
+  function search() {
+    return submitWith({ alert, fields: inputs, check: readFilter }, (filter) => load(filter, false));
   }
 
   async function load(filter, older) {

@@ -6,7 +6,7 @@
 //! from and pages with `offset`.
 
 import { h, replace, focus } from '../components/dom.js';
-import { selectField, form, button, showError, clear } from '../components/form.js';
+import { selectField, form, button, showError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { askAccessPurpose } from '../components/purpose-picker.js';
@@ -81,21 +81,20 @@ export function render(ctx, params = {}) {
     }
   }
 
-  async function load(purpose, offset, { focusResult = false, focusId } = {}) {
-    clear(alert);
-    clear(status);
-    result.setAttribute('aria-busy', 'true');
-    try {
-      const page = await call('audience_list', { purpose, offset });
-      replace(result, pageView(page));
-      if (focusId) focus(document.getElementById(focusId));
-      else if (focusResult) focus(document.getElementById('audience-result-title'));
-    } catch (err) {
-      replace(result);
-      showError(alert, err);
-    } finally {
-      result.setAttribute('aria-busy', 'false');
-    }
+  function load(purpose, offset, { focusResult = false, focusId } = {}) {
+    return submitWith(
+      { alert, status, busy: result },
+      async () => {
+        const page = await call('audience_list', { purpose, offset });
+        replace(result, pageView(page));
+        if (focusId) focus(document.getElementById(focusId));
+        else if (focusResult) focus(document.getElementById('audience-result-title'));
+      },
+      (err) => {
+        replace(result);
+        showError(alert, err);
+      },
+    );
   }
 
   function pageView(page) {

@@ -2,8 +2,8 @@
 //! right after logging in with a passphrase the owner handed out; otherwise
 //! reachable from the menu. Strength rules are the core's.
 
-import { h, focus } from '../components/dom.js';
-import { textField, form, button, alertRegion, showError, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import { h } from '../components/dom.js';
+import { textField, form, button, alertRegion, showError, fieldError, markRefused, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
@@ -70,33 +70,38 @@ export function render(ctx, params = {}) {
       {
         id: 'cp-form',
         label: forced ? t('cp.titleForced') : t('cp.title'),
-        onSubmit: async () => {
-          clear(alert);
-          clearFieldErrors(current, replacement, confirm);
-          if (!current.input.value) return fieldError(current, t('cp.currentRequired'));
-          if (!replacement.input.value) return fieldError(replacement, t('common.passphraseRequired'));
-          if (confirm.input.value !== replacement.input.value) return fieldError(confirm, t('common.passphraseMismatch'));
-          try {
-            const info = await call('change_passphrase', {
-              current: current.input.value,
-              replacement: replacement.input.value,
-            });
-            ctx.sessionUpdated(info);
-            ctx.navigate('home', { notice: t('cp.done') });
-          } catch (err) {
-            showError(alert, err);
-            if (err.code === 'wrong_credentials') {
-              current.input.value = '';
-              current.input.setAttribute('aria-invalid', 'true');
-              focus(current.input);
-            } else if (err.code === 'weak_passphrase') {
-              replacement.input.value = '';
-              confirm.input.value = '';
-              replacement.input.setAttribute('aria-invalid', 'true');
-              focus(replacement.input);
-            }
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            {
+              alert,
+              fields: [current, replacement, confirm],
+              check: () => {
+                if (!current.input.value) return fieldError(current, t('cp.currentRequired'));
+                if (!replacement.input.value) return fieldError(replacement, t('common.passphraseRequired'));
+                if (confirm.input.value !== replacement.input.value) return fieldError(confirm, t('common.passphraseMismatch'));
+                return true;
+              },
+            },
+            async () => {
+              const info = await call('change_passphrase', {
+                current: current.input.value,
+                replacement: replacement.input.value,
+              });
+              ctx.sessionUpdated(info);
+              ctx.navigate('home', { notice: t('cp.done') });
+            },
+            (err) => {
+              showError(alert, err);
+              if (err.code === 'wrong_credentials') {
+                current.input.value = '';
+                markRefused(current);
+              } else if (err.code === 'weak_passphrase') {
+                replacement.input.value = '';
+                confirm.input.value = '';
+                markRefused(replacement);
+              }
+            },
+          ),
       },
       current.element,
       replacement.element,

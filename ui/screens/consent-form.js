@@ -18,7 +18,7 @@
 //! needed, and Cancel forgets everything (nothing was ever sent).
 
 import { h, replace, focus } from '../components/dom.js';
-import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmarkInvalid } from '../components/form.js';
+import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
 import { customerSignaturePad } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
@@ -388,35 +388,34 @@ export function render(ctx, { lang, tr, notice, identityCheck, mode = 'join', cu
       t('customer.sign.title'),
       [h('p', { class: 'customer__lead' }, t('customer.sign.intro')), pad.element],
       [backButton('review'), submit],
-      async () => {
-        clear(alert);
-        submit.textContent = t('customer.sign.saving');
-        const fields = {};
-        for (const f of neededFields()) {
-          const value = answers.values.get(f.key) ?? '';
-          if (value.trim() !== '') fields[f.key] = value;
-        }
-        const consentForm = {
-          lang,
-          noticeVersion: notice.version,
-          granted: asked.filter((p) => answers.granted.has(p.id)).map((p) => p.id),
-          fields,
-          identityCheck,
-          signature: pad.strokes(),
-        };
-        try {
-          const recorded = grant
-            ? await call('grant_consent', { customerId, form: consentForm })
-            : await call('join_customer', { form: consentForm });
-          discard();
-          ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
-        } catch (err) {
-          // A lost session has already taken the screen to the login.
-          if (isSessionLost(err)) return;
-          submit.textContent = t('customer.sign.submit');
-          showRefusal(err, submit);
-        }
-      },
+      () =>
+        submitWith(
+          { alert, busy: submit, busyLabel: t('customer.sign.saving') },
+          async () => {
+            const fields = {};
+            for (const f of neededFields()) {
+              const value = answers.values.get(f.key) ?? '';
+              if (value.trim() !== '') fields[f.key] = value;
+            }
+            const consentForm = {
+              lang,
+              noticeVersion: notice.version,
+              granted: asked.filter((p) => answers.granted.has(p.id)).map((p) => p.id),
+              fields,
+              identityCheck,
+              signature: pad.strokes(),
+            };
+            const recorded = grant
+              ? await call('grant_consent', { customerId, form: consentForm })
+              : await call('join_customer', { form: consentForm });
+            discard();
+            ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
+          },
+          (err) => {
+            // A lost session has already taken the screen to the login.
+            if (!isSessionLost(err)) showRefusal(err, submit);
+          },
+        ),
     );
   }
 

@@ -5,7 +5,7 @@
 //! the customer's form. Which identity checks exist is the core's list.
 
 import { h, replace, focus } from '../components/dom.js';
-import { form, button, radioGroup, showError, clear } from '../components/form.js';
+import { form, button, radioGroup, showError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { call } from '../api.js';
 import { t, has, translator } from '../i18n.js';
@@ -45,36 +45,42 @@ export function render(ctx, params = {}) {
         {
           id: 'consent-start-form',
           label: t('consent.title'),
-          onSubmit: async () => {
-            clear(alert);
-            language.clearError();
-            if (identity) identity.clearError();
-            const lang = language.value();
-            if (!lang) {
-              language.setError(t('consent.langRequired'));
-              focus(language.inputs[0]);
-              return;
-            }
-            if (!identity) return;
-            const identityCheck = identity.value();
-            if (!identityCheck) {
-              identity.setError(t('consent.idRequired'));
-              focus(identity.inputs[0]);
-              return;
-            }
-            handover.textContent = t('consent.handingOver');
-            try {
-              // Everything the customer's screen needs is loaded while the
-              // screen is still the staff's, so a failure is shown here.
-              const [formInfo, tr] = await Promise.all([call('consent_form', { lang }), translator(lang)]);
-              const info = await call('enter_customer_mode');
-              ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, identityCheck });
-            } catch (err) {
-              handover.textContent = t('consent.handover');
-              showError(alert, err);
-              focus(handover);
-            }
-          },
+          onSubmit: () =>
+            submitWith(
+              {
+                alert,
+                fields: identity ? [language, identity] : [language],
+                check: () => {
+                  const lang = language.value();
+                  if (!lang) {
+                    language.setError(t('consent.langRequired'));
+                    focus(language.inputs[0]);
+                    return null;
+                  }
+                  if (!identity) return null;
+                  const identityCheck = identity.value();
+                  if (!identityCheck) {
+                    identity.setError(t('consent.idRequired'));
+                    focus(identity.inputs[0]);
+                    return null;
+                  }
+                  return { lang, identityCheck };
+                },
+                busy: handover,
+                busyLabel: t('consent.handingOver'),
+              },
+              async ({ lang, identityCheck }) => {
+                // Everything the customer's screen needs is loaded while the
+                // screen is still the staff's, so a failure is shown here.
+                const [formInfo, tr] = await Promise.all([call('consent_form', { lang }), translator(lang)]);
+                const info = await call('enter_customer_mode');
+                ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, identityCheck });
+              },
+              (err) => {
+                showError(alert, err);
+                focus(handover);
+              },
+            ),
         },
         language.element,
         identitySlot,

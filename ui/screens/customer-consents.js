@@ -14,7 +14,7 @@
 //! still the staff's, so a failure is shown here.
 
 import { h, replace, focus } from '../components/dom.js';
-import { textField, form, button, radioGroup, showError, clear, markInvalid, unmarkInvalid } from '../components/form.js';
+import { textField, form, button, radioGroup, showError, markInvalid, unmarkInvalid, fieldError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { labelOr, timeCell } from '../components/labels.js';
@@ -59,19 +59,22 @@ export function render(ctx, params = {}) {
         {
           id: 'consents-find',
           label: t('consents.findTitle'),
-          onSubmit: async () => {
-            clear(alert);
-            clear(status);
+          onSubmit: () => {
             unmarkInvalid(number.input, errorId);
-            number.clearError();
-            const typed = number.input.value.trim();
-            const customerId = /^\d{1,15}$/.test(typed) ? Number(typed) : NaN;
-            if (!Number.isSafeInteger(customerId) || customerId < 1) {
-              number.setError(t('consents.numberInvalid'));
-              focus(number.input);
-              return;
-            }
-            await load(customerId, { focusResult: true });
+            return submitWith(
+              {
+                alert,
+                status,
+                fields: [number],
+                check: () => {
+                  const typed = number.input.value.trim();
+                  const customerId = /^\d{1,15}$/.test(typed) ? Number(typed) : NaN;
+                  if (!Number.isSafeInteger(customerId) || customerId < 1) return fieldError(number, t('consents.numberInvalid'));
+                  return customerId;
+                },
+              },
+              (customerId) => load(customerId, { focusResult: true }),
+            );
           },
         },
         number.element,
@@ -272,44 +275,48 @@ export function render(ctx, params = {}) {
       : null;
 
     /** Loads what the customer's screen needs, then hands the screen over. */
-    async function start(flow, trigger) {
-      clear(alert);
-      identity.clearError();
-      const identityCheck = identity.value();
-      if (!identityCheck) {
-        identity.setError(t('consent.idRequired'));
-        focus(identity.inputs[0]);
-        return;
-      }
-      if (trigger.getAttribute('aria-busy') === 'true') return;
-      const label = trigger.textContent;
-      trigger.setAttribute('aria-busy', 'true');
-      trigger.textContent = t('consents.handingOver');
-      try {
-        // The history again, as it is at this moment.
-        const fresh = await call('consent_history', { customerId: history.customerId });
-        const [formInfo, tr] = await Promise.all([call('consent_form', { lang: fresh.lang }), translator(fresh.lang)]);
-        const info = await call('enter_customer_mode');
-        ctx.customerModeEntered(
-          info,
-          {
-            lang: fresh.lang,
-            tr,
-            notice: formInfo.notice,
-            identityCheck,
-            flow,
-            mode: flow,
-            customerId: fresh.customerId,
-            granted: fresh.current.filter((c) => c.granted).map((c) => c.purpose),
+    function start(flow, trigger) {
+      return submitWith(
+        {
+          alert,
+          fields: [identity],
+          check: () => {
+            const identityCheck = identity.value();
+            if (!identityCheck) {
+              identity.setError(t('consent.idRequired'));
+              focus(identity.inputs[0]);
+              return null;
+            }
+            // A second click while the first is still handing over does nothing.
+            return trigger.getAttribute('aria-busy') === 'true' ? null : identityCheck;
           },
-          flow === 'withdraw' ? 'withdraw' : 'form',
-        );
-      } catch (err) {
-        trigger.textContent = label;
-        trigger.removeAttribute('aria-busy');
-        showError(alert, err);
-        focus(trigger);
-      }
+          busy: trigger,
+          busyLabel: t('consents.handingOver'),
+        },
+        async (identityCheck) => {
+          const fresh = await call('consent_history', { customerId: history.customerId });
+          const [formInfo, tr] = await Promise.all([call('consent_form', { lang: fresh.lang }), translator(fresh.lang)]);
+          const info = await call('enter_customer_mode');
+          ctx.customerModeEntered(
+            info,
+            {
+              lang: fresh.lang,
+              tr,
+              notice: formInfo.notice,
+              identityCheck,
+              flow,
+              mode: flow,
+              customerId: fresh.customerId,
+              granted: fresh.current.filter((c) => c.granted).map((c) => c.purpose),
+            },
+            flow === 'withdraw' ? 'withdraw' : 'form',
+          );
+        },
+        (err) => {
+          showError(alert, err);
+          focus(trigger);
+        },
+      );
     }
 
     return h(

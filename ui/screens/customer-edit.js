@@ -7,17 +7,7 @@
 //! and stores all or nothing. A refusal about one field is shown on it.
 
 import { h, focus } from '../components/dom.js';
-import {
-  textField,
-  textAreaField,
-  form,
-  button,
-  showError,
-  showErrorOn,
-  showText,
-  clear,
-  clearFieldErrors,
-} from '../components/form.js';
+import { textField, textAreaField, form, button, showError, showText, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { fieldLabel } from '../components/labels.js';
 import { call } from '../api.js';
@@ -94,26 +84,27 @@ export function render(ctx, params = {}) {
       {
         id: 'edit-form',
         label: t('edit.title'),
-        onSubmit: async () => {
-          clear(alert);
-          clear(status);
-          clearFieldErrors(...Object.values(inputs));
-          const list = changes();
-          if (list.length === 0) {
-            showText(status, t('edit.nothing'));
-            return;
-          }
-          try {
-            const changed = await call('customer_correct', { customerId, changes: list });
-            ctx.navigate('profile', {
-              customerId,
-              purpose,
-              notice: t('edit.saved', { fields: changed.map(fieldLabel).join(', ') }),
-            });
-          } catch (err) {
-            showErrorOn(alert, err, inputs);
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            {
+              alert,
+              status,
+              fields: inputs,
+              check: () => {
+                const list = changes();
+                if (list.length === 0) showText(status, t('edit.nothing'));
+                return list.length > 0 ? list : null;
+              },
+            },
+            async (list) => {
+              const changed = await call('customer_correct', { customerId, changes: list });
+              ctx.navigate('profile', {
+                customerId,
+                purpose,
+                notice: t('edit.saved', { fields: changed.map(fieldLabel).join(', ') }),
+              });
+            },
+          ),
       },
       Object.values(inputs).map((f) => f.element),
       h(

@@ -10,7 +10,7 @@
 //! anywhere comes back to the box. What was typed is never stored.
 
 import { h, replace } from '../components/dom.js';
-import { button, showError, clear, markInvalid, unmarkInvalid } from '../components/form.js';
+import { button, showError, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { askAccessPurpose } from '../components/purpose-picker.js';
 import { may } from '../components/roles.js';
@@ -86,33 +86,36 @@ export function render(ctx) {
   async function search() {
     const query = box.value;
     const mine = ++asked;
-    clear(alert);
     unmarkInvalid(box, alert.id);
-    if (query.trim() === '') {
+    const typed = () => {
+      if (query.trim() !== '') return true;
       showHits([], false);
       setHint(t('search.hint'), 'idle');
-      return;
-    }
+      return false;
+    };
     list.setAttribute('aria-busy', 'true');
-    try {
-      const res = await call('customer_search', { query });
-      if (mine !== asked) return;
-      showHits(res.hits, res.truncated);
-      setHint(res.hits.length === 0 ? t('search.none') : t('search.chooseHint'), res.hits.length === 0 ? 'none' : 'hits');
-    } catch (err) {
-      if (mine !== asked) return;
-      showHits([], false);
-      if (err.code === 'query_too_short') {
-        // Not a mistake: the core needs a little more to find someone.
-        setHint(t('error.query_too_short'), 'too-short');
-      } else {
-        setHint(t('search.hint'), 'idle');
-        showError(alert, err);
-        if (err.code === 'invalid_input') markInvalid(box, alert.id);
-      }
-    } finally {
-      if (mine === asked) list.setAttribute('aria-busy', 'false');
-    }
+    await submitWith(
+      { alert, check: typed },
+      async () => {
+        const res = await call('customer_search', { query });
+        if (mine !== asked) return;
+        showHits(res.hits, res.truncated);
+        setHint(res.hits.length === 0 ? t('search.none') : t('search.chooseHint'), res.hits.length === 0 ? 'none' : 'hits');
+      },
+      (err) => {
+        if (mine !== asked) return;
+        showHits([], false);
+        if (err.code === 'query_too_short') {
+          // Not a mistake: the core needs a little more to find someone.
+          setHint(t('error.query_too_short'), 'too-short');
+        } else {
+          setHint(t('search.hint'), 'idle');
+          showError(alert, err);
+          if (err.code === 'invalid_input') markInvalid(box, alert.id);
+        }
+      },
+    );
+    if (mine === asked) list.setAttribute('aria-busy', 'false');
   }
 
   function setHint(text, state) {

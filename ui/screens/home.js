@@ -1,47 +1,30 @@
-//! Home: the logged-in start screen. Welcomes the user and offers what the
-//! core allows this session (`allowed`): finding a customer, the consent
+//! Home: the logged-in start screen. Welcomes the user and offers the
+//! screens the core allows this session (`allowed`, read through
+//! `ctx.screens`, the registry of screens): finding a customer, the consent
 //! form for a new customer, a customer's consents, marketing audiences and
-//! the access log; and lists the keyboard shortcuts.
+//! the access log; and lists the keyboard shortcuts the session may use.
 
 import { h } from '../components/dom.js';
 import { button } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
-import { may } from '../components/roles.js';
 import { t } from '../i18n.js';
-
-/**
- * Shortcut entries in `home.shortcuts.<name>` ({ keys, label }), with the
- * action the session must be allowed (if any) for the entry to be listed;
- * main.js handles the keys.
- */
-const SHORTCUTS = [
-  { name: 'customers', needs: 'search_customers' },
-  { name: 'search', needs: 'search_customers' },
-  { name: 'newCustomer', needs: 'record_consent' },
-  { name: 'consents', needs: 'view_consent_history' },
-  { name: 'audiences', needs: 'view_audience' },
-  { name: 'accessLog', needs: 'view_access_log' },
-  { name: 'home' },
-  { name: 'users', needs: ['list_users'] },
-  { name: 'settings', needs: ['change_settings', 'verify_audit_log', 'manage_purposes'] },
-  { name: 'lock' },
-];
 
 export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
-  const searches = may(ctx.session, 'search_customers');
-  const records = may(ctx.session, 'record_consent');
-  const views = may(ctx.session, 'view_consent_history');
+  const screens = ctx.screens;
+  const searches = screens.offers('customers');
+  const records = screens.offers('consent');
+  const views = screens.offers('consents');
   if (searches || records || views) {
     /** The first button offered is the screen's main one. */
     let first = true;
-    const large = (label, { id, hint, shortcut, screen }) => {
+    const large = (label, { id, hint, screen }) => {
       const b = button(label, {
         id,
         kind: first ? 'primary' : 'secondary',
         describedBy: hint,
-        shortcut,
+        shortcut: screens.keyOf(screen),
         onclick: () => ctx.navigate(screen),
       });
       b.classList.add('button--large');
@@ -49,13 +32,13 @@ export function render(ctx, params = {}) {
       return b;
     };
     const find = searches
-      ? large(t('home.findCustomer'), { id: 'home-find-customer', hint: 'home-find-customer-hint', shortcut: 'Alt+F', screen: 'customers' })
+      ? large(t('home.findCustomer'), { id: 'home-find-customer', hint: 'home-find-customer-hint', screen: 'customers' })
       : null;
     const start = records
-      ? large(t('home.newCustomer'), { id: 'home-new-customer', hint: 'home-new-customer-hint', shortcut: 'Alt+N', screen: 'consent' })
+      ? large(t('home.newCustomer'), { id: 'home-new-customer', hint: 'home-new-customer-hint', screen: 'consent' })
       : null;
     const consents = views
-      ? large(t('home.consents'), { id: 'home-consents', hint: 'home-consents-hint', shortcut: 'Alt+C', screen: 'consents' })
+      ? large(t('home.consents'), { id: 'home-consents', hint: 'home-consents-hint', screen: 'consents' })
       : null;
     content.append(
       h(
@@ -69,8 +52,8 @@ export function render(ctx, params = {}) {
       ),
     );
   }
-  const audiences = may(ctx.session, 'view_audience');
-  const log = may(ctx.session, 'view_access_log');
+  const audiences = screens.offers('audiences');
+  const log = screens.offers('access-log');
   if (audiences || log) {
     content.append(
       h(
@@ -87,7 +70,7 @@ export function render(ctx, params = {}) {
                 id: 'home-audiences',
                 kind: searches || records ? 'secondary' : 'primary',
                 describedBy: 'home-audiences-hint',
-                shortcut: 'Alt+M',
+                shortcut: screens.keyOf('audiences'),
                 onclick: () => ctx.navigate('audiences'),
               })
             : null,
@@ -96,7 +79,7 @@ export function render(ctx, params = {}) {
                 id: 'home-access-log',
                 kind: 'secondary',
                 describedBy: 'home-access-log-hint',
-                shortcut: 'Alt+G',
+                shortcut: screens.keyOf('access-log'),
                 onclick: () => ctx.navigate('access-log'),
               })
             : null,
@@ -119,10 +102,7 @@ export function render(ctx, params = {}) {
       h(
         'dl',
         { class: 'shortcuts' },
-        SHORTCUTS.filter((s) => !s.needs || [s.needs].flat().some((a) => may(ctx.session, a))).map(({ name }) => [
-          h('dt', {}, h('kbd', {}, t(`home.shortcuts.${name}.keys`))),
-          h('dd', {}, t(`home.shortcuts.${name}.label`)),
-        ]),
+        screens.keyList().map(({ keys, help }) => [h('dt', {}, h('kbd', {}, keys)), h('dd', {}, t(`home.shortcuts.${help}`))]),
       ),
     ),
   );

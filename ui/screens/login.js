@@ -3,7 +3,18 @@
 //! notice saying why. Back-off after failed attempts is the core's.
 
 import { h, focus } from '../components/dom.js';
-import { textField, form, button, alertRegion, statusRegion, showError, showText, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import {
+  textField,
+  form,
+  button,
+  alertRegion,
+  statusRegion,
+  showError,
+  showText,
+  clear,
+  fieldError,
+  submitWith,
+} from '../components/form.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -29,24 +40,31 @@ export function render(ctx, params = {}) {
     {
       id: 'login-form',
       label: t('login.title'),
-      onSubmit: async () => {
-        clear(alert);
-        clearFieldErrors(username, passphrase);
-        const name = username.input.value.trim();
-        const secret = passphrase.input.value;
-        if (!name) return fieldError(username, t('login.usernameRequired'));
-        if (!secret) return fieldError(passphrase, t('login.passphraseRequired'));
-        try {
-          const info = await call('login', { username: name, passphrase: secret });
-          passphrase.input.value = '';
-          ctx.loggedIn(info);
-        } catch (err) {
-          passphrase.input.value = '';
-          clear(notice);
-          showError(alert, err);
-          focus(passphrase.input);
-        }
-      },
+      onSubmit: () =>
+        submitWith(
+          {
+            alert,
+            fields: [username, passphrase],
+            check: () => {
+              const name = username.input.value.trim();
+              const secret = passphrase.input.value;
+              if (!name) return fieldError(username, t('login.usernameRequired'));
+              if (!secret) return fieldError(passphrase, t('login.passphraseRequired'));
+              return { name, secret };
+            },
+          },
+          async ({ name, secret }) => {
+            const info = await call('login', { username: name, passphrase: secret });
+            passphrase.input.value = '';
+            ctx.loggedIn(info);
+          },
+          (err) => {
+            passphrase.input.value = '';
+            clear(notice);
+            showError(alert, err);
+            focus(passphrase.input);
+          },
+        ),
     },
     username.element,
     passphrase.element,

@@ -7,18 +7,7 @@
 //! and the profile then says what was recorded.
 
 import { h, replace, focus } from '../components/dom.js';
-import {
-  textField,
-  form,
-  button,
-  showError,
-  showErrorOn,
-  errorText,
-  clear,
-  clearFieldErrors,
-  markInvalid,
-  unmarkInvalid,
-} from '../components/form.js';
+import { textField, form, button, showError, showErrorOn, errorText, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { formatMoney, formatAmount, parseMoney, parseWhole } from '../components/money.js';
 import { call } from '../api.js';
@@ -151,9 +140,8 @@ export function render(ctx, params = {}) {
     markInvalid(el, line.error.id);
   }
 
-  async function save() {
-    clear(alert);
-    clearFieldErrors(date);
+  /** The purchase as typed, or null after marking the first line that is not a purchase line. */
+  function readPurchase() {
     const used = lines.filter((line) => !isBlank(line));
     const items = [];
     let firstBad = null;
@@ -172,21 +160,37 @@ export function render(ctx, params = {}) {
     }
     if (firstBad) {
       focus(firstBad);
-      return;
+      return null;
     }
     const purchase = { items };
     if (date.input.value.trim()) purchase.date = date.input.value.trim();
-    try {
-      const saved = await call('purchase_add', { customerId, purchase });
-      const amount = formatMoney(saved.totalCents, saved.currency);
-      const notice =
-        saved.points === undefined || saved.points === null
-          ? t('purchase.saved', { total: amount })
-          : tn('purchase.savedPoints', saved.points, { total: amount, points: formatNumber(saved.points) });
-      back(notice);
-    } catch (err) {
-      showCoreError(err, used);
-    }
+    return { purchase, used };
+  }
+
+  function save() {
+    /** The lines sent, for placing a refusal. */
+    let sent = [];
+    return submitWith(
+      {
+        alert,
+        fields: [date],
+        check: () => {
+          const read = readPurchase();
+          if (read) sent = read.used;
+          return read;
+        },
+      },
+      async ({ purchase }) => {
+        const saved = await call('purchase_add', { customerId, purchase });
+        const amount = formatMoney(saved.totalCents, saved.currency);
+        const notice =
+          saved.points === undefined || saved.points === null
+            ? t('purchase.saved', { total: amount })
+            : tn('purchase.savedPoints', saved.points, { total: amount, points: formatNumber(saved.points) });
+        back(notice);
+      },
+      (err) => showCoreError(err, sent),
+    );
   }
 
   /**

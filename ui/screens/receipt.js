@@ -11,7 +11,7 @@
 //! in the staff's frame, with the way back to those consents.
 
 import { h, replace } from '../components/dom.js';
-import { button, alertRegion, statusRegion, showText, clear, showCustomerError, showError } from '../components/form.js';
+import { button, alertRegion, statusRegion, showText, clear, showCustomerError, showError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { qrSvg } from '../components/qr-code.js';
 import { leaveCustomerModePanel } from '../components/leave-customer-mode.js';
@@ -103,17 +103,19 @@ function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded
   async function savePdf() {
     if (saving) return;
     saving = true;
-    clear(alert);
-    showText(saved, t('customer.receipt.saving'));
-    try {
-      const res = await call('receipt_save_pdf', { receiptId });
-      showText(saved, t('customer.receipt.saved', { path: res.path }));
-    } catch (err) {
-      clear(saved);
-      if (!isSessionLost(err)) showFailure(alert, err);
-    } finally {
-      saving = false;
-    }
+    await submitWith(
+      { alert },
+      async () => {
+        showText(saved, t('customer.receipt.saving'));
+        const res = await call('receipt_save_pdf', { receiptId });
+        showText(saved, t('customer.receipt.saved', { path: res.path }));
+      },
+      (err) => {
+        clear(saved);
+        if (!isSessionLost(err)) showFailure(alert, err);
+      },
+    );
+    saving = false;
   }
 
   return { element: [receipt, tools], load };

@@ -15,7 +15,8 @@ import {
   showText,
   clear,
   fieldError,
-  clearFieldErrors,
+  markRefused,
+  submitWith,
 } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
@@ -47,25 +48,28 @@ export function render(ctx, params = {}) {
     {
       id: 'settings-autolock-form',
       label: t('settings.autolockTitle'),
-      onSubmit: async () => {
-        clear(alert);
-        clear(status);
-        clearFieldErrors(delay);
-        const raw = delay.input.value.trim();
-        if (!/^\d+$/.test(raw)) return fieldError(delay, t('settings.notWhole'));
-        try {
-          const info = await call('settings_set_autolock', { seconds: Number(raw) });
-          ctx.sessionUpdated(info);
-          delay.input.value = String(info.autolockSeconds);
-          showText(status, tn('settings.saved', info.autolockSeconds, { seconds: info.autolockSeconds }));
-        } catch (err) {
-          showError(alert, err);
-          if (err.code === 'invalid_input') {
-            delay.input.setAttribute('aria-invalid', 'true');
-            focus(delay.input);
-          }
-        }
-      },
+      onSubmit: () =>
+        submitWith(
+          {
+            alert,
+            status,
+            fields: [delay],
+            check: () => {
+              const raw = delay.input.value.trim();
+              return /^\d+$/.test(raw) ? raw : fieldError(delay, t('settings.notWhole'));
+            },
+          },
+          async (raw) => {
+            const info = await call('settings_set_autolock', { seconds: Number(raw) });
+            ctx.sessionUpdated(info);
+            delay.input.value = String(info.autolockSeconds);
+            showText(status, tn('settings.saved', info.autolockSeconds, { seconds: info.autolockSeconds }));
+          },
+          (err) => {
+            showError(alert, err);
+            if (err.code === 'invalid_input') markRefused(delay);
+          },
+        ),
     },
     delay.element,
     h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-save', type: 'submit' })),
@@ -84,23 +88,20 @@ export function render(ctx, params = {}) {
     {
       id: 'settings-currency-form',
       label: t('settings.currencyTitle'),
-      onSubmit: async () => {
-        clear(alert);
-        clear(currencyStatus);
-        clearFieldErrors(currency);
-        try {
-          const info = await call('settings_set_currency', { code: currency.input.value });
-          ctx.sessionUpdated(info);
-          currency.input.value = info.currency;
-          showText(currencyStatus, t('settings.currencySaved', { code: info.currency }));
-        } catch (err) {
-          showError(alert, err);
-          if (err.code === 'invalid_input') {
-            currency.input.setAttribute('aria-invalid', 'true');
-            focus(currency.input);
-          }
-        }
-      },
+      onSubmit: () =>
+        submitWith(
+          { alert, status: currencyStatus, fields: [currency] },
+          async () => {
+            const info = await call('settings_set_currency', { code: currency.input.value });
+            ctx.sessionUpdated(info);
+            currency.input.value = info.currency;
+            showText(currencyStatus, t('settings.currencySaved', { code: info.currency }));
+          },
+          (err) => {
+            showError(alert, err);
+            if (err.code === 'invalid_input') markRefused(currency);
+          },
+        ),
     },
     currency.element,
     h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-currency-save', type: 'submit' })),
@@ -115,29 +116,31 @@ export function render(ctx, params = {}) {
   async function checkAudit() {
     if (checking) return;
     checking = true;
-    clear(alert);
-    result.className = 'result';
-    showText(result, t('settings.auditChecking'));
-    try {
-      const res = await call('audit_verify');
-      result.className = res.intact ? 'result result--ok' : 'result result--bad';
-      replace(
-        result,
-        h(
-          'p',
-          { class: 'result__headline' },
-          res.intact
-            ? tn('settings.auditIntact', res.entries, { entries: formatNumber(res.entries) })
-            : t('settings.auditBroken'),
-        ),
-        res.message ? h('p', { class: 'result__detail' }, res.message) : null,
-      );
-    } catch (err) {
-      clear(result);
-      showError(alert, err);
-    } finally {
-      checking = false;
-    }
+    await submitWith(
+      { alert },
+      async () => {
+        result.className = 'result';
+        showText(result, t('settings.auditChecking'));
+        const res = await call('audit_verify');
+        result.className = res.intact ? 'result result--ok' : 'result result--bad';
+        replace(
+          result,
+          h(
+            'p',
+            { class: 'result__headline' },
+            res.intact
+              ? tn('settings.auditIntact', res.entries, { entries: formatNumber(res.entries) })
+              : t('settings.auditBroken'),
+          ),
+          res.message ? h('p', { class: 'result__detail' }, res.message) : null,
+        );
+      },
+      (err) => {
+        clear(result);
+        showError(alert, err);
+      },
+    );
+    checking = false;
   }
 
   // Each panel is offered only to a role the core allows to use it.
@@ -200,11 +203,9 @@ export function render(ctx, params = {}) {
     {
       id: 'shop-form',
       label: t('settings.shopTitle'),
-      onSubmit: async () => {
-        clear(shopAlert);
-        clear(shopStatus);
-        clearFieldErrors(contact, jurisdiction);
-        try {
+      onSubmit: () =>
+        // For invalid_input the core's detail (in the alert) names the field it refused.
+        submitWith({ alert: shopAlert, status: shopStatus, fields: [contact, jurisdiction] }, async () => {
           const profile = await call('shop_profile_set', {
             contact: contact.input.value,
             jurisdiction: jurisdiction.input.value,
@@ -212,11 +213,7 @@ export function render(ctx, params = {}) {
           contact.input.value = profile.contact;
           jurisdiction.input.value = profile.jurisdiction;
           await reportNotice(shopStatus, t('settings.shopSaved'));
-        } catch (err) {
-          // For invalid_input the core's detail names the field it refused.
-          showError(shopAlert, err);
-        }
-      },
+        }),
     },
     contact.element,
     jurisdiction.element,
@@ -283,20 +280,22 @@ export function render(ctx, params = {}) {
     );
   }
 
-  async function setField(field, box) {
-    clear(collectAlert);
-    clear(collectStatus);
+  function setField(field, box) {
     const enabled = box.checked;
-    try {
-      const fields = await call('field_set_enabled', { key: field.key, enabled });
-      replace(collectBody, fieldsTable(fields));
-      focus(document.getElementById(`field-switch-${field.key}`));
-      const label = fieldLabel(field.key);
-      await reportNotice(collectStatus, enabled ? t('settings.fieldOn', { field: label }) : t('settings.fieldOff', { field: label }));
-    } catch (err) {
-      box.checked = !enabled;
-      showError(collectAlert, err);
-    }
+    return submitWith(
+      { alert: collectAlert, status: collectStatus },
+      async () => {
+        const fields = await call('field_set_enabled', { key: field.key, enabled });
+        replace(collectBody, fieldsTable(fields));
+        focus(document.getElementById(`field-switch-${field.key}`));
+        const label = fieldLabel(field.key);
+        await reportNotice(collectStatus, enabled ? t('settings.fieldOn', { field: label }) : t('settings.fieldOff', { field: label }));
+      },
+      (err) => {
+        box.checked = !enabled;
+        showError(collectAlert, err);
+      },
+    );
   }
 
   async function loadCollect() {

@@ -4,7 +4,18 @@
 //! and that the passphrase was typed the same twice.
 
 import { h, replace, focus } from '../components/dom.js';
-import { textField, form, button, alertRegion, showError, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import {
+  textField,
+  form,
+  button,
+  alertRegion,
+  showError,
+  clear,
+  fieldError,
+  clearFieldErrors,
+  markRefused,
+  submitWith,
+} from '../components/form.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -157,31 +168,29 @@ export function render(ctx) {
       {
         id: 'setup-confirm-form',
         label: t('setup.step.confirm'),
-        onSubmit: async () => {
-          clear(alert);
-          create.textContent = t('setup.creating');
-          try {
-            const res = await call('setup', {
-              shopName: state.shopName,
-              ownerUsername: state.ownerUsername,
-              ownerPassphrase: state.passphrase,
-            });
-            state.passphrase = '';
-            state.confirm = '';
-            ctx.showRecoveryKey(res.recoveryKey, state.shopName);
-          } catch (err) {
-            create.textContent = t('setup.create');
-            if (err.code === 'weak_passphrase') {
-              // The passphrase is on step 2: go back there and point at it.
-              const view = goTo(2);
-              view.passphrase.input.setAttribute('aria-invalid', 'true');
-              focus(view.passphrase.input);
-            } else {
-              focus(create);
-            }
-            showError(alert, err);
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            { alert, busy: create, busyLabel: t('setup.creating') },
+            async () => {
+              const res = await call('setup', {
+                shopName: state.shopName,
+                ownerUsername: state.ownerUsername,
+                ownerPassphrase: state.passphrase,
+              });
+              state.passphrase = '';
+              state.confirm = '';
+              ctx.showRecoveryKey(res.recoveryKey, state.shopName);
+            },
+            (err) => {
+              if (err.code === 'weak_passphrase') {
+                // The passphrase is on step 2: go back there and point at it.
+                markRefused(goTo(2).passphrase);
+              } else {
+                focus(create);
+              }
+              showError(alert, err);
+            },
+          ),
       },
       stepHeading(3),
       h('p', {}, t('setup.confirmIntro')),

@@ -4,7 +4,7 @@
 //! the vault with the recovery key.
 
 import { h } from '../components/dom.js';
-import { textField, form, button, alertRegion, showError, clear, fieldError, clearFieldErrors } from '../components/form.js';
+import { textField, form, button, alertRegion, showError, fieldError, markRefused, submitWith } from '../components/form.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -58,24 +58,26 @@ function recoverForm(ctx) {
       {
         id: 'recover-form',
         label: t('unavailable.recoverTitle'),
-        onSubmit: async () => {
-          clear(recoverAlert);
-          clearFieldErrors(key);
-          const typed = key.input.value.trim();
-          if (!typed) return fieldError(key, t('unavailable.recoverKeyRequired'));
-          // Checking the key takes the core a second or two on purpose.
-          submit.textContent = t('unavailable.recovering');
-          try {
-            const next = await call('recover', { recoveryKey: typed });
-            key.input.value = '';
-            ctx.route(next);
-          } catch (err) {
-            submit.textContent = t('unavailable.recoverSubmit');
-            showError(recoverAlert, err);
-            key.input.setAttribute('aria-invalid', 'true');
-            key.input.focus();
-          }
-        },
+        onSubmit: () =>
+          submitWith(
+            {
+              alert: recoverAlert,
+              fields: [key],
+              check: () => key.input.value.trim() || fieldError(key, t('unavailable.recoverKeyRequired')),
+              // Checking the key takes the core a second or two on purpose.
+              busy: submit,
+              busyLabel: t('unavailable.recovering'),
+            },
+            async (typed) => {
+              const next = await call('recover', { recoveryKey: typed });
+              key.input.value = '';
+              ctx.route(next);
+            },
+            (err) => {
+              showError(recoverAlert, err);
+              markRefused(key);
+            },
+          ),
       },
       key.element,
       h('div', { class: 'actions actions--start' }, submit),

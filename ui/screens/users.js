@@ -3,17 +3,7 @@
 //! accounts, and a refusal (`forbidden`) is shown as is.
 
 import { h, replace, focus } from '../components/dom.js';
-import {
-  textField,
-  selectField,
-  form,
-  button,
-  showError,
-  showText,
-  clear,
-  fieldError,
-  clearFieldErrors,
-} from '../components/form.js';
+import { textField, selectField, form, button, showError, showText, fieldError, markRefused, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { roleLabel, roleOptions, may } from '../components/roles.js';
 import { call } from '../api.js';
@@ -42,36 +32,38 @@ export function render(ctx, params = {}) {
     {
       id: 'user-add-form',
       label: t('users.addTitle'),
-      onSubmit: async () => {
-        clear(alert);
-        clear(status);
-        clearFieldErrors(username, role, passphrase);
-        const name = username.input.value.trim();
-        if (!name) return fieldError(username, t('users.usernameRequired'));
-        if (!passphrase.input.value) return fieldError(passphrase, t('common.passphraseRequired'));
-        try {
-          const added = await call('users_add', {
-            username: name,
-            role: role.input.value,
-            initialPassphrase: passphrase.input.value,
-          });
-          username.input.value = '';
-          passphrase.input.value = '';
-          role.input.value = 'staff';
-          showText(status, t('users.added', { username: added.username, role: roleLabel(added.role) }));
-          await load();
-          focus(username.input);
-        } catch (err) {
-          showError(alert, err);
-          if (err.code === 'user_exists' || err.code === 'invalid_input') {
-            username.input.setAttribute('aria-invalid', 'true');
+      onSubmit: () =>
+        submitWith(
+          {
+            alert,
+            status,
+            fields: [username, role, passphrase],
+            check: () => {
+              const name = username.input.value.trim();
+              if (!name) return fieldError(username, t('users.usernameRequired'));
+              if (!passphrase.input.value) return fieldError(passphrase, t('common.passphraseRequired'));
+              return name;
+            },
+          },
+          async (name) => {
+            const added = await call('users_add', {
+              username: name,
+              role: role.input.value,
+              initialPassphrase: passphrase.input.value,
+            });
+            username.input.value = '';
+            passphrase.input.value = '';
+            role.input.value = 'staff';
+            showText(status, t('users.added', { username: added.username, role: roleLabel(added.role) }));
+            await load();
             focus(username.input);
-          } else if (err.code === 'weak_passphrase') {
-            passphrase.input.setAttribute('aria-invalid', 'true');
-            focus(passphrase.input);
-          }
-        }
-      },
+          },
+          (err) => {
+            showError(alert, err);
+            if (err.code === 'user_exists' || err.code === 'invalid_input') markRefused(username);
+            else if (err.code === 'weak_passphrase') markRefused(passphrase);
+          },
+        ),
     },
     h('div', { class: 'form-row' }, username.element, role.element, passphrase.element),
     h('div', { class: 'actions actions--start' }, button(t('users.add'), { id: 'user-add-submit', type: 'submit' })),
@@ -221,30 +213,28 @@ export function render(ctx, params = {}) {
     focus(no);
   }
 
-  async function changeRole(user, newRole) {
-    clear(alert);
-    clear(status);
-    try {
+  function changeRole(user, newRole) {
+    return submitWith({ alert, status }, async () => {
       const updated = await call('users_set_role', { username: user.username, role: newRole });
       showText(status, t('users.roleChanged', { username: updated.username, role: roleLabel(updated.role) }));
       if (await load()) focusRow(updated.username, 'set-role');
-    } catch (err) {
-      showError(alert, err);
-    }
+    });
   }
 
-  async function disable(user, index, cell) {
-    clear(alert);
-    clear(status);
-    try {
-      const updated = await call('users_disable', { username: user.username });
-      showText(status, t('users.disabled', { username: updated.username }));
-      if (await load()) focusRow(updated.username, 'set-role');
-    } catch (err) {
-      showError(alert, err);
-      showRowActions(user, index, cell);
-      focus(cell.querySelector('[data-action="disable"]'));
-    }
+  function disable(user, index, cell) {
+    return submitWith(
+      { alert, status },
+      async () => {
+        const updated = await call('users_disable', { username: user.username });
+        showText(status, t('users.disabled', { username: updated.username }));
+        if (await load()) focusRow(updated.username, 'set-role');
+      },
+      (err) => {
+        showError(alert, err);
+        showRowActions(user, index, cell);
+        focus(cell.querySelector('[data-action="disable"]'));
+      },
+    );
   }
 
   /** After the table is rebuilt, puts focus back on the same row. */

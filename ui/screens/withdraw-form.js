@@ -11,7 +11,7 @@
 //! nothing.
 
 import { h, replace, focus } from '../components/dom.js';
-import { form, button, alertRegion, clear, showCustomerError } from '../components/form.js';
+import { form, button, alertRegion, clear, showCustomerError, submitWith } from '../components/form.js';
 import { customerSignaturePad } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
@@ -180,36 +180,36 @@ export function render(ctx, { lang, tr, notice, identityCheck, customerId, grant
         pad.element,
       ],
       [button(t('customer.back'), { id: 'withdraw-back', kind: 'secondary', onclick: () => goTo('choose') }), submit],
-      async () => {
-        clear(alert);
-        submit.textContent = t('customer.sign.saving');
-        try {
-          const recorded = await call('withdraw_consent', {
-            customerId,
-            lang,
-            purposes: ticked().map((p) => p.id),
-            identityCheck,
-            signature: pad.strokes(),
-          });
-          chosen.clear();
-          pad = null;
-          ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
-        } catch (err) {
-          // A lost session has already taken the screen to the login.
-          if (isSessionLost(err)) return;
-          submit.textContent = t('customer.withdraw.submit');
-          if (err.field === 'purposes') {
-            goTo('choose');
-            say(t('customer.withdraw.noneTicked'));
-          } else if (BACK_TO_CHOOSE.has(err.code)) {
-            goTo('choose');
-            showCustomerError(alert, err, tr);
-          } else {
-            showCustomerError(alert, err, tr);
-            focus(submit);
-          }
-        }
-      },
+      () =>
+        submitWith(
+          { alert, busy: submit, busyLabel: t('customer.sign.saving') },
+          async () => {
+            const recorded = await call('withdraw_consent', {
+              customerId,
+              lang,
+              purposes: ticked().map((p) => p.id),
+              identityCheck,
+              signature: pad.strokes(),
+            });
+            chosen.clear();
+            pad = null;
+            ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
+          },
+          (err) => {
+            // A lost session has already taken the screen to the login.
+            if (isSessionLost(err)) return;
+            if (err.field === 'purposes') {
+              goTo('choose');
+              say(t('customer.withdraw.noneTicked'));
+            } else if (BACK_TO_CHOOSE.has(err.code)) {
+              goTo('choose');
+              showCustomerError(alert, err, tr);
+            } else {
+              showCustomerError(alert, err, tr);
+              focus(submit);
+            }
+          },
+        ),
     );
   }
 

@@ -1,0 +1,103 @@
+// What every end-to-end test file shares: the app session it drives (one
+// per file, started in `before` and closed in `after`), logging in, and
+// screenshots that also check the screen does not scroll sideways.
+
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startDriver, Session } from './webdriver.mjs';
+
+export const APP = process.env.STEWARD_APP;
+export const CLI = process.env.STEWARD_CLI;
+export const SHOTS = process.env.STEWARD_SCREENSHOTS;
+
+/** WebDriver key codes for `app.keys`. */
+export const ALT = '\uE00A';
+export const CTRL = '\uE009';
+export const ENTER = '\uE007';
+
+/** The window this file drives; it is connected in `before`. */
+export const app = new Session();
+
+/**
+ * Registers the `before` and `after` of a test file: `prepare()` (if given,
+ * e.g. setting up the vault with the CLI) runs first, then tauri-driver is
+ * started on `port` and the app opened on `vault`; afterwards both end.
+ * Each file uses its own port, so nothing is left over from the one before.
+ */
+export function useApp({ vault, port, prepare }) {
+  let driver;
+  before(async () => {
+    assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
+    if (prepare) await prepare();
+    driver = await startDriver(port);
+    await app.open(driver.base, APP, ['--vault', vault]);
+  });
+  after(async () => {
+    await app.close();
+    driver?.stop();
+  });
+  return app;
+}
+
+/** Types `username` and `passphrase` on the login screen and submits. */
+export async function login(username, passphrase) {
+  await app.waitFor('#login');
+  await app.type('#login-username', username);
+  await app.type('#login-passphrase', passphrase);
+  await app.click('#login-submit');
+}
+
+/**
+ * Measures the page's width against the window's, and names the outermost
+ * elements that stick out on the right (for the message when they do).
+ */
+const SIDEWAYS = `
+  const d = document.documentElement;
+  const out = [...document.body.querySelectorAll('*')].filter((e) => {
+    const r = e.getBoundingClientRect();
+    if (r.right <= d.clientWidth + 0.5) return false;
+    const p = e.parentElement && e.parentElement.getBoundingClientRect();
+    return !p || p.right <= d.clientWidth + 0.5;
+  });
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  return {
+    scroll: d.scrollWidth,
+    client: d.clientWidth,
+    inner: window.innerWidth,
+    out: out.slice(0, 5).map((e) => name(e) + ' (right edge at ' + Math.round(e.getBoundingClientRect().right) + 'px)'),
+  };
+`;
+
+/**
+ * Asserts the screen does not scroll sideways: what does not fit scrolls
+ * inside its own box (a table in its `.table-wrap`), never the page.
+ */
+export async function assertNoSidewaysScroll(where) {
+  const m = await app.execute(SIDEWAYS);
+  assert.ok(
+    m.scroll <= m.client && m.scroll <= m.inner,
+    `${where}: the page is ${m.scroll}px wide in a window ${m.inner}px wide (${m.client}px without the scroll bar); ` +
+      `sticking out: ${m.out.join(', ')}`,
+  );
+}
+
+/**
+ * Checks that the screen on show fits `width`×`height` (the window is set to
+ * that size, then back to what it was) without scrolling sideways.
+ */
+export async function assertFitsWindow(where, width, height) {
+  const was = await app.windowRect();
+  await app.setWindowSize(width, height);
+  try {
+    await assertNoSidewaysScroll(`${where} at ${width}×${height}`);
+  } finally {
+    await app.setWindowSize(was.width, was.height);
+  }
+}
+
+/** Saves a screenshot `<name>.png`, after checking the screen does not scroll sideways. */
+export async function shot(name) {
+  await assertNoSidewaysScroll(`screenshot ${name}`);
+  await app.screenshot(join(SHOTS, `${name}.png`));
+}
