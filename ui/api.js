@@ -3,19 +3,19 @@
 //! `ApiError` with a stable `code`, which the screens translate with
 //! `error.<code>` from the language file.
 
-/** Error codes meaning "there is no usable session any more": log in again. */
-const SESSION_LOST_CODES = new Set(['session_locked', 'not_logged_in']);
-
 /**
- * A command's refusal: `code` is stable (see the contract), `message` is the
- * core's English sentence, `field` (or null) names the input it is about
- * (e.g. `"email"`), so a form can point at it.
+ * A command's refusal: `code` is stable (see the contract), `kind` is the
+ * core's classification (`session_lost`, `not_permitted`, `credentials`,
+ * `vault_unavailable`, `invalid_input`, `other`), `message` is the core's
+ * English sentence, `field` (or null) names the input it is about (e.g.
+ * `"email"`), so a form can point at it.
  */
 export class ApiError extends Error {
-  constructor(code, message, field = null) {
+  constructor(code, message, field = null, kind = 'other') {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.kind = kind;
     this.field = field;
   }
 }
@@ -24,7 +24,7 @@ let sessionLostHandler = null;
 
 /**
  * Registers the function called when any command rejects because the session
- * is gone (`session_locked`, `not_logged_in`). It runs before the rejection
+ * is gone (the core's kind `session_lost`). It runs before the rejection
  * reaches the caller, so the router can show the login screen whichever
  * screen made the call.
  */
@@ -34,7 +34,7 @@ export function onSessionLost(handler) {
 
 /** Whether `err` means the session is gone and the user must log in again. */
 export function isSessionLost(err) {
-  return err instanceof ApiError && SESSION_LOST_CODES.has(err.code);
+  return err instanceof ApiError && err.kind === 'session_lost';
 }
 
 /** Calls `command` with `args` (camelCase keys); resolves with its result or throws an `ApiError`. */
@@ -47,7 +47,7 @@ export async function call(command, args = {}) {
     return await core.invoke(command, args);
   } catch (raw) {
     const err = toApiError(raw);
-    if (SESSION_LOST_CODES.has(err.code) && sessionLostHandler) sessionLostHandler(err);
+    if (isSessionLost(err) && sessionLostHandler) sessionLostHandler(err);
     throw err;
   }
 }
@@ -60,6 +60,7 @@ function toApiError(raw) {
       raw.code,
       typeof raw.message === 'string' ? raw.message : '',
       typeof raw.field === 'string' && raw.field !== '' ? raw.field : null,
+      typeof raw.kind === 'string' ? raw.kind : 'other',
     );
   }
   const message = raw && typeof raw.message === 'string' ? raw.message : String(raw);
