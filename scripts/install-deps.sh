@@ -12,7 +12,7 @@ build_pkgs=(
   gnome-keyring libsecret-tools dbus
 )
 test_pkgs=(
-  xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core zbar-tools
+  xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core fontconfig zbar-tools
 )
 
 pkgs=("${build_pkgs[@]}")
@@ -41,4 +41,26 @@ fi
 if [ "$want" = test ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver 2.1.0 (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --version 2.1.0 --locked
+fi
+
+# Say loudly, before any test runs, if something the tests rely on is still
+# missing (a failed install, a package renamed on this release): a missing
+# tool would otherwise show up as a confusing test failure much later.
+if [ "$want" = test ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+  absent=()
+  for tool in xvfb-run WebKitWebDriver tauri-driver dbus-run-session gnome-keyring-daemon \
+              secret-tool pdftoppm pdftotext zbarimg node; do
+    command -v "$tool" >/dev/null || absent+=("$tool")
+  done
+  # The end-to-end tests are written for the fonts a fresh machine has:
+  # DejaVu Sans (fonts-dejavu-core). Layout and screenshots depend on it.
+  if ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then
+    absent+=("the DejaVu Sans font (fonts-dejavu-core)")
+  fi
+  if [ "${#absent[@]}" -gt 0 ]; then
+    echo "install-deps: still missing after installing: ${absent[*]}" >&2
+    echo "install-deps: the tests cannot run without them; install them and run make test again." >&2
+    exit 1
+  fi
 fi
