@@ -14,6 +14,8 @@ pub mod access;
 pub mod access_log;
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "bench")]
+pub mod bench_data;
 pub mod catalog;
 pub mod consent;
 pub mod crm;
