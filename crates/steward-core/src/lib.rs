@@ -42,7 +42,9 @@ pub use consent::{
 };
 pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
 pub use error::{Error, Result};
-pub use keystore::{DbKey, KeyStore, MemoryKeyStore, OsKeyring};
+#[cfg(any(test, feature = "test-support"))]
+pub use keystore::MemoryKeyStore;
+pub use keystore::{DbKey, KeyStore, OsKeyring};
 pub use language::Lang;
 pub use permissions::{Action, Role};
 pub use purposes::{LegalBasis, NewPurpose, Notice, Purpose, PurposeChange, PurposeText};
