@@ -7,8 +7,6 @@
 //! credentials or locked out, 5 the vault cannot be opened (key, keyring,
 //! file, already open).
 
-mod bench;
-mod bench_crm;
 mod consent;
 mod crm;
 mod secrets;
@@ -113,9 +111,6 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
-    /// Measure performance against a raw SQLite baseline.
-    #[command(subcommand)]
-    Bench(BenchCommand),
 }
 
 #[derive(Subcommand)]
@@ -161,28 +156,6 @@ enum SettingsCommand {
         /// Country or region code, e.g. ES, ID, EU.
         #[arg(long)]
         jurisdiction: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum BenchCommand {
-    /// Vault open + unlock, and SQLCipher read/write cost, against plain SQLite.
-    Open {
-        /// Rows for the read/write comparison.
-        #[arg(long, default_value_t = 100_000)]
-        rows: u32,
-    },
-    /// Search, profile reads and purchases on a generated shop, against raw
-    /// SQL on the same file.
-    Crm {
-        #[arg(long, default_value_t = 100_000)]
-        customers: usize,
-        /// Purchases per customer, on average.
-        #[arg(long, default_value_t = 10)]
-        purchases: usize,
-        /// Queries and profile reads measured.
-        #[arg(long, default_value_t = 1000)]
-        rounds: usize,
     },
 }
 
@@ -476,16 +449,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             vault.change_own_passphrase(&mut session, &current, &replacement)?;
             vault.logout(session)?;
             println!("Passphrase changed.");
-        }
-        Command::Bench(BenchCommand::Open { rows }) => {
-            bench::open(*rows)?;
-        }
-        Command::Bench(BenchCommand::Crm {
-            customers,
-            purchases,
-            rounds,
-        }) => {
-            bench_crm::crm(*customers, *purchases, *rounds)?;
         }
     }
     Ok(())

@@ -24,6 +24,8 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+#[cfg(feature = "bench")]
+pub mod bench_data;
 pub mod catalog;
 pub mod consent;
 pub mod crm;
@@ -59,7 +61,9 @@ pub use consent::{
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
 pub use error::{Error, ErrorKind, Result};
-pub use keys::keystore::{DbKey, KeyStore, MemoryKeyStore, OsKeyring};
+#[cfg(any(test, feature = "test-support"))]
+pub use keys::keystore::MemoryKeyStore;
+pub use keys::keystore::{DbKey, KeyStore, OsKeyring};
 pub use keys::recovery::RecoveryKey;
 pub use language::Lang;
 pub use oversight::{LogEntry, LogFilter};

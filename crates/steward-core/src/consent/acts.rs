@@ -465,7 +465,11 @@ fn record_decisions(
 /// current consents after a grant or a withdrawal: opens the loyalty
 /// account when `loyalty` is granted, erases it (and its points) when it is
 /// not, and refreshes the search index. Runs in the consent transaction.
-fn sync_purpose_records(conn: &Connection, customer_id: i64, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn sync_purpose_records(
+    conn: &Connection,
+    customer_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let customer_ref = customer::public_id(conn, customer_id)?;
     let loyalty_granted = ledger::granted(conn, &customer_ref)?.contains(LOYALTY);
     let has_account = loyalty::account(conn, customer_id)?.is_some();

@@ -3,11 +3,9 @@
 //! Windows). The key never touches the disk in the clear; it is held in
 //! memory only as a [`DbKey`], which wipes itself when dropped.
 //!
-//! [`MemoryKeyStore`] exists for unit tests only; the app and the CLI always
-//! use [`OsKeyring`].
-
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! The app and the CLI always use [`OsKeyring`]. `MemoryKeyStore` (tests and
+//! benchmarks) and the key's hex form exist only with the `test-support`
+//! feature: a normal build has no way to read a vault key out of a [`DbKey`].
 
 use rand::RngCore;
 use zeroize::{Zeroize, Zeroizing};
@@ -29,24 +27,47 @@ impl DbKey {
         DbKey(bytes)
     }
 
-    pub fn from_bytes(bytes: [u8; 32]) -> DbKey {
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> DbKey {
         let mut bytes = bytes;
         let key = DbKey(Zeroizing::new(bytes));
         bytes.zeroize();
         key
     }
 
-    pub fn as_bytes(&self) -> &[u8; 32] {
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
 
     /// Lowercase hex, as stored in the keyring and given to SQLCipher.
+    /// Public only with `test-support`, for tests and benchmarks that open
+    /// the file with a raw SQLCipher connection.
+    #[cfg(feature = "test-support")]
     pub fn to_hex(&self) -> Zeroizing<String> {
-        Zeroizing::new(hex::encode(self.0.as_ref()))
+        self.encode_hex()
+    }
+
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn to_hex(&self) -> Zeroizing<String> {
+        self.encode_hex()
     }
 
     /// Parses the keyring's hex form; `None` if it is not 64 hex digits.
+    /// Public only with `test-support`.
+    #[cfg(feature = "test-support")]
     pub fn from_hex(text: &str) -> Option<DbKey> {
+        DbKey::decode_hex(text)
+    }
+
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn from_hex(text: &str) -> Option<DbKey> {
+        DbKey::decode_hex(text)
+    }
+
+    fn encode_hex(&self) -> Zeroizing<String> {
+        Zeroizing::new(hex::encode(self.0.as_ref()))
+    }
+
+    fn decode_hex(text: &str) -> Option<DbKey> {
         let mut bytes = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(text.trim(), bytes.as_mut()).ok()?;
         Some(DbKey(bytes))
@@ -119,54 +140,68 @@ impl KeyStore for OsKeyring {
     }
 }
 
-/// An in-memory key store for unit tests. Can simulate an unreachable keyring.
-#[derive(Debug, Default)]
-pub struct MemoryKeyStore {
-    keys: Mutex<HashMap<String, DbKey>>,
-    unavailable: Mutex<bool>,
-}
+#[cfg(any(test, feature = "test-support"))]
+pub use memory::MemoryKeyStore;
 
-impl MemoryKeyStore {
-    pub fn new() -> MemoryKeyStore {
-        MemoryKeyStore::default()
+/// Tests' and benchmarks' key store (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
+mod memory {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use super::{DbKey, KeyStore};
+    use crate::error::{Error, Result};
+
+    /// An in-memory key store for tests and benchmarks. Can simulate an
+    /// unreachable keyring.
+    #[derive(Debug, Default)]
+    pub struct MemoryKeyStore {
+        keys: Mutex<HashMap<String, DbKey>>,
+        unavailable: Mutex<bool>,
     }
 
-    /// Makes every call fail as if the keyring service were not running.
-    pub fn set_unavailable(&self, unavailable: bool) {
-        *lock(&self.unavailable) = unavailable;
-    }
-
-    fn check(&self) -> Result<()> {
-        if *lock(&self.unavailable) {
-            return Err(Error::KeyringUnavailable {
-                detail: "test keyring switched off".into(),
-            });
+    impl MemoryKeyStore {
+        pub fn new() -> MemoryKeyStore {
+            MemoryKeyStore::default()
         }
-        Ok(())
-    }
-}
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A poisoned lock only means another test thread panicked; the map itself
-    // is still consistent, so carry on with it.
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
+        /// Makes every call fail as if the keyring service were not running.
+        pub fn set_unavailable(&self, unavailable: bool) {
+            *lock(&self.unavailable) = unavailable;
+        }
 
-impl KeyStore for MemoryKeyStore {
-    fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
-        self.check()?;
-        Ok(lock(&self.keys).get(vault_id).cloned())
-    }
-
-    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
-        self.check()?;
-        lock(&self.keys).insert(vault_id.to_owned(), key.clone());
-        Ok(())
+        fn check(&self) -> Result<()> {
+            if *lock(&self.unavailable) {
+                return Err(Error::KeyringUnavailable {
+                    detail: "test keyring switched off".into(),
+                });
+            }
+            Ok(())
+        }
     }
 
-    fn delete(&self, vault_id: &str) -> Result<()> {
-        self.check()?;
-        lock(&self.keys).remove(vault_id);
-        Ok(())
+    fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+        // A poisoned lock only means another test thread panicked; the map itself
+        // is still consistent, so carry on with it.
+        m.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    impl KeyStore for MemoryKeyStore {
+        fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
+            self.check()?;
+            Ok(lock(&self.keys).get(vault_id).cloned())
+        }
+
+        fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
+            self.check()?;
+            lock(&self.keys).insert(vault_id.to_owned(), key.clone());
+            Ok(())
+        }
+
+        fn delete(&self, vault_id: &str) -> Result<()> {
+            self.check()?;
+            lock(&self.keys).remove(vault_id);
+            Ok(())
+        }
     }
 }

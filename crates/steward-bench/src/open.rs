@@ -1,4 +1,4 @@
-//! `steward bench open`: what encryption costs, measured against a raw
+//! `steward-bench open`: what encryption costs, measured against a raw
 //! rusqlite baseline in the same run on the same machine. Reported as
 //! times and ratios; never asserted in tests.
 //!
@@ -12,10 +12,9 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, Context, Result};
 use rusqlite::Connection;
 use steward_core::{DbKey, KeyStore, MemoryKeyStore, OsKeyring, Passphrase, Vault};
-
-use crate::Failure;
 
 const OPEN_ROUNDS: usize = 40;
 /// Fresh file pairs for the read/write comparison; the median is reported.
@@ -27,13 +26,6 @@ fn stats(mut samples: Vec<Duration>) -> (f64, f64) {
     let median = ms(samples[samples.len() / 2]);
     let p95 = ms(samples[(samples.len() * 95 / 100).min(samples.len() - 1)]);
     (median, p95)
-}
-
-fn internal(e: impl std::fmt::Display) -> Failure {
-    Failure {
-        code: 1,
-        message: format!("benchmark failed: {e}"),
-    }
 }
 
 fn plain_connection(path: &Path) -> rusqlite::Result<Connection> {
@@ -56,8 +48,8 @@ fn cipher_connection(path: &Path, key: &DbKey) -> rusqlite::Result<Connection> {
     Ok(c)
 }
 
-pub fn open(rows: u32) -> Result<(), Failure> {
-    let dir = tempfile::tempdir().map_err(internal)?;
+pub fn open(rows: u32) -> Result<()> {
+    let dir = tempfile::tempdir().context("create a temporary folder")?;
     println!("Steward benchmark: SQLCipher vault vs plain SQLite, same run, same machine");
     println!();
 
@@ -70,12 +62,12 @@ pub fn open(rows: u32) -> Result<(), Failure> {
     drop(vault);
     let key = keys
         .get(&vault_id)?
-        .ok_or_else(|| internal("key vanished"))?;
+        .ok_or_else(|| anyhow!("the vault's key vanished from the key store"))?;
 
     let plain_path = dir.path().join("plain.sqlite");
     plain_connection(&plain_path)
         .and_then(|c| c.execute_batch("CREATE TABLE t(x)"))
-        .map_err(internal)?;
+        .context("create the plain SQLite file")?;
 
     let mut vault_open = Vec::new();
     let mut cipher_open = Vec::new();
@@ -87,20 +79,21 @@ pub fn open(rows: u32) -> Result<(), Failure> {
         drop(v);
 
         let t = Instant::now();
-        let c = cipher_connection(&vault_path, &key).map_err(internal)?;
+        let c = cipher_connection(&vault_path, &key)
+            .context("open the vault with a bare SQLCipher connection")?;
         c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
-        .map_err(internal)?;
+        .context("query the bare SQLCipher connection")?;
         cipher_open.push(t.elapsed());
         drop(c);
 
         let t = Instant::now();
-        let c = plain_connection(&plain_path).map_err(internal)?;
+        let c = plain_connection(&plain_path).context("open the plain SQLite file")?;
         c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
-        .map_err(internal)?;
+        .context("query the plain SQLite file")?;
         plain_open.push(t.elapsed());
         drop(c);
     }
@@ -145,9 +138,9 @@ pub fn open(rows: u32) -> Result<(), Failure> {
         &|p| cipher_connection(p, &key),
         rows,
     )
-    .map_err(internal)?;
+    .context("read/write rounds on SQLCipher files")?;
     let p = rows_workload(dir.path(), "rows.sqlite", &|p| plain_connection(p), rows)
-        .map_err(internal)?;
+        .context("read/write rounds on plain SQLite files")?;
     let (c, p) = (&c, &p);
     println!(
         "Read/write, {rows} rows, median of {ROUNDS} fresh files   SQLCipher      plain    ratio"
