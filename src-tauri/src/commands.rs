@@ -18,7 +18,7 @@ use steward_core::{
     PrintableReceipt, Purpose, Recorded, RecoveryKey, Role, SearchResults, Session, Signature,
     UserSummary, Vault, Verdict, Withdrawal,
 };
-use steward_core::{FieldSetting, ShopProfile};
+use steward_core::{FieldSetting, HandedTo, ShopProfile};
 use tauri::State;
 
 use crate::state::{AppState, Inner};
@@ -369,9 +369,17 @@ pub fn consent_form(state: State<'_, AppState>, lang: String) -> Res<ConsentForm
     })
 }
 
+/// Hands the screen over: to someone joining (`customer_id` absent) or to
+/// that one existing customer.
 #[tauri::command]
-pub fn enter_customer_mode(state: State<'_, AppState>) -> Res<SessionInfo> {
-    with_session(&state, |vault, session| vault.enter_customer_mode(session))?;
+pub fn enter_customer_mode(
+    state: State<'_, AppState>,
+    customer_id: Option<i64>,
+) -> Res<SessionInfo> {
+    let to = customer_id.map_or(HandedTo::NewCustomer, HandedTo::Customer);
+    with_session(&state, |vault, session| {
+        vault.enter_customer_mode(session, to)
+    })?;
     current_session_info(&state)
 }
 

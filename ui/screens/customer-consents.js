@@ -296,7 +296,7 @@ export function render(ctx, params = {}) {
         async (identityCheck) => {
           const fresh = await call('consent_history', { customerId: history.customerId });
           const [formInfo, tr] = await Promise.all([call('consent_form', { lang: fresh.lang }), translator(fresh.lang)]);
-          const info = await call('enter_customer_mode');
+          const info = await call('enter_customer_mode', { customerId: history.customerId });
           ctx.customerModeEntered(
             info,
             {

@@ -319,3 +319,21 @@ fn every_ui_language_has_the_same_texts() {
         &problems,
     );
 }
+
+/// Issue 11 §3: with the web inspector, whoever holds the screen (a
+/// customer in customer mode) could call any command the page can. Every
+/// build a shop runs, `make run`'s debug build included, has it off.
+#[test]
+fn the_app_window_has_no_developer_tools() {
+    let config: serde_json::Value =
+        serde_json::from_str(&read("tauri.conf.json")).expect("tauri.conf.json parses");
+    let windows = config["app"]["windows"]
+        .as_array()
+        .expect("tauri.conf.json declares its windows");
+    let problems: Vec<String> = windows
+        .iter()
+        .filter(|w| w["devtools"] != serde_json::Value::Bool(false))
+        .map(|w| format!("window {} does not set \"devtools\": false", w["label"]))
+        .collect();
+    report("the web inspector is never available", &problems);
+}

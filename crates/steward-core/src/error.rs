@@ -123,6 +123,11 @@ pub enum Error {
     #[error("the screen is in customer mode; a staff member must log in to leave it")]
     CustomerMode,
 
+    /// In customer mode, a consent act or receipt about another customer
+    /// than the one the screen was handed over for.
+    #[error("the screen was handed over for another customer; a staff member must log in and hand it over again")]
+    HandedToAnotherCustomer,
+
     /// The session was locked after inactivity or by the user; log in again.
     #[error("the session is locked; log in again")]
     SessionLocked,
@@ -262,6 +267,7 @@ impl Error {
             Error::WeakPassphrase(_) => "weak_passphrase",
             Error::Forbidden { .. } => "forbidden",
             Error::CustomerMode => "customer_mode",
+            Error::HandedToAnotherCustomer => "handed_to_another_customer",
             Error::SessionLocked => "session_locked",
             Error::UserExists => "user_exists",
             Error::UserNotFound => "user_not_found",
@@ -295,7 +301,8 @@ impl Error {
             Error::Forbidden { .. }
             | Error::PurposeNotAllowed { .. }
             | Error::PassphraseChangeRequired
-            | Error::CustomerMode => ErrorKind::NotPermitted,
+            | Error::CustomerMode
+            | Error::HandedToAnotherCustomer => ErrorKind::NotPermitted,
             Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
                 ErrorKind::Credentials
             }

@@ -68,7 +68,7 @@ pub use keys::recovery::RecoveryKey;
 pub use language::Lang;
 pub use oversight::{LogEntry, LogFilter};
 pub use people::access::AccessPurpose;
-pub use people::{Passphrase, Session, UserSummary};
+pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
 pub use schema::SCHEMA_VERSION;
 pub use setup::VaultStatus;

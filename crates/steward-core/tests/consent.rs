@@ -10,8 +10,8 @@ use common::Shop;
 use proptest::prelude::*;
 use steward_core::PurposeText;
 use steward_core::{
-    verify_receipt, CollectionMethod, Error, IdentityCheck, Lang, PurposeChange, Role, Session,
-    Signature, Vault, Withdrawal,
+    verify_receipt, AccessPurpose, CollectionMethod, Error, HandedTo, IdentityCheck, Lang,
+    PurposeChange, Role, Session, Signature, Vault, Withdrawal,
 };
 
 const MARKER_NAME: &str = "Zyxwvut Quimbobble";
@@ -632,7 +632,8 @@ fn in_customer_mode_the_screen_only_takes_the_form_until_staff_log_in() {
     let shop = Shop::new();
     let mut v = shop.open();
     let mut sam = shop.user(&mut v, "sam", Role::Staff);
-    v.enter_customer_mode(&mut sam).unwrap();
+    v.enter_customer_mode(&mut sam, HandedTo::NewCustomer)
+        .unwrap();
     assert!(sam.in_customer_mode());
     assert!(v.list_fields(&mut sam).is_ok());
     assert!(matches!(
@@ -656,6 +657,83 @@ fn in_customer_mode_the_screen_only_takes_the_form_until_staff_log_in() {
     assert!(!back.in_customer_mode());
     assert!(sam.is_locked());
     v.consent_history(&mut back, joined.customer_id).unwrap();
+}
+
+/// Issue 11 §3: the person holding the screen could call the consent
+/// commands on any customer number and overwrite or withdraw another
+/// customer's data. Customer mode is bound to one customer.
+#[test]
+fn a_screen_handed_to_one_customer_cannot_act_on_another() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut sam = shop.user(&mut v, "sam", Role::Staff);
+    let f = form(
+        &mut v,
+        &mut sam,
+        &["membership", "email-offers"],
+        &[("name", "Pere Soler"), ("email", "pere@example.cat")],
+    );
+    let pere = v.join_customer(&mut sam, f).unwrap();
+    let f = form(&mut v, &mut sam, &["membership"], &[("name", "Núria")]);
+    let nuria = v.join_customer(&mut sam, f).unwrap();
+    let records_before = v.status().unwrap().consent_records;
+
+    // Handed over for Núria: Pere is out of reach, whatever the page asks.
+    v.enter_customer_mode(&mut sam, HandedTo::Customer(nuria.customer_id))
+        .unwrap();
+    let overwrite = form(
+        &mut v,
+        &mut sam,
+        &["membership"],
+        &[("name", "Mallory"), ("email", "mallory@example.com")],
+    );
+    for err in [
+        v.grant_consent(&mut sam, pere.customer_id, overwrite.clone())
+            .unwrap_err(),
+        v.withdraw_consent(&mut sam, pere.customer_id, withdrawal(&["email-offers"]))
+            .unwrap_err(),
+        v.join_customer(&mut sam, overwrite.clone()).unwrap_err(),
+        v.receipt(&mut sam, &pere.receipt.receipt_id).unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::HandedToAnotherCustomer), "{err:?}");
+    }
+    assert_eq!(v.status().unwrap().consent_records, records_before);
+    v.receipt(&mut sam, &nuria.receipt.receipt_id).unwrap();
+    let mut back = v
+        .leave_customer_mode(&mut sam, "sam", &common::pass("sam own passphrase"))
+        .unwrap();
+    let pere_now = v
+        .customer_profile(&mut back, pere.customer_id, AccessPurpose::ServeAtTill)
+        .unwrap();
+    let shown = serde_json::to_string(&pere_now).unwrap();
+    assert!(shown.contains("Pere Soler") && !shown.contains("Mallory"));
+
+    // Handed over for someone joining: one join, then only their own receipt.
+    let mut sam = back;
+    v.enter_customer_mode(&mut sam, HandedTo::NewCustomer)
+        .unwrap();
+    assert!(matches!(
+        v.grant_consent(&mut sam, nuria.customer_id, overwrite.clone()),
+        Err(Error::HandedToAnotherCustomer)
+    ));
+    assert!(matches!(
+        v.receipt(&mut sam, &nuria.receipt.receipt_id),
+        Err(Error::HandedToAnotherCustomer)
+    ));
+    let f = form(&mut v, &mut sam, &["membership"], &[("name", "Aina")]);
+    let aina = v.join_customer(&mut sam, f).unwrap();
+    v.receipt(&mut sam, &aina.receipt.receipt_id).unwrap();
+    let f = form(&mut v, &mut sam, &["membership"], &[("name", "Another")]);
+    assert!(matches!(
+        v.join_customer(&mut sam, f),
+        Err(Error::HandedToAnotherCustomer)
+    ));
+    // An unknown customer cannot be handed the screen.
+    let mut owner = shop.owner(&mut v);
+    assert!(matches!(
+        v.enter_customer_mode(&mut owner, HandedTo::Customer(999)),
+        Err(Error::CustomerNotFound)
+    ));
 }
 
 #[test]

@@ -23,6 +23,7 @@ use sha2::{Digest, Sha256};
 use super::forms::{
     CollectionMethod, ConsentForm, Decision, IdentityCheck, Recorded, Signature, Withdrawal,
 };
+use super::handover;
 use super::ledger::{self, LedgerRow};
 use super::notices::{read_notice, Notice};
 use super::purposes::{enabled_fields, load_purposes, LegalBasis};
@@ -31,7 +32,7 @@ use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
 use crate::error::{Error, Result};
 use crate::language::Lang;
-use crate::people::Session;
+use crate::people::{HandedTo, Session};
 use crate::permissions::Action;
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{self, customer, fields, loyalty, signatures};
@@ -139,6 +140,7 @@ impl Vault {
     /// the signed receipt.
     pub fn join_customer(&mut self, session: &mut Session, form: ConsentForm) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        handover::check_act_for(session, None)?;
         let notice = self.current_notice_for(form.lang, Some(form.notice_version))?;
         let granted_list = checked_purposes(&notice, &form.granted)?;
         if !granted_list.iter().any(|p| p == MEMBERSHIP) {
@@ -170,7 +172,7 @@ impl Vault {
             })
             .collect();
         let (user_id, role) = (session.user_id(), session.role());
-        self.transact("record a new customer", |tx| {
+        let recorded = self.transact("record a new customer", |tx| {
             let customer_ref = uuid::Uuid::new_v4().to_string();
             let customer_id = customer::insert(
                 tx.conn(),
@@ -207,7 +209,13 @@ impl Vault {
                 receipt,
                 erased_fields: Vec::new(),
             })
-        })
+        })?;
+        if session.in_customer_mode() {
+            // The person who just joined may see their receipt, and nothing
+            // else: the hand-over now binds to the customer they became.
+            session.hand_to(HandedTo::Customer(recorded.customer_id));
+        }
+        Ok(recorded)
     }
 
     /// Records more consents from an existing customer (or renews ones
@@ -219,6 +227,7 @@ impl Vault {
         form: ConsentForm,
     ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         let notice = self.current_notice_for(form.lang, Some(form.notice_version))?;
         let ticked = checked_purposes(&notice, &form.granted)?;
@@ -287,6 +296,7 @@ impl Vault {
         request: Withdrawal,
     ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         if request.purposes.is_empty() {
             return Err(Error::InvalidInput {

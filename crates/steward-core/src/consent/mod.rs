@@ -21,6 +21,7 @@
 
 pub(crate) mod acts;
 pub mod forms;
+mod handover;
 mod history;
 pub(crate) mod ledger;
 pub mod notices;

@@ -15,5 +15,5 @@ mod users;
 
 pub use accounts::UserSummary;
 pub use passphrase::{Passphrase, MIN_PASSPHRASE_CHARS};
-pub use session::{backoff_after, Session};
+pub use session::{backoff_after, HandedTo, Session};
 pub use settings::AUTOLOCK_RANGE;

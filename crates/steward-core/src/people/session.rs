@@ -38,7 +38,18 @@ pub struct Session {
     pub(super) must_change_passphrase: bool,
     pub(super) last_active: DateTime<Utc>,
     pub(super) locked: bool,
-    pub(super) customer_mode: bool,
+    /// Set while the screen is handed to a customer: who it was handed to.
+    pub(super) customer_mode: Option<HandedTo>,
+}
+
+/// Who the screen was handed to (customer mode). Every consent act in
+/// customer mode must be about this customer, and only this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandedTo {
+    /// Someone joining: the form may record one new customer.
+    NewCustomer,
+    /// An existing customer (by number), to agree to more or withdraw.
+    Customer(i64),
 }
 
 impl Session {
@@ -57,7 +68,15 @@ impl Session {
     /// True while the screen is handed to a customer (see
     /// `Vault::enter_customer_mode`).
     pub fn in_customer_mode(&self) -> bool {
+        self.customer_mode.is_some()
+    }
+    /// Who the screen is handed to, while in customer mode.
+    pub fn handed_to(&self) -> Option<HandedTo> {
         self.customer_mode
+    }
+    /// Binds customer mode to `to` (see `consent::handover`).
+    pub(crate) fn hand_to(&mut self, to: HandedTo) {
+        self.customer_mode = Some(to);
     }
     /// What this session may do now: its role's actions, narrowed to the
     /// consent form while in customer mode. For a UI that shows only what
@@ -65,7 +84,7 @@ impl Session {
     pub fn allowed_actions(&self) -> Vec<Action> {
         crate::permissions::allowed_actions(self.role)
             .into_iter()
-            .filter(|a| !self.customer_mode || a.allowed_in_customer_mode())
+            .filter(|a| self.customer_mode.is_none() || a.allowed_in_customer_mode())
             .collect()
     }
     pub fn is_locked(&self) -> bool {
@@ -127,7 +146,7 @@ impl Vault {
             must_change_passphrase: user.must_change_passphrase,
             last_active: now,
             locked: false,
-            customer_mode: false,
+            customer_mode: None,
         })
     }
 
@@ -164,7 +183,7 @@ impl Vault {
         {
             return Err(Error::PassphraseChangeRequired);
         }
-        if session.customer_mode && !action.allowed_in_customer_mode() {
+        if session.customer_mode.is_some() && !action.allowed_in_customer_mode() {
             self.log_standalone(
                 AuditEvent::new(action.audit_label(), Outcome::Denied)
                     .by(session.user_id, session.role)
@@ -185,17 +204,6 @@ impl Vault {
         }
         session.last_active = now;
         Ok(())
-    }
-
-    /// Hands the screen to a customer: until a staff member logs in again,
-    /// the session can only show the notice, take the consent form and show
-    /// its receipt. Only someone who may record consent can do this.
-    pub fn enter_customer_mode(&mut self, session: &mut Session) -> Result<()> {
-        self.authorize(session, Action::RecordConsent)?;
-        session.customer_mode = true;
-        self.log_standalone(
-            AuditEvent::new("customer_mode.enter", Outcome::Ok).by(session.user_id, session.role),
-        )
     }
 
     /// Leaves customer mode: a staff member logs in (any active user, with

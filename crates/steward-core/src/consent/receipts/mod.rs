@@ -430,6 +430,17 @@ fn seal_pdf(key: &SigningKey, mut pdf: Vec<u8>, receipt_json: &str) -> Vec<u8> {
     pdf
 }
 
+/// The public id of the customer a stored receipt was issued to.
+pub(crate) fn customer_ref_of(conn: &Connection, receipt_id: &str) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT customer_ref FROM consent_receipt WHERE receipt_id = ?1",
+        [receipt_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::db("read a receipt"))
+}
+
 /// The fingerprint of the shop's signing key.
 pub(crate) fn key_fingerprint(conn: &Connection) -> Result<String> {
     Ok(fingerprint(&load_signing_key(conn)?.verifying_key()))
@@ -488,6 +499,7 @@ impl Vault {
     /// A stored receipt, exactly as first issued (to show or print again).
     pub fn receipt(&mut self, session: &mut Session, receipt_id: &str) -> Result<Receipt> {
         self.authorize(session, Action::ViewReceipt)?;
+        super::handover::check_receipt_for(self, session, receipt_id)?;
         let receipt = self.stored_receipt(receipt_id)?;
         self.log_standalone(
             AuditEvent::new("receipt.view", Outcome::Ok)
@@ -523,6 +535,10 @@ impl Vault {
         code: &str,
     ) -> Result<VerifiedReceipt> {
         self.authorize(session, Action::ViewReceipt)?;
+        if session.in_customer_mode() {
+            // Checking a printed code is staff work, never the customer's.
+            return Err(Error::CustomerMode);
+        }
         let mut parts = code.trim().splitn(3, ':');
         let (Some("STEWARD-RECEIPT"), Some(receipt_id), Some(sig)) =
             (parts.next(), parts.next(), parts.next())
