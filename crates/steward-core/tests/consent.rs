@@ -401,6 +401,103 @@ fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
     assert!(matches!(err, Error::NotConsented { .. }), "{err}");
 }
 
+/// Issue 11 §2: the customer joined while the phone was not collected,
+/// the shop switched it on, they gave it for SMS offers only and then
+/// withdrew those. Membership lists the phone *now*, but not in the notice
+/// they agreed to: the number must go.
+#[test]
+fn withdrawing_erases_what_the_notices_the_customer_agreed_to_no_longer_cover() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "email-offers"],
+        &[("name", "Núria"), ("email", "nuria@example.cat")],
+    );
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+    v.set_field_enabled(&mut s, "phone", true).unwrap();
+    let f = form(
+        &mut v,
+        &mut s,
+        &["sms-offers"],
+        &[("phone", "+34600111222")],
+    );
+    v.grant_consent(&mut s, id, f).unwrap();
+    assert_eq!(
+        v.search_customers(&mut s, "600111222").unwrap().hits.len(),
+        1
+    );
+
+    let out = v
+        .withdraw_consent(&mut s, id, withdrawal(&["sms-offers"]))
+        .unwrap();
+    assert_eq!(out.erased_fields, ["phone"]);
+    assert!(out
+        .receipt
+        .json
+        .contains("\"erasedFields\": [\n      \"phone\""));
+    let profile = v
+        .customer_profile(&mut s, id, AccessPurpose::CustomerRequest)
+        .unwrap();
+    let shown = serde_json::to_string(&profile).unwrap();
+    assert!(!shown.contains("600111222"), "the phone is still held");
+    assert!(
+        shown.contains("nuria@example.cat"),
+        "the e-mail is still covered"
+    );
+    assert!(v
+        .search_customers(&mut s, "600111222")
+        .unwrap()
+        .hits
+        .is_empty());
+}
+
+/// Issue 11 §2: when the shop stops collecting a field, the values held
+/// for it go too, with one audit entry naming the customers and the field.
+#[test]
+fn switching_a_field_off_erases_the_values_held_for_it() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    v.set_field_enabled(&mut s, "phone", true).unwrap();
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "sms-offers"],
+        &[("name", "Pere"), ("phone", "+34600999888")],
+    );
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+    v.set_field_enabled(&mut s, "phone", false).unwrap();
+    let profile = v
+        .customer_profile(&mut s, id, AccessPurpose::CustomerRequest)
+        .unwrap();
+    assert!(!serde_json::to_string(&profile)
+        .unwrap()
+        .contains("600999888"));
+    assert!(v
+        .search_customers(&mut s, "600999888")
+        .unwrap()
+        .hits
+        .is_empty());
+    let log = v
+        .access_log(
+            &mut s,
+            &steward_core::LogFilter {
+                action: Some("consent.erase_uncovered".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0].subject.as_deref(),
+        Some(format!("customer:{id}").as_str())
+    );
+    assert_eq!(log[0].fields, ["phone"]);
+}
+
 #[test]
 fn withdrawing_membership_is_refused_with_a_clear_message_until_erasure_exists() {
     let shop = Shop::new();

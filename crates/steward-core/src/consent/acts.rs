@@ -20,13 +20,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
+use super::coverage;
 use super::forms::{
-    CollectionMethod, ConsentForm, Decision, IdentityCheck, Recorded, Signature, Withdrawal,
+    CollectionMethod, ConsentForm, ConsentState, Decision, IdentityCheck, Recorded, Signature,
+    Withdrawal,
 };
 use super::handover;
 use super::ledger::{self, LedgerRow};
 use super::notices::{read_notice, Notice};
-use super::purposes::{enabled_fields, load_purposes, LegalBasis};
+use super::purposes::{enabled_fields, LegalBasis};
 use super::receipts::{self, Receipt};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
@@ -330,12 +332,11 @@ impl Vault {
                 .map_err(Error::db("find the customer"))?,
         };
         let notice = self.current_notice_for(lang, None)?;
-        // Fields still needed by a purpose that stays granted, per the
-        // current purpose settings.
-        let keep: BTreeSet<String> = load_purposes(&self.conn)?
+        // The consents as they will stand: what they cover is kept, in the
+        // notice versions the customer agreed to (`coverage`).
+        let remaining: Vec<ConsentState> = ledger::current_state(&self.conn, &customer_ref)?
             .into_iter()
-            .filter(|p| granted.contains(&p.id) && !withdrawn.contains(&p.id))
-            .flat_map(|p| p.fields)
+            .filter(|s| s.granted && !withdrawn.contains(&s.purpose))
             .collect();
         let decisions: Vec<(String, Decision)> = withdrawn
             .iter()
@@ -343,11 +344,7 @@ impl Vault {
             .collect();
         let (user_id, role) = (session.user_id(), session.role());
         let recorded = self.transact("record a withdrawal", |tx| {
-            let held = fields::held_keys(tx.conn(), customer_id)?;
-            let mut erased: Vec<String> = held.into_iter().filter(|f| !keep.contains(f)).collect();
-            for field in &erased {
-                fields::remove(tx.conn(), customer_id, field)?;
-            }
+            let mut erased = coverage::erase_uncovered(tx.conn(), customer_id, &remaining)?;
             // Withdrawing loyalty closes the account (`sync_purpose_records`
             // below): its number and points go.
             if withdrawn.iter().any(|p| p == LOYALTY) {

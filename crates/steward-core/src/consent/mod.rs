@@ -20,6 +20,7 @@
 //! above it.
 
 pub(crate) mod acts;
+pub(crate) mod coverage;
 pub mod forms;
 mod handover;
 mod history;

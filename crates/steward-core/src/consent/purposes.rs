@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+use super::coverage;
 use super::notices::publish_if_changed;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, FieldSpec, CATALOG, NAME_FIELD};
@@ -363,6 +364,25 @@ fn validate_fields(fields: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// After the shop changed what it collects: erases, for every customer,
+/// the values no agreement covers any more (`coverage`), with one audit
+/// entry naming the customers and fields (never a value), and empties the
+/// WAL once committed (`Vault::transact` does not, so the caller's
+/// `checkpoint_wal` follows).
+fn erase_uncovered_after_change(tx: &mut Tx<'_>, session: &Session) -> Result<()> {
+    let (customers, fields) = coverage::erase_uncovered_everywhere(tx.conn())?;
+    if customers.is_empty() {
+        return Ok(());
+    }
+    tx.audit(
+        AuditEvent::new("consent.erase_uncovered", Outcome::Ok)
+            .by(session.user_id(), session.role())
+            .on(Subject::Customers(customers))
+            .because("no agreement covers them")
+            .touching(fields),
+    )
+}
+
 impl Vault {
     /// The shop's purposes, in form order.
     pub fn list_purposes(&mut self, session: &mut Session) -> Result<Vec<Purpose>> {
@@ -502,8 +522,11 @@ impl Vault {
                     .by(session.user_id(), session.role())
                     .on(Subject::Purpose(id.to_owned())),
             )?;
-            publish_if_changed(tx, Some(session))
+            publish_if_changed(tx, Some(session))?;
+            erase_uncovered_after_change(tx, session)
         })?;
+        // Values erased above leave the WAL too.
+        self.checkpoint_wal("erase data no agreement covers")?;
         self.purpose(id)
     }
 
@@ -537,8 +560,8 @@ impl Vault {
     }
 
     /// Switches a catalog field on or off. Switching a field off stops new
-    /// values being stored; values already held stay until their purpose is
-    /// withdrawn or expires (the retention capability erases them).
+    /// values being stored and erases the values held (no agreement covers
+    /// a field the shop no longer collects).
     pub fn set_field_enabled(
         &mut self,
         session: &mut Session,
@@ -574,7 +597,9 @@ impl Vault {
                 .on(Subject::Field(spec.key)),
             )?;
             publish_if_changed(tx, Some(session))?;
-            Ok(())
-        })
+            erase_uncovered_after_change(tx, session)
+        })?;
+        // Values erased above leave the WAL too.
+        self.checkpoint_wal("erase data no agreement covers")
     }
 }

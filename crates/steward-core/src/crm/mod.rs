@@ -28,10 +28,8 @@ use std::collections::BTreeSet;
 use rusqlite::Connection;
 
 use crate::consent::ledger;
-use crate::consent::notices::read_notice;
 use crate::consent::ConsentState;
 use crate::error::{Error, Result};
-use crate::language::Lang;
 
 pub use activity::{NewItem, NewPurchase, NewTask};
 pub use corrections::FieldChange;
@@ -63,26 +61,8 @@ pub(super) fn only(fields: &Fields, keys: &BTreeSet<String>) -> Fields {
 }
 
 /// The fields each granted purpose covered in the notice the customer
-/// agreed to (a field added to a purpose later needs the consent renewed).
-pub(super) fn consented_fields(
-    conn: &Connection,
-    lang: Lang,
-    granted: &[ConsentState],
-) -> Result<Vec<(String, BTreeSet<String>)>> {
-    let mut out = Vec::new();
-    for state in granted {
-        let notice = read_notice(conn, lang, Some(state.notice_version))?;
-        let fields = notice
-            .body
-            .purposes
-            .iter()
-            .find(|p| p.id == state.purpose)
-            .map(|p| p.fields.iter().map(|f| f.key.clone()).collect())
-            .unwrap_or_default();
-        out.push((state.purpose.clone(), fields));
-    }
-    Ok(out)
-}
+/// agreed to (`consent::coverage`).
+pub(super) use crate::consent::coverage::agreed_fields as consented_fields;
 
 /// The field names of `fields`, for the audit entry.
 pub(super) fn keys_of(fields: &Fields) -> impl Iterator<Item = &'static str> + '_ {
