@@ -5,6 +5,7 @@
 //! version they agreed to, and the shop still lists it there and collects
 //! it.** A value no agreement covers any more is erased.
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
@@ -37,7 +38,7 @@ fn agreed_fields_cached(
 ) -> Result<Vec<(String, BTreeSet<String>)>> {
     let mut out = Vec::new();
     for state in granted {
-        if !cache.contains_key(&state.notice_version) {
+        if let Entry::Vacant(slot) = cache.entry(state.notice_version) {
             let notice = read_notice(conn, lang, Some(state.notice_version))?;
             let by_purpose = notice
                 .body
@@ -50,7 +51,7 @@ fn agreed_fields_cached(
                     )
                 })
                 .collect();
-            cache.insert(state.notice_version, by_purpose);
+            slot.insert(by_purpose);
         }
         let fields = cache[&state.notice_version]
             .get(&state.purpose)
