@@ -173,6 +173,11 @@ pub enum Error {
     #[error("the notice changed while the form was open (version {shown} was shown, {current} is current); show the form to the customer again")]
     NoticeOutdated { shown: i64, current: i64 },
 
+    /// A grant or renewal would change a value already recorded, which only
+    /// a role that corrects records may do. `field` is the catalog key.
+    #[error("the customer's '{field}' is already recorded with another value; only an owner or a manager may correct it (nothing was stored). Leave it as recorded, or ask them to correct it")]
+    ValueAlreadyRecorded { field: &'static str },
+
     /// The customer did not sign the on-screen form.
     #[error("the customer has not signed the form; nothing was stored")]
     SignatureRequired,
@@ -278,6 +283,7 @@ impl Error {
             Error::FieldDisabled { .. } => "field_disabled",
             Error::CardNumberRefused { .. } => "card_number_refused",
             Error::NoticeOutdated { .. } => "notice_outdated",
+            Error::ValueAlreadyRecorded { .. } => "value_already_recorded",
             Error::SignatureRequired => "signature_required",
             Error::PurposeNotFound { .. } => "purpose_not_found",
             Error::PurposeExists { .. } => "purpose_exists",
@@ -302,7 +308,8 @@ impl Error {
             | Error::PurposeNotAllowed { .. }
             | Error::PassphraseChangeRequired
             | Error::CustomerMode
-            | Error::HandedToAnotherCustomer => ErrorKind::NotPermitted,
+            | Error::HandedToAnotherCustomer
+            | Error::ValueAlreadyRecorded { .. } => ErrorKind::NotPermitted,
             Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
                 ErrorKind::Credentials
             }
@@ -328,7 +335,9 @@ impl Error {
     /// so a form can point at it. Never a value.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::InvalidInput { field, .. } | Error::CardNumberRefused { field } => Some(field),
+            Error::InvalidInput { field, .. }
+            | Error::CardNumberRefused { field }
+            | Error::ValueAlreadyRecorded { field } => Some(field),
             Error::FieldNotConsented { field } | Error::FieldDisabled { field } => Some(field),
             _ => None,
         }

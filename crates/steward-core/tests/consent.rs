@@ -833,6 +833,65 @@ fn a_screen_handed_to_one_customer_cannot_act_on_another() {
     ));
 }
 
+/// Issue 11 §4: staff may not correct records, but a renewal with other
+/// values used to overwrite the name and e-mail. A grant gives values only
+/// where none is recorded, or confirms them unchanged.
+#[test]
+fn a_renewal_by_staff_cannot_overwrite_recorded_values() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut sam = shop.user(&mut v, "sam", Role::Staff);
+    let f = form(
+        &mut v,
+        &mut sam,
+        &["membership"],
+        &[("name", "Pere Soler"), ("email", "pere@example.cat")],
+    );
+    let id = v.join_customer(&mut sam, f).unwrap().customer_id;
+    let records = v.status().unwrap().consent_records;
+    let overwrite = form(
+        &mut v,
+        &mut sam,
+        &["membership"],
+        &[("name", "Mallory Evil"), ("email", "mallory@example.com")],
+    );
+    let err = v
+        .grant_consent(&mut sam, id, overwrite.clone())
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ValueAlreadyRecorded { field: "name" }),
+        "{err:?}"
+    );
+    assert_eq!(err.field(), Some("name"));
+    assert_eq!(
+        v.status().unwrap().consent_records,
+        records,
+        "nothing was recorded"
+    );
+    let shown = |v: &mut Vault, s: &mut Session| {
+        serde_json::to_string(
+            &v.customer_profile(s, id, AccessPurpose::ServeAtTill)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    assert!(shown(&mut v, &mut sam).contains("Pere Soler"));
+
+    // The same values again only confirm them.
+    let same = form(
+        &mut v,
+        &mut sam,
+        &["membership"],
+        &[("name", "Pere Soler"), ("email", "pere@example.cat")],
+    );
+    v.grant_consent(&mut sam, id, same).unwrap();
+
+    // A manager, who corrects records, may.
+    let mut mia = shop.user(&mut v, "mia", Role::Manager);
+    v.grant_consent(&mut mia, id, overwrite).unwrap();
+    assert!(shown(&mut v, &mut mia).contains("Mallory Evil"));
+}
+
 #[test]
 fn no_field_value_reaches_the_audit_log_the_ledger_or_a_receipt() {
     let shop = Shop::new();

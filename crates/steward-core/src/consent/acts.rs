@@ -35,7 +35,7 @@ use crate::catalog::{self, NAME_FIELD};
 use crate::error::{Error, Result};
 use crate::language::Lang;
 use crate::people::{HandedTo, Session};
-use crate::permissions::Action;
+use crate::permissions::{is_allowed, Action};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{self, customer, fields, loyalty, signatures};
 use crate::shop;
@@ -122,6 +122,34 @@ fn store_fields(tx: &Tx<'_>, customer_id: i64, values: &[(&'static str, String)]
 }
 
 impl Vault {
+    /// A grant or renewal gives the values its purposes need; it may not
+    /// change a value already recorded unless the acting role may correct
+    /// records (a stored value given again unchanged just confirms it). The
+    /// refusal is logged with the field, never the values.
+    fn check_no_correction(
+        &self,
+        session: &Session,
+        customer_id: i64,
+        values: &[(&'static str, String)],
+    ) -> Result<()> {
+        if is_allowed(session.role(), Action::EditCustomer) {
+            return Ok(());
+        }
+        for (key, value) in values {
+            if fields::value(&self.conn, customer_id, key)?.is_some_and(|stored| &stored != value) {
+                self.log_standalone(
+                    AuditEvent::new("consent.grant", Outcome::Denied)
+                        .by(session.user_id(), session.role())
+                        .on(Subject::Customer(customer_id))
+                        .because("would change a recorded value")
+                        .touching([*key]),
+                )?;
+                return Err(Error::ValueAlreadyRecorded { field: key });
+            }
+        }
+        Ok(())
+    }
+
     fn current_notice_for(&self, lang: Lang, shown: Option<i64>) -> Result<Notice> {
         let notice = read_notice(&self.conn, lang, None)?;
         if let Some(shown) = shown {
@@ -243,6 +271,7 @@ impl Vault {
         let mut granted = already.clone();
         granted.extend(ticked.iter().cloned());
         let values = checked_fields(&self.conn, &notice, &granted, &form.fields)?;
+        self.check_no_correction(session, customer_id, &values)?;
         let signature = checked_signature(form.method, form.signature.as_ref())?;
         let decisions: Vec<(String, Decision)> = ticked
             .iter()
