@@ -161,3 +161,38 @@ fn no_names_or_passphrases_reach_the_audit_log() {
     }
     assert!(text.contains("user:"), "subjects are ids");
 }
+
+/// Issue 11 §7: the change was committed, then the anchor could not be
+/// written (a full disk, a file held by another program) and the form said
+/// "nothing was saved"; a retry made a duplicate. A committed change is
+/// reported as done, the lagging anchor as its own warning, and the next
+/// write repairs it.
+#[test]
+fn a_change_saved_before_its_anchor_failed_is_reported_as_saved() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    // Make the anchor unwritable: a folder where its file goes.
+    let anchor = shop.file(".audit-head");
+    fs::remove_file(&anchor).unwrap();
+    fs::create_dir(&anchor).unwrap();
+    let f = in_store_form(&mut v, &mut owner, &["membership"], &[("name", "Núria")]);
+    let joined = v.join_customer(&mut owner, f);
+    assert!(
+        joined.is_ok(),
+        "a saved customer was reported as failed: {joined:?}"
+    );
+    assert!(v.audit_anchor_pending());
+    assert_eq!(v.customer_count().unwrap(), 1);
+
+    fs::remove_dir(&anchor).unwrap();
+    v.add_user(&mut owner, "sam", Role::Staff, &pass("initial passphrase"))
+        .unwrap();
+    assert!(
+        !v.audit_anchor_pending(),
+        "the next write repairs the anchor"
+    );
+    drop(v);
+    let verdict = verify(&shop);
+    assert!(verdict.intact, "{}", verdict.message);
+}

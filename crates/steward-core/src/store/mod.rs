@@ -17,6 +17,7 @@
 mod file;
 mod migrate;
 
+use std::cell::Cell;
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,10 @@ pub struct Vault {
     /// The consent ledger's newest (seq, hash), anchored with the audit
     /// log's; kept up to date by transactions that append to the ledger.
     ledger_head: Option<Head>,
+    /// Set when the anchor could not be written after a commit (a full
+    /// disk, a file held by another program): the change is saved, the
+    /// anchor lags behind the log, and the next write brings it up to date.
+    anchor_pending: Cell<bool>,
     /// Released when the vault is dropped (the OS drops the lock with the file).
     _lock: File,
 }
@@ -140,6 +145,7 @@ impl Vault {
             keyring_restored: true,
             audit_alarm: None,
             ledger_head: None,
+            anchor_pending: Cell::new(false),
             _lock: lock,
         };
         if let Err(e) = fill(&mut vault) {
@@ -194,6 +200,7 @@ impl Vault {
             keyring_restored: true,
             audit_alarm: checked.alarm,
             ledger_head: None,
+            anchor_pending: Cell::new(false),
             _lock: lock,
         };
         if let Unlock::Recovery(keystore, _) = unlock {
@@ -264,33 +271,57 @@ impl Vault {
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
-        let tx = self.conn.transaction().map_err(Error::db(op))?;
-        let mut wrapped = Tx {
-            tx,
-            chain_key: &self.chain_key,
-            db_key: &self.db_key,
-            now,
-            head: None,
-            ledger_head: None,
+        let (value, head, ledger_head) = {
+            let tx = self.conn.transaction().map_err(Error::db(op))?;
+            let mut wrapped = Tx {
+                tx,
+                chain_key: &self.chain_key,
+                db_key: &self.db_key,
+                now,
+                head: None,
+                ledger_head: None,
+            };
+            let value = f(&mut wrapped)?;
+            let Tx {
+                tx,
+                head,
+                ledger_head,
+                ..
+            } = wrapped;
+            tx.commit().map_err(Error::db(op))?;
+            (value, head, ledger_head)
         };
-        let value = f(&mut wrapped)?;
-        let head = wrapped.head;
-        let ledger_head = wrapped.ledger_head.take();
-        wrapped.tx.commit().map_err(Error::db(op))?;
         if ledger_head.is_some() {
             self.ledger_head = ledger_head;
         }
         if let Some((seq, hash)) = head {
-            anchor::write(
-                &self.path,
-                &self.chain_key,
-                seq,
-                &hash,
-                self.ledger_head.as_ref(),
-                self.audit_alarm.as_deref(),
-            )?;
+            self.move_anchor(seq, &hash);
         }
         Ok(value)
+    }
+
+    /// Writes the anchor for the log's new head. The change it follows is
+    /// already committed, so a failure here must not report the change as
+    /// failed: it is noted ([`Vault::audit_anchor_pending`]) and the next
+    /// write repairs it. A log ahead of its anchor is what a crash leaves
+    /// too, and is not a break.
+    fn move_anchor(&self, seq: i64, hash: &[u8; 32]) {
+        let written = anchor::write(
+            &self.path,
+            &self.chain_key,
+            seq,
+            hash,
+            self.ledger_head.as_ref(),
+            self.audit_alarm.as_deref(),
+        );
+        self.anchor_pending.set(written.is_err());
+    }
+
+    /// True when the audit anchor next to the vault could not be updated
+    /// after the last change (which was saved). The next change retries;
+    /// until then, entries cut off the log's end would go unnoticed.
+    pub fn audit_anchor_pending(&self) -> bool {
+        self.anchor_pending.get()
     }
 
     /// Appends one audit entry on its own (for refusals and events that change
@@ -303,14 +334,8 @@ impl Vault {
             .map_err(Error::db("append to the audit log"))?;
         let (seq, hash) = audit::append(&tx, &self.chain_key, now, &ev)?;
         tx.commit().map_err(Error::db("append to the audit log"))?;
-        anchor::write(
-            &self.path,
-            &self.chain_key,
-            seq,
-            &hash,
-            self.ledger_head.as_ref(),
-            self.audit_alarm.as_deref(),
-        )
+        self.move_anchor(seq, &hash);
+        Ok(())
     }
 
     /// Folds the WAL back into the file and empties it, so that a value
