@@ -126,6 +126,9 @@ pub fn validate(spec: &FieldSpec, raw: &str) -> Result<String> {
     if value.chars().any(|c| c.is_control() && !allowed_control(c)) {
         return Err(invalid("it contains control characters"));
     }
+    if has_direction_control(value) {
+        return Err(invalid(DIRECTION_CONTROL_REASON));
+    }
     if contains_card_number(value) {
         return Err(Error::CardNumberRefused { field: spec.key });
     }
@@ -324,10 +327,28 @@ pub fn validate_free_text(
     {
         return Err(invalid("it contains control characters"));
     }
+    if has_direction_control(value) {
+        return Err(invalid(DIRECTION_CONTROL_REASON));
+    }
     if contains_card_number(value) {
         return Err(Error::CardNumberRefused { field });
     }
     Ok(value.to_owned())
+}
+
+/// Why text with a direction control is refused, for the error.
+pub const DIRECTION_CONTROL_REASON: &str =
+    "it contains invisible characters that change the direction of the text";
+
+/// Whether the text holds an invisible bidirectional control (U+202A-U+202E,
+/// U+2066-U+2069, U+200E, U+200F, U+061C). They can make stored text read
+/// differently from what it is (an e-mail address, a name on a receipt),
+/// and no customer's name needs them; Arabic or Hebrew text is laid out
+/// without them.
+pub fn has_direction_control(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+    })
 }
 
 /// Whether the text holds something that looks like a payment card number:

@@ -37,7 +37,11 @@ impl ShopProfile {
 
 pub(crate) fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty()
+        || name.chars().count() > 100
+        || name.chars().any(char::is_control)
+        || crate::catalog::has_direction_control(name)
+    {
         return Err(Error::InvalidInput {
             field: "shop name",
             reason: "use 1 to 100 printable characters",

@@ -364,6 +364,28 @@ fn the_last_active_owner_cannot_be_disabled_or_demoted() {
     v.set_role(&mut owner, OWNER, Role::Manager).unwrap();
 }
 
+/// Issue 11 §12: a Cyrillic `оlga` beside the owner `olga` reads the same
+/// in the user list and the access log.
+#[test]
+fn a_username_that_looks_like_an_existing_one_is_refused() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    for look_alike in ["\u{043E}lga", "o1ga", "0LGA"] {
+        let err = v
+            .add_user(
+                &mut owner,
+                look_alike,
+                Role::Staff,
+                &pass("some passphrase"),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "user_exists", "{look_alike:?}");
+    }
+    v.add_user(&mut owner, "oriol", Role::Staff, &pass("some passphrase"))
+        .unwrap();
+}
+
 #[test]
 fn usernames_are_unique_regardless_of_case_and_validated() {
     let shop = Shop::new();

@@ -892,6 +892,41 @@ fn a_renewal_by_staff_cannot_overwrite_recorded_values() {
     assert!(shown(&mut v, &mut mia).contains("Mallory Evil"));
 }
 
+/// Issue 11 §12: a right-to-left override (U+202E) makes stored text read
+/// differently from what it is — in a name, an e-mail address, or the
+/// shop's contact line that signed receipts and notices carry.
+#[test]
+fn text_direction_controls_are_refused_wherever_text_is_stored() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let records = v.status().unwrap().consent_records;
+    for (field, value) in [
+        ("name", "Núria\u{202E}lanif"),
+        ("email", "nuria\u{2066}@example.cat"),
+    ] {
+        let mut fields = vec![("name", "Núria"), ("email", "nuria@example.cat")];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value));
+        let f = form(&mut v, &mut s, &["membership"], &fields);
+        let err = v.join_customer(&mut s, f).unwrap_err();
+        assert_eq!((err.code(), err.field()), ("invalid_input", Some(field)));
+    }
+    assert_eq!(v.status().unwrap().consent_records, records);
+    let err = v
+        .set_shop_profile(&mut s, "Plaça Major 1, Vic\u{202E}", "ES")
+        .unwrap_err();
+    assert_eq!(err.field(), Some("contact"));
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+    assert_eq!(
+        v.add_note(&mut s, id, "call back \u{202E}tomorrow")
+            .unwrap_err()
+            .field(),
+        Some("note")
+    );
+}
+
 #[test]
 fn no_field_value_reaches_the_audit_log_the_ledger_or_a_receipt() {
     let shop = Shop::new();

@@ -273,6 +273,12 @@ impl Vault {
                 reason: "at most 300 characters on one line",
             });
         }
+        if crate::catalog::has_direction_control(contact) {
+            return Err(Error::InvalidInput {
+                field: "contact",
+                reason: crate::catalog::DIRECTION_CONTROL_REASON,
+            });
+        }
         let jurisdiction = jurisdiction.trim().to_uppercase();
         if !(2..=10).contains(&jurisdiction.len())
             || !jurisdiction

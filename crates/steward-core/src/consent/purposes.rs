@@ -334,6 +334,12 @@ fn validate_text(text: &PurposeText) -> Result<PurposeText> {
                 reason: "it is too long or contains control characters",
             });
         }
+        if crate::catalog::has_direction_control(v) {
+            return Err(Error::InvalidInput {
+                field,
+                reason: crate::catalog::DIRECTION_CONTROL_REASON,
+            });
+        }
         Ok(v.to_owned())
     };
     Ok(PurposeText {

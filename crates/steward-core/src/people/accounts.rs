@@ -81,6 +81,23 @@ pub(crate) fn validate_username(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
+/// Whether `username` could be mistaken for an existing account's name:
+/// the same after case folding and Unicode's confusable mapping (a Cyrillic
+/// `о` for a Latin `o`, a `0` for an `O`...), so nobody can add a look-alike
+/// of the owner's account.
+pub(crate) fn looks_taken(conn: &Connection, username: &str) -> Result<bool> {
+    let wanted = skeleton_of(username);
+    Ok(list(conn)?
+        .iter()
+        .any(|u| skeleton_of(&u.username) == wanted))
+}
+
+fn skeleton_of(name: &str) -> String {
+    unicode_security::skeleton(&name.to_lowercase())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 pub(crate) fn find(conn: &Connection, username: &str) -> Result<Option<UserRow>> {
     conn.query_row(
         &format!("SELECT {USER_COLUMNS} FROM user_account WHERE username = ?1"),

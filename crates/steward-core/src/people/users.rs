@@ -102,7 +102,9 @@ impl Vault {
         self.authorize(session, Action::ManageUsers)?;
         let username = accounts::validate_username(username)?;
         initial.check_strength()?;
-        if accounts::find(&self.conn, &username)?.is_some() {
+        if accounts::find(&self.conn, &username)?.is_some()
+            || accounts::looks_taken(&self.conn, &username)?
+        {
             return Err(Error::UserExists);
         }
         let hash = initial.hash()?;
