@@ -118,6 +118,34 @@ fn recovery_without_the_recovery_file_says_so() {
     assert_eq!(e.code(), "recovery_file_missing");
 }
 
+/// Issue 11 §11: a crafted recovery file asked Argon2 for 4 TiB of memory
+/// (an abort) or billions of passes (a hang). Parameters Steward could not
+/// have written are refused before any key derivation runs.
+#[test]
+fn a_recovery_file_with_impossible_key_parameters_is_refused_at_once() {
+    let shop = Shop::new();
+    let path = shop.file(".recovery.json");
+    let genuine: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+    for (param, value) in [
+        ("m_kib", serde_json::json!(4_294_967_295u32)),
+        ("t", serde_json::json!(4_000_000_000u32)),
+        ("p", serde_json::json!(0)),
+        ("m_kib", serde_json::json!(8)),
+        ("salt", serde_json::json!("00")),
+    ] {
+        let mut crafted = genuine.clone();
+        crafted["kdf"][param] = value;
+        fs::write(&path, serde_json::to_vec(&crafted).unwrap()).unwrap();
+        let e = Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key)
+            .err()
+            .unwrap();
+        assert_eq!(e.code(), "recovery_file_missing", "{param}");
+    }
+    // The genuine file still works.
+    fs::write(&path, serde_json::to_vec(&genuine).unwrap()).unwrap();
+    Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key).unwrap();
+}
+
 #[test]
 fn owner_who_forgot_the_passphrase_resets_it_with_the_recovery_key() {
     let shop = Shop::new();

@@ -125,6 +125,16 @@ pub fn recovery_path(vault: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Whether KDF parameters read from a file are ones Steward could have
+/// written: a crafted file must not make `recover` allocate gigabytes or
+/// run for hours before it is refused. The window is generous around what
+/// Steward writes (64 MiB, 3 passes, 1 lane).
+fn kdf_params_plausible(kdf: &KdfParams) -> bool {
+    (8 * 1024..=1024 * 1024).contains(&kdf.m_kib)
+        && (1..=10).contains(&kdf.t)
+        && (1..=4).contains(&kdf.p)
+}
+
 /// Derives the key that wraps the database key; `None` when the parameters
 /// (read from a possibly damaged file) are unusable.
 fn derive_wrapping_key(
@@ -210,7 +220,12 @@ pub fn unwrap(vault: &Path, vault_id: &str, key: &RecoveryKey) -> Result<DbKey> 
     let salt = hex::decode(&file.kdf.salt).map_err(|_| damaged())?;
     let nonce = hex::decode(&file.nonce).map_err(|_| damaged())?;
     let wrapped = hex::decode(&file.wrapped_key).map_err(|_| damaged())?;
-    if file.kdf.alg != "argon2id" || nonce.len() != 24 {
+    if file.kdf.alg != "argon2id"
+        || nonce.len() != 24
+        || wrapped.len() != 32 + 16
+        || !(16..=64).contains(&salt.len())
+        || !kdf_params_plausible(&file.kdf)
+    {
         return Err(damaged());
     }
     let wrapping = derive_wrapping_key(key, &salt, &file.kdf).ok_or_else(damaged)?;
