@@ -24,7 +24,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .to_string_lossy();
     let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
     let res = (|| {
-        let mut f = fs::File::create(&tmp).map_err(Error::io("create a temporary file"))?;
+        let mut f = owner_only(
+            fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true),
+        )
+        .open(&tmp)
+        .map_err(Error::io("create a temporary file"))?;
         f.write_all(bytes).map_err(Error::io("write a file"))?;
         f.sync_all().map_err(Error::io("flush a file to disk"))?;
         fs::rename(&tmp, path).map_err(Error::io("replace a file"))
@@ -43,4 +50,30 @@ pub fn save_document(folder: &Path, file_name: &str, bytes: &[u8]) -> Result<std
     let path = folder.join(file_name);
     write_atomic(&path, bytes)?;
     Ok(path)
+}
+
+/// Makes `options` create files that only their owner may read or write
+/// (0600 on Unix): a vault, its journal, its recovery file, its anchor and
+/// the documents Steward saves hold data nobody else on the computer should
+/// read. On Windows the user profile's folder permissions apply instead.
+pub fn owner_only(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Narrows an existing file to its owner (0600 on Unix); a no-op elsewhere.
+pub fn restrict_to_owner(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            .map_err(Error::io("make a file private to its owner"))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }

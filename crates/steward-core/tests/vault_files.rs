@@ -350,3 +350,30 @@ fn status_shows_counts_and_no_personal_data() {
     let json = serde_json::to_string(&s).unwrap();
     assert!(!json.contains(OWNER));
 }
+
+/// Issue 11 §13: the vault, its journal, recovery file, lock and anchor were
+/// created readable by every account on the computer (0644).
+#[cfg(unix)]
+#[test]
+fn every_file_of_a_vault_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let f = in_store_form(&mut v, &mut owner, &["membership"], &[("name", "Núria")]);
+    v.join_customer(&mut owner, f).unwrap();
+    let mut seen = 0;
+    for entry in fs::read_dir(shop.dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "{} is open to others ({mode:o})",
+            entry.file_name().to_string_lossy()
+        );
+        seen += 1;
+    }
+    // The vault, its -wal and -shm, the lock, the recovery file, the anchor.
+    assert!(seen >= 6, "only {seen} files");
+}

@@ -12,6 +12,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::files::owner_only;
 use crate::keys::keystore::DbKey;
 
 /// Marks a database as a Steward vault (`PRAGMA application_id`): "STWD".
@@ -38,10 +39,7 @@ pub(super) fn take_existing_lock(vault: &Path) -> Result<File> {
 
 /// Takes the exclusive lock of a vault, or reports that it is already open.
 pub(super) fn take_lock(vault: &Path) -> Result<File> {
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let file = owner_only(OpenOptions::new().create(true).truncate(false).write(true))
         .open(lock_path(vault))
         .map_err(Error::io("create the vault lock file"))?;
     match file.try_lock() {

@@ -18,7 +18,7 @@ mod file;
 mod migrate;
 
 use std::cell::Cell;
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -26,6 +26,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::audit::{self, anchor, AuditEvent};
 use crate::error::{Error, Result};
+use crate::files::{owner_only, restrict_to_owner};
 use crate::keys::chain::{ChainKey, Head};
 use crate::keys::keystore::{DbKey, KeyStore};
 use crate::keys::recovery::{self, RecoveryKey};
@@ -111,6 +112,12 @@ impl Vault {
     ) -> Result<(Vault, RecoveryKey)> {
         let key = DbKey::generate();
         let clock = system_clock();
+        // Create the file owner-only before SQLite opens it: SQLite gives its
+        // journal files (`-wal`, `-shm`) the database file's permissions.
+        owner_only(OpenOptions::new().write(true).create(true).truncate(false))
+            .open(path)
+            .map_err(Error::io("create the vault file"))?;
+        restrict_to_owner(path)?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -184,6 +191,8 @@ impl Vault {
             }
         };
         let clock = system_clock();
+        // Vaults made before files were created owner-only are narrowed now.
+        restrict_to_owner(path)?;
         let mut conn = file::open_keyed(path, &key, wrong_key)?;
         file::configure_connection(&conn)?;
         migrate::migrate(&mut conn, migrations, clock())?;
