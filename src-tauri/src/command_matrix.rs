@@ -344,3 +344,32 @@ fn each_role_receives_only_its_permitted_customer_fields() {
     let short = invoke(&window, "customer_search", json!({ "query": "nu" })).unwrap_err();
     assert_eq!(short["code"], "query_too_short");
 }
+
+/// Issue 11 §3 at the command boundary: the person holding a screen handed
+/// over for someone joining calls `withdraw_consent` on customer 1 from the
+/// page; the core refuses it, and the UI gets the refusal's kind.
+#[test]
+fn a_screen_handed_to_someone_joining_cannot_withdraw_another_customers_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let before = invoke(&window, "consent_history", json!({ "customerId": 1 })).unwrap_err();
+    assert_eq!(before["kind"], "session_lost", "{before}");
+    login(&window, Role::Staff);
+    let info = invoke(&window, "enter_customer_mode", json!({})).unwrap();
+    assert_eq!(info["customerMode"], true);
+    let refused = invoke(
+        &window,
+        "withdraw_consent",
+        json!({
+            "customerId": 1,
+            "lang": "en",
+            "purposes": ["email-offers"],
+            "identityCheck": "known-customer",
+            "signature": [[[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]],
+        }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "handed_to_another_customer", "{refused}");
+    assert_eq!(refused["kind"], "not_permitted", "{refused}");
+}
