@@ -67,7 +67,7 @@ pub use keys::keystore::{DbKey, KeyStore, OsKeyring};
 pub use keys::recovery::RecoveryKey;
 pub use language::Lang;
 pub use oversight::{LogEntry, LogFilter};
-pub use people::access::AccessPurpose;
+pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
 pub use schema::SCHEMA_VERSION;

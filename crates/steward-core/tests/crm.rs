@@ -1029,3 +1029,6 @@ fn the_owner_sets_the_currency_new_purchases_are_recorded_in() {
     let currencies: Vec<&str> = p.purchases.iter().map(|x| x.currency.as_str()).collect();
     assert!(currencies.contains(&"EUR") && currencies.contains(&"IDR"));
 }
+
+#[path = "crm/search.rs"]
+mod search;

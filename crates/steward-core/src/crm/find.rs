@@ -1,6 +1,8 @@
-//! Finding a customer by name, phone, e-mail or loyalty number. The hits
-//! are the role's search view, at most the role's cap; the search is logged
-//! with the customers it showed and the fields it showed of them, never the
+//! Finding a customer by name, phone, e-mail or loyalty number. What a
+//! query may match is the role's (`SearchMatch`: staff find names by prefix
+//! and contact details only whole); the hits are the role's search view, at
+//! most the role's cap; the search is logged with the customers it showed,
+//! the fields it matched on and the fields it showed of them, never the
 //! query.
 
 use std::collections::BTreeSet;
@@ -17,10 +19,12 @@ use crate::store::Vault;
 
 impl Vault {
     /// Finds customers by name, phone, e-mail or loyalty number (accents and
-    /// case ignored; every word a prefix). The hits are the role's search
-    /// view, at most the role's cap; a query needs a word of at least three
-    /// letters or digits. The search is logged with the customers it showed
-    /// and the fields it showed of them, never the query.
+    /// case ignored). Owner and manager match every word as a prefix of any
+    /// of them; staff match name words as prefixes and a phone, e-mail or
+    /// loyalty number only whole. Every word needs at least three letters
+    /// or digits. The hits are the role's search view, at most the role's
+    /// cap. The search is logged with the customers it showed, the fields
+    /// it matched on and the fields it showed of them, never the query.
     pub fn search_customers(
         &mut self,
         session: &mut Session,
@@ -28,14 +32,27 @@ impl Vault {
     ) -> Result<SearchResults> {
         self.authorize(session, Action::SearchCustomers)?;
         let scope = access::scope(session.role());
-        let expression = search::match_expression(query)?;
+        let matcher = search::match_expression(query, scope.search_match)?;
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("search customers", |tx| {
             let conn = tx.conn();
-            let mut ids = search::matching_customers(conn, &expression, scope.search_cap + 1)?;
+            let mut ids = search::matching_customers(conn, &matcher, scope.search_cap + 1)?;
+            if let Some(email) = &matcher.exact_email {
+                let mut whole = Vec::with_capacity(ids.len());
+                for id in ids {
+                    let held = fields::value(conn, id, "email")?;
+                    if held.is_some_and(|v| v.to_lowercase() == *email) {
+                        whole.push(id);
+                    }
+                }
+                ids = whole;
+            }
             let truncated = ids.len() > scope.search_cap;
             ids.truncate(scope.search_cap);
-            let mut shown: BTreeSet<&'static str> = BTreeSet::new();
+            // The fields the query was matched on are touched too, shown or not.
+            let mut shown: BTreeSet<&'static str> = search::matched_fields(conn, &matcher, &ids)?
+                .into_iter()
+                .collect();
             let hits = match scope.view {
                 ViewKind::Full => {
                     let mut hits = Vec::with_capacity(ids.len());

@@ -79,6 +79,21 @@ pub enum ViewKind {
     None,
 }
 
+/// What a role's search may match a query against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchMatch {
+    /// Every word as a prefix of a name, e-mail, phone or loyalty number:
+    /// for roles that see all of these anyway.
+    Full,
+    /// Name words as prefixes of the name only; a phone, e-mail or loyalty
+    /// number only when the query is the whole value, so a search cannot
+    /// recover a detail the till view hides, a digit at a time.
+    Till,
+    /// No search.
+    None,
+}
+
 /// How much of the customer base one role may reach.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,14 +103,16 @@ pub struct RoleScope {
     /// The most search hits returned at once (more matches are cut, and the
     /// result says so): nobody browses the customer list through search.
     pub search_cap: usize,
+    /// What a search may match the query against.
+    pub search_match: SearchMatch,
     /// The purposes of access this role may give when opening a profile.
     pub access_purposes: &'static [AccessPurpose],
     /// How many recent purchases and notes the profile shows.
     pub recent_items: usize,
 }
 
-/// Shortest search query: at least one word of this many letters or
-/// digits, for every role, so a search finds someone rather than lists.
+/// Shortest word of a search query, in letters or digits, for every role
+/// and every word, so a search finds someone rather than lists.
 pub const MIN_QUERY_CHARS: usize = 3;
 /// Longest search query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 100;
@@ -110,8 +127,9 @@ const SHOP_PURPOSES: &[AccessPurpose] = &[
 
 /// The scope of every role. Why:
 /// - owner and manager run the shop and handle requests and complaints:
-///   the full record, up to 50 hits;
-/// - staff serve at the till: the till view, 10 hits, and only the purposes
+///   the full record, up to 50 hits, any word a prefix of any field;
+/// - staff serve at the till: the till view, 10 hits, names by prefix and
+///   contact details only by their whole value, and only the purposes
 ///   of the shop floor (a complaint or a customer's request goes to a
 ///   manager);
 /// - marketing prepares campaigns for customers who agreed to them: the
@@ -122,6 +140,7 @@ pub const SCOPES: [RoleScope; 5] = [
         role: Role::Owner,
         view: ViewKind::Full,
         search_cap: 50,
+        search_match: SearchMatch::Full,
         access_purposes: SHOP_PURPOSES,
         recent_items: 50,
     },
@@ -129,6 +148,7 @@ pub const SCOPES: [RoleScope; 5] = [
         role: Role::Manager,
         view: ViewKind::Full,
         search_cap: 50,
+        search_match: SearchMatch::Full,
         access_purposes: SHOP_PURPOSES,
         recent_items: 50,
     },
@@ -136,6 +156,7 @@ pub const SCOPES: [RoleScope; 5] = [
         role: Role::Staff,
         view: ViewKind::Till,
         search_cap: 10,
+        search_match: SearchMatch::Till,
         access_purposes: &[
             AccessPurpose::ServeAtTill,
             AccessPurpose::Delivery,
@@ -147,6 +168,7 @@ pub const SCOPES: [RoleScope; 5] = [
         role: Role::Marketing,
         view: ViewKind::Marketing,
         search_cap: 0,
+        search_match: SearchMatch::None,
         access_purposes: &[AccessPurpose::Campaign],
         recent_items: 0,
     },
@@ -154,6 +176,7 @@ pub const SCOPES: [RoleScope; 5] = [
         role: Role::Auditor,
         view: ViewKind::None,
         search_cap: 0,
+        search_match: SearchMatch::None,
         access_purposes: &[],
         recent_items: 0,
     },

@@ -15,16 +15,84 @@
 use rusqlite::{params, Connection};
 
 use crate::error::{Error, Result};
-use crate::people::access::{MAX_QUERY_CHARS, MIN_QUERY_CHARS};
+use crate::people::access::{SearchMatch, MAX_QUERY_CHARS, MIN_QUERY_CHARS};
 
 /// The most words a query may have.
 const MAX_QUERY_WORDS: usize = 8;
 
-/// Turns what someone typed into an FTS5 match expression: every word as a
-/// quoted prefix (`"nur"*`), all of them required. A query of digits and
-/// phone punctuation (`+34 600 12`) becomes one number. Refused when too
-/// long, or when no word has `MIN_QUERY_CHARS` letters or digits.
-pub fn match_expression(query: &str) -> Result<String> {
+/// The index's columns, named as the fields they hold.
+const COLUMNS: [&str; 4] = ["name", "email", "phone", "loyalty"];
+
+/// One required part of a query: its words (letters and digits only), the
+/// columns it may match, and whether its last word may be a prefix.
+struct Term {
+    columns: &'static [&'static str],
+    words: String,
+    prefix: bool,
+    /// Must start at the column's first word (a whole e-mail address).
+    initial: bool,
+}
+
+impl Term {
+    fn phrase(&self) -> String {
+        // Words hold only letters, digits and spaces, so the quotes cannot
+        // be escaped.
+        format!(
+            "{}\"{}\"{}",
+            if self.initial { "^" } else { "" },
+            self.words,
+            if self.prefix { "*" } else { "" }
+        )
+    }
+}
+
+/// A query as FTS5 is asked it, built from what someone typed for what
+/// their role may match ([`SearchMatch`]).
+pub struct Matcher {
+    terms: Vec<Term>,
+    /// For an e-mail query: the whole address, which a hit's e-mail must
+    /// equal (FTS5 alone would also find a longer address).
+    pub(crate) exact_email: Option<String>,
+}
+
+impl Matcher {
+    /// The FTS5 match expression: every term required, each limited to
+    /// its columns.
+    pub fn expression(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| format!("{{{}}} : {}", t.columns.join(" "), t.phrase()))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// Per index column, an expression matching rows where any term
+    /// matches that column: which fields a hit was found by.
+    fn per_column(&self) -> Vec<(&'static str, String)> {
+        COLUMNS
+            .into_iter()
+            .filter_map(|col| {
+                let phrases: Vec<String> = self
+                    .terms
+                    .iter()
+                    .filter(|t| t.columns.contains(&col))
+                    .map(Term::phrase)
+                    .collect();
+                (!phrases.is_empty()).then(|| (col, format!("{col} : ({})", phrases.join(" OR "))))
+            })
+            .collect()
+    }
+}
+
+/// Turns what someone typed into a [`Matcher`] for `how`. Every word needs
+/// `MIN_QUERY_CHARS` letters or digits (`QueryTooShort` otherwise). A query
+/// of digits and phone punctuation (`+34 600 12`) is one number; one that
+/// looks like an e-mail address (`a.b@shop.es`) is matched as a whole
+/// address, for every role. Otherwise, for [`SearchMatch::Full`] every word
+/// is a prefix of any column; for [`SearchMatch::Till`] a prefix of the
+/// name, and a number matches a phone or loyalty number only whole (a phone
+/// with or without its country code, see [`phone_terms`]).
+pub fn match_expression(query: &str, how: SearchMatch) -> Result<Matcher> {
     let query = query.trim();
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(Error::InvalidInput {
@@ -32,23 +100,58 @@ pub fn match_expression(query: &str) -> Result<String> {
             reason: "it is too long (100 characters at most)",
         });
     }
+    let too_short = Error::QueryTooShort {
+        min: MIN_QUERY_CHARS,
+    };
+    let all: &'static [&'static str] = &COLUMNS;
     let looks_like_phone = query.chars().any(|c| c.is_ascii_digit())
         && query
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
-    let words: Vec<String> = if looks_like_phone {
-        vec![query.chars().filter(char::is_ascii_digit).collect()]
-    } else {
-        query
-            .split(|c: char| !c.is_alphanumeric())
+    if looks_like_phone {
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() < MIN_QUERY_CHARS {
+            return Err(too_short);
+        }
+        let term = match how {
+            SearchMatch::Full => Term {
+                columns: all,
+                words: digits,
+                prefix: true,
+                initial: false,
+            },
+            _ => Term {
+                columns: &["phone", "loyalty"],
+                words: digits,
+                prefix: false,
+                initial: false,
+            },
+        };
+        return Ok(Matcher {
+            terms: vec![term],
+            exact_email: None,
+        });
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(str::to_lowercase)
             .collect()
     };
-    if !words.iter().any(|w| w.chars().count() >= MIN_QUERY_CHARS) {
-        return Err(Error::QueryTooShort {
-            min: MIN_QUERY_CHARS,
+    if looks_like_email(query) {
+        return Ok(Matcher {
+            terms: vec![Term {
+                columns: &["email"],
+                words: words(query).join(" "),
+                prefix: false,
+                initial: true,
+            }],
+            exact_email: Some(query.to_lowercase()),
         });
+    }
+    let words = words(query);
+    if words.is_empty() || words.iter().any(|w| w.chars().count() < MIN_QUERY_CHARS) {
+        return Err(too_short);
     }
     if words.len() > MAX_QUERY_WORDS {
         return Err(Error::InvalidInput {
@@ -56,12 +159,37 @@ pub fn match_expression(query: &str) -> Result<String> {
             reason: "it has too many words (8 at most)",
         });
     }
-    // Words hold only letters and digits, so the quotes cannot be escaped.
-    Ok(words
-        .iter()
-        .map(|w| format!("\"{w}\"*"))
-        .collect::<Vec<_>>()
-        .join(" "))
+    let columns: &'static [&'static str] = match how {
+        SearchMatch::Full => all,
+        _ => &["name"],
+    };
+    Ok(Matcher {
+        terms: words
+            .into_iter()
+            .map(|words| Term {
+                columns,
+                words,
+                prefix: true,
+                initial: false,
+            })
+            .collect(),
+        exact_email: None,
+    })
+}
+
+/// One word with an `@` between a local part and a domain with a dot.
+fn looks_like_email(query: &str) -> bool {
+    match query.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !query.chars().any(char::is_whitespace)
+                && query.chars().any(char::is_alphanumeric)
+        }
+        None => false,
+    }
 }
 
 /// The phone number as searchable words: all its digits, and the same
@@ -123,43 +251,99 @@ pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<serde_js
     )
 }
 
-/// The customers matching `expression` (from [`match_expression`]), best
-/// first, at most `limit`.
+/// The customers `matcher` finds, best first, at most `limit`.
 pub(crate) fn matching_customers(
     conn: &Connection,
-    expression: &str,
+    matcher: &Matcher,
     limit: usize,
 ) -> Result<Vec<i64>> {
     conn.prepare_cached(
         "SELECT rowid FROM customer_search WHERE customer_search MATCH ?1 ORDER BY rank LIMIT ?2",
     )
     .and_then(|mut s| {
-        s.query_map(params![expression, limit as i64], |r| r.get(0))?
+        s.query_map(params![matcher.expression(), limit as i64], |r| r.get(0))?
             .collect()
     })
     .map_err(Error::db("search customers"))
+}
+
+/// The fields (index columns) `matcher` matched in any of `ids`: what the
+/// search was found by, for the audit log.
+pub(crate) fn matched_fields(
+    conn: &Connection,
+    matcher: &Matcher,
+    ids: &[i64],
+) -> Result<Vec<&'static str>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids_json = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let mut matched = Vec::new();
+    for (column, expression) in matcher.per_column() {
+        let found: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM customer_search WHERE customer_search MATCH ?1
+                 AND rowid IN (SELECT value FROM json_each(?2)))",
+            )
+            .and_then(|mut s| s.query_row(params![expression, ids_json], |r| r.get(0)))
+            .map_err(Error::db("search customers"))?;
+        if found {
+            matched.push(column);
+        }
+    }
+    Ok(matched)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn check(query: &str, how: SearchMatch, expected: &str) {
+        let matcher = match_expression(query, how).unwrap();
+        assert_eq!(matcher.expression(), expected, "{query:?} as {how:?}");
+    }
+
     #[test]
-    fn words_become_quoted_prefixes() {
-        assert_eq!(match_expression("Núria").unwrap(), "\"núria\"*");
-        assert_eq!(
-            match_expression("  puig  Nur ").unwrap(),
-            "\"puig\"* \"nur\"*"
+    fn words_become_quoted_prefixes_of_the_columns_the_role_may_match() {
+        use SearchMatch::{Full, Till};
+        let all = "{name email phone loyalty}";
+        check("Núria", Full, &format!("{all} : \"núria\"*"));
+        check(
+            "  puig  Nur ",
+            Full,
+            &format!("{all} : \"puig\"* AND {all} : \"nur\"*"),
         );
-        assert_eq!(
-            match_expression("\"a\" OR nur* NEAR(x)").unwrap(),
-            "\"a\"* \"or\"* \"nur\"* \"near\"* \"x\"*"
+        check(
+            "\"and\" NOT nur* NEAR(xyz)",
+            Full,
+            &format!(
+                "{all} : \"and\"* AND {all} : \"not\"* AND {all} : \"nur\"* AND {all} : \"near\"* AND {all} : \"xyz\"*"
+            ),
+        );
+        check(
+            "Núria Puig",
+            Till,
+            "{name} : \"núria\"* AND {name} : \"puig\"*",
+        );
+        check(
+            "puigdomenech 346",
+            Till,
+            "{name} : \"puigdomenech\"* AND {name} : \"346\"*",
         );
     }
 
     #[test]
-    fn phone_numbers_become_one_number() {
-        assert_eq!(match_expression("+34 600-12").unwrap(), "\"3460012\"*");
+    fn numbers_are_prefixes_for_full_views_and_whole_values_at_the_till() {
+        use SearchMatch::{Full, Till};
+        check(
+            "+34 600-12",
+            Full,
+            "{name email phone loyalty} : \"3460012\"*",
+        );
+        check("+34 600 123 456", Till, "{phone loyalty} : \"34600123456\"");
         assert_eq!(
             phone_terms("+34600123456"),
             "34600123456 4600123456 600123456 00123456"
@@ -167,14 +351,36 @@ mod tests {
     }
 
     #[test]
-    fn short_and_long_queries_are_refused() {
-        for q in ["", "  ", "ab", "a b c", "é", "**", "12"] {
-            assert!(
-                matches!(match_expression(q), Err(Error::QueryTooShort { .. })),
-                "{q:?}"
-            );
+    fn an_email_address_is_matched_whole_from_its_start() {
+        for how in [SearchMatch::Full, SearchMatch::Till] {
+            let m = match_expression("N.Puig@Example.com", how).unwrap();
+            assert_eq!(m.expression(), "{email} : ^\"n puig example com\"");
+            assert_eq!(m.exact_email.as_deref(), Some("n.puig@example.com"));
         }
-        assert!(match_expression(&"x".repeat(101)).is_err());
-        assert!(match_expression("aaa b c d e f g h i").is_err());
+    }
+
+    #[test]
+    fn short_and_long_queries_are_refused() {
+        for how in [SearchMatch::Full, SearchMatch::Till] {
+            for q in [
+                "",
+                "  ",
+                "ab",
+                "a b c",
+                "é",
+                "**",
+                "12",
+                "com a",
+                "puigdomenech 3",
+                "o'brien",
+            ] {
+                assert!(
+                    matches!(match_expression(q, how), Err(Error::QueryTooShort { .. })),
+                    "{q:?}"
+                );
+            }
+            assert!(match_expression(&"x".repeat(101), how).is_err());
+            assert!(match_expression("aaa bbb ccc ddd eee fff ggg hhh iii", how).is_err());
+        }
     }
 }
