@@ -377,3 +377,53 @@ fn every_file_of_a_vault_is_readable_by_its_owner_only() {
     // The vault, its -wal and -shm, the lock, the recovery file, the anchor.
     assert!(seen >= 6, "only {seen} files");
 }
+
+/// Issue 11 §9: the one-window lock was keyed on the path as typed, so the
+/// same vault reached through a symbolic link, or through `dir/../dir`,
+/// opened a second time beside the first.
+#[cfg(unix)]
+#[test]
+fn the_same_vault_reached_by_another_path_is_already_open() {
+    let shop = Shop::new();
+    let link = shop.dir.path().join("link.steward");
+    std::os::unix::fs::symlink(&shop.path, &link).unwrap();
+    fs::create_dir(shop.dir.path().join("sub")).unwrap();
+    let roundabout = shop.dir.path().join("sub").join("..").join("shop.steward");
+
+    let first = shop.open();
+    for other in [&link, &roundabout] {
+        let e = Vault::open(other, &shop.keys).err().expect("a second open");
+        assert!(matches!(e, Error::AlreadyOpen), "{}: {e}", other.display());
+    }
+    drop(first);
+    let via_link = Vault::open(&link, &shop.keys).unwrap();
+    let e = Vault::open(&shop.path, &shop.keys)
+        .err()
+        .expect("a second open");
+    assert!(matches!(e, Error::AlreadyOpen), "{e}");
+    drop(via_link);
+}
+
+/// Issue 11 §9: opened through a symbolic link, the vault looked for its
+/// audit anchor and recovery file beside the link, raised a false alarm and
+/// could not be recovered.
+#[cfg(unix)]
+#[test]
+fn a_vault_opened_through_a_link_keeps_using_the_files_beside_it() {
+    let shop = Shop::new();
+    let link = shop.dir.path().join("link.steward");
+    std::os::unix::fs::symlink(&shop.path, &link).unwrap();
+    {
+        let mut v = Vault::open(&link, &shop.keys).unwrap();
+        let mut owner = shop.owner(&mut v);
+        let verdict = v.verify_audit_log(&mut owner).unwrap();
+        assert!(verdict.intact, "{}", verdict.message);
+    }
+    drop(Vault::recover(&link, &MemoryKeyStore::new(), &shop.recovery_key).unwrap());
+    let beside_link: Vec<_> = fs::read_dir(shop.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("link.steward") && n != "link.steward")
+        .collect();
+    assert!(beside_link.is_empty(), "{beside_link:?}");
+}

@@ -8,6 +8,8 @@
 //! names the keyring entry), `PATH-wal`/`PATH-shm` (SQLite's, encrypted too),
 //! `PATH.lock` (the exclusive lock), `PATH.recovery.json` (the database key
 //! wrapped with the recovery key) and `PATH.audit-head` (the audit anchor).
+//! `PATH` is the file's canonical path (links and `..` resolved), so a
+//! vault reached by two paths is still one vault with one lock.
 //!
 //! The store knows no domain: it imports only `keys` and `audit` (both
 //! below it), and what a new vault holds or a migration fills in is handed
@@ -38,6 +40,8 @@ pub(crate) use migrate::Migration;
 /// An open, unlocked vault. Holds the exclusive lock until dropped.
 pub struct Vault {
     pub(crate) conn: Connection,
+    /// The vault file's one name (absolute, no links): the lock and the
+    /// files beside the vault are named from it.
     path: PathBuf,
     vault_id: String,
     /// Kept (zeroizing) to derive the keys of the chained tables.
@@ -87,6 +91,7 @@ impl Vault {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(Error::io("create the vault folder"))?;
         }
+        let path = &file::canonical_path(path);
         let lock = file::take_lock(path)?;
         let res = Self::create_locked(path, keystore, migrations, lock, fill);
         if res.is_err() {
@@ -170,6 +175,7 @@ impl Vault {
         unlock: Unlock<'_>,
         migrations: &[Migration],
     ) -> Result<(Vault, Option<Head>)> {
+        let path = &file::canonical_path(path);
         let lock = file::take_existing_lock(path)?;
         let vault_id = file::read_vault_id(path)?;
         let (key, wrong_key): (DbKey, fn() -> Error) = match unlock {
@@ -253,6 +259,7 @@ impl Vault {
         (self.clock)()
     }
 
+    /// The vault file's canonical path: absolute, links and `..` resolved.
     pub fn path(&self) -> &Path {
         &self.path
     }
