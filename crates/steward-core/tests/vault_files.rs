@@ -427,3 +427,33 @@ fn a_vault_opened_through_a_link_keeps_using_the_files_beside_it() {
         .collect();
     assert!(beside_link.is_empty(), "{beside_link:?}");
 }
+
+/// Issue 11 §13: a vault made before files were created owner-only kept
+/// its recovery file, lock and journal readable by everyone after an
+/// upgrade: only the database file itself was narrowed at open.
+#[cfg(unix)]
+#[test]
+fn an_older_vaults_files_are_made_owner_only_when_it_is_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let shop = Shop::new();
+    let mut widened = 0;
+    for entry in fs::read_dir(shop.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        widened += 1;
+    }
+    // The vault, the lock, the recovery file, the anchor.
+    assert!(widened >= 4, "only {widened} files");
+    let v = shop.open();
+    for entry in fs::read_dir(shop.dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "{} is still open to others ({mode:o})",
+            entry.file_name().to_string_lossy()
+        );
+    }
+    drop(v);
+}

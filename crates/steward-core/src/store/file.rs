@@ -53,7 +53,7 @@ pub(super) fn canonical_path(vault: &Path) -> PathBuf {
         .unwrap_or_else(|_| vault.to_owned())
 }
 
-fn lock_path(vault: &Path) -> PathBuf {
+pub(super) fn lock_path(vault: &Path) -> PathBuf {
     let mut name = vault.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)
@@ -220,5 +220,11 @@ fn check_not_truncated(conn: &Connection, path: &Path) -> Result<()> {
 pub(crate) fn wal_path(vault: &Path) -> PathBuf {
     let mut name = vault.as_os_str().to_owned();
     name.push("-wal");
+    PathBuf::from(name)
+}
+
+pub(super) fn shm_path(vault: &Path) -> PathBuf {
+    let mut name = vault.as_os_str().to_owned();
+    name.push("-shm");
     PathBuf::from(name)
 }

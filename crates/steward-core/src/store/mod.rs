@@ -197,8 +197,18 @@ impl Vault {
             }
         };
         let clock = system_clock();
-        // Vaults made before files were created owner-only are narrowed now.
-        restrict_to_owner(path)?;
+        // Vaults made before files were created owner-only are narrowed
+        // now, with every file beside them (a journal a crash left too).
+        for p in [
+            path.to_owned(),
+            wal_path(path),
+            file::shm_path(path),
+            file::lock_path(path),
+            recovery::recovery_path(path),
+            anchor::path(path),
+        ] {
+            restrict_to_owner(&p)?;
+        }
         let mut conn = file::open_keyed(path, &key, wrong_key)?;
         file::configure_connection(&conn)?;
         migrate::migrate(&mut conn, migrations, clock())?;
