@@ -146,6 +146,23 @@ fn a_recovery_file_with_impossible_key_parameters_is_refused_at_once() {
     Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key).unwrap();
 }
 
+/// Issue 11 §11: the recovery file was read whole, at every open, however
+/// large; a crafted multi-gigabyte one stalled or aborted Steward. A file
+/// far larger than any Steward writes is refused unread.
+#[test]
+fn an_oversized_recovery_file_is_refused() {
+    let shop = Shop::new();
+    let path = shop.file(".recovery.json");
+    let mut padded = fs::read(&path).unwrap();
+    // Still valid JSON: only the size gives it away.
+    padded.extend(std::iter::repeat_n(b' ', 1024 * 1024));
+    fs::write(&path, &padded).unwrap();
+    let e = Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "recovery_file_missing");
+}
+
 #[test]
 fn owner_who_forgot_the_passphrase_resets_it_with_the_recovery_key() {
     let shop = Shop::new();
