@@ -229,6 +229,13 @@ pub enum Error {
     #[error("there is no such task for this customer")]
     TaskNotFound,
 
+    /// A change that erased data was saved, but the write-ahead log (the
+    /// vault's journal) still holds older pages with the erased values:
+    /// another program has the vault file open, so the log could not be
+    /// emptied. Closing that program and then Steward finishes the job.
+    #[error("the change was saved, but the erased data could not yet be cleared from the vault's journal because another program is using the vault file; close other programs that use it (a backup or sync tool, a database viewer), then close Steward and open it again to finish clearing it")]
+    JournalNotCleared,
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -296,6 +303,7 @@ impl Error {
             Error::PurposeNotAllowed { .. } => "purpose_not_allowed",
             Error::NotEnoughPoints { .. } => "not_enough_points",
             Error::TaskNotFound => "task_not_found",
+            Error::JournalNotCleared => "journal_not_cleared",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }
@@ -324,9 +332,11 @@ impl Error {
             | Error::WrongKey
             | Error::WrongRecoveryKey
             | Error::RecoveryFileMissing(_) => ErrorKind::VaultUnavailable,
-            Error::DiskFull | Error::Database { .. } | Error::Io { .. } | Error::VaultExists(_) => {
-                ErrorKind::Other
-            }
+            Error::DiskFull
+            | Error::JournalNotCleared
+            | Error::Database { .. }
+            | Error::Io { .. }
+            | Error::VaultExists(_) => ErrorKind::Other,
             _ => ErrorKind::InvalidInput,
         }
     }

@@ -65,13 +65,18 @@ pub fn owner_only(options: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
     options
 }
 
-/// Narrows an existing file to its owner (0600 on Unix); a no-op elsewhere.
+/// Narrows a file to its owner (0600 on Unix); a file that does not exist
+/// is left so. A no-op elsewhere.
 pub fn restrict_to_owner(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-            .map_err(Error::io("make a file private to its owner"))?;
+        match fs::set_permissions(path, fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::io("make a file private to its owner")(e))
+            }
+            _ => {}
+        }
     }
     #[cfg(not(unix))]
     let _ = path;

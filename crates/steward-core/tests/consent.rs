@@ -332,6 +332,57 @@ fn the_on_screen_form_needs_the_customers_signature_but_paper_does_not() {
     v.join_customer(&mut s, f).unwrap();
 }
 
+/// Issue 11 §9: the checkpoint after an erasure was assumed to empty the
+/// write-ahead log. While another program holds a read transaction on the
+/// vault it cannot, and the erased value's older page stays in the log: the
+/// withdrawal is saved, and the shop owner is told the erasure is not
+/// finished yet and what to do.
+#[test]
+fn an_erasure_the_journal_cannot_be_emptied_of_is_reported() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    v.set_field_enabled(&mut s, "birth_date", true).unwrap();
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "birthday-offer"],
+        &[
+            ("name", "Núria"),
+            ("email", "nuria@example.cat"),
+            ("birth_date", "1990-02-28"),
+        ],
+    );
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+
+    // Another program reading the vault file (here: plain rusqlite with the
+    // key) holds a read transaction open across the erasure.
+    let reader = shop.raw_connection();
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM customer", [], |r| r.get(0))
+        .unwrap();
+    let err = v
+        .withdraw_consent(&mut s, id, withdrawal(&["birthday-offer"]))
+        .unwrap_err();
+    assert_eq!(err.code(), "journal_not_cleared", "{err}");
+    assert!(err.to_string().contains("close"), "{err}");
+    assert!(!err.to_string().contains("Núria"));
+    // The withdrawal itself was saved.
+    assert!(!granted(&mut v, &mut s, id).contains("birthday-offer"));
+
+    // Once the other program lets go, closing the vault empties the log.
+    reader.execute_batch("COMMIT").unwrap();
+    drop(reader);
+    drop(v);
+    assert_eq!(
+        std::fs::metadata(shop.file("-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0),
+        0
+    );
+}
+
 #[test]
 fn withdrawing_a_purpose_erases_only_the_fields_no_remaining_purpose_needs() {
     let shop = Shop::new();

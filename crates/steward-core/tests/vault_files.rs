@@ -146,6 +146,23 @@ fn a_recovery_file_with_impossible_key_parameters_is_refused_at_once() {
     Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key).unwrap();
 }
 
+/// Issue 11 §11: the recovery file was read whole, at every open, however
+/// large; a crafted multi-gigabyte one stalled or aborted Steward. A file
+/// far larger than any Steward writes is refused unread.
+#[test]
+fn an_oversized_recovery_file_is_refused() {
+    let shop = Shop::new();
+    let path = shop.file(".recovery.json");
+    let mut padded = fs::read(&path).unwrap();
+    // Still valid JSON: only the size gives it away.
+    padded.extend(std::iter::repeat_n(b' ', 1024 * 1024));
+    fs::write(&path, &padded).unwrap();
+    let e = Vault::recover(&shop.path, &MemoryKeyStore::new(), &shop.recovery_key)
+        .err()
+        .unwrap();
+    assert_eq!(e.code(), "recovery_file_missing");
+}
+
 #[test]
 fn owner_who_forgot_the_passphrase_resets_it_with_the_recovery_key() {
     let shop = Shop::new();
@@ -376,4 +393,84 @@ fn every_file_of_a_vault_is_readable_by_its_owner_only() {
     }
     // The vault, its -wal and -shm, the lock, the recovery file, the anchor.
     assert!(seen >= 6, "only {seen} files");
+}
+
+/// Issue 11 §9: the one-window lock was keyed on the path as typed, so the
+/// same vault reached through a symbolic link, or through `dir/../dir`,
+/// opened a second time beside the first.
+#[cfg(unix)]
+#[test]
+fn the_same_vault_reached_by_another_path_is_already_open() {
+    let shop = Shop::new();
+    let link = shop.dir.path().join("link.steward");
+    std::os::unix::fs::symlink(&shop.path, &link).unwrap();
+    fs::create_dir(shop.dir.path().join("sub")).unwrap();
+    let roundabout = shop.dir.path().join("sub").join("..").join("shop.steward");
+
+    let first = shop.open();
+    for other in [&link, &roundabout] {
+        let e = Vault::open(other, &shop.keys).err().expect("a second open");
+        assert!(matches!(e, Error::AlreadyOpen), "{}: {e}", other.display());
+    }
+    drop(first);
+    let via_link = Vault::open(&link, &shop.keys).unwrap();
+    let e = Vault::open(&shop.path, &shop.keys)
+        .err()
+        .expect("a second open");
+    assert!(matches!(e, Error::AlreadyOpen), "{e}");
+    drop(via_link);
+}
+
+/// Issue 11 §9: opened through a symbolic link, the vault looked for its
+/// audit anchor and recovery file beside the link, raised a false alarm and
+/// could not be recovered.
+#[cfg(unix)]
+#[test]
+fn a_vault_opened_through_a_link_keeps_using_the_files_beside_it() {
+    let shop = Shop::new();
+    let link = shop.dir.path().join("link.steward");
+    std::os::unix::fs::symlink(&shop.path, &link).unwrap();
+    {
+        let mut v = Vault::open(&link, &shop.keys).unwrap();
+        let mut owner = shop.owner(&mut v);
+        let verdict = v.verify_audit_log(&mut owner).unwrap();
+        assert!(verdict.intact, "{}", verdict.message);
+    }
+    drop(Vault::recover(&link, &MemoryKeyStore::new(), &shop.recovery_key).unwrap());
+    let beside_link: Vec<_> = fs::read_dir(shop.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("link.steward") && n != "link.steward")
+        .collect();
+    assert!(beside_link.is_empty(), "{beside_link:?}");
+}
+
+/// Issue 11 §13: a vault made before files were created owner-only kept
+/// its recovery file, lock and journal readable by everyone after an
+/// upgrade: only the database file itself was narrowed at open.
+#[cfg(unix)]
+#[test]
+fn an_older_vaults_files_are_made_owner_only_when_it_is_opened() {
+    use std::os::unix::fs::PermissionsExt;
+    let shop = Shop::new();
+    let mut widened = 0;
+    for entry in fs::read_dir(shop.dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        widened += 1;
+    }
+    // The vault, the lock, the recovery file, the anchor.
+    assert!(widened >= 4, "only {widened} files");
+    let v = shop.open();
+    for entry in fs::read_dir(shop.dir.path()).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "{} is still open to others ({mode:o})",
+            entry.file_name().to_string_lossy()
+        );
+    }
+    drop(v);
 }

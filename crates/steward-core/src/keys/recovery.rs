@@ -5,6 +5,7 @@
 //! saved next to the vault as `<vault>.recovery.json`. That file is useless
 //! without the recovery key, and holds no personal data.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -194,11 +195,23 @@ pub fn create(vault: &Path, vault_id: &str, db_key: &DbKey) -> Result<RecoveryKe
     Ok(key)
 }
 
+/// The most a recovery file is read of. Steward writes well under 1 KiB; a
+/// larger file is not Steward's, and reading a crafted multi-gigabyte one
+/// (at every open, to tell whether a recovery file is there) would stall
+/// or abort.
+const MAX_FILE_BYTES: u64 = 16 * 1024;
+
 fn read_file(vault: &Path) -> Result<RecoveryFile> {
     let path = recovery_path(vault);
-    let bytes = std::fs::read(&path).map_err(|_| Error::RecoveryFileMissing(path.clone()))?;
-    let file: RecoveryFile =
-        serde_json::from_slice(&bytes).map_err(|_| Error::RecoveryFileMissing(path.clone()))?;
+    let missing = || Error::RecoveryFileMissing(path.clone());
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|_| missing())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(missing());
+    }
+    let file: RecoveryFile = serde_json::from_slice(&bytes).map_err(|_| missing())?;
     if file.format != FORMAT {
         return Err(Error::RecoveryFileMissing(path));
     }

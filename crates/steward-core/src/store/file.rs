@@ -1,4 +1,5 @@
-//! The vault's files on disk: the exclusive lock (`PATH.lock`), the header
+//! The vault's files on disk: the one name a vault file goes by, the
+//! exclusive lock (`PATH.lock`), the header
 //! that tells a vault from any other file (SQLCipher's random salt, which
 //! doubles as the vault id), keying a connection, the per-connection
 //! settings, and the checks that a file opened with a key really is an
@@ -21,7 +22,38 @@ const PLAIN_SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// SQLCipher's page size (also how the WAL is laid out).
 pub(super) const PAGE_SIZE: u64 = 4096;
 
-fn lock_path(vault: &Path) -> PathBuf {
+/// The one name of a vault file, however it was reached: a symbolic link,
+/// `dir/../dir/vault` or a relative path all lead to the same absolute path
+/// without links. The lock, the recovery file and the audit anchor are named
+/// from it, so a second open of the same file by another path finds the
+/// lock taken, and every path finds the same files beside the vault.
+///
+/// A vault not created yet has its folder resolved and its name kept; a
+/// path that cannot be resolved at all (a folder that does not exist) is
+/// kept as given, and opening it reports what is missing. Two hard links to
+/// one file still have two names (and so two locks): Steward never makes
+/// them, and a file lock on the database itself would fight SQLite's own
+/// locks (on Windows they are mandatory and would block its reads).
+pub(super) fn canonical_path(vault: &Path) -> PathBuf {
+    // `dunce` gives the same result as `fs::canonicalize`, but on Windows
+    // without the `\\?\` prefix that SQLite and people would stumble over.
+    if let Ok(p) = dunce::canonicalize(vault) {
+        return p;
+    }
+    let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) else {
+        return vault.to_owned();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    dunce::canonicalize(dir)
+        .map(|d| d.join(name))
+        .unwrap_or_else(|_| vault.to_owned())
+}
+
+pub(super) fn lock_path(vault: &Path) -> PathBuf {
     let mut name = vault.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)
@@ -38,6 +70,7 @@ pub(super) fn take_existing_lock(vault: &Path) -> Result<File> {
 }
 
 /// Takes the exclusive lock of a vault, or reports that it is already open.
+/// `vault` must be the vault's [`canonical_path`].
 pub(super) fn take_lock(vault: &Path) -> Result<File> {
     let file = owner_only(OpenOptions::new().create(true).truncate(false).write(true))
         .open(lock_path(vault))
@@ -187,5 +220,11 @@ fn check_not_truncated(conn: &Connection, path: &Path) -> Result<()> {
 pub(crate) fn wal_path(vault: &Path) -> PathBuf {
     let mut name = vault.as_os_str().to_owned();
     name.push("-wal");
+    PathBuf::from(name)
+}
+
+pub(super) fn shm_path(vault: &Path) -> PathBuf {
+    let mut name = vault.as_os_str().to_owned();
+    name.push("-shm");
     PathBuf::from(name)
 }

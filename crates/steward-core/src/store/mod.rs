@@ -8,6 +8,8 @@
 //! names the keyring entry), `PATH-wal`/`PATH-shm` (SQLite's, encrypted too),
 //! `PATH.lock` (the exclusive lock), `PATH.recovery.json` (the database key
 //! wrapped with the recovery key) and `PATH.audit-head` (the audit anchor).
+//! `PATH` is the file's canonical path (links and `..` resolved), so a
+//! vault reached by two paths is still one vault with one lock.
 //!
 //! The store knows no domain: it imports only `keys` and `audit` (both
 //! below it), and what a new vault holds or a migration fills in is handed
@@ -38,6 +40,8 @@ pub(crate) use migrate::Migration;
 /// An open, unlocked vault. Holds the exclusive lock until dropped.
 pub struct Vault {
     pub(crate) conn: Connection,
+    /// The vault file's one name (absolute, no links): the lock and the
+    /// files beside the vault are named from it.
     path: PathBuf,
     vault_id: String,
     /// Kept (zeroizing) to derive the keys of the chained tables.
@@ -87,6 +91,7 @@ impl Vault {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(Error::io("create the vault folder"))?;
         }
+        let path = &file::canonical_path(path);
         let lock = file::take_lock(path)?;
         let res = Self::create_locked(path, keystore, migrations, lock, fill);
         if res.is_err() {
@@ -170,6 +175,7 @@ impl Vault {
         unlock: Unlock<'_>,
         migrations: &[Migration],
     ) -> Result<(Vault, Option<Head>)> {
+        let path = &file::canonical_path(path);
         let lock = file::take_existing_lock(path)?;
         let vault_id = file::read_vault_id(path)?;
         let (key, wrong_key): (DbKey, fn() -> Error) = match unlock {
@@ -191,8 +197,18 @@ impl Vault {
             }
         };
         let clock = system_clock();
-        // Vaults made before files were created owner-only are narrowed now.
-        restrict_to_owner(path)?;
+        // Vaults made before files were created owner-only are narrowed
+        // now, with every file beside them (a journal a crash left too).
+        for p in [
+            path.to_owned(),
+            wal_path(path),
+            file::shm_path(path),
+            file::lock_path(path),
+            recovery::recovery_path(path),
+            anchor::path(path),
+        ] {
+            restrict_to_owner(&p)?;
+        }
         let mut conn = file::open_keyed(path, &key, wrong_key)?;
         file::configure_connection(&conn)?;
         migrate::migrate(&mut conn, migrations, clock())?;
@@ -253,6 +269,7 @@ impl Vault {
         (self.clock)()
     }
 
+    /// The vault file's canonical path: absolute, links and `..` resolved.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -348,11 +365,27 @@ impl Vault {
     }
 
     /// Folds the WAL back into the file and empties it, so that a value
-    /// just removed or replaced leaves no older page behind.
+    /// just removed or replaced leaves no older page behind. A checkpoint
+    /// that could not empty it (another program holds a read transaction
+    /// on the file) is `JournalNotCleared`, never assumed to have worked.
     pub(crate) fn checkpoint_wal(&self, op: &'static str) -> Result<()> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(Error::db(op))
+        // The row is (busy, frames in the log, frames checkpointed); after a
+        // TRUNCATE that finished, busy is 0 and the log is empty.
+        let (busy, log, checkpointed): (i64, i64, i64) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(Error::db(op))?;
+        let wal_len = match fs::metadata(wal_path(&self.path)) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(Error::io("check the vault's journal")(e)),
+        };
+        if busy != 0 || log != checkpointed || wal_len != 0 {
+            return Err(Error::JournalNotCleared);
+        }
+        Ok(())
     }
 
     /// The schema version the vault is at.
@@ -366,8 +399,11 @@ impl Vault {
 impl Drop for Vault {
     fn drop(&mut self) {
         // Fold the WAL back into the file and empty it, so no old page
-        // lingers in it after close. Failure is harmless: SQLite replays the
-        // WAL on the next open.
+        // lingers in it after close. A failure cannot be reported from here,
+        // and need not be: nothing is lost (SQLite replays the WAL on the
+        // next open), SQLite checkpoints and removes the WAL itself when the
+        // last connection to the file closes, and an erasure whose
+        // checkpoint failed was already reported when it happened.
         let _ = self.checkpoint_wal("close the vault");
     }
 }
