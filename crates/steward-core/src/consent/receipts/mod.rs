@@ -3,21 +3,22 @@
 //! A receipt is a JSON document with the fields of the Kantara Initiative
 //! Consent Receipt Specification v1.1, plus a `steward` member with the
 //! ledger details (decisions, notice version and hash, identity check).
-//! It is signed by the shop's Ed25519 key, which is generated when the vault
-//! is set up and kept inside it. The signature covers the receipt's
-//! canonical form (keys sorted, no whitespace, `stewardSignature` left out),
-//! so any change to its content invalidates it. The PDF version carries the
+//! It is signed by the shop's Ed25519 key (`signing_key`), which is
+//! generated when the vault is set up and kept inside it. The signature
+//! covers the receipt's canonical form (keys sorted, no whitespace,
+//! `stewardSignature` left out), so any change to its content invalidates
+//! it. The PDF version carries the
 //! signed JSON and a second signature over the PDF's own bytes.
 //!
 //! Receipts name the customer only by a random id and list field names,
 //! never values: a receipt that is lost reveals no contact data.
-
 //!
 //! This module owns the receipts issued (table `consent_receipt`, kept
-//! byte for byte and never changed) and the shop's signing key (table
-//! `shop_signing_key`); `printable` words a receipt for people and `pdf`
-//! lays it out.
+//! byte for byte and never changed); `printable` words a receipt for people
+//! and `pdf` lays it out.
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod forgery;
 mod pdf;
 mod printable;
 
@@ -28,18 +29,19 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::forms::{CollectionMethod, Decision, IdentityCheck};
 use super::notices::{Notice, NoticePurpose};
+use super::signing_key::{key_fingerprint, load_signing_key};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::shop::ShopProfile;
-use crate::store::{Tx, Vault};
+use crate::store::Vault;
 use crate::time::format_ts;
 
+pub use super::signing_key::{fingerprint, parse_fingerprint};
 pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 
 /// The Kantara specification version the receipts follow.
@@ -70,69 +72,6 @@ pub struct VerifiedReceipt {
     pub key_fingerprint: String,
     /// `json` or `pdf`.
     pub format: &'static str,
-}
-
-/// Whether the vault has its receipt-signing key yet.
-pub(crate) fn has_signing_key(conn: &Connection) -> Result<bool> {
-    conn.query_row("SELECT count(*) FROM shop_signing_key", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n > 0)
-    .map_err(Error::db("read the signing key"))
-}
-
-/// Creates the shop's signing key if the vault has none yet.
-pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
-    if has_signing_key(tx.conn())? {
-        return Ok(());
-    }
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    let secret = zeroize::Zeroizing::new(key.to_bytes());
-    tx.conn()
-        .execute(
-            "INSERT INTO shop_signing_key (id, secret, public, created_at) VALUES (1, ?1, ?2, ?3)",
-            params![
-                secret.as_slice(),
-                key.verifying_key().as_bytes().as_slice(),
-                format_ts(tx.now)
-            ],
-        )
-        .map_err(Error::db("save the signing key"))?;
-    tx.audit(AuditEvent::new("receipt.key_create", Outcome::Ok))
-}
-
-pub(crate) fn load_signing_key(conn: &Connection) -> Result<SigningKey> {
-    let secret: zeroize::Zeroizing<Vec<u8>> = conn
-        .query_row(
-            "SELECT secret FROM shop_signing_key WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(Error::db("read the signing key"))?
-        .map(zeroize::Zeroizing::new)
-        .ok_or(Error::VaultDamaged {
-            reason: "the receipt signing key is missing",
-        })?;
-    let bytes: [u8; 32] = secret
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::VaultDamaged {
-            reason: "the receipt signing key is damaged",
-        })?;
-    Ok(SigningKey::from_bytes(&bytes))
-}
-
-/// A short, readable fingerprint of a public key: the first 16 bytes of its
-/// SHA-256 in groups of four hex digits.
-pub fn fingerprint(public: &VerifyingKey) -> String {
-    let digest = Sha256::digest(public.as_bytes());
-    hex::encode(&digest[..16])
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Everything a receipt states, gathered by the consent module.
@@ -439,11 +378,6 @@ pub(crate) fn customer_ref_of(conn: &Connection, receipt_id: &str) -> Result<Opt
     )
     .optional()
     .map_err(Error::db("read a receipt"))
-}
-
-/// The fingerprint of the shop's signing key.
-pub(crate) fn key_fingerprint(conn: &Connection) -> Result<String> {
-    Ok(fingerprint(&load_signing_key(conn)?.verifying_key()))
 }
 
 /// Stores an issued receipt, exactly as given to the customer.
