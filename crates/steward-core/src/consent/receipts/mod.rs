@@ -61,15 +61,24 @@ pub struct Receipt {
     pub json: String,
 }
 
-/// What checking a receipt file found.
+/// What checking a receipt file proved: it is intact (its content is
+/// exactly what the key with `key_fingerprint` signed) and, only when
+/// `shop_key_confirmed`, that this key is the shop's.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedReceipt {
     pub receipt_id: String,
-    /// The shop named in the receipt (covered by the signature).
+    /// The shop the receipt names. Covered by the signature, but written by
+    /// whoever signed it: it says who signed only when `shop_key_confirmed`.
     pub shop: String,
-    /// A short fingerprint of the key that signed it.
+    /// The fingerprint of the key that signed it ([`fingerprint`]).
     pub key_fingerprint: String,
+    /// Whether the signing key was compared with the shop's and is the
+    /// shop's. `false` means it was not compared: anyone can make a key and
+    /// sign any content with it, so an intact receipt alone proves only
+    /// which key signed it. (A key that was compared and differs is an
+    /// error, [`Error::ReceiptNotSignedByShop`], never a `VerifiedReceipt`.)
+    pub shop_key_confirmed: bool,
     /// `json` or `pdf`.
     pub format: &'static str,
 }
@@ -244,13 +253,42 @@ pub(super) fn invalid(reason: impl Into<String>) -> Error {
     }
 }
 
-/// Checks a receipt file, JSON or PDF: the signature must match the content
-/// exactly. Needs no vault: anyone holding the receipt can check it.
+/// Checks a receipt file, JSON or PDF, without knowing the shop's key: the
+/// signature must match the content exactly. Needs no vault: anyone holding
+/// the receipt can check it. The result says which key signed it and never
+/// that the key is the shop's (`shop_key_confirmed` is `false`); for that,
+/// see [`verify_receipt_against`].
 pub fn verify_receipt(bytes: &[u8]) -> Result<VerifiedReceipt> {
-    if bytes.starts_with(b"%PDF-") {
-        return verify_pdf(bytes);
+    verify_receipt_against(bytes, None)
+}
+
+/// Checks a receipt file, JSON or PDF, and, when `shop_key` is given (a
+/// fingerprint as [`fingerprint`] prints it; spaces and letter case do not
+/// matter), that the shop signed it:
+/// - content changed after signing: [`Error::ReceiptInvalid`];
+/// - intact, but signed by another key: [`Error::ReceiptNotSignedByShop`]
+///   with both fingerprints;
+/// - intact and signed by `shop_key`: `shop_key_confirmed` is `true`;
+/// - intact and no `shop_key` given: `shop_key_confirmed` is `false`.
+///
+/// A `shop_key` that is not a fingerprint at all is
+/// [`Error::InvalidInput`], before the file is looked at.
+pub fn verify_receipt_against(bytes: &[u8], shop_key: Option<&str>) -> Result<VerifiedReceipt> {
+    let shop_key = shop_key.map(parse_fingerprint).transpose()?;
+    let mut verified = if bytes.starts_with(b"%PDF-") {
+        verify_pdf(bytes)?
+    } else {
+        verify_json(bytes)?.0
+    };
+    if let Some(expected) = shop_key {
+        if verified.key_fingerprint != expected {
+            return Err(Error::ReceiptNotSignedByShop {
+                found: verified.key_fingerprint,
+                expected,
+            });
+        }
+        verified.shop_key_confirmed = true;
     }
-    let (verified, _) = verify_json(bytes)?;
     Ok(verified)
 }
 
@@ -312,6 +350,7 @@ pub(super) fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey
             receipt_id,
             shop,
             key_fingerprint: fingerprint(&public),
+            shop_key_confirmed: false,
             format: "json",
         },
         public,
@@ -505,12 +544,18 @@ impl Vault {
                 "the code does not match the receipt this shop issued under that number",
             ));
         }
-        let (verified, _) = verify_json(stored.json.as_bytes())?;
-        Ok(verified)
+        self.verify_receipt(stored.json.as_bytes())
     }
 
     /// The fingerprint of this shop's receipt-signing key (not secret).
     pub fn receipt_key_fingerprint(&self) -> Result<String> {
         key_fingerprint(&self.conn)
+    }
+
+    /// Checks a receipt file against this shop's key
+    /// ([`verify_receipt_against`]): `Ok` only if it is intact and this
+    /// shop signed it. Needs no login: it reads only the public key.
+    pub fn verify_receipt(&self, bytes: &[u8]) -> Result<VerifiedReceipt> {
+        verify_receipt_against(bytes, Some(&self.receipt_key_fingerprint()?))
     }
 }
