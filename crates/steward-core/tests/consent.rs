@@ -286,6 +286,32 @@ fn changing_what_customers_read_publishes_a_new_notice_version_and_keeps_the_old
 }
 
 #[test]
+fn the_notice_in_every_language_and_the_printed_receipt_show_the_shops_key_fingerprint() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let key = v.receipt_key_fingerprint().unwrap();
+    for lang in Lang::ALL {
+        let who = &v.notice(&mut s, lang, None).unwrap().body.sections[0];
+        assert_eq!(who.key, "who");
+        assert!(who.text.contains(&key), "{lang}: {}", who.text);
+    }
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    let joined = v.join_customer(&mut s, f).unwrap();
+    let printed = v
+        .printable_receipt(&mut s, &joined.receipt.receipt_id)
+        .unwrap();
+    assert!(
+        printed
+            .notes
+            .iter()
+            .any(|n| n.contains("Forn de la Plaça") && n.contains(&key)),
+        "{:?}",
+        printed.notes
+    );
+}
+
+#[test]
 fn a_form_that_showed_an_outdated_notice_is_refused() {
     let shop = Shop::new();
     let mut v = shop.open();
