@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use steward_core::consent::receipts::parse_fingerprint;
 use steward_core::PurposeText;
 use steward_core::{
-    verify_receipt, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
-    NewPurpose, PurposeChange, Recorded, Session, Vault, Withdrawal,
+    verify_receipt_against, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
+    NewPurpose, OsKeyring, PurposeChange, Recorded, Session, Vault, Withdrawal,
 };
 
 use crate::{fail, output, print_json, Failure};
@@ -212,9 +213,18 @@ pub enum ConsentCommand {
 
 #[derive(Subcommand)]
 pub enum ReceiptCommand {
-    /// Check a receipt (JSON or PDF): exit 0 and "valid, signed by <shop>",
-    /// or exit 1 and why not. Needs no vault and no login.
-    Verify { file: PathBuf },
+    /// Check a receipt (JSON or PDF). Alone it can only say the receipt is
+    /// intact and which key signed it (exit 0). With the shop's key, from
+    /// `--vault PATH` (the shop's vault; no login) or `--key FINGERPRINT`
+    /// (as printed on the shop's notice): exit 0 and "valid, signed by the
+    /// shop <name>" only if that key signed it. Otherwise exit 1 and why.
+    Verify {
+        file: PathBuf,
+        /// The fingerprint of the shop's receipt key, as printed on its
+        /// notice (spaces and letter case do not matter).
+        #[arg(long, value_name = "FINGERPRINT", value_parser = parse_key)]
+        key: Option<String>,
+    },
     /// Check the code scanned from a printed receipt's QR code against the
     /// receipt this shop issued under that number.
     CheckCode { code: String },
@@ -226,6 +236,10 @@ pub enum ReceiptCommand {
         #[arg(long, value_name = "FILE")]
         pdf: Option<PathBuf>,
     },
+}
+
+fn parse_key(s: &str) -> Result<String, String> {
+    parse_fingerprint(s).map_err(|e| e.to_string())
 }
 
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -600,25 +614,57 @@ pub fn consent(
     Ok(())
 }
 
-/// `receipt verify`: needs no vault.
-pub fn verify(json: bool, file: &Path) -> Result<(), Failure> {
+/// `receipt verify`: checks a receipt file, against the shop's key when
+/// `vault` (opened with the keyring, no login) or `key` gives it, and prints
+/// what the core found, no more: "signed by the shop" only when the core
+/// confirmed the key.
+pub fn verify(
+    json: bool,
+    file: &Path,
+    vault: Option<&Path>,
+    key: Option<&str>,
+) -> Result<(), Failure> {
+    if vault.is_some() && key.is_some() {
+        return Err(fail(
+            "give the shop's key one way: --vault PATH or --key FINGERPRINT",
+        ));
+    }
     let bytes = std::fs::read(file).map_err(|e| Failure {
         code: 1,
         message: format!("cannot read {}: {e}", file.display()),
     })?;
-    match verify_receipt(&bytes) {
+    let res = match vault {
+        Some(path) => Vault::open(path, &OsKeyring)?.verify_receipt(&bytes),
+        None => verify_receipt_against(&bytes, key),
+    };
+    match res {
         Ok(v) => {
             output(json, &v, || {
-                format!(
-                    "valid, signed by {} (receipt {}, key {}, {})",
-                    v.shop, v.receipt_id, v.key_fingerprint, v.format
-                )
+                if v.shop_key_confirmed {
+                    format!(
+                        "valid, signed by the shop {}: receipt {} ({}), key {}",
+                        v.shop, v.receipt_id, v.format, v.key_fingerprint
+                    )
+                } else {
+                    format!(
+                        "intact: receipt {} ({}) is exactly as signed by key {}\n\
+                         not checked: whether this key is the shop's. Compare its fingerprint \
+                         with the one printed on the shop's notice, or run again with \
+                         --vault PATH (on the shop's computer) or --key FINGERPRINT.",
+                        v.receipt_id, v.format, v.key_fingerprint
+                    )
+                }
             });
             Ok(())
         }
-        Err(e @ Error::ReceiptInvalid { .. }) => {
+        Err(e @ (Error::ReceiptInvalid { .. } | Error::ReceiptNotSignedByShop { .. })) => {
             if json {
-                print_json(&serde_json::json!({ "valid": false, "reason": e.to_string() }));
+                let mut out = serde_json::json!({ "valid": false, "reason": e.to_string() });
+                if let Error::ReceiptNotSignedByShop { found, expected } = &e {
+                    out["keyFingerprint"] = found.as_str().into();
+                    out["expectedKey"] = expected.as_str().into();
+                }
+                print_json(&out);
             }
             Err(Failure {
                 code: 1,

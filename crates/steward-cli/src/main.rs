@@ -388,8 +388,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
         }
-        Command::Receipt(consent::ReceiptCommand::Verify { file }) => {
-            consent::verify(cli.json, file)?;
+        Command::Receipt(consent::ReceiptCommand::Verify { file, key }) => {
+            consent::verify(cli.json, file, cli.vault.as_deref(), key.as_deref())?;
         }
         Command::Purposes(_)
         | Command::Purchases(_)

@@ -25,6 +25,18 @@ fn steward_env(vault: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -
     for (k, v) in env {
         cmd.env(k, v);
     }
+    run_command(cmd, stdin)
+}
+
+/// `steward ARGS…` with no `--vault`: what a customer runs on their own
+/// computer.
+fn steward_without_vault(args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.args(args);
+    run_command(cmd, "")
+}
+
+fn run_command(mut cmd: Command, stdin: &str) -> Run {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -553,7 +565,8 @@ fn a_paper_consent_form_records_a_customer_whose_receipts_verify() {
         let ok = steward(&shop.vault, &["receipt", "verify", file], "");
         assert_eq!(ok.code, 0, "{}", ok.stderr);
         assert!(
-            ok.stdout.starts_with("valid, signed by Forn de la Plaça"),
+            ok.stdout
+                .starts_with("valid, signed by the shop Forn de la Plaça"),
             "{}",
             ok.stdout
         );
@@ -587,6 +600,139 @@ fn a_paper_consent_form_records_a_customer_whose_receipts_verify() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
     assert_eq!(customers_in(&shop), 1);
+}
+
+/// The fingerprint of the shop's receipt-signing key, from `steward status`.
+fn shop_key(shop: &Shop) -> String {
+    let run = steward(&shop.vault, &["status", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    s["receiptKey"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn receipt_verify_calls_a_receipt_the_shops_only_when_its_key_is_the_shops() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_owned();
+    let joined = as_owner(
+        &shop,
+        &join_args(
+            &path("join.json"),
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "email-offers",
+                "--field",
+                "name=Núria",
+                "--field",
+                "email=nuria@example.cat",
+            ],
+        ),
+    );
+    assert_eq!(joined.code, 0, "{}", joined.stderr);
+    let (json, pdf) = (path("withdraw.json"), path("withdraw.pdf"));
+    let withdrawn = as_owner(
+        &shop,
+        &[
+            "consent",
+            "withdraw",
+            joined.stdout.trim(),
+            "--purpose",
+            "email-offers",
+            "--receipt-out",
+            &json,
+            "--receipt-pdf",
+            &pdf,
+        ],
+    );
+    assert_eq!(withdrawn.code, 0, "{}", withdrawn.stderr);
+
+    // The forger turns the withdrawal into a grant and signs it with a key
+    // of their own, in JSON and as a PDF.
+    let forger = steward_core::consent::receipts::forgery::ForeignKey::generate();
+    let mut receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    receipt["steward"]["kind"] = "consent".into();
+    receipt["steward"]["decisions"][0]["decision"] = "grant".into();
+    let forged_json = forger.sign_json(&receipt);
+    let (forged, forged_pdf) = (path("forged.json"), path("forged.pdf"));
+    std::fs::write(&forged, &forged_json).unwrap();
+    std::fs::write(&forged_pdf, forger.sign_pdf(&forged_json).unwrap()).unwrap();
+
+    let shop_key = shop_key(&shop);
+    let vault = shop.vault.to_str().unwrap();
+    let squashed_key = shop_key.replace(' ', "").to_uppercase();
+    let not_checked = "not checked: whether this key is the shop's. Compare its fingerprint \
+                       with the one printed on the shop's notice, or run again with --vault PATH \
+                       (on the shop's computer) or --key FINGERPRINT.";
+    for (genuine, forged, format) in [
+        (json.as_str(), forged.as_str(), "json"),
+        (pdf.as_str(), forged_pdf.as_str(), "pdf"),
+    ] {
+        // Without the shop's key: intact, signed by key …, and not vouched for.
+        let alone = steward_without_vault(&["receipt", "verify", genuine]);
+        assert_eq!(alone.code, 0, "{}", alone.stderr);
+        assert_eq!(
+            alone.stdout,
+            format!(
+                "intact: receipt {id} ({format}) is exactly as signed by key {shop_key}\n\
+                 {not_checked}\n",
+                id = receipt["consentReceiptID"].as_str().unwrap()
+            )
+        );
+        let alone = steward_without_vault(&["receipt", "verify", forged]);
+        assert_eq!(alone.code, 0, "{}", alone.stderr);
+        assert!(
+            alone.stdout.starts_with(&format!(
+                "intact: receipt {} ({format}) is exactly as signed by key {}\n",
+                receipt["consentReceiptID"].as_str().unwrap(),
+                forger.fingerprint()
+            )),
+            "{}",
+            alone.stdout
+        );
+        assert!(!alone.stdout.contains("the shop Forn"), "{}", alone.stdout);
+
+        // With the shop's vault, or the fingerprint the shop gave out.
+        for check in [["--vault", vault], ["--key", squashed_key.as_str()]] {
+            let ok = steward_without_vault(&[&["receipt", "verify", genuine], &check[..]].concat());
+            assert_eq!(ok.code, 0, "{}", ok.stderr);
+            assert_eq!(
+                ok.stdout,
+                format!(
+                    "valid, signed by the shop Forn de la Plaça: receipt {} ({format}), key {shop_key}\n",
+                    receipt["consentReceiptID"].as_str().unwrap()
+                )
+            );
+            let bad = steward_without_vault(&[&["receipt", "verify", forged], &check[..]].concat());
+            assert_eq!(bad.code, 1, "{}", bad.stdout);
+            assert_eq!(bad.stdout, "");
+            assert_eq!(
+                bad.stderr,
+                format!(
+                    "steward: invalid: signed by key {}, which is not this shop's key ({shop_key})\n",
+                    forger.fingerprint()
+                )
+            );
+        }
+    }
+    // A key that is not a fingerprint is a usage mistake, not a verdict.
+    let typo = steward_without_vault(&["receipt", "verify", &json, "--key", "abcd"]);
+    assert_eq!(typo.code, 2, "{}", typo.stderr);
+    // --json says the same in fields.
+    let out = steward_without_vault(&["receipt", "verify", &forged, "--key", &shop_key, "--json"]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["keyFingerprint"], forger.fingerprint());
+    assert_eq!(v["expectedKey"], shop_key);
+    let out = steward_without_vault(&["receipt", "verify", &json, "--json"]);
+    assert_eq!(out.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["shopKeyConfirmed"], false);
+    assert_eq!(v["keyFingerprint"], shop_key);
 }
 
 #[test]

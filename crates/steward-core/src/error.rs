@@ -213,6 +213,12 @@ pub enum Error {
     #[error("the receipt is not valid: {reason}")]
     ReceiptInvalid { reason: String },
 
+    /// A receipt is intact but was signed by a key that is not the shop's
+    /// (both fingerprints, which are public): the shop did not sign it,
+    /// whatever shop it names. Same `code()` as any other invalid receipt.
+    #[error("signed by key {found}, which is not this shop's key ({expected})")]
+    ReceiptNotSignedByShop { found: String, expected: String },
+
     /// A search query too short to find someone rather than list people.
     #[error("type at least {min} letters or digits of a name, phone number, e-mail address or loyalty number")]
     QueryTooShort { min: usize },
@@ -298,7 +304,9 @@ impl Error {
             Error::ErasureNotAvailable => "erasure_not_available",
             Error::CustomerNotFound => "customer_not_found",
             Error::ReceiptNotFound => "receipt_not_found",
-            Error::ReceiptInvalid { .. } => "receipt_invalid",
+            Error::ReceiptInvalid { .. } | Error::ReceiptNotSignedByShop { .. } => {
+                "receipt_invalid"
+            }
             Error::QueryTooShort { .. } => "query_too_short",
             Error::PurposeNotAllowed { .. } => "purpose_not_allowed",
             Error::NotEnoughPoints { .. } => "not_enough_points",

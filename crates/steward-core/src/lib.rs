@@ -53,7 +53,9 @@ pub use consent::notices::Notice;
 pub use consent::purposes::{
     FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText,
 };
-pub use consent::receipts::{verify_receipt, PrintableReceipt, Receipt, VerifiedReceipt};
+pub use consent::receipts::{
+    verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
+};
 pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
     Withdrawal,

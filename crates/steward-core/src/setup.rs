@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::audit::{self, AuditEvent, Outcome, Subject};
-use crate::consent::{self, ledger, receipts};
+use crate::consent::{self, ledger, signing_key};
 use crate::error::Result;
 use crate::keys::keystore::KeyStore;
 use crate::keys::recovery::RecoveryKey;
@@ -119,7 +119,7 @@ impl Vault {
             audit_entries: audit::count(&self.conn)?,
             customers: customer::count(&self.conn)?,
             consent_records: ledger::count(&self.conn)?,
-            receipt_key: receipts::key_fingerprint(&self.conn)?,
+            receipt_key: signing_key::key_fingerprint(&self.conn)?,
         })
     }
 }

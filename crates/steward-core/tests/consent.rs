@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 
 use common::Shop;
 use proptest::prelude::*;
+use steward_core::consent::receipts::forgery::ForeignKey;
 use steward_core::PurposeText;
 use steward_core::{
-    verify_receipt, AccessPurpose, CollectionMethod, Error, HandedTo, IdentityCheck, Lang,
-    PurposeChange, Role, Session, Signature, Vault, Withdrawal,
+    verify_receipt, verify_receipt_against, AccessPurpose, CollectionMethod, Error, HandedTo,
+    IdentityCheck, Lang, PurposeChange, Role, Session, Signature, Vault, Withdrawal,
 };
 
 const MARKER_NAME: &str = "Zyxwvut Quimbobble";
@@ -282,6 +283,32 @@ fn changing_what_customers_read_publishes_a_new_notice_version_and_keeps_the_old
     let third = v.notice(&mut s, Lang::Ca, None).unwrap();
     assert_eq!(third.version, 3);
     assert!(third.body.sections[0].text.contains("hola@forn.cat"));
+}
+
+#[test]
+fn the_notice_in_every_language_and_the_printed_receipt_show_the_shops_key_fingerprint() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let key = v.receipt_key_fingerprint().unwrap();
+    for lang in Lang::ALL {
+        let who = &v.notice(&mut s, lang, None).unwrap().body.sections[0];
+        assert_eq!(who.key, "who");
+        assert!(who.text.contains(&key), "{lang}: {}", who.text);
+    }
+    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
+    let joined = v.join_customer(&mut s, f).unwrap();
+    let printed = v
+        .printable_receipt(&mut s, &joined.receipt.receipt_id)
+        .unwrap();
+    assert!(
+        printed
+            .notes
+            .iter()
+            .any(|n| n.contains("Forn de la Plaça") && n.contains(&key)),
+        "{:?}",
+        printed.notes
+    );
 }
 
 #[test]
@@ -731,6 +758,98 @@ fn a_receipt_with_any_changed_content_fails_verification() {
     assert_eq!(
         verify_receipt(&flipped).unwrap_err().code(),
         "receipt_invalid"
+    );
+}
+
+/// What a forger does with a withdrawal receipt: turns every withdrawal
+/// into a grant and signs the result with their own key.
+fn withdrawal_forged_into_a_grant(json: &str, key: &ForeignKey) -> String {
+    let mut receipt: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(receipt["steward"]["kind"], "withdrawal");
+    receipt["steward"]["kind"] = "consent".into();
+    for d in receipt["steward"]["decisions"].as_array_mut().unwrap() {
+        assert_eq!(d["decision"], "withdraw");
+        d["decision"] = "grant".into();
+    }
+    key.sign_json(&receipt)
+}
+
+#[test]
+fn a_withdrawal_re_signed_as_a_grant_with_another_key_is_never_called_the_shops() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.owner(&mut v);
+    let f = form(
+        &mut v,
+        &mut s,
+        &["membership", "email-offers"],
+        &[("name", "Núria"), ("email", "nuria@example.cat")],
+    );
+    let id = v.join_customer(&mut s, f).unwrap().customer_id;
+    let withdrawn = v
+        .withdraw_consent(&mut s, id, withdrawal(&["email-offers"]))
+        .unwrap();
+    let shop_key = v.receipt_key_fingerprint().unwrap();
+    let forger = ForeignKey::generate();
+    let forged = withdrawal_forged_into_a_grant(&withdrawn.receipt.json, &forger);
+    let forged_pdf = forger.sign_pdf(&forged).unwrap();
+
+    // The genuine receipt, checked against the shop's key, is the shop's;
+    // checked alone, it is intact but its key is not vouched for.
+    let genuine =
+        verify_receipt_against(withdrawn.receipt.json.as_bytes(), Some(&shop_key)).unwrap();
+    assert!(genuine.shop_key_confirmed);
+    assert_eq!(genuine.key_fingerprint, shop_key);
+    let alone = verify_receipt(withdrawn.receipt.json.as_bytes()).unwrap();
+    assert!(!alone.shop_key_confirmed);
+    assert_eq!(alone.key_fingerprint, shop_key);
+
+    for (bytes, format) in [(forged.as_bytes(), "json"), (&forged_pdf[..], "pdf")] {
+        // Alone, the forgery is intact: all a check can say is which key
+        // signed it, and that is the forger's, never the shop's.
+        let seen = verify_receipt(bytes).unwrap();
+        assert_eq!(seen.format, format);
+        assert_eq!(
+            seen.shop, "Forn de la Plaça",
+            "the name is the forger's to write"
+        );
+        assert_eq!(seen.key_fingerprint, forger.fingerprint());
+        assert_ne!(seen.key_fingerprint, shop_key);
+        assert!(!seen.shop_key_confirmed, "{format}");
+
+        // Against the shop's key, however it was typed, it is refused.
+        let typed = [
+            shop_key.clone(),
+            shop_key.replace(' ', "").to_uppercase(),
+            format!(" {} ", shop_key.replace(' ', "  ")),
+        ];
+        for expected in &typed {
+            let err = verify_receipt_against(bytes, Some(expected)).unwrap_err();
+            assert_eq!(err.code(), "receipt_invalid", "{format}");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "signed by key {}, which is not this shop's key ({shop_key})",
+                    forger.fingerprint()
+                )
+            );
+        }
+    }
+    // The genuine PDF is the shop's too; a key that is not a fingerprint
+    // is a mistake to correct, not a verdict on the receipt.
+    let pdf = v
+        .receipt_pdf(&mut s, &withdrawn.receipt.receipt_id)
+        .unwrap();
+    assert!(
+        verify_receipt_against(&pdf, Some(&shop_key))
+            .unwrap()
+            .shop_key_confirmed
+    );
+    assert_eq!(
+        verify_receipt_against(&pdf, Some("abcd 1234"))
+            .unwrap_err()
+            .code(),
+        "invalid_input"
     );
 }
 

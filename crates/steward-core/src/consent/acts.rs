@@ -30,6 +30,7 @@ use super::ledger::{self, LedgerRow};
 use super::notices::{read_notice, Notice};
 use super::purposes::{enabled_fields, LegalBasis};
 use super::receipts::{self, Receipt};
+use super::signing_key;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
 use crate::error::{Error, Result};
@@ -475,7 +476,7 @@ fn record_decisions(
         )?;
     }
     let shop = shop::profile(tx.conn())?;
-    let key = receipts::load_signing_key(tx.conn())?;
+    let key = signing_key::load_signing_key(tx.conn())?;
     let json = receipts::issue(
         &key,
         &receipts::ReceiptFacts {

@@ -28,6 +28,7 @@ pub(crate) mod ledger;
 pub mod notices;
 pub mod purposes;
 pub mod receipts;
+pub(crate) mod signing_key;
 
 pub use forms::{
     CollectionMethod, ConsentForm, ConsentHistory, ConsentState, Decision, IdentityCheck,
@@ -41,10 +42,10 @@ use crate::store::Vault;
 /// receipt-signing key, default purposes and first notice, and publishes
 /// a new notice version if this release words it differently.
 pub(crate) fn ensure_setup(vault: &mut Vault) -> Result<()> {
-    let has_key = receipts::has_signing_key(&vault.conn)?;
+    let has_key = signing_key::has_signing_key(&vault.conn)?;
     vault.transact("set up consent", |tx| {
         if !has_key {
-            receipts::ensure_signing_key(tx)?;
+            signing_key::ensure_signing_key(tx)?;
             purposes::seed_defaults(tx)?;
         }
         // A new release may word the notice differently: customers are

@@ -1,7 +1,8 @@
 //! The privacy notice customers read before they decide (tables
 //! `notice_version`, `notice_text`). It is generated from the purposes, the
-//! fields switched on and the shop's details, in every language, and
-//! published as a numbered version that is kept forever with its SHA-256.
+//! fields switched on and the shop's details (with the fingerprint of its
+//! receipt-signing key), in every language, and published as a numbered
+//! version that is kept forever with its SHA-256.
 //! Any change that alters what a customer would read publishes a new
 //! version; nothing shown to customers is ever changed silently. A consent
 //! records the version and hash the customer saw.
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::purposes::{enabled_fields, load_purposes, LegalBasis, PurposeText};
+use super::signing_key::key_fingerprint;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::Sensitivity;
 use crate::error::{Error, Result};
@@ -94,7 +96,14 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
     let shop = shop::profile(conn)?;
     // Until the owner enters a contact line, customers write to the shop by name.
     let contact = shop.contact_or_name().to_owned();
-    let vars = [("shop", shop.name.as_str()), ("contact", contact.as_str())];
+    // Printed so that a customer can tell the shop's receipts from receipts
+    // anyone could sign with a key of their own.
+    let key = key_fingerprint(conn)?;
+    let vars = [
+        ("shop", shop.name.as_str()),
+        ("contact", contact.as_str()),
+        ("fingerprint", key.as_str()),
+    ];
     let enabled = enabled_fields(conn)?;
     let purposes: Vec<NoticePurpose> = load_purposes(conn)?
         .into_iter()

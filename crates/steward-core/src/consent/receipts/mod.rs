@@ -3,21 +3,22 @@
 //! A receipt is a JSON document with the fields of the Kantara Initiative
 //! Consent Receipt Specification v1.1, plus a `steward` member with the
 //! ledger details (decisions, notice version and hash, identity check).
-//! It is signed by the shop's Ed25519 key, which is generated when the vault
-//! is set up and kept inside it. The signature covers the receipt's
-//! canonical form (keys sorted, no whitespace, `stewardSignature` left out),
-//! so any change to its content invalidates it. The PDF version carries the
+//! It is signed by the shop's Ed25519 key (`signing_key`), which is
+//! generated when the vault is set up and kept inside it. The signature
+//! covers the receipt's canonical form (keys sorted, no whitespace,
+//! `stewardSignature` left out), so any change to its content invalidates
+//! it. The PDF version carries the
 //! signed JSON and a second signature over the PDF's own bytes.
 //!
 //! Receipts name the customer only by a random id and list field names,
 //! never values: a receipt that is lost reveals no contact data.
-
 //!
 //! This module owns the receipts issued (table `consent_receipt`, kept
-//! byte for byte and never changed) and the shop's signing key (table
-//! `shop_signing_key`); `printable` words a receipt for people and `pdf`
-//! lays it out.
+//! byte for byte and never changed); `printable` words a receipt for people
+//! and `pdf` lays it out.
 
+#[cfg(any(test, feature = "test-support"))]
+pub mod forgery;
 mod pdf;
 mod printable;
 
@@ -28,18 +29,19 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 
 use super::forms::{CollectionMethod, Decision, IdentityCheck};
 use super::notices::{Notice, NoticePurpose};
+use super::signing_key::{key_fingerprint, load_signing_key};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::shop::ShopProfile;
-use crate::store::{Tx, Vault};
+use crate::store::Vault;
 use crate::time::format_ts;
 
+pub use super::signing_key::{fingerprint, parse_fingerprint};
 pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 
 /// The Kantara specification version the receipts follow.
@@ -59,80 +61,26 @@ pub struct Receipt {
     pub json: String,
 }
 
-/// What checking a receipt file found.
+/// What checking a receipt file proved: it is intact (its content is
+/// exactly what the key with `key_fingerprint` signed) and, only when
+/// `shop_key_confirmed`, that this key is the shop's.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedReceipt {
     pub receipt_id: String,
-    /// The shop named in the receipt (covered by the signature).
+    /// The shop the receipt names. Covered by the signature, but written by
+    /// whoever signed it: it says who signed only when `shop_key_confirmed`.
     pub shop: String,
-    /// A short fingerprint of the key that signed it.
+    /// The fingerprint of the key that signed it ([`fingerprint`]).
     pub key_fingerprint: String,
+    /// Whether the signing key was compared with the shop's and is the
+    /// shop's. `false` means it was not compared: anyone can make a key and
+    /// sign any content with it, so an intact receipt alone proves only
+    /// which key signed it. (A key that was compared and differs is an
+    /// error, [`Error::ReceiptNotSignedByShop`], never a `VerifiedReceipt`.)
+    pub shop_key_confirmed: bool,
     /// `json` or `pdf`.
     pub format: &'static str,
-}
-
-/// Whether the vault has its receipt-signing key yet.
-pub(crate) fn has_signing_key(conn: &Connection) -> Result<bool> {
-    conn.query_row("SELECT count(*) FROM shop_signing_key", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n > 0)
-    .map_err(Error::db("read the signing key"))
-}
-
-/// Creates the shop's signing key if the vault has none yet.
-pub(crate) fn ensure_signing_key(tx: &mut Tx<'_>) -> Result<()> {
-    if has_signing_key(tx.conn())? {
-        return Ok(());
-    }
-    let key = SigningKey::generate(&mut rand::rngs::OsRng);
-    let secret = zeroize::Zeroizing::new(key.to_bytes());
-    tx.conn()
-        .execute(
-            "INSERT INTO shop_signing_key (id, secret, public, created_at) VALUES (1, ?1, ?2, ?3)",
-            params![
-                secret.as_slice(),
-                key.verifying_key().as_bytes().as_slice(),
-                format_ts(tx.now)
-            ],
-        )
-        .map_err(Error::db("save the signing key"))?;
-    tx.audit(AuditEvent::new("receipt.key_create", Outcome::Ok))
-}
-
-pub(crate) fn load_signing_key(conn: &Connection) -> Result<SigningKey> {
-    let secret: zeroize::Zeroizing<Vec<u8>> = conn
-        .query_row(
-            "SELECT secret FROM shop_signing_key WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(Error::db("read the signing key"))?
-        .map(zeroize::Zeroizing::new)
-        .ok_or(Error::VaultDamaged {
-            reason: "the receipt signing key is missing",
-        })?;
-    let bytes: [u8; 32] = secret
-        .as_slice()
-        .try_into()
-        .map_err(|_| Error::VaultDamaged {
-            reason: "the receipt signing key is damaged",
-        })?;
-    Ok(SigningKey::from_bytes(&bytes))
-}
-
-/// A short, readable fingerprint of a public key: the first 16 bytes of its
-/// SHA-256 in groups of four hex digits.
-pub fn fingerprint(public: &VerifyingKey) -> String {
-    let digest = Sha256::digest(public.as_bytes());
-    hex::encode(&digest[..16])
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Everything a receipt states, gathered by the consent module.
@@ -305,13 +253,42 @@ pub(super) fn invalid(reason: impl Into<String>) -> Error {
     }
 }
 
-/// Checks a receipt file, JSON or PDF: the signature must match the content
-/// exactly. Needs no vault: anyone holding the receipt can check it.
+/// Checks a receipt file, JSON or PDF, without knowing the shop's key: the
+/// signature must match the content exactly. Needs no vault: anyone holding
+/// the receipt can check it. The result says which key signed it and never
+/// that the key is the shop's (`shop_key_confirmed` is `false`); for that,
+/// see [`verify_receipt_against`].
 pub fn verify_receipt(bytes: &[u8]) -> Result<VerifiedReceipt> {
-    if bytes.starts_with(b"%PDF-") {
-        return verify_pdf(bytes);
+    verify_receipt_against(bytes, None)
+}
+
+/// Checks a receipt file, JSON or PDF, and, when `shop_key` is given (a
+/// fingerprint as [`fingerprint`] prints it; spaces and letter case do not
+/// matter), that the shop signed it:
+/// - content changed after signing: [`Error::ReceiptInvalid`];
+/// - intact, but signed by another key: [`Error::ReceiptNotSignedByShop`]
+///   with both fingerprints;
+/// - intact and signed by `shop_key`: `shop_key_confirmed` is `true`;
+/// - intact and no `shop_key` given: `shop_key_confirmed` is `false`.
+///
+/// A `shop_key` that is not a fingerprint at all is
+/// [`Error::InvalidInput`], before the file is looked at.
+pub fn verify_receipt_against(bytes: &[u8], shop_key: Option<&str>) -> Result<VerifiedReceipt> {
+    let shop_key = shop_key.map(parse_fingerprint).transpose()?;
+    let mut verified = if bytes.starts_with(b"%PDF-") {
+        verify_pdf(bytes)?
+    } else {
+        verify_json(bytes)?.0
+    };
+    if let Some(expected) = shop_key {
+        if verified.key_fingerprint != expected {
+            return Err(Error::ReceiptNotSignedByShop {
+                found: verified.key_fingerprint,
+                expected,
+            });
+        }
+        verified.shop_key_confirmed = true;
     }
-    let (verified, _) = verify_json(bytes)?;
     Ok(verified)
 }
 
@@ -373,6 +350,7 @@ pub(super) fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey
             receipt_id,
             shop,
             key_fingerprint: fingerprint(&public),
+            shop_key_confirmed: false,
             format: "json",
         },
         public,
@@ -439,11 +417,6 @@ pub(crate) fn customer_ref_of(conn: &Connection, receipt_id: &str) -> Result<Opt
     )
     .optional()
     .map_err(Error::db("read a receipt"))
-}
-
-/// The fingerprint of the shop's signing key.
-pub(crate) fn key_fingerprint(conn: &Connection) -> Result<String> {
-    Ok(fingerprint(&load_signing_key(conn)?.verifying_key()))
 }
 
 /// Stores an issued receipt, exactly as given to the customer.
@@ -571,12 +544,18 @@ impl Vault {
                 "the code does not match the receipt this shop issued under that number",
             ));
         }
-        let (verified, _) = verify_json(stored.json.as_bytes())?;
-        Ok(verified)
+        self.verify_receipt(stored.json.as_bytes())
     }
 
     /// The fingerprint of this shop's receipt-signing key (not secret).
     pub fn receipt_key_fingerprint(&self) -> Result<String> {
         key_fingerprint(&self.conn)
+    }
+
+    /// Checks a receipt file against this shop's key
+    /// ([`verify_receipt_against`]): `Ok` only if it is intact and this
+    /// shop signed it. Needs no login: it reads only the public key.
+    pub fn verify_receipt(&self, bytes: &[u8]) -> Result<VerifiedReceipt> {
+        verify_receipt_against(bytes, Some(&self.receipt_key_fingerprint()?))
     }
 }
