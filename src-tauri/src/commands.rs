@@ -112,6 +112,15 @@ pub struct AppStatus {
 fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
     let vault_path = state.vault_path.display().to_string();
     Ok(match (&inner.vault, &inner.open_error) {
+        // Held, not opened yet: the login screen, with the shop's name from
+        // the sign-in file.
+        (None, None) if inner.closed.is_some() => AppStatus {
+            state: "locked",
+            shop_name: inner.cover.as_ref().and_then(|c| c.shop_name.clone()),
+            vault_path,
+            session: None,
+            error: None,
+        },
         (Some(vault), _) => {
             let session = match &inner.session {
                 Some(s) if !s.is_locked() => Some(session_info(vault, s)?),
@@ -159,7 +168,12 @@ fn with_session<T>(
 ) -> Res<T> {
     let mut guard = state.lock();
     let inner = &mut *guard;
-    let vault = inner.vault.as_mut().ok_or_else(|| no_vault(state))?;
+    let vault = match inner.vault.as_mut() {
+        Some(vault) => vault,
+        // Held but not opened: nobody has signed in yet.
+        None if inner.closed.is_some() => return Err(not_logged_in()),
+        None => return Err(no_vault(state)),
+    };
     let session = inner.session.as_mut().ok_or_else(not_logged_in)?;
     let res = f(vault, session);
     if session.is_locked() {
@@ -188,7 +202,7 @@ pub fn setup(
 ) -> Res<SetupResult> {
     let passphrase = Passphrase::new(owner_passphrase);
     let mut inner = state.lock();
-    if inner.vault.is_some() {
+    if inner.vault.is_some() || inner.closed.is_some() {
         return Err(Error::VaultExists(state.vault_path.clone()).into());
     }
     let (vault, recovery_key) = Vault::create(
@@ -210,6 +224,16 @@ pub fn login(state: State<'_, AppState>, username: String, passphrase: String) -
     let passphrase = Passphrase::new(passphrase);
     let mut guard = state.lock();
     let inner = &mut *guard;
+    if inner.vault.is_none() {
+        // The first sign-in opens the vault: this user's key slot, under
+        // the device secret from the keyring and their passphrase.
+        let closed = inner.closed.as_ref().ok_or_else(|| no_vault(&state))?;
+        let (vault, session) = closed.sign_in(state.keystore.as_ref(), &username, &passphrase)?;
+        let info = session_info(&vault, &session)?;
+        inner.vault = Some(vault);
+        inner.session = Some(session);
+        return Ok(info);
+    }
     let vault = inner.vault.as_mut().ok_or_else(|| no_vault(&state))?;
     if let Some(previous) = inner.session.take() {
         vault.logout(previous)?;
@@ -342,7 +366,10 @@ pub fn recover(state: State<'_, AppState>, recovery_key: String) -> Res<AppStatu
     let key = RecoveryKey::parse(&recovery_key)?;
     let mut guard = state.lock();
     if guard.vault.is_none() {
-        let vault = Vault::recover(&state.vault_path, state.keystore.as_ref(), &key)?;
+        let vault = match guard.closed.as_ref() {
+            Some(closed) => closed.recover(state.keystore.as_ref(), &key)?,
+            None => Vault::recover(&state.vault_path, state.keystore.as_ref(), &key)?,
+        };
         guard.vault = Some(vault);
         guard.open_error = None;
     }

@@ -1,10 +1,11 @@
-//! What the app holds between commands: the vault (open, or why not) and the
-//! session of whoever is logged in. Nothing else.
+//! What the app holds between commands: the vault (held from start to exit,
+//! opened by the first sign-in, or why not) and the session of whoever is
+//! logged in. Nothing else.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use steward_core::{Error, KeyStore, OsKeyring, Session, Vault};
+use steward_core::{ClosedVault, Error, KeyStore, OsKeyring, Session, Vault, VaultCover};
 
 pub struct AppState {
     pub vault_path: PathBuf,
@@ -15,7 +16,13 @@ pub struct AppState {
 }
 
 pub struct Inner {
-    /// The open vault; `None` until set up, or when it could not be opened.
+    /// The vault held since start (its lock taken, so a second window is
+    /// refused at once) but not opened: nothing in it is readable before a
+    /// sign-in. `None` on first run and once the vault is open.
+    pub closed: Option<ClosedVault>,
+    /// What the login screen shows before the vault is open (the shop name).
+    pub cover: Option<VaultCover>,
+    /// The open vault; `None` until someone signs in (or sets up).
     pub vault: Option<Vault>,
     /// Why the vault could not be opened (shown until recovered).
     pub open_error: Option<Error>,
@@ -23,25 +30,32 @@ pub struct Inner {
 }
 
 impl AppState {
-    /// Opens the vault at start-up with the key from the OS keyring. A
-    /// missing vault means first run (the setup wizard); any other failure
-    /// is kept and shown.
+    /// Takes hold of the vault at start-up and reads what the login screen
+    /// needs. A missing vault means first run (the setup wizard); any other
+    /// failure (a second window, no device secret in the keyring, a damaged
+    /// file) is kept and shown.
     pub fn open(vault_path: PathBuf) -> AppState {
         AppState::open_with(vault_path, Arc::new(OsKeyring))
     }
 
     /// Like [`AppState::open`], with the given key store.
     pub fn open_with(vault_path: PathBuf, keystore: Arc<dyn KeyStore>) -> AppState {
-        let (vault, open_error) = match Vault::open(&vault_path, keystore.as_ref()) {
-            Ok(v) => (Some(v), None),
-            Err(Error::NoVault(_)) => (None, None),
-            Err(e) => (None, Some(e)),
+        let (closed, cover, open_error) = match ClosedVault::take(&vault_path) {
+            Ok(closed) => match closed.cover(keystore.as_ref()) {
+                Ok(cover) => (Some(closed), Some(cover), None),
+                // Kept held: the recovery key opens it.
+                Err(e) => (Some(closed), None, Some(e)),
+            },
+            Err(Error::NoVault(_)) => (None, None, None),
+            Err(e) => (None, None, Some(e)),
         };
         AppState {
             vault_path,
             keystore,
             inner: Mutex::new(Inner {
-                vault,
+                closed,
+                cover,
+                vault: None,
                 open_error,
                 session: None,
             }),

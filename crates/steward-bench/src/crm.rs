@@ -20,12 +20,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use rusqlite::{params, Connection};
 use steward_core::bench_data::{self, Rng, FIRST_NAMES, LAST_NAMES};
 use steward_core::records::search::match_expression;
 use steward_core::{
-    AccessPurpose, KeyStore, MemoryKeyStore, NewItem, NewPurchase, Passphrase, Role, SearchMatch,
+    AccessPurpose, DbKey, MemoryKeyStore, NewItem, NewPurchase, Passphrase, Role, SearchMatch,
     Vault,
 };
 
@@ -39,10 +39,7 @@ fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
     (p(50), p(95))
 }
 
-fn raw_connection(path: &Path, keys: &MemoryKeyStore, vault_id: &str) -> Result<Connection> {
-    let key = keys
-        .get(vault_id)?
-        .ok_or_else(|| anyhow!("the vault's key vanished from the key store"))?;
+fn raw_connection(path: &Path, key: &DbKey) -> Result<Connection> {
     let c = Connection::open(path).context("open the vault with a raw connection")?;
     c.execute_batch(&format!(
         "PRAGMA key = \"x'{}'\"; PRAGMA cache_size = -65536; PRAGMA foreign_keys = ON;",
@@ -140,7 +137,7 @@ pub fn crm(customers: usize, purchases: usize, rounds: usize) -> Result<()> {
     let keys = MemoryKeyStore::new();
     let owner_pass = Passphrase::new("benchmark owner passphrase".into());
     let (mut vault, _) = Vault::create(&path, &keys, "Bench shop", "owner", &owner_pass)?;
-    let vault_id = vault.vault_id().to_owned();
+    let key = vault.database_key_for_tests();
     let mut owner = vault.login("owner", &owner_pass)?;
     let staff_pass = Passphrase::new("benchmark staff passphrase".into());
     vault.add_user(&mut owner, "till", Role::Staff, &staff_pass)?;
@@ -156,9 +153,8 @@ pub fn crm(customers: usize, purchases: usize, rounds: usize) -> Result<()> {
     vault.logout(owner)?;
     drop(vault);
 
-    let mut vault = Vault::open(&path, &keys)?;
-    let mut raw = raw_connection(&path, &keys, &vault_id)?;
-    let mut staff = vault.login("till", &staff_pass)?;
+    let (mut vault, mut staff) = Vault::open(&path, &keys, "till", &staff_pass)?;
+    let mut raw = raw_connection(&path, &key)?;
     let new_pass = Passphrase::new("benchmark staff own passphrase".into());
     vault.change_own_passphrase(&mut staff, &staff_pass, &new_pass)?;
 

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use steward_core::consent::receipts::parse_fingerprint;
 use steward_core::PurposeText;
 use steward_core::{
+    ClosedVault,
     verify_receipt_against, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
     NewPurpose, OsKeyring, PurposeChange, Recorded, Session, Vault, Withdrawal,
 };
@@ -634,7 +635,14 @@ pub fn verify(
         message: format!("cannot read {}: {e}", file.display()),
     })?;
     let res = match vault {
-        Some(path) => Vault::open(path, &OsKeyring)?.verify_receipt(&bytes),
+        // The shop's fingerprint is read from beside the vault: no sign-in.
+        Some(path) => {
+            let cover = ClosedVault::take(path)?.cover(&OsKeyring)?;
+            let shop_key = cover.receipt_key.ok_or_else(|| {
+                fail("this vault was made by an older Steward: sign in once as its owner, then verify again")
+            })?;
+            verify_receipt_against(&bytes, Some(&shop_key))
+        }
         None => verify_receipt_against(&bytes, key),
     };
     match res {

@@ -16,7 +16,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use steward_core::default_location;
-use steward_core::{Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault};
+use steward_core::{
+    ClosedVault, Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault,
+};
 
 use crate::secrets::Secrets;
 
@@ -53,10 +55,12 @@ enum Command {
         #[arg(long, value_name = "USERNAME")]
         owner: String,
     },
-    /// Vault path, schema version and counts (no personal data; no login).
+    /// The vault's path, shop and receipt key (no login); with --user, also
+    /// schema version and counts. No personal data either way.
     Status,
-    /// Open the vault with the recovery key and put its key back into this
-    /// computer's keyring.
+    /// Open the vault with the recovery key and put this computer's half of
+    /// every sign-in back into its keyring; with --user, also sign that user
+    /// in once (so they can open the vault again if the sign-in file was lost).
     Recover {
         /// Read the recovery key from standard input instead of a prompt.
         #[arg(long)]
@@ -224,16 +228,16 @@ fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
-/// Opens the vault and logs the `--user` in.
+/// Opens the vault by signing the `--user` in: their passphrase and this
+/// computer's keyring together open it (neither does alone).
 fn login(cli: &Cli, secrets: &mut Secrets) -> Result<(Vault, Session), Failure> {
     let user = cli
         .user
         .as_deref()
         .ok_or_else(|| fail("this command needs --user USERNAME"))?;
-    let mut vault = Vault::open(&vault_path(cli)?, &OsKeyring)?;
+    let closed = ClosedVault::take(&vault_path(cli)?)?;
     let passphrase = secrets.passphrase(&format!("Passphrase for {user}: "))?;
-    let session = vault.login(user, &passphrase)?;
-    Ok((vault, session))
+    Ok(closed.sign_in(&OsKeyring, user, &passphrase)?)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -252,7 +256,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }));
             } else {
                 println!("Created the vault at {}", vault.path().display());
-                println!("Its key is stored in this computer's keyring.");
+                println!("It opens with a user's passphrase on this computer (its keyring holds the other half).");
                 println!();
                 println!("RECOVERY KEY (shown only this once; print it or write it down and keep it safe):");
                 println!();
@@ -264,9 +268,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 println!("keyring lost its key, and lets an owner set a new passphrase.");
             }
         }
+        Command::Status if cli.user.is_none() => {
+            let closed = ClosedVault::take(&vault_path(&cli)?)?;
+            let c = closed.cover(&OsKeyring)?;
+            if cli.json {
+                print_json(&c);
+            } else {
+                println!("vault: {}", c.path.display());
+                println!("vault id: {}", c.vault_id);
+                match (&c.shop_name, &c.receipt_key) {
+                    (Some(shop), Some(key)) => {
+                        println!("shop: {shop}");
+                        println!("receipt signing key: {key}");
+                        println!("users who can sign in on this computer: {}", c.sign_in_slots);
+                    }
+                    _ => println!("made by an older Steward: the owner's next sign-in updates it"),
+                }
+                println!("(counts need a sign-in: steward --user NAME status)");
+            }
+        }
         Command::Status => {
-            let vault = Vault::open(&vault_path(&cli)?, &OsKeyring)?;
+            let (mut vault, session) = login(&cli, &mut secrets)?;
             let s = vault.status()?;
+            vault.logout(session)?;
             if cli.json {
                 print_json(&s);
             } else {
@@ -294,19 +318,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let key = RecoveryKey::parse(&typed)?;
             let mut vault = Vault::recover(&path, &OsKeyring, &key)?;
             if vault.keyring_restored() {
-                println!("The vault's key is back in this computer's keyring.");
+                println!("This computer's keyring can open the vault again, with each user's passphrase.");
             } else {
                 println!(
                     "The recovery key opens the vault, but the system keyring is not available, so"
                 );
-                println!("its key could not be stored: start and unlock the keyring, then run recover again.");
+                println!("nothing could be stored: start and unlock the keyring, then run recover again.");
             }
+            let mut secrets = Secrets::new(cli.passphrase_stdin || *recovery_key_stdin);
             if let Some(owner) = reset_passphrase {
-                let mut secrets = Secrets::new(cli.passphrase_stdin || *recovery_key_stdin);
                 let passphrase =
                     secrets.new_passphrase(&format!("New passphrase for {owner}: "))?;
                 vault.reset_owner_passphrase(owner, &passphrase)?;
                 println!("The new passphrase is set.");
+            } else if let Some(user) = cli.user.as_deref() {
+                let passphrase = secrets.passphrase(&format!("Passphrase for {user}: "))?;
+                let session = vault.login(user, &passphrase)?;
+                vault.logout(session)?;
+                println!("{user} can sign in on this computer.");
+            } else if vault.sign_in_slots() == Some(0) {
+                println!("Nobody can sign in on this computer yet: run `steward --user NAME recover` once.");
             }
         }
         Command::Users(cmd) => {
@@ -442,9 +473,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .user
                 .as_deref()
                 .ok_or_else(|| fail("this command needs --user USERNAME"))?;
-            let mut vault = Vault::open(&vault_path(&cli)?, &OsKeyring)?;
+            let closed = ClosedVault::take(&vault_path(&cli)?)?;
             let current = secrets.passphrase(&format!("Current passphrase for {user}: "))?;
-            let mut session = vault.login(user, &current)?;
+            let (mut vault, mut session) = closed.sign_in(&OsKeyring, user, &current)?;
             let replacement: Passphrase = secrets.new_passphrase("New passphrase: ")?;
             vault.change_own_passphrase(&mut session, &current, &replacement)?;
             vault.logout(session)?;

@@ -109,16 +109,14 @@ fn init_shop() -> Shop {
     }
 }
 
-/// The secret stored under our keyring entry, read with secret-tool.
+/// The device secret stored under our keyring entry, read with secret-tool.
 fn secret_tool_lookup(vault_id: &str) -> Option<String> {
+    secret_tool_lookup_account(&format!("device-{vault_id}"))
+}
+
+fn secret_tool_lookup_account(account: &str) -> Option<String> {
     let out = Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "steward",
-            "username",
-            &format!("vault-{vault_id}"),
-        ])
+        .args(["lookup", "service", "steward", "username", account])
         .output()
         .expect("secret-tool (libsecret-tools) is installed");
     out.status
@@ -134,25 +132,48 @@ fn secret_tool_clear(vault_id: &str) {
             "service",
             "steward",
             "username",
-            &format!("vault-{vault_id}"),
+            &format!("device-{vault_id}"),
         ])
         .status()
         .unwrap();
     assert!(status.success());
 }
 
+/// Issue 11 §1: `secret-tool search --all service steward` printed the raw
+/// database key, and with it anyone at the user's terminal read everything.
 #[test]
-fn init_stores_the_key_in_the_real_keyring_and_it_opens_the_vault() {
+fn what_the_real_keyring_holds_does_not_open_the_vault_without_a_passphrase() {
     let shop = init_shop();
-    let secret = secret_tool_lookup(&shop.vault_id).expect("the key is in the Secret Service");
-    assert_eq!(secret.len(), 64, "a 256-bit key in hex");
-    // The key read back from the keyring really opens the file.
-    let key = steward_core::DbKey::from_hex(&secret).expect("64 hex digits");
-    let keys = steward_core::MemoryKeyStore::new();
-    steward_core::KeyStore::set(&keys, &shop.vault_id, &key).unwrap();
-    let vault = steward_core::Vault::open(&shop.vault, &keys).unwrap();
-    assert_eq!(vault.status().unwrap().users, 1);
-    drop(vault);
+    let search = Command::new("secret-tool")
+        .args(["search", "--all", "service", "steward"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&search.stdout).into_owned()
+        + &String::from_utf8_lossy(&search.stderr);
+    let secret = secret_tool_lookup(&shop.vault_id).expect("a device secret in the Secret Service");
+    assert_eq!(secret.len(), 64, "256 bits in hex");
+    assert!(listed.contains(&secret), "{listed}");
+    assert!(secret_tool_lookup_account(&format!("vault-{}", shop.vault_id)).is_none());
+    // Every secret the keyring lists, used as the database key, opens nothing.
+    for line in listed.lines() {
+        let Some(value) = line.strip_prefix("secret = ") else {
+            continue;
+        };
+        let c = rusqlite::Connection::open(&shop.vault).unwrap();
+        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", value.trim()))
+            .unwrap();
+        assert!(c
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .is_err());
+    }
+    // With the owner's passphrase it opens.
+    let run = steward(
+        &shop.vault,
+        &["--user", "olga", "--passphrase-stdin", "status"],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("users: 1 (1 active)"), "{}", run.stdout);
     // And the raw file does not start like a plain SQLite database.
     assert_ne!(
         &std::fs::read(&shop.vault).unwrap()[..15],
@@ -177,9 +198,14 @@ fn recovery_key_is_printed_once_in_eight_groups() {
 }
 
 #[test]
-fn status_needs_only_the_keyring_and_shows_no_personal_data() {
+fn status_shows_the_shop_without_a_sign_in_and_counts_with_one_and_no_personal_data() {
     let shop = init_shop();
     let run = steward(&shop.vault, &["status"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("shop: Forn de la Plaça"), "{}", run.stdout);
+    assert!(run.stdout.contains("users who can sign in on this computer: 1"), "{}", run.stdout);
+    assert!(!run.stdout.contains("customers:"), "{}", run.stdout);
+    let run = as_owner(&shop, &["status"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("schema version: 3"), "{}", run.stdout);
     assert!(run.stdout.contains("customers: 0"), "{}", run.stdout);
@@ -285,8 +311,10 @@ fn owner_adds_a_staff_user_who_must_choose_a_passphrase_and_cannot_manage_users(
         &["--user", "sam", "--passphrase-stdin", "passwd"],
         "sam's own phrase\nanother phrase 2\n",
     );
+    // Disabling removed sam's key slot: the passphrase opens nothing, and
+    // the answer is the same as for any wrong sign-in.
     assert_eq!(after.code, 4);
-    assert!(after.stderr.contains("disabled"));
+    assert!(after.stderr.contains("wrong username or passphrase"), "{}", after.stderr);
 }
 
 #[test]
@@ -385,7 +413,13 @@ fn owner_who_forgot_the_passphrase_sets_a_new_one_with_the_recovery_key() {
 #[test]
 fn a_second_instance_is_told_the_vault_is_already_open() {
     let shop = init_shop();
-    let _first = steward_core::Vault::open(&shop.vault, &steward_core::OsKeyring).unwrap();
+    let _first = steward_core::Vault::open(
+        &shop.vault,
+        &steward_core::OsKeyring,
+        "olga",
+        &steward_core::Passphrase::new(OWNER_PASS.into()),
+    )
+    .unwrap();
     let run = steward(&shop.vault, &["status"], "");
     assert_eq!(run.code, 5);
     assert!(
@@ -475,7 +509,7 @@ fn a_wrong_key_in_the_keyring_gets_one_clear_line_and_no_sqlcipher_noise() {
             "service",
             "steward",
             "username",
-            &format!("vault-{}", shop.vault_id),
+            &format!("device-{}", shop.vault_id),
         ])
         .stdin(Stdio::piped())
         .spawn()
@@ -492,7 +526,10 @@ fn a_wrong_key_in_the_keyring_gets_one_clear_line_and_no_sqlcipher_noise() {
     assert_eq!(run.code, 5);
     assert_eq!(
         run.stderr.trim(),
-        "steward: the key stored in the keyring does not open this vault; open it with the recovery key (`steward recover`)"
+        format!(
+            "steward: the sign-in file beside the vault ({}.keys.json) was changed outside Steward or is damaged; open the vault with the recovery key (`steward recover`)",
+            shop.vault.canonicalize().unwrap().display()
+        )
     );
     assert_eq!(
         std::fs::read(&shop.vault).unwrap(),
@@ -509,7 +546,7 @@ fn as_owner(shop: &Shop, args: &[&str]) -> Run {
 }
 
 fn customers_in(shop: &Shop) -> i64 {
-    let run = steward(&shop.vault, &["status", "--json"], "");
+    let run = as_owner(shop, &["status", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let s: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     s["customers"].as_i64().unwrap()

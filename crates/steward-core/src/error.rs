@@ -90,6 +90,11 @@ pub enum Error {
     #[error("that recovery key does not open this vault; check it and try again")]
     WrongRecoveryKey,
 
+    /// The sign-in file beside the vault (its key slots) fails its check:
+    /// changed outside Steward, or damaged.
+    #[error("the sign-in file beside the vault ({0}) was changed outside Steward or is damaged; open the vault with the recovery key (`steward recover`)")]
+    KeySlotsDamaged(PathBuf),
+
     /// The recovery file next to the vault is missing or unreadable.
     #[error("the recovery file next to the vault is missing or damaged ({0})")]
     RecoveryFileMissing(PathBuf),
@@ -278,6 +283,7 @@ impl Error {
             Error::WrongKey => "wrong_key",
             Error::WrongRecoveryKey => "wrong_recovery_key",
             Error::RecoveryFileMissing(_) => "recovery_file_missing",
+            Error::KeySlotsDamaged(_) => "key_slots_damaged",
             Error::WrongCredentials => "wrong_credentials",
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::AccountDisabled => "account_disabled",
@@ -339,7 +345,8 @@ impl Error {
             | Error::KeyringUnavailable { .. }
             | Error::WrongKey
             | Error::WrongRecoveryKey
-            | Error::RecoveryFileMissing(_) => ErrorKind::VaultUnavailable,
+            | Error::RecoveryFileMissing(_)
+            | Error::KeySlotsDamaged(_) => ErrorKind::VaultUnavailable,
             Error::DiskFull
             | Error::JournalNotCleared
             | Error::Database { .. }

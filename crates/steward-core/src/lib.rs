@@ -65,14 +65,15 @@ pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
 pub use error::{Error, ErrorKind, Result};
 #[cfg(any(test, feature = "test-support"))]
 pub use keys::keystore::MemoryKeyStore;
-pub use keys::keystore::{DbKey, KeyStore, OsKeyring};
+pub use keys::keystore::{keyring_account, DbKey, KeyStore, OsKeyring};
 pub use keys::recovery::RecoveryKey;
+pub use keys::slots::{device_account, slots_path};
 pub use language::Lang;
 pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
 pub use schema::SCHEMA_VERSION;
-pub use setup::VaultStatus;
+pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;
-pub use store::{default_location, Vault};
+pub use store::{default_location, ClosedVault, Vault};

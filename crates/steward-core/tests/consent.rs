@@ -1211,10 +1211,12 @@ fn the_current_consent_always_matches_the_ledger_after_any_sequence_of_decisions
 
 #[test]
 fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key() {
-    use steward_core::{DbKey, KeyStore, MemoryKeyStore};
+    use common::{pass, OWNER, OWNER_PASS};
+    use steward_core::{keyring_account, DbKey, KeyStore, MemoryKeyStore};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.steward");
     let key = DbKey::generate();
+    let owner_hash = pass(OWNER_PASS).phc_hash_for_tests().unwrap();
     {
         // A schema-1 vault, written the way the foundation release wrote it.
         let c = rusqlite::Connection::open(&path).unwrap();
@@ -1227,12 +1229,19 @@ fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key
              INSERT INTO shop (id, name, created_at) VALUES (1, 'Forn de la Plaça', '2026-11-01T09:00:00.000Z');",
         )
         .unwrap();
+        c.execute(
+            "INSERT INTO user_account (username, role, passphrase_hash, created_at)
+             VALUES (?1, 'owner', ?2, '2026-11-01T09:00:00.000Z')",
+            [OWNER, owner_hash.as_str()],
+        )
+        .unwrap();
     }
     let id = hex::encode(&std::fs::read(&path).unwrap()[..16]);
     let keys = MemoryKeyStore::new();
-    keys.set(&id, &key).unwrap();
+    // Before key slots, the keyring held the database key itself.
+    keys.set(&keyring_account(&id), &key).unwrap();
 
-    let v = Vault::open(&path, &keys).unwrap();
+    let (v, _owner) = Vault::open(&path, &keys, OWNER, &pass(OWNER_PASS)).unwrap();
     let status = v.status().unwrap();
     assert_eq!(status.schema_version, steward_core::SCHEMA_VERSION);
     assert_eq!(status.customers, 0);
@@ -1248,8 +1257,11 @@ fn a_vault_made_before_consent_existed_gains_purposes_a_notice_and_a_signing_key
     assert_eq!(n("SELECT count(*) FROM field_setting WHERE enabled = 1"), 2);
     // Opening again changes nothing: the set-up runs once.
     drop(c);
-    let v = Vault::open(&path, &keys).unwrap();
+    let (v, _owner) = Vault::open(&path, &keys, OWNER, &pass(OWNER_PASS)).unwrap();
     assert_eq!(v.status().unwrap().receipt_key, status.receipt_key);
+    // The owner's first sign-in moved the vault to key slots: the keyring
+    // no longer holds the database key.
+    assert!(keys.get(&keyring_account(&id)).unwrap().is_none());
 }
 
 #[test]

@@ -6,10 +6,10 @@ mod common;
 use std::fs;
 
 use common::*;
-use steward_core::{DbKey, Error, KeyStore, MemoryKeyStore, RecoveryKey, Vault};
+use steward_core::{device_account, keyring_account, DbKey, Error, KeyStore, MemoryKeyStore, RecoveryKey, Vault};
 
 fn open_err(shop: &Shop) -> Error {
-    Vault::open(&shop.path, &shop.keys)
+    open_as_owner(&shop.path, &shop.keys)
         .err()
         .expect("open should fail")
 }
@@ -42,11 +42,14 @@ fn marker_is_absent_from_the_raw_files_and_the_vault_opens_only_with_its_key() {
             );
         }
     }
-    // With its key (from the keyring) it opens; with another key it does not.
+    // With this computer's device secret and a passphrase it opens; with
+    // another device secret it does not.
     drop(shop.open());
     let vault_id = shop.open().vault_id().to_owned();
-    shop.keys.set(&vault_id, &DbKey::generate()).unwrap();
-    assert!(matches!(open_err(&shop), Error::WrongKey));
+    shop.keys
+        .set(&device_account(&vault_id), &DbKey::generate())
+        .unwrap();
+    assert!(matches!(open_err(&shop), Error::KeySlotsDamaged(_)));
     // And plain SQLite (no key at all) cannot read it either.
     let plain = rusqlite::Connection::open(&shop.path).unwrap();
     assert!(plain
@@ -59,7 +62,7 @@ fn marker_is_absent_from_the_raw_files_and_the_vault_opens_only_with_its_key() {
 fn missing_keyring_entry_points_to_the_recovery_key() {
     let shop = Shop::new();
     let id = shop.open().vault_id().to_owned();
-    shop.keys.delete(&id).unwrap();
+    shop.keys.delete(&device_account(&id)).unwrap();
     let e = open_err(&shop);
     assert!(matches!(e, Error::KeyMissing), "{e}");
     assert!(e.to_string().contains("steward recover"));
@@ -82,8 +85,8 @@ fn recovery_key_reopens_the_vault_and_restores_the_keyring_entry() {
     let v = Vault::recover(&shop.path, &fresh_keyring, &shop.recovery_key).unwrap();
     assert_eq!(v.shop_name().unwrap(), "Forn de la Plaça");
     drop(v);
-    assert!(fresh_keyring.get(&id).unwrap().is_some());
-    Vault::open(&shop.path, &fresh_keyring).unwrap();
+    assert!(fresh_keyring.get(&device_account(&id)).unwrap().is_some());
+    open_as_owner(&shop.path, &fresh_keyring).unwrap();
 }
 
 #[test]
@@ -194,7 +197,7 @@ fn files_that_are_not_vaults_are_named_as_such() {
         let p = dir.path().join(name);
         content(&p);
         let before = fs::read(&p).unwrap_or_default();
-        let e = Vault::open(&p, &keys).err().expect(name);
+        let e = open_as_owner(&p, &keys).err().expect(name);
         assert_eq!(e.code(), expected, "{name}: {e}");
         assert_eq!(
             fs::read(&p).unwrap_or_default(),
@@ -241,7 +244,7 @@ fn files_that_are_not_vaults_are_named_as_such() {
 fn first_run_in_a_data_folder_that_does_not_exist_yet_is_a_new_shop_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("not-yet").join("vault.steward");
-    let e = Vault::open(&path, &MemoryKeyStore::new()).err().unwrap();
+    let e = open_as_owner(&path, &MemoryKeyStore::new()).err().unwrap();
     assert_eq!(e.code(), "no_vault", "{e}");
     assert!(
         !dir.path().join("not-yet").exists(),
@@ -271,8 +274,9 @@ fn an_encrypted_database_of_another_program_is_not_a_vault() {
         .unwrap();
     }
     let id = hex::encode(&fs::read(&other).unwrap()[..16]);
-    shop.keys.set(&id, &key).unwrap();
-    let e = Vault::open(&other, &shop.keys).err().unwrap();
+    // As a vault made before key slots would be found: its key in the keyring.
+    shop.keys.set(&keyring_account(&id), &key).unwrap();
+    let e = open_as_owner(&other, &shop.keys).err().unwrap();
     assert_eq!(e.code(), "not_a_vault", "{e}");
 }
 
@@ -409,12 +413,12 @@ fn the_same_vault_reached_by_another_path_is_already_open() {
 
     let first = shop.open();
     for other in [&link, &roundabout] {
-        let e = Vault::open(other, &shop.keys).err().expect("a second open");
+        let e = open_as_owner(other, &shop.keys).err().expect("a second open");
         assert!(matches!(e, Error::AlreadyOpen), "{}: {e}", other.display());
     }
     drop(first);
-    let via_link = Vault::open(&link, &shop.keys).unwrap();
-    let e = Vault::open(&shop.path, &shop.keys)
+    let via_link = open_as_owner(&link, &shop.keys).unwrap();
+    let e = open_as_owner(&shop.path, &shop.keys)
         .err()
         .expect("a second open");
     assert!(matches!(e, Error::AlreadyOpen), "{e}");
@@ -431,7 +435,7 @@ fn a_vault_opened_through_a_link_keeps_using_the_files_beside_it() {
     let link = shop.dir.path().join("link.steward");
     std::os::unix::fs::symlink(&shop.path, &link).unwrap();
     {
-        let mut v = Vault::open(&link, &shop.keys).unwrap();
+        let mut v = open_as_owner(&link, &shop.keys).unwrap();
         let mut owner = shop.owner(&mut v);
         let verdict = v.verify_audit_log(&mut owner).unwrap();
         assert!(verdict.intact, "{}", verdict.message);

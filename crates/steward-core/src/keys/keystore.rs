@@ -1,7 +1,10 @@
-//! Where the vault's database key lives between sessions: the OS keyring
-//! (Secret Service on Linux, Keychain on macOS, Credential Manager on
-//! Windows). The key never touches the disk in the clear; it is held in
-//! memory only as a [`DbKey`], which wipes itself when dropped.
+//! The OS keyring (Secret Service on Linux, Keychain on macOS, Credential
+//! Manager on Windows), which holds each vault's device secret (see
+//! `slots`): 32 random bytes, useless without a user's passphrase. Vaults
+//! made before key slots kept their database key itself there, under
+//! [`keyring_account`]; the owner's next sign-in moves them to slots and
+//! removes that entry. Secrets are held in memory only in types that wipe
+//! themselves when dropped.
 //!
 //! The app and the CLI always use [`OsKeyring`]. `MemoryKeyStore` (tests and
 //! benchmarks) and the key's hex form exist only with the `test-support`
@@ -80,18 +83,20 @@ impl std::fmt::Debug for DbKey {
     }
 }
 
-/// A place to keep vault keys, addressed by vault id.
+/// A place to keep 32-byte secrets, addressed by account name
+/// (`device-VAULTID`, or the legacy `vault-VAULTID`).
 pub trait KeyStore: Send + Sync {
-    /// The key for `vault_id`: `Ok(None)` when there is none,
+    /// The secret under `account`: `Ok(None)` when there is none,
     /// `Err(KeyringUnavailable)` when the store cannot be reached.
-    fn get(&self, vault_id: &str) -> Result<Option<DbKey>>;
-    /// Stores (or replaces) the key for `vault_id`.
-    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()>;
-    /// Removes the key for `vault_id`; removing a missing key is not an error.
-    fn delete(&self, vault_id: &str) -> Result<()>;
+    fn get(&self, account: &str) -> Result<Option<DbKey>>;
+    /// Stores (or replaces) the secret under `account`.
+    fn set(&self, account: &str, key: &DbKey) -> Result<()>;
+    /// Removes the secret under `account`; removing a missing one is not an error.
+    fn delete(&self, account: &str) -> Result<()>;
 }
 
-/// The keyring account name for a vault.
+/// The keyring account under which vaults made before key slots kept their
+/// database key (read once more, to upgrade them).
 pub fn keyring_account(vault_id: &str) -> String {
     format!("vault-{vault_id}")
 }
@@ -109,8 +114,8 @@ fn keyring_error(e: keyring::Error) -> Error {
 }
 
 impl KeyStore for OsKeyring {
-    fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+    fn get(&self, account: &str) -> Result<Option<DbKey>> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
             .map_err(keyring_error)?;
         match entry.get_password() {
             Ok(text) => {
@@ -124,14 +129,14 @@ impl KeyStore for OsKeyring {
         }
     }
 
-    fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+    fn set(&self, account: &str, key: &DbKey) -> Result<()> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
             .map_err(keyring_error)?;
         entry.set_password(&key.to_hex()).map_err(keyring_error)
     }
 
-    fn delete(&self, vault_id: &str) -> Result<()> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(vault_id))
+    fn delete(&self, account: &str) -> Result<()> {
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
             .map_err(keyring_error)?;
         match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
@@ -187,20 +192,20 @@ mod memory {
     }
 
     impl KeyStore for MemoryKeyStore {
-        fn get(&self, vault_id: &str) -> Result<Option<DbKey>> {
+        fn get(&self, account: &str) -> Result<Option<DbKey>> {
             self.check()?;
-            Ok(lock(&self.keys).get(vault_id).cloned())
+            Ok(lock(&self.keys).get(account).cloned())
         }
 
-        fn set(&self, vault_id: &str, key: &DbKey) -> Result<()> {
+        fn set(&self, account: &str, key: &DbKey) -> Result<()> {
             self.check()?;
-            lock(&self.keys).insert(vault_id.to_owned(), key.clone());
+            lock(&self.keys).insert(account.to_owned(), key.clone());
             Ok(())
         }
 
-        fn delete(&self, vault_id: &str) -> Result<()> {
+        fn delete(&self, account: &str) -> Result<()> {
             self.check()?;
-            lock(&self.keys).remove(vault_id);
+            lock(&self.keys).remove(account);
             Ok(())
         }
     }

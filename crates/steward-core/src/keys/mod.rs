@@ -1,7 +1,8 @@
-//! The vault's secrets: the database key and where it lives between
-//! sessions (`keystore`: the OS keyring), its copy wrapped by the recovery
-//! key (`recovery`), and the keys derived from it that chain the audit log
-//! and the consent ledger (`chain`).
+//! The vault's secrets: the database key, wrapped per user under the
+//! device secret from the OS keyring and the user's passphrase (`slots`),
+//! and once more by the recovery key (`recovery`); the keyring itself
+//! (`keystore`); and the keys derived from the database key that chain the
+//! audit log and the consent ledger (`chain`).
 //!
 //! Nothing here touches the database or knows what a shop, a user or a
 //! customer is. No key ever reaches a log, an error or a file in the clear.
@@ -9,3 +10,4 @@
 pub mod chain;
 pub mod keystore;
 pub mod recovery;
+pub mod slots;

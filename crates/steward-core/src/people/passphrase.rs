@@ -49,6 +49,13 @@ impl Passphrase {
             .map_err(|_| Error::WeakPassphrase("it cannot be hashed"))
     }
 
+    /// The stored (PHC) form, for tests that write an account the way an
+    /// older release did (feature `test-support`).
+    #[cfg(feature = "test-support")]
+    pub fn phc_hash_for_tests(&self) -> Result<String> {
+        self.hash()
+    }
+
     pub(crate) fn verify(&self, phc: &str) -> bool {
         PasswordHash::new(phc)
             .map(|h| hasher().verify_password(self.0.as_bytes(), &h).is_ok())

@@ -16,18 +16,7 @@ use crate::permissions::{is_allowed, Action, Role};
 use crate::shop;
 use crate::store::Vault;
 
-/// Longest wait imposed after failed logins.
-const MAX_BACKOFF_SECS: i64 = 15 * 60;
-
-/// How long to wait after `failures` consecutive failed logins: 1 s, 2 s,
-/// 4 s, ... doubling up to 15 minutes.
-pub fn backoff_after(failures: u32) -> Duration {
-    let secs = 1i64
-        .checked_shl(failures.saturating_sub(1))
-        .unwrap_or(MAX_BACKOFF_SECS)
-        .min(MAX_BACKOFF_SECS);
-    Duration::seconds(secs)
-}
+pub use crate::keys::slots::backoff_after;
 
 /// A logged-in user at the shop computer. Only [`Vault::login`] makes one.
 #[derive(Debug)]
@@ -93,13 +82,37 @@ impl Session {
 }
 
 impl Vault {
-    /// Logs a user in. Wrong usernames and wrong passphrases get the same
+    /// Logs a user in on the open vault (a user switch at the till, or
+    /// after a lock). Wrong usernames and wrong passphrases get the same
     /// error and take the same time; repeated failures lock the account out
-    /// for a doubling time that survives restarts.
+    /// for a doubling time that survives restarts. A user who has no key
+    /// slot yet (the vault was moved to slots or recovered since they last
+    /// signed in) gets one now, so that they can open it next time.
     pub fn login(&mut self, username: &str, passphrase: &Passphrase) -> Result<Session> {
+        let session = self.login_checked(username, Some(passphrase))?;
+        if self.lacks_key_slot(username) {
+            // Best effort: the sign-in stands; without a slot this user
+            // needs someone else to open the vault, and the next sign-in
+            // tries again.
+            let _ = self.put_key_slot(username, passphrase.as_str());
+        }
+        Ok(session)
+    }
+
+    /// Logs in the user whose key slot just opened the vault: the slot
+    /// proved the passphrase (Argon2id ran once, there), so only the
+    /// account is checked (active, back-off).
+    pub(crate) fn login_by_key_slot(&mut self, username: &str) -> Result<Session> {
+        self.login_checked(username, None)
+    }
+
+    /// `passphrase` is `None` when a key slot has already proved it.
+    fn login_checked(&mut self, username: &str, passphrase: Option<&Passphrase>) -> Result<Session> {
         let now = self.now();
         let Some(user) = accounts::find(&self.conn, username)? else {
-            passphrase.verify(decoy_hash());
+            if let Some(p) = passphrase {
+                p.verify(decoy_hash());
+            }
             self.log_standalone(AuditEvent::new("login", Outcome::Failed))?;
             return Err(Error::WrongCredentials);
         };
@@ -118,7 +131,7 @@ impl Vault {
                 retry_after_secs: secs.max(1),
             });
         }
-        if !passphrase.verify(&user.passphrase_hash) {
+        if passphrase.is_some_and(|p| !p.verify(&user.passphrase_hash)) {
             let failures = user.failed_logins.saturating_add(1);
             let until = now + backoff_after(failures);
             self.transact("record a failed login", |tx| {
@@ -253,17 +266,5 @@ impl Vault {
         self.log_standalone(
             AuditEvent::new("logout", Outcome::Ok).by(session.user_id, session.role),
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_fifteen_minutes() {
-        let secs: Vec<i64> = (1..=12).map(|n| backoff_after(n).num_seconds()).collect();
-        assert_eq!(secs, [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900]);
-        assert_eq!(backoff_after(200).num_seconds(), 900);
     }
 }

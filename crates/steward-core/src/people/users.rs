@@ -1,13 +1,16 @@
 //! Managing accounts: the owner adds people, disables them and changes
 //! their roles (never leaving the shop without an active owner); everyone
 //! changes their own passphrase; the recovery key lets an owner set a new
-//! one after forgetting theirs.
+//! one after forgetting theirs. Each change to a passphrase or an account's
+//! standing changes its key slot with it (see `keys::slots`); a role change
+//! needs none, as the role lives in the vault.
 
 use super::accounts::{self, UserRow, UserSummary};
 use super::passphrase::Passphrase;
 use super::session::Session;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
+use crate::keys::slots::SlotBackup;
 use crate::permissions::{Action, Role};
 use crate::store::Vault;
 
@@ -39,14 +42,20 @@ impl Vault {
         }
         let hash = replacement.hash()?;
         let (id, role) = (session.user_id, session.role);
-        self.transact("change a passphrase", |tx| {
-            accounts::set_passphrase_hash(tx.conn(), id, &hash, false)?;
-            tx.audit(
-                AuditEvent::new("user.change_passphrase", Outcome::Ok)
-                    .by(id, role)
-                    .on(Subject::User(id)),
-            )
-        })?;
+        let username = user.username.clone();
+        self.with_key_slot_change(
+            |v| v.put_key_slot(&username, replacement.as_str()),
+            |v| {
+                v.transact("change a passphrase", |tx| {
+                    accounts::set_passphrase_hash(tx.conn(), id, &hash, false)?;
+                    tx.audit(
+                        AuditEvent::new("user.change_passphrase", Outcome::Ok)
+                            .by(id, role)
+                            .on(Subject::User(id)),
+                    )
+                })
+            },
+        )?;
         session.must_change_passphrase = false;
         Ok(())
     }
@@ -74,14 +83,37 @@ impl Vault {
             });
         }
         let hash = replacement.hash()?;
-        self.transact("reset a passphrase", |tx| {
-            accounts::set_passphrase_hash(tx.conn(), user.id, &hash, true)?;
-            tx.audit(
-                AuditEvent::new("user.reset_passphrase", Outcome::Ok)
-                    .on(Subject::User(user.id))
-                    .because("recovery key"),
-            )
-        })
+        self.with_key_slot_change(
+            |v| v.put_key_slot(&user.username, replacement.as_str()),
+            |v| {
+                v.transact("reset a passphrase", |tx| {
+                    accounts::set_passphrase_hash(tx.conn(), user.id, &hash, true)?;
+                    tx.audit(
+                        AuditEvent::new("user.reset_passphrase", Outcome::Ok)
+                            .on(Subject::User(user.id))
+                            .because("recovery key"),
+                    )
+                })
+            },
+        )
+    }
+
+    /// Changes a key slot, then the account: if the account change cannot
+    /// be saved, the slot is put back, so that the slots never open the
+    /// vault with a passphrase the account does not have.
+    fn with_key_slot_change<T>(
+        &mut self,
+        slot_change: impl FnOnce(&mut Vault) -> Result<Option<SlotBackup>>,
+        account_change: impl FnOnce(&mut Vault) -> Result<T>,
+    ) -> Result<T> {
+        let backup = slot_change(self)?;
+        match account_change(self) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                self.restore_key_slot(backup);
+                Err(e)
+            }
+        }
     }
 
     /// All accounts, for the owner (and the auditor, who reads the log by
@@ -109,14 +141,19 @@ impl Vault {
         }
         let hash = initial.hash()?;
         let (actor, actor_role) = (session.user_id, session.role);
-        self.transact("add an account", |tx| {
-            let id = accounts::insert(tx.conn(), &username, role, &hash, true, tx.now)?;
-            tx.audit(
-                AuditEvent::new("user.add", Outcome::Ok)
-                    .by(actor, actor_role)
-                    .on(Subject::User(id)),
-            )
-        })?;
+        self.with_key_slot_change(
+            |v| v.put_key_slot(&username, initial.as_str()),
+            |v| {
+                v.transact("add an account", |tx| {
+                    let id = accounts::insert(tx.conn(), &username, role, &hash, true, tx.now)?;
+                    tx.audit(
+                        AuditEvent::new("user.add", Outcome::Ok)
+                            .by(actor, actor_role)
+                            .on(Subject::User(id)),
+                    )
+                })
+            },
+        )?;
         accounts::summary(&self.conn, &username)
     }
 
@@ -136,14 +173,20 @@ impl Vault {
             return Err(Error::LastOwner);
         }
         let (actor, actor_role) = (session.user_id, session.role);
-        self.transact("disable an account", |tx| {
-            accounts::disable(tx.conn(), user.id)?;
-            tx.audit(
-                AuditEvent::new("user.disable", Outcome::Ok)
-                    .by(actor, actor_role)
-                    .on(Subject::User(user.id)),
-            )
-        })?;
+        // Its key slot goes first: a disabled account opens nothing.
+        self.with_key_slot_change(
+            |v| v.remove_key_slot(&user.username),
+            |v| {
+                v.transact("disable an account", |tx| {
+                    accounts::disable(tx.conn(), user.id)?;
+                    tx.audit(
+                        AuditEvent::new("user.disable", Outcome::Ok)
+                            .by(actor, actor_role)
+                            .on(Subject::User(user.id)),
+                    )
+                })
+            },
+        )?;
         accounts::summary(&self.conn, username.trim())
     }
 

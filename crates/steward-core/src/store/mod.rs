@@ -1,13 +1,16 @@
-//! The store: one SQLCipher database file per shop, its key in the OS
-//! keyring, an exclusive lock so that only one window or command has it
+//! The store: one SQLCipher database file per shop, its key wrapped in
+//! per-user key slots (device secret in the OS keyring + passphrase), an
+//! exclusive lock so that only one window or command has it
 //! open, the schema migrations, and the transaction helper that makes every
 //! change and its audit entry land together.
 //!
 //! Files of a vault at `PATH`: `PATH` (the encrypted database; its first 16
 //! bytes are SQLCipher's random salt, which doubles as the vault id that
 //! names the keyring entry), `PATH-wal`/`PATH-shm` (SQLite's, encrypted too),
-//! `PATH.lock` (the exclusive lock), `PATH.recovery.json` (the database key
-//! wrapped with the recovery key) and `PATH.audit-head` (the audit anchor).
+//! `PATH.lock` (the exclusive lock), `PATH.keys.json` (the key slots, the
+//! shop name and the sign-in back-off), `PATH.recovery.json` (the database
+//! key wrapped with the recovery key) and `PATH.audit-head` (the audit
+//! anchor).
 //! `PATH` is the file's canonical path (links and `..` resolved), so a
 //! vault reached by two paths is still one vault with one lock.
 //!
@@ -30,8 +33,9 @@ use crate::audit::{self, anchor, AuditEvent};
 use crate::error::{Error, Result};
 use crate::files::{owner_only, restrict_to_owner};
 use crate::keys::chain::{ChainKey, Head};
-use crate::keys::keystore::{DbKey, KeyStore};
+use crate::keys::keystore::{keyring_account, DbKey, KeyStore};
 use crate::keys::recovery::{self, RecoveryKey};
+use crate::keys::slots::{self, DeviceSecret, KeySlots, SlotBackup};
 use crate::time::{system_clock, Clock};
 
 pub(crate) use file::wal_path;
@@ -44,8 +48,14 @@ pub struct Vault {
     /// files beside the vault are named from it.
     path: PathBuf,
     vault_id: String,
-    /// Kept (zeroizing) to derive the keys of the chained tables.
+    /// Kept (zeroizing) to derive the keys of the chained tables and to
+    /// wrap new key slots.
     db_key: DbKey,
+    /// The users' key slots; `None` on a vault made before them (until the
+    /// owner signs in) or recovered while the keyring was away.
+    key_slots: Option<KeySlots>,
+    /// Opened with the database key the keyring held before key slots.
+    legacy_keyring: bool,
     chain_key: ChainKey,
     pub(crate) clock: Clock,
     /// Set when this vault was opened with the recovery key; allows the owner's
@@ -66,19 +76,80 @@ pub struct Vault {
     _lock: File,
 }
 
-/// Which key opens an existing vault.
+/// Which secret opens an existing vault.
 pub(crate) enum Unlock<'a> {
-    /// The key this computer's keyring holds for the vault.
-    Keyring(&'a dyn KeyStore),
-    /// The recovery key; the database key is then put back into the keyring.
+    /// A user signing in: the device secret from this computer's keyring
+    /// and the user's passphrase open their key slot. A vault made before
+    /// key slots is opened with the database key the keyring then held.
+    SignIn {
+        keystore: &'a dyn KeyStore,
+        username: &'a str,
+        passphrase: &'a str,
+    },
+    /// The recovery key; the device secret is then put (back) into the keyring.
     Recovery(&'a dyn KeyStore, &'a RecoveryKey),
 }
 
+/// A vault this process holds (its lock is taken) but has not opened: what
+/// there is before anyone signs in. The app keeps one from start to exit,
+/// so a second window is refused at once; its data opens only with a
+/// user's sign-in or the recovery key.
+pub struct ClosedVault {
+    path: PathBuf,
+    vault_id: String,
+    lock: File,
+    /// The clock sign-in back-off is measured by, handed to the vault it opens.
+    clock: Clock,
+}
+
+impl ClosedVault {
+    /// Takes the lock of the vault at `path` and reads its id: `NoVault`
+    /// when there is none, `AlreadyOpen` when another window or command
+    /// has it, `NotAVault` for a file that cannot be one.
+    pub fn take(path: &Path) -> Result<ClosedVault> {
+        let path = file::canonical_path(path);
+        let lock = file::take_existing_lock(&path)?;
+        let vault_id = file::read_vault_id(&path)?;
+        Ok(ClosedVault {
+            path,
+            vault_id,
+            lock,
+            clock: system_clock(),
+        })
+    }
+
+    /// Replaces the clock (tests move time without sleeping); the vault it
+    /// opens keeps it.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The vault file's canonical path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The vault's id (not secret, not personal).
+    pub fn vault_id(&self) -> &str {
+        &self.vault_id
+    }
+
+    /// The key slots, read with this computer's device secret; `None` for a
+    /// vault made before key slots.
+    pub(crate) fn key_slots(&self, keystore: &dyn KeyStore) -> Result<Option<KeySlots>> {
+        if !KeySlots::exist(&self.path) {
+            return Ok(None);
+        }
+        KeySlots::read(&self.path, &self.vault_id, keystore).map(Some)
+    }
+}
+
 impl Vault {
-    /// Creates the vault file at `path`: a fresh random key (stored in the
-    /// keyring and wrapped by a new recovery key), the schema, then
-    /// `fill` writes what a new shop starts with. Nothing is left behind
-    /// (file, keyring entry) if any step fails.
+    /// Creates the vault file at `path`: a fresh random key wrapped by a new
+    /// recovery key, a device secret in the keyring and an empty set of key
+    /// slots, the schema, then `fill` writes what a new shop starts with
+    /// (its owner's slot among it). Nothing is left behind (files, keyring
+    /// entry) if any step fails.
     pub(crate) fn create_store(
         path: &Path,
         keystore: &dyn KeyStore,
@@ -93,16 +164,21 @@ impl Vault {
         }
         let path = &file::canonical_path(path);
         let lock = file::take_lock(path)?;
-        let res = Self::create_locked(path, keystore, migrations, lock, fill);
+        let mut made_vault_id = None;
+        let res = Self::create_locked(path, keystore, migrations, lock, &mut made_vault_id, fill);
         if res.is_err() {
             // The vault is brand new: nothing of the owner's is lost by removing it.
             for p in [
                 path.to_owned(),
                 wal_path(path),
                 recovery::recovery_path(path),
+                slots::slots_path(path),
                 anchor::path(path),
             ] {
                 let _ = fs::remove_file(p);
+            }
+            if let Some(id) = made_vault_id {
+                let _ = keystore.delete(&slots::device_account(&id));
             }
         }
         res
@@ -113,6 +189,7 @@ impl Vault {
         keystore: &dyn KeyStore,
         migrations: &[Migration],
         lock: File,
+        made_vault_id: &mut Option<String>,
         fill: impl FnOnce(&mut Vault) -> Result<()>,
     ) -> Result<(Vault, RecoveryKey)> {
         let key = DbKey::generate();
@@ -138,20 +215,20 @@ impl Vault {
         migrate::migrate(&mut conn, migrations, clock())?;
         let vault_id = file::read_vault_id(path)?;
         file::configure_connection(&conn)?;
-        keystore.set(&vault_id, &key)?;
-        let recovery_key = match recovery::create(path, &vault_id, &key) {
-            Ok(k) => k,
-            Err(e) => {
-                let _ = keystore.delete(&vault_id);
-                return Err(e);
-            }
-        };
+        let device = DeviceSecret::generate();
+        *made_vault_id = Some(vault_id.clone());
+        device.store(keystore, &vault_id)?;
+        let key_slots = KeySlots::new(path, &vault_id, device, &key);
+        key_slots.save()?;
+        let recovery_key = recovery::create(path, &vault_id, &key)?;
         let mut vault = Vault {
             conn,
             path: path.to_owned(),
             vault_id,
             chain_key: ChainKey::derive_for(&key, audit::CHAIN_LABEL),
             db_key: key,
+            key_slots: Some(key_slots),
+            legacy_keyring: false,
             clock,
             opened_by_recovery: false,
             keyring_restored: true,
@@ -160,43 +237,77 @@ impl Vault {
             anchor_pending: Cell::new(false),
             _lock: lock,
         };
-        if let Err(e) = fill(&mut vault) {
-            let _ = keystore.delete(&vault.vault_id);
-            return Err(e);
-        }
+        fill(&mut vault)?;
         Ok((vault, recovery_key))
     }
 
-    /// Opens an existing vault, migrates it, and checks the audit log's end
-    /// against its anchor. Returns the vault and the consent-ledger head the
-    /// anchor vouches for, which the caller checks against the ledger.
+    /// Opens a held vault with `unlock`, migrates it, and checks the audit
+    /// log's end against its anchor. Returns the vault and the
+    /// consent-ledger head the anchor vouches for, which the caller checks
+    /// against the ledger.
     pub(crate) fn open_store(
-        path: &Path,
+        closed: &ClosedVault,
         unlock: Unlock<'_>,
         migrations: &[Migration],
     ) -> Result<(Vault, Option<Head>)> {
-        let path = &file::canonical_path(path);
-        let lock = file::take_existing_lock(path)?;
-        let vault_id = file::read_vault_id(path)?;
-        let (key, wrong_key): (DbKey, fn() -> Error) = match unlock {
-            Unlock::Keyring(keystore) => {
-                let has_recovery_file =
-                    recovery::vault_id_of_recovery_file(path).as_deref() == Some(vault_id.as_str());
-                match keystore.get(&vault_id)? {
-                    Some(k) => (k, || Error::WrongKey),
-                    None if has_recovery_file => return Err(Error::KeyMissing),
-                    None => return Err(Error::NotAVault {
-                        reason: "this computer's keyring has no key for it and there is no recovery file next to it",
-                    }),
+        let path = closed.path.as_path();
+        let vault_id = closed.vault_id.clone();
+        let lock = closed
+            .lock
+            .try_clone()
+            .map_err(Error::io("hold the vault lock"))?;
+        let clock = closed.clock.clone();
+        let mut keyring_restored = true;
+        let by_recovery = matches!(unlock, Unlock::Recovery(..));
+        let (key, key_slots, legacy_keyring, wrong_key): (_, _, _, fn() -> Error) = match unlock {
+            Unlock::SignIn {
+                keystore,
+                username,
+                passphrase,
+            } => match closed.key_slots(keystore)? {
+                Some(mut slots) => {
+                    let key = slots.unlock(username, passphrase, clock())?;
+                    (key, Some(slots), false, || Error::WrongKey)
                 }
-            }
-            Unlock::Recovery(_, recovery_key) => {
-                (recovery::unwrap(path, &vault_id, recovery_key)?, || {
-                    Error::WrongRecoveryKey
-                })
+                None => {
+                    let has_recovery_file = recovery::vault_id_of_recovery_file(path).as_deref()
+                        == Some(vault_id.as_str());
+                    match keystore.get(&keyring_account(&vault_id))? {
+                        Some(k) => (k, None, true, || Error::WrongKey),
+                        None if has_recovery_file => return Err(Error::KeyMissing),
+                        None => return Err(Error::NotAVault {
+                            reason: "this computer's keyring has no key for it and there is no recovery file next to it",
+                        }),
+                    }
+                }
+            },
+            Unlock::Recovery(keystore, recovery_key) => {
+                let key = recovery::unwrap(path, &vault_id, recovery_key)?;
+                // The slots' device secret comes back out of its escrow; if
+                // the file is gone, new slots start (each user's next
+                // sign-in on the open vault makes theirs).
+                let escrowed = KeySlots::read_with_db_key(path, &vault_id, &key);
+                let from_escrow = escrowed.is_some();
+                let slots = escrowed.unwrap_or_else(|| {
+                    KeySlots::new(path, &vault_id, DeviceSecret::generate(), &key)
+                });
+                let slots = match slots.device().store(keystore, &vault_id) {
+                    Ok(()) => {
+                        slots.save()?;
+                        let _ = keystore.delete(&keyring_account(&vault_id));
+                        Some(slots)
+                    }
+                    Err(Error::KeyringUnavailable { .. }) => {
+                        keyring_restored = false;
+                        // Slots made under a device secret no keyring holds
+                        // would open nothing: keep the file as it was.
+                        from_escrow.then_some(slots)
+                    }
+                    Err(e) => return Err(e),
+                };
+                (key, slots, false, || Error::WrongRecoveryKey)
             }
         };
-        let clock = system_clock();
         // Vaults made before files were created owner-only are narrowed
         // now, with every file beside them (a journal a crash left too).
         for p in [
@@ -205,6 +316,7 @@ impl Vault {
             file::shm_path(path),
             file::lock_path(path),
             recovery::recovery_path(path),
+            slots::slots_path(path),
             anchor::path(path),
         ] {
             restrict_to_owner(&p)?;
@@ -214,29 +326,102 @@ impl Vault {
         migrate::migrate(&mut conn, migrations, clock())?;
         let chain_key = ChainKey::derive_for(&key, audit::CHAIN_LABEL);
         let checked = anchor::check(&conn, &chain_key, path)?;
-        let mut vault = Vault {
+        let vault = Vault {
             conn,
             path: path.to_owned(),
             vault_id,
             db_key: key,
+            key_slots,
+            legacy_keyring,
             chain_key,
             clock,
-            opened_by_recovery: false,
-            keyring_restored: true,
+            opened_by_recovery: by_recovery,
+            keyring_restored,
             audit_alarm: checked.alarm,
             ledger_head: None,
             anchor_pending: Cell::new(false),
             _lock: lock,
         };
-        if let Unlock::Recovery(keystore, _) = unlock {
-            vault.opened_by_recovery = true;
-            match keystore.set(&vault.vault_id, &vault.db_key) {
-                Ok(()) => {}
-                Err(Error::KeyringUnavailable { .. }) => vault.keyring_restored = false,
-                Err(e) => return Err(e),
+        Ok((vault, checked.ledger))
+    }
+
+    /// The database key, for tests and benchmarks that read the file with a
+    /// raw SQLCipher connection (feature `test-support` only: a normal
+    /// build cannot get a vault's key out of it).
+    #[cfg(feature = "test-support")]
+    pub fn database_key_for_tests(&self) -> DbKey {
+        self.db_key.clone()
+    }
+
+    /// True when the vault was opened with the database key the keyring held
+    /// before key slots existed: the owner's sign-in moves it to slots.
+    pub(crate) fn opened_by_legacy_keyring(&self) -> bool {
+        self.legacy_keyring
+    }
+
+    /// Moves a vault made before key slots to them: a device secret in the
+    /// keyring, slots (the first for the user signing in now), and the
+    /// database key removed from the keyring, so that the keyring alone no
+    /// longer opens it.
+    pub(crate) fn start_key_slots(&mut self, keystore: &dyn KeyStore) -> Result<()> {
+        let device = DeviceSecret::generate();
+        device.store(keystore, &self.vault_id)?;
+        let slots = KeySlots::new(&self.path, &self.vault_id, device, &self.db_key);
+        slots.save()?;
+        keystore.delete(&keyring_account(&self.vault_id))?;
+        self.key_slots = Some(slots);
+        self.legacy_keyring = false;
+        Ok(())
+    }
+
+    /// Wraps the database key in `username`'s slot under this passphrase
+    /// (replacing their old one). `Ok(None)` when the vault has no slots
+    /// (made before them, or recovered while the keyring was away).
+    pub(crate) fn put_key_slot(&mut self, username: &str, passphrase: &str) -> Result<Option<SlotBackup>> {
+        match self.key_slots.as_mut() {
+            Some(slots) => slots.put(username, passphrase, &self.db_key).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Removes `username`'s slot (their account was disabled).
+    pub(crate) fn remove_key_slot(&mut self, username: &str) -> Result<Option<SlotBackup>> {
+        match self.key_slots.as_mut() {
+            Some(slots) => slots.remove(username).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Undoes a slot change whose account change could not be saved.
+    pub(crate) fn restore_key_slot(&mut self, backup: Option<SlotBackup>) {
+        if let (Some(slots), Some(backup)) = (self.key_slots.as_mut(), backup) {
+            // Best effort: the account change failed and is reported; a slot
+            // left behind opens the vault with the old passphrase, which the
+            // account's own check still refuses once open.
+            let _ = slots.restore(backup);
+        }
+    }
+
+    /// True when the vault has slots but `username` has none yet.
+    pub(crate) fn lacks_key_slot(&self, username: &str) -> bool {
+        self.key_slots.as_ref().is_some_and(|s| !s.has_slot(username))
+    }
+
+    /// Keeps what is known before a sign-in (outside the encrypted file:
+    /// the shop name, the receipt key's fingerprint) in step with the vault.
+    pub(crate) fn sync_key_slots_cover(&mut self, shop_name: &str, receipt_key: &str) -> Result<()> {
+        if let Some(slots) = self.key_slots.as_mut() {
+            if slots.set_cover(shop_name, receipt_key) {
+                slots.save()?;
             }
         }
-        Ok((vault, checked.ledger))
+        Ok(())
+    }
+
+    /// How many users can open the vault on this computer; `None` when the
+    /// vault has no key slots (made before them, or the keyring was away).
+    pub fn sign_in_slots(&self) -> Option<usize> {
+        self.key_slots.as_ref().map(KeySlots::slot_count)
     }
 
     /// Records a problem found with the anchored heads (at open): from now
@@ -255,7 +440,8 @@ impl Vault {
     }
 
     /// False when the vault was opened with the recovery key but the keyring
-    /// could not store its key: the recovery key will be needed again.
+    /// could not store its device secret: the recovery key will be needed
+    /// again.
     pub fn keyring_restored(&self) -> bool {
         self.keyring_restored
     }

@@ -41,6 +41,9 @@ pub struct Shop {
     pub keys: MemoryKeyStore,
     pub recovery_key: RecoveryKey,
     pub clock: TestClock,
+    /// The database key (no longer in the keyring: see `keys::slots`), for
+    /// raw SQLCipher reads of the file.
+    pub db_key: steward_core::DbKey,
 }
 
 impl Shop {
@@ -51,6 +54,7 @@ impl Shop {
         let keys = MemoryKeyStore::new();
         let (vault, recovery_key) =
             Vault::create(&path, &keys, "Forn de la Plaça", OWNER, &pass(OWNER_PASS)).unwrap();
+        let db_key = vault.database_key_for_tests();
         drop(vault);
         Shop {
             dir,
@@ -58,13 +62,28 @@ impl Shop {
             keys,
             recovery_key,
             clock: TestClock::new(),
+            db_key,
         }
     }
 
+    /// Opens the vault as the owner signing in (the only way in), then
+    /// logs the owner out again: tests log in whom they need.
     pub fn open(&self) -> Vault {
-        let mut v = Vault::open(&self.path, &self.keys).unwrap();
-        self.clock.install(&mut v);
+        let (mut v, owner) = self
+            .closed()
+            .sign_in(&self.keys, OWNER, &pass(OWNER_PASS))
+            .unwrap();
+        v.logout(owner).unwrap();
         v
+    }
+
+    /// The vault held but not opened (as at the login screen), on the
+    /// test's clock.
+    pub fn closed(&self) -> steward_core::ClosedVault {
+        let mut closed = steward_core::ClosedVault::take(&self.path).unwrap();
+        let me = self.clock.clone();
+        closed.set_clock(Arc::new(move || *me.0.lock().unwrap()));
+        closed
     }
 
     pub fn owner(&self, v: &mut Vault) -> Session {
@@ -92,16 +111,13 @@ impl Shop {
     /// as someone who got hold of the key would (for tampering tests and for
     /// counting rows). Reads see what Steward has committed.
     pub fn raw_connection(&self) -> rusqlite::Connection {
-        // The vault id is the file's first 16 bytes (SQLCipher's salt), so
-        // this works while the vault is open elsewhere in the test.
-        let header = std::fs::read(&self.path).unwrap();
-        let id = hex::encode(&header[..16]);
-        let key = steward_core::KeyStore::get(&self.keys, &id)
-            .unwrap()
-            .unwrap();
+        // Works while the vault is open elsewhere in the test.
         let c = rusqlite::Connection::open(&self.path).unwrap();
-        c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex().as_str()))
-            .unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA key = \"x'{}'\";",
+            self.db_key.to_hex().as_str()
+        ))
+        .unwrap();
         c
     }
 
@@ -138,4 +154,14 @@ pub fn in_store_form(
         identity_check: IdentityCheck::IdDocument,
         signature: signature(),
     }
+}
+
+/// Opens the vault at `path` by the owner's sign-in and logs them out again.
+pub fn open_as_owner(
+    path: &std::path::Path,
+    keys: &dyn steward_core::KeyStore,
+) -> steward_core::Result<Vault> {
+    let (mut v, owner) = Vault::open(path, keys, OWNER, &pass(OWNER_PASS))?;
+    v.logout(owner)?;
+    Ok(v)
 }
