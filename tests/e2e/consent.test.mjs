@@ -488,7 +488,11 @@ test('the customer withdraws e-mail offers in two steps: tick, sign', async () =
 test('after the app closes, the vault holds exactly the one customer who joined', async () => {
   await app.close();
   const run = await until(() => {
-    const r = spawnSync(CLI, ['--vault', vault, '--json', 'status'], { encoding: 'utf8' });
+    // Counts need a sign-in: the keyring alone opens nothing.
+    const r = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json', 'status'], {
+      input: `${OWNER_PASS}\n`,
+      encoding: 'utf8',
+    });
     if (/already open/.test(r.stderr)) return false;
     return r;
   }, 15000, 'the app to release the vault');

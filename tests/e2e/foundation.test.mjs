@@ -125,12 +125,16 @@ test('staff chooses a passphrase, is refused user management by the core, and au
   await shot('10-auto-locked');
 });
 
-test('after the app closes, the CLI opens the same vault from the keyring and the audit log is intact', async () => {
+test('after the app closes, the owner opens the same vault with the CLI and the audit log is intact', async () => {
   await app.close();
   // The window closes at once, the process a moment later: until then the
   // CLI is told the vault is already open, which is the lock doing its job.
   const status = await until(() => {
-    const run = spawnSync(CLI, ['--vault', vault, 'status'], { encoding: 'utf8' });
+    // Counts need a sign-in: the keyring alone opens nothing.
+    const run = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'status'], {
+      input: `${OWNER_PASS}\n`,
+      encoding: 'utf8',
+    });
     if (/already open/.test(run.stderr)) return false;
     return run;
   }, 15000, 'the app to release the vault');

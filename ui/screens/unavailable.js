@@ -9,7 +9,7 @@ import { call } from '../api.js';
 import { t } from '../i18n.js';
 
 /** Errors after which the recovery key opens the vault (see the core's messages). */
-const RECOVERABLE = new Set(['key_missing', 'keyring_unavailable', 'wrong_key']);
+const RECOVERABLE = new Set(['key_missing', 'keyring_unavailable', 'wrong_key', 'key_slots_damaged']);
 
 export function render(ctx, { status }) {
   const error = status.error || { code: 'internal', message: '' };

@@ -127,7 +127,9 @@ pub fn open(rows: u32) -> Result<()> {
     let (lm, lp) = stats(legacy_open);
     let (cm, cp) = stats(cipher_open);
     let (pm, pp) = stats(plain_open);
-    println!("Open + sign in ({OPEN_ROUNDS} rounds; secrets from an in-memory store)  median     p95");
+    println!(
+        "Open + sign in ({OPEN_ROUNDS} rounds; secrets from an in-memory store)  median     p95"
+    );
     println!("  Steward, key slot (device secret + passphrase)    {sm:8.2} ms {sp:7.2} ms");
     println!("  Steward before key slots (key from keyring)      {lm:8.2} ms {lp:7.2} ms");
     println!("  bare SQLCipher, raw key, first query             {cm:8.2} ms {cp:7.2} ms");

@@ -11,9 +11,8 @@ use clap::{Args, Subcommand};
 use steward_core::consent::receipts::parse_fingerprint;
 use steward_core::PurposeText;
 use steward_core::{
-    ClosedVault,
-    verify_receipt_against, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang, LegalBasis,
-    NewPurpose, OsKeyring, PurposeChange, Recorded, Session, Vault, Withdrawal,
+    verify_receipt_against, ClosedVault, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang,
+    LegalBasis, NewPurpose, OsKeyring, PurposeChange, Recorded, Session, Vault, Withdrawal,
 };
 
 use crate::{fail, output, print_json, Failure};

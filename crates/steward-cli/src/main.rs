@@ -280,7 +280,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     (Some(shop), Some(key)) => {
                         println!("shop: {shop}");
                         println!("receipt signing key: {key}");
-                        println!("users who can sign in on this computer: {}", c.sign_in_slots);
+                        println!(
+                            "users who can sign in on this computer: {}",
+                            c.sign_in_slots
+                        );
                     }
                     _ => println!("made by an older Steward: the owner's next sign-in updates it"),
                 }

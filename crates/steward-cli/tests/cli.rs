@@ -163,7 +163,8 @@ fn what_the_real_keyring_holds_does_not_open_the_vault_without_a_passphrase() {
         c.execute_batch(&format!("PRAGMA key = \"x'{}'\";", value.trim()))
             .unwrap();
         assert!(c
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+                .get::<_, i64>(0))
             .is_err());
     }
     // With the owner's passphrase it opens.
@@ -202,8 +203,17 @@ fn status_shows_the_shop_without_a_sign_in_and_counts_with_one_and_no_personal_d
     let shop = init_shop();
     let run = steward(&shop.vault, &["status"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("shop: Forn de la Plaça"), "{}", run.stdout);
-    assert!(run.stdout.contains("users who can sign in on this computer: 1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("shop: Forn de la Plaça"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("users who can sign in on this computer: 1"),
+        "{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("customers:"), "{}", run.stdout);
     let run = as_owner(&shop, &["status"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -314,7 +324,11 @@ fn owner_adds_a_staff_user_who_must_choose_a_passphrase_and_cannot_manage_users(
     // Disabling removed sam's key slot: the passphrase opens nothing, and
     // the answer is the same as for any wrong sign-in.
     assert_eq!(after.code, 4);
-    assert!(after.stderr.contains("wrong username or passphrase"), "{}", after.stderr);
+    assert!(
+        after.stderr.contains("wrong username or passphrase"),
+        "{}",
+        after.stderr
+    );
 }
 
 #[test]

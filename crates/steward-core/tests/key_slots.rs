@@ -64,11 +64,7 @@ fn the_slots_file_names_nobody_and_the_login_screen_still_shows_the_shop() {
     assert_eq!(cover.sign_in_slots, 2);
     assert!(!cover.upgrade_pending);
     // On a computer without the device secret, the recovery key is the way.
-    let e = shop
-        .closed()
-        .cover(&MemoryKeyStore::new())
-        .err()
-        .unwrap();
+    let e = shop.closed().cover(&MemoryKeyStore::new()).err().unwrap();
     assert!(matches!(e, Error::KeyMissing), "{e}");
 }
 
@@ -215,7 +211,9 @@ fn a_vault_made_before_slots_is_moved_to_them_by_its_owner() {
     shop.keys.set(&keyring_account(&id), &shop.db_key).unwrap();
     assert!(shop.closed().cover(&shop.keys).unwrap().upgrade_pending);
     // A wrong passphrase still opens nothing of the people in it.
-    let e = open_as_owner_with(&shop, "a wrong passphrase").err().unwrap();
+    let e = open_as_owner_with(&shop, "a wrong passphrase")
+        .err()
+        .unwrap();
     assert!(matches!(e, Error::WrongCredentials), "{e}");
     shop.clock.advance(Duration::seconds(2));
     drop(open_as_owner_with(&shop, OWNER_PASS).unwrap());

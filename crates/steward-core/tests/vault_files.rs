@@ -6,7 +6,9 @@ mod common;
 use std::fs;
 
 use common::*;
-use steward_core::{device_account, keyring_account, DbKey, Error, KeyStore, MemoryKeyStore, RecoveryKey, Vault};
+use steward_core::{
+    device_account, keyring_account, DbKey, Error, KeyStore, MemoryKeyStore, RecoveryKey, Vault,
+};
 
 fn open_err(shop: &Shop) -> Error {
     open_as_owner(&shop.path, &shop.keys)
@@ -413,7 +415,9 @@ fn the_same_vault_reached_by_another_path_is_already_open() {
 
     let first = shop.open();
     for other in [&link, &roundabout] {
-        let e = open_as_owner(other, &shop.keys).err().expect("a second open");
+        let e = open_as_owner(other, &shop.keys)
+            .err()
+            .expect("a second open");
         assert!(matches!(e, Error::AlreadyOpen), "{}: {e}", other.display());
     }
     drop(first);

@@ -115,8 +115,7 @@ fn keyring_error(e: keyring::Error) -> Error {
 
 impl KeyStore for OsKeyring {
     fn get(&self, account: &str) -> Result<Option<DbKey>> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
-            .map_err(keyring_error)?;
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account).map_err(keyring_error)?;
         match entry.get_password() {
             Ok(text) => {
                 let text = Zeroizing::new(text);
@@ -130,14 +129,12 @@ impl KeyStore for OsKeyring {
     }
 
     fn set(&self, account: &str, key: &DbKey) -> Result<()> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
-            .map_err(keyring_error)?;
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account).map_err(keyring_error)?;
         entry.set_password(&key.to_hex()).map_err(keyring_error)
     }
 
     fn delete(&self, account: &str) -> Result<()> {
-        let entry = keyring::Entry::new(KEYRING_SERVICE, account)
-            .map_err(keyring_error)?;
+        let entry = keyring::Entry::new(KEYRING_SERVICE, account).map_err(keyring_error)?;
         match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keyring_error(e)),

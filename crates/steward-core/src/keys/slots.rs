@@ -194,13 +194,7 @@ fn unseal(key: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<Zero
     let nonce = hex::decode(nonce).ok().filter(|n| n.len() == 24)?;
     let wrapped = hex::decode(wrapped).ok().filter(|w| w.len() == 32 + 16)?;
     let mut plain = XChaCha20Poly1305::new(key.into())
-        .decrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &wrapped,
-                aad,
-            },
-        )
+        .decrypt(XNonce::from_slice(&nonce), Payload { msg: &wrapped, aad })
         .ok()?;
     let mut out = Zeroizing::new([0u8; 32]);
     let ok = plain.len() == 32;
@@ -227,7 +221,13 @@ fn slot_aad(vault_id: &str, slot_id: &str) -> Vec<u8> {
 
 /// Stretches a passphrase for a slot; `None` for parameters outside what
 /// Steward writes (a crafted file must not make sign-in allocate gigabytes).
-fn stretch(passphrase: &str, salt: &[u8], m_kib: u32, t: u32, p: u32) -> Option<Zeroizing<[u8; 32]>> {
+fn stretch(
+    passphrase: &str,
+    salt: &[u8],
+    m_kib: u32,
+    t: u32,
+    p: u32,
+) -> Option<Zeroizing<[u8; 32]>> {
     if !((8 * 1024..=256 * 1024).contains(&m_kib)
         && (1..=10).contains(&t)
         && (1..=4).contains(&p)
@@ -318,7 +318,11 @@ impl KeySlots {
     /// Reads the slots with the database key (opened by the recovery key):
     /// the device secret comes out of its escrow. `None` when the file is
     /// missing or damaged; the caller then starts new slots.
-    pub(crate) fn read_with_db_key(vault: &Path, vault_id: &str, db_key: &DbKey) -> Option<KeySlots> {
+    pub(crate) fn read_with_db_key(
+        vault: &Path,
+        vault_id: &str,
+        db_key: &DbKey,
+    ) -> Option<KeySlots> {
         let on_disk = Self::read_on_disk(vault, vault_id).ok()?;
         let secret = unseal(
             db_key.as_bytes(),
@@ -370,7 +374,9 @@ impl KeySlots {
     }
 
     fn slot_id(&self, username: &str) -> String {
-        let mut mac = self.device.mac(b"steward key slot id v1:", &self.body.vault_id);
+        let mut mac = self
+            .device
+            .mac(b"steward key slot id v1:", &self.body.vault_id);
         // Usernames match without regard to ASCII case, as the accounts
         // table compares them (`COLLATE NOCASE`).
         mac.update(username.trim().to_ascii_lowercase().as_bytes());
@@ -383,7 +389,9 @@ impl KeySlots {
     }
 
     fn kek(&self, stretched: &[u8; 32], slot_id: &str) -> Zeroizing<[u8; 32]> {
-        let mut mac = self.device.mac(b"steward key slot kek v1:", &self.body.vault_id);
+        let mut mac = self
+            .device
+            .mac(b"steward key slot kek v1:", &self.body.vault_id);
         mac.update(stretched);
         mac.update(slot_id.as_bytes());
         let mut out = Zeroizing::new([0u8; 32]);
@@ -417,7 +425,12 @@ impl KeySlots {
             nonce: sealed.nonce,
             wrapped_key: sealed.wrapped,
         };
-        let previous = self.body.slots.iter().position(|s| s.id == id).map(|i| self.body.slots.remove(i));
+        let previous = self
+            .body
+            .slots
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| self.body.slots.remove(i));
         self.body.slots.push(slot);
         self.save()?;
         Ok(SlotBackup { id, slot: previous })
@@ -435,7 +448,12 @@ impl KeySlots {
     /// Removes `username`'s slot (a disabled account) and saves.
     pub(crate) fn remove(&mut self, username: &str) -> Result<SlotBackup> {
         let id = self.slot_id(username);
-        let previous = self.body.slots.iter().position(|s| s.id == id).map(|i| self.body.slots.remove(i));
+        let previous = self
+            .body
+            .slots
+            .iter()
+            .position(|s| s.id == id)
+            .map(|i| self.body.slots.remove(i));
         self.save()?;
         Ok(SlotBackup { id, slot: previous })
     }
@@ -444,7 +462,12 @@ impl KeySlots {
     /// unknown usernames and wrong passphrases get the same error and take
     /// the same time; failures are counted per slot id and wait a doubling
     /// time that survives restarts (the file is saved before answering).
-    pub(crate) fn unlock(&mut self, username: &str, passphrase: &str, now: DateTime<Utc>) -> Result<DbKey> {
+    pub(crate) fn unlock(
+        &mut self,
+        username: &str,
+        passphrase: &str,
+        now: DateTime<Utc>,
+    ) -> Result<DbKey> {
         let id = self.slot_id(username);
         if let Some(wait) = self
             .body
@@ -452,7 +475,11 @@ impl KeySlots {
             .iter()
             .find(|b| b.id == id && b.not_before > now)
         {
-            let secs = (wait.not_before - now).num_milliseconds().max(0).unsigned_abs().div_ceil(1000);
+            let secs = (wait.not_before - now)
+                .num_milliseconds()
+                .max(0)
+                .unsigned_abs()
+                .div_ceil(1000);
             return Err(Error::TooManyAttempts {
                 retry_after_secs: secs.max(1),
             });
@@ -462,7 +489,12 @@ impl KeySlots {
                 let salt = hex::decode(&slot.salt).unwrap_or_default();
                 stretch(passphrase, &salt, slot.m_kib, slot.t, slot.p).and_then(|stretched| {
                     let kek = self.kek(&stretched, &id);
-                    unseal(&kek, &slot.nonce, &slot.wrapped_key, &slot_aad(&self.body.vault_id, &id))
+                    unseal(
+                        &kek,
+                        &slot.nonce,
+                        &slot.wrapped_key,
+                        &slot_aad(&self.body.vault_id, &id),
+                    )
                 })
             }
             None => {
@@ -497,7 +529,9 @@ impl KeySlots {
                 });
                 // Keep the newest entries: the oldest have long expired.
                 if self.body.backoff.len() > MAX_BACKOFF_ENTRIES {
-                    self.body.backoff.sort_by_key(|b| std::cmp::Reverse(b.not_before));
+                    self.body
+                        .backoff
+                        .sort_by_key(|b| std::cmp::Reverse(b.not_before));
                     self.body.backoff.truncate(MAX_BACKOFF_ENTRIES);
                 }
                 self.save()?;

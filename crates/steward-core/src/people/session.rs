@@ -107,7 +107,11 @@ impl Vault {
     }
 
     /// `passphrase` is `None` when a key slot has already proved it.
-    fn login_checked(&mut self, username: &str, passphrase: Option<&Passphrase>) -> Result<Session> {
+    fn login_checked(
+        &mut self,
+        username: &str,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Session> {
         let now = self.now();
         let Some(user) = accounts::find(&self.conn, username)? else {
             if let Some(p) = passphrase {

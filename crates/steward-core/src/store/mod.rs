@@ -377,7 +377,11 @@ impl Vault {
     /// Wraps the database key in `username`'s slot under this passphrase
     /// (replacing their old one). `Ok(None)` when the vault has no slots
     /// (made before them, or recovered while the keyring was away).
-    pub(crate) fn put_key_slot(&mut self, username: &str, passphrase: &str) -> Result<Option<SlotBackup>> {
+    pub(crate) fn put_key_slot(
+        &mut self,
+        username: &str,
+        passphrase: &str,
+    ) -> Result<Option<SlotBackup>> {
         match self.key_slots.as_mut() {
             Some(slots) => slots.put(username, passphrase, &self.db_key).map(Some),
             None => Ok(None),
@@ -404,12 +408,18 @@ impl Vault {
 
     /// True when the vault has slots but `username` has none yet.
     pub(crate) fn lacks_key_slot(&self, username: &str) -> bool {
-        self.key_slots.as_ref().is_some_and(|s| !s.has_slot(username))
+        self.key_slots
+            .as_ref()
+            .is_some_and(|s| !s.has_slot(username))
     }
 
     /// Keeps what is known before a sign-in (outside the encrypted file:
     /// the shop name, the receipt key's fingerprint) in step with the vault.
-    pub(crate) fn sync_key_slots_cover(&mut self, shop_name: &str, receipt_key: &str) -> Result<()> {
+    pub(crate) fn sync_key_slots_cover(
+        &mut self,
+        shop_name: &str,
+        receipt_key: &str,
+    ) -> Result<()> {
         if let Some(slots) = self.key_slots.as_mut() {
             if slots.set_cover(shop_name, receipt_key) {
                 slots.save()?;
