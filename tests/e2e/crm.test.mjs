@@ -133,6 +133,11 @@ async function assertNoBirthDateOrEmail(where) {
 }
 
 test('the owner switches on the birth date and adds a staff and a marketing account', async () => {
+  // Before anyone signs in the vault is still closed (the keyring alone does
+  // not open it), yet the login screen names the shop, from beside the vault.
+  await app.waitFor('#login');
+  assert.equal(await app.text('#login-shop'), SHOP);
+  await shot('59-login-before-sign-in');
   await login(OWNER, OWNER_PASS);
   await app.waitFor('#home');
   await app.click('#nav-settings');
