@@ -104,7 +104,8 @@ impl ClosedVault {
             if session.role() == Role::Owner {
                 vault.start_key_slots(keystore)?;
                 sync_cover(&mut vault)?;
-                vault.put_key_slot(username, passphrase.as_str())?;
+                let hash = accounts::passphrase_hash_of(&vault.conn, session.user_id())?;
+                vault.put_key_slot(username, passphrase.as_str(), &hash)?;
                 vault.log_standalone(
                     AuditEvent::new("vault.key_slots", Outcome::Ok)
                         .by(session.user_id(), Role::Owner)
@@ -113,7 +114,7 @@ impl ClosedVault {
             }
             session
         } else {
-            vault.login_by_key_slot(username)?
+            vault.login_by_key_slot(username, passphrase)?
         };
         Ok((vault, session))
     }
@@ -175,7 +176,7 @@ impl Vault {
             })?;
             consent::ensure_setup(vault)?;
             sync_cover(vault)?;
-            vault.put_key_slot(&owner_username, owner_passphrase.as_str())?;
+            vault.put_key_slot(&owner_username, owner_passphrase.as_str(), &owner_hash)?;
             Ok(())
         })
     }

@@ -43,7 +43,9 @@ fn what_the_keyring_holds_does_not_open_the_vault() {
         assert!(!text.contains(device.to_hex().as_str()));
     }
     // And the device secret with a wrong passphrase opens nothing.
-    let e = Vault::open(&shop.path, &shop.keys, OWNER, &pass("a wrong passphrase"))
+    let e = shop
+        .closed()
+        .sign_in(&shop.keys, OWNER, &pass("a wrong passphrase"))
         .err()
         .unwrap();
     assert!(matches!(e, Error::WrongCredentials), "{e}");
@@ -78,8 +80,10 @@ fn every_account_change_keeps_its_slot_in_step() {
             .unwrap();
     }
     // A new user opens the vault with the initial passphrase...
-    let (mut v, mut pau) =
-        Vault::open(&shop.path, &shop.keys, "pau", &pass("initial passphrase")).unwrap();
+    let (mut v, mut pau) = shop
+        .closed()
+        .sign_in(&shop.keys, "pau", &pass("initial passphrase"))
+        .unwrap();
     assert!(pau.must_change_passphrase());
     v.change_own_passphrase(
         &mut pau,
@@ -89,7 +93,9 @@ fn every_account_change_keeps_its_slot_in_step() {
     .unwrap();
     drop(v);
     // ...and after changing it, only with the new one.
-    let e = Vault::open(&shop.path, &shop.keys, "pau", &pass("initial passphrase"))
+    let e = shop
+        .closed()
+        .sign_in(&shop.keys, "pau", &pass("initial passphrase"))
         .err()
         .unwrap();
     assert!(matches!(e, Error::WrongCredentials), "{e}");
@@ -120,6 +126,25 @@ fn every_account_change_keeps_its_slot_in_step() {
         .sign_in(&shop.keys, "pau", &pass("pau chose this one"))
         .err()
         .unwrap();
+    assert!(matches!(e, Error::WrongCredentials), "{e}");
+}
+
+#[test]
+fn an_old_copy_of_the_sign_in_file_does_not_bring_back_an_old_passphrase() {
+    let shop = Shop::new();
+    drop(shop.open());
+    let old_file = fs::read(slots_path(&shop.path)).unwrap();
+    {
+        let mut v = shop.open();
+        let mut owner = shop.owner(&mut v);
+        v.change_own_passphrase(&mut owner, &pass(OWNER_PASS), &pass("the owner's new one"))
+            .unwrap();
+    }
+    // The old file (genuine, so it passes its check) is put back.
+    fs::write(slots_path(&shop.path), &old_file).unwrap();
+    // Its slot still unwraps the key, but no longer proves the passphrase:
+    // the account's own check refuses the old one.
+    let e = open_as_owner_with(&shop, OWNER_PASS).err().unwrap();
     assert!(matches!(e, Error::WrongCredentials), "{e}");
 }
 
@@ -195,7 +220,9 @@ fn without_its_sign_in_file_a_recovered_vault_gives_each_user_a_slot_at_their_ne
     drop(v);
     open_as_owner(&shop.path, &shop.keys).unwrap();
     // Pau has not signed in since: the vault stays closed to him.
-    let e = Vault::open(&shop.path, &shop.keys, "pau", &pass("pau own passphrase"))
+    let e = shop
+        .closed()
+        .sign_in(&shop.keys, "pau", &pass("pau own passphrase"))
         .err()
         .unwrap();
     assert!(matches!(e, Error::WrongCredentials), "{e}");

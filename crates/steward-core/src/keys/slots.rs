@@ -123,6 +123,10 @@ fn new_mac(key: &[u8]) -> HmacSha256 {
 #[derive(Clone, Serialize, Deserialize)]
 struct Slot {
     id: String,
+    /// Ties the slot to the account's passphrase hash at the time it was
+    /// made: a slot left over from an older passphrase (a copy of an old
+    /// file put back) no longer counts as proof of the passphrase.
+    account_tag: String,
     salt: String,
     m_kib: u32,
     t: u32,
@@ -383,11 +387,6 @@ impl KeySlots {
         hex::encode(&mac.finalize().into_bytes()[..16])
     }
 
-    pub(crate) fn has_slot(&self, username: &str) -> bool {
-        let id = self.slot_id(username);
-        self.body.slots.iter().any(|s| s.id == id)
-    }
-
     fn kek(&self, stretched: &[u8; 32], slot_id: &str) -> Zeroizing<[u8; 32]> {
         let mut mac = self
             .device
@@ -399,13 +398,33 @@ impl KeySlots {
         out
     }
 
+    fn account_tag(&self, account_hash: &str) -> String {
+        let mut mac = self
+            .device
+            .mac(b"steward key slot account v1:", &self.body.vault_id);
+        mac.update(account_hash.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// Whether `username`'s slot was made for the account's current
+    /// passphrase hash (`account_hash`, read from the vault once open).
+    pub(crate) fn matches_account(&self, username: &str, account_hash: &str) -> bool {
+        let (id, tag) = (self.slot_id(username), self.account_tag(account_hash));
+        self.body
+            .slots
+            .iter()
+            .any(|s| s.id == id && s.account_tag == tag)
+    }
+
     /// Adds or replaces `username`'s slot, wrapping `db_key` under this
-    /// passphrase, and saves. Returns the slot it replaced, if any, so a
-    /// caller whose next step fails can put it back.
+    /// passphrase (whose hash in the vault is `account_hash`), and saves.
+    /// Returns the slot it replaced, if any, so a caller whose next step
+    /// fails can put it back.
     pub(crate) fn put(
         &mut self,
         username: &str,
         passphrase: &str,
+        account_hash: &str,
         db_key: &DbKey,
     ) -> Result<SlotBackup> {
         let id = self.slot_id(username);
@@ -418,6 +437,7 @@ impl KeySlots {
         let sealed = seal(&kek, db_key.as_bytes(), &slot_aad(&self.body.vault_id, &id));
         let slot = Slot {
             id: id.clone(),
+            account_tag: self.account_tag(account_hash),
             salt: hex::encode(salt),
             m_kib: SLOT_M_KIB,
             t: SLOT_T,
@@ -573,7 +593,9 @@ mod tests {
     fn a_slot_opens_with_its_passphrase_only() {
         let dir = tempfile::tempdir().unwrap();
         let (mut slots, key) = fresh(dir.path());
-        slots.put("anna", "correct horse battery", &key).unwrap();
+        slots
+            .put("anna", "correct horse battery", "$argon2id$test", &key)
+            .unwrap();
         let now = Utc::now();
         assert!(slots.unlock("anna", "correct horse battery", now).unwrap() == key);
         assert!(matches!(
@@ -595,7 +617,9 @@ mod tests {
     fn a_slot_made_with_another_device_secret_does_not_open() {
         let dir = tempfile::tempdir().unwrap();
         let (mut slots, key) = fresh(dir.path());
-        slots.put("anna", "correct horse battery", &key).unwrap();
+        slots
+            .put("anna", "correct horse battery", "$argon2id$test", &key)
+            .unwrap();
         slots.device = DeviceSecret::generate();
         assert!(matches!(
             slots.unlock("anna", "correct horse battery", Utc::now()),

@@ -108,6 +108,16 @@ pub(crate) fn find(conn: &Connection, username: &str) -> Result<Option<UserRow>>
     .map_err(Error::db("look up an account"))
 }
 
+/// The passphrase hash (PHC string) an account holds now.
+pub(crate) fn passphrase_hash_of(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT passphrase_hash FROM user_account WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .map_err(Error::db("look up an account"))
+}
+
 pub(crate) fn by_id(conn: &Connection, id: i64) -> Result<Option<UserRow>> {
     conn.prepare_cached(&format!(
         "SELECT {USER_COLUMNS} FROM user_account WHERE id = ?1"

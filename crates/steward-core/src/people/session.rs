@@ -89,33 +89,41 @@ impl Vault {
     /// slot yet (the vault was moved to slots or recovered since they last
     /// signed in) gets one now, so that they can open it next time.
     pub fn login(&mut self, username: &str, passphrase: &Passphrase) -> Result<Session> {
-        let session = self.login_checked(username, Some(passphrase))?;
-        if self.lacks_key_slot(username) {
+        let session = self.login_checked(username, passphrase, false)?;
+        let hash = accounts::passphrase_hash_of(&self.conn, session.user_id)?;
+        if !self.key_slot_matches(username, &hash) {
             // Best effort: the sign-in stands; without a slot this user
             // needs someone else to open the vault, and the next sign-in
             // tries again.
-            let _ = self.put_key_slot(username, passphrase.as_str());
+            let _ = self.put_key_slot(username, passphrase.as_str(), &hash);
         }
         Ok(session)
     }
 
-    /// Logs in the user whose key slot just opened the vault: the slot
-    /// proved the passphrase (Argon2id ran once, there), so only the
-    /// account is checked (active, back-off).
-    pub(crate) fn login_by_key_slot(&mut self, username: &str) -> Result<Session> {
-        self.login_checked(username, None)
+    /// Logs in the user whose key slot just opened the vault. A slot made
+    /// for the account's current passphrase has proved it (Argon2id ran
+    /// once, there), so only the account is checked (active, back-off); a
+    /// slot left from an older passphrase proves nothing, and the
+    /// passphrase is checked against the account as on an open vault.
+    pub(crate) fn login_by_key_slot(
+        &mut self,
+        username: &str,
+        passphrase: &Passphrase,
+    ) -> Result<Session> {
+        self.login_checked(username, passphrase, true)
     }
 
-    /// `passphrase` is `None` when a key slot has already proved it.
+    /// `slot_opened`: the user's key slot opened the vault just now.
     fn login_checked(
         &mut self,
         username: &str,
-        passphrase: Option<&Passphrase>,
+        passphrase: &Passphrase,
+        slot_opened: bool,
     ) -> Result<Session> {
         let now = self.now();
         let Some(user) = accounts::find(&self.conn, username)? else {
-            if let Some(p) = passphrase {
-                p.verify(decoy_hash());
+            if !slot_opened {
+                passphrase.verify(decoy_hash());
             }
             self.log_standalone(AuditEvent::new("login", Outcome::Failed))?;
             return Err(Error::WrongCredentials);
@@ -135,7 +143,8 @@ impl Vault {
                 retry_after_secs: secs.max(1),
             });
         }
-        if passphrase.is_some_and(|p| !p.verify(&user.passphrase_hash)) {
+        let proven = slot_opened && self.key_slot_matches(username, &user.passphrase_hash);
+        if !proven && !passphrase.verify(&user.passphrase_hash) {
             let failures = user.failed_logins.saturating_add(1);
             let until = now + backoff_after(failures);
             self.transact("record a failed login", |tx| {

@@ -44,7 +44,7 @@ impl Vault {
         let (id, role) = (session.user_id, session.role);
         let username = user.username.clone();
         self.with_key_slot_change(
-            |v| v.put_key_slot(&username, replacement.as_str()),
+            |v| v.put_key_slot(&username, replacement.as_str(), &hash),
             |v| {
                 v.transact("change a passphrase", |tx| {
                     accounts::set_passphrase_hash(tx.conn(), id, &hash, false)?;
@@ -84,7 +84,7 @@ impl Vault {
         }
         let hash = replacement.hash()?;
         self.with_key_slot_change(
-            |v| v.put_key_slot(&user.username, replacement.as_str()),
+            |v| v.put_key_slot(&user.username, replacement.as_str(), &hash),
             |v| {
                 v.transact("reset a passphrase", |tx| {
                     accounts::set_passphrase_hash(tx.conn(), user.id, &hash, true)?;
@@ -142,7 +142,7 @@ impl Vault {
         let hash = initial.hash()?;
         let (actor, actor_role) = (session.user_id, session.role);
         self.with_key_slot_change(
-            |v| v.put_key_slot(&username, initial.as_str()),
+            |v| v.put_key_slot(&username, initial.as_str(), &hash),
             |v| {
                 v.transact("add an account", |tx| {
                     let id = accounts::insert(tx.conn(), &username, role, &hash, true, tx.now)?;

@@ -374,18 +374,30 @@ impl Vault {
         Ok(())
     }
 
-    /// Wraps the database key in `username`'s slot under this passphrase
-    /// (replacing their old one). `Ok(None)` when the vault has no slots
-    /// (made before them, or recovered while the keyring was away).
+    /// Wraps the database key in `username`'s slot under this passphrase,
+    /// whose hash in the account is `account_hash` (replacing their old
+    /// slot). `Ok(None)` when the vault has no slots (made before them, or
+    /// recovered while the keyring was away).
     pub(crate) fn put_key_slot(
         &mut self,
         username: &str,
         passphrase: &str,
+        account_hash: &str,
     ) -> Result<Option<SlotBackup>> {
         match self.key_slots.as_mut() {
-            Some(slots) => slots.put(username, passphrase, &self.db_key).map(Some),
+            Some(slots) => slots
+                .put(username, passphrase, account_hash, &self.db_key)
+                .map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Whether `username`'s slot was made for the passphrase whose hash the
+    /// account now holds (false without slots).
+    pub(crate) fn key_slot_matches(&self, username: &str, account_hash: &str) -> bool {
+        self.key_slots
+            .as_ref()
+            .is_some_and(|s| s.matches_account(username, account_hash))
     }
 
     /// Removes `username`'s slot (their account was disabled).
@@ -404,13 +416,6 @@ impl Vault {
             // account's own check still refuses once open.
             let _ = slots.restore(backup);
         }
-    }
-
-    /// True when the vault has slots but `username` has none yet.
-    pub(crate) fn lacks_key_slot(&self, username: &str) -> bool {
-        self.key_slots
-            .as_ref()
-            .is_some_and(|s| !s.has_slot(username))
     }
 
     /// Keeps what is known before a sign-in (outside the encrypted file:
