@@ -482,3 +482,24 @@ fn an_older_vaults_files_are_made_owner_only_when_it_is_opened() {
     }
     drop(v);
 }
+
+/// Issue 11 §10: a setup killed halfway left a file that could neither be
+/// opened nor set up again. Setup marks its work until the vault is
+/// complete; what a cut-off setup leaves is no vault, and setup starts over.
+#[test]
+fn a_setup_cut_off_halfway_can_be_run_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.steward");
+    let keys = MemoryKeyStore::new();
+    drop(Vault::create(&path, &keys, "Shop", OWNER, &pass(OWNER_PASS)).unwrap());
+    let marker = dir.path().join("v.steward.setup-unfinished");
+    assert!(!marker.exists(), "a finished setup leaves no marker");
+    // As if the process had died before the setup finished.
+    fs::write(&marker, b"").unwrap();
+    let e = open_as_owner(&path, &keys).err().unwrap();
+    assert_eq!(e.code(), "no_vault", "{e}");
+    drop(Vault::create(&path, &keys, "Forn nou", OWNER, &pass(OWNER_PASS)).unwrap());
+    assert!(!marker.exists());
+    let v = open_as_owner(&path, &keys).unwrap();
+    assert_eq!(v.shop_name().unwrap(), "Forn nou");
+}

@@ -65,8 +65,24 @@ pub(super) fn lock_path(vault: &Path) -> PathBuf {
 pub(super) fn take_existing_lock(vault: &Path) -> Result<File> {
     match fs::metadata(vault) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::NoVault(vault.to_owned())),
-        _ => take_lock(vault),
+        _ => {
+            let lock = take_lock(vault)?;
+            // A setup that was cut off (power, a killed process) left a
+            // file nobody can open: it is no vault, and setup starts again.
+            if unfinished_path(vault).exists() {
+                return Err(Error::NoVault(vault.to_owned()));
+            }
+            Ok(lock)
+        }
     }
+}
+
+/// The marker a setup writes before it creates a vault's first file and
+/// removes when the vault is complete.
+pub(super) fn unfinished_path(vault: &Path) -> PathBuf {
+    let mut name = vault.as_os_str().to_owned();
+    name.push(".setup-unfinished");
+    PathBuf::from(name)
 }
 
 /// Takes the exclusive lock of a vault, or reports that it is already open.

@@ -156,29 +156,35 @@ impl Vault {
         migrations: &[Migration],
         fill: impl FnOnce(&mut Vault) -> Result<()>,
     ) -> Result<(Vault, RecoveryKey)> {
-        if fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false) {
-            return Err(Error::VaultExists(path.to_owned()));
-        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fs::create_dir_all(dir).map_err(Error::io("create the vault folder"))?;
         }
         let path = &file::canonical_path(path);
         let lock = file::take_lock(path)?;
+        let unfinished = file::unfinished_path(path);
+        if unfinished.exists() {
+            // What a cut-off setup left: no vault anyone could open.
+            remove_new_vault_files(path);
+        } else if fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false) {
+            return Err(Error::VaultExists(path.to_owned()));
+        }
+        crate::files::write_atomic(&unfinished, b"a Steward setup is under way\n")?;
         let mut made_vault_id = None;
         let res = Self::create_locked(path, keystore, migrations, lock, &mut made_vault_id, fill);
-        if res.is_err() {
-            // The vault is brand new: nothing of the owner's is lost by removing it.
-            for p in [
-                path.to_owned(),
-                wal_path(path),
-                recovery::recovery_path(path),
-                slots::slots_path(path),
-                anchor::path(path),
-            ] {
-                let _ = fs::remove_file(p);
+        match &res {
+            Ok(_) => {
+                // The vault is complete: from now on it opens, and a setup
+                // over it is refused.
+                fs::remove_file(&unfinished).map_err(Error::io("finish setting up the vault"))?;
             }
-            if let Some(id) = made_vault_id {
-                let _ = keystore.delete(&slots::device_account(&id));
+            Err(_) => {
+                // The vault is brand new: nothing of the owner's is lost by
+                // removing it.
+                remove_new_vault_files(path);
+                let _ = fs::remove_file(&unfinished);
+                if let Some(id) = made_vault_id {
+                    let _ = keystore.delete(&slots::device_account(&id));
+                }
             }
         }
         res
@@ -606,6 +612,20 @@ impl Drop for Vault {
         // last connection to the file closes, and an erasure whose
         // checkpoint failed was already reported when it happened.
         let _ = self.checkpoint_wal("close the vault");
+    }
+}
+
+/// Removes the files of a vault whose setup did not finish.
+fn remove_new_vault_files(path: &Path) {
+    for p in [
+        path.to_owned(),
+        wal_path(path),
+        file::shm_path(path),
+        recovery::recovery_path(path),
+        slots::slots_path(path),
+        anchor::path(path),
+    ] {
+        let _ = fs::remove_file(p);
     }
 }
 
