@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "users_disable",
     "users_set_role",
     "settings_set_autolock",
+    "settings_set_close_after_lock",
     "settings_set_currency",
     "audit_verify",
     "recover",

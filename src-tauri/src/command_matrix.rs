@@ -152,6 +152,7 @@ fn call(cmd: &str, session: &Value) -> Value {
         "access_log" => json!({ "filter": { "customer": 1 } }),
         "consent_history" => json!({ "customerId": 1 }),
         "settings_set_currency" => json!({ "code": "EUR" }),
+        "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         "users_list" | "audit_verify" | "fields_list" | "purposes_list" => json!({}),
         other => panic!("no arguments for {other}"),
     }
@@ -174,6 +175,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("consent_history", [true, true, true, false, true]),
         ("users_list", [true, false, false, false, true]),
         ("settings_set_currency", [true, false, false, false, false]),
+        (
+            "settings_set_close_after_lock",
+            [true, false, false, false, false],
+        ),
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),

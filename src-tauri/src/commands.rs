@@ -69,6 +69,8 @@ pub struct SessionInfo {
     role: Role,
     shop_name: String,
     autolock_seconds: u32,
+    /// How long the app may stay locked before it closes the vault.
+    close_after_locked_minutes: u32,
     must_change_passphrase: bool,
     /// True while the screen is handed to a customer.
     customer_mode: bool,
@@ -90,6 +92,7 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         role: session.role(),
         shop_name: vault.shop_name()?,
         autolock_seconds: vault.autolock_seconds()?,
+        close_after_locked_minutes: vault.close_after_locked_minutes()?,
         must_change_passphrase: session.must_change_passphrase(),
         customer_mode: session.in_customer_mode(),
         allowed: session.allowed_actions(),
@@ -346,6 +349,14 @@ fn parse_role(role: &str) -> Res<Role> {
 pub fn settings_set_autolock(state: State<'_, AppState>, seconds: u32) -> Res<SessionInfo> {
     with_session(&state, |vault, session| {
         vault.set_autolock_seconds(session, seconds)
+    })?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn settings_set_close_after_lock(state: State<'_, AppState>, minutes: u32) -> Res<SessionInfo> {
+    with_session(&state, |vault, session| {
+        vault.set_close_after_locked_minutes(session, minutes)
     })?;
     current_session_info(&state)
 }

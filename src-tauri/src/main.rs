@@ -49,6 +49,7 @@ fn with_commands<R: tauri::Runtime>(
             commands::users_disable,
             commands::users_set_role,
             commands::settings_set_autolock,
+            commands::settings_set_close_after_lock,
             commands::settings_set_currency,
             commands::audit_verify,
             commands::recover,
@@ -105,7 +106,18 @@ fn main() {
     let app = with_commands(builder, state::AppState::open(vault_path))
         .build(tauri::generate_context!("../tauri.conf.json"));
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => {
+            // Every few seconds: lock an idle session, close a vault left
+            // locked past the owner's limit (see `AppState::tick`).
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+                handle
+                    .state::<state::AppState>()
+                    .tick(std::time::Instant::now());
+            });
+            app.run(|_, _| {})
+        }
         Err(e) => {
             eprintln!("steward-app: could not start the window: {e}");
             std::process::exit(1);

@@ -87,6 +87,10 @@ test('owner adds a staff user and sets a short auto-lock', async () => {
   await app.click('#nav-settings');
   await app.type('#settings-autolock', '6');
   await app.click('#settings-save');
+  await app.waitForText('#settings-status', (t) => /locks after 6 seconds/.test(t));
+  await app.type('#settings-close-after', '30');
+  await app.click('#settings-close-after-save');
+  await app.waitForText('#settings-status', (t) => /After 30 minutes locked/.test(t));
   await app.click('#audit-verify');
   const verdict = await app.waitForText('#audit-result', (t) => /intact/.test(t));
   assert.match(verdict, /intact \(\d+ entries/);

@@ -75,6 +75,54 @@ export function render(ctx, params = {}) {
     h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-save', type: 'submit' })),
   );
 
+  // ---- Closing the data after a long lock ----
+  const closeAfter = textField({
+    id: 'settings-close-after',
+    label: t('settings.closeAfter'),
+    hint: t('settings.closeAfterHint'),
+    type: 'number',
+    inputmode: 'numeric',
+    min: 1,
+    max: 1440,
+    step: 1,
+    value: ctx.session.closeAfterLockedMinutes,
+  });
+  const closeAfterForm = form(
+    {
+      id: 'settings-close-after-form',
+      label: t('settings.closeAfter'),
+      onSubmit: () =>
+        submitWith(
+          {
+            alert,
+            status,
+            fields: [closeAfter],
+            check: () => {
+              const raw = closeAfter.input.value.trim();
+              return /^\d+$/.test(raw) ? raw : fieldError(closeAfter, t('settings.closeAfterNotWhole'));
+            },
+          },
+          async (raw) => {
+            const info = await call('settings_set_close_after_lock', { minutes: Number(raw) });
+            ctx.sessionUpdated(info);
+            closeAfter.input.value = String(info.closeAfterLockedMinutes);
+            const minutes = info.closeAfterLockedMinutes;
+            showText(status, tn('settings.closeAfterSaved', minutes, { minutes }));
+          },
+          (err) => {
+            showError(alert, err);
+            if (err.code === 'invalid_input') markRefused(closeAfter);
+          },
+        ),
+    },
+    closeAfter.element,
+    h(
+      'div',
+      { class: 'actions actions--start' },
+      button(t('settings.closeAfterSave'), { id: 'settings-close-after-save', type: 'submit' }),
+    ),
+  );
+
   // ---- Currency ----
   const currency = textField({
     id: 'settings-currency',
@@ -151,6 +199,7 @@ export function render(ctx, params = {}) {
         { class: 'panel', 'aria-labelledby': 'settings-autolock-title' },
         h('h2', { id: 'settings-autolock-title' }, t('settings.autolockTitle')),
         autolockForm,
+        closeAfterForm,
       ),
       h(
         'section',

@@ -150,6 +150,9 @@ enum AuditCommand {
 enum SettingsCommand {
     /// Lock an idle session after this many seconds (5–3600).
     Autolock { seconds: u32 },
+    /// Close the vault when the app has stayed locked this many minutes
+    /// (1–1440): its key then leaves memory until the next sign-in.
+    CloseAfterLock { minutes: u32 },
     /// The currency purchases are recorded in (ISO 4217, e.g. EUR, IDR).
     Currency { code: String },
     /// The contact line and jurisdiction shown on notices and receipts.
@@ -402,6 +405,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
             vault.set_autolock_seconds(&mut session, *seconds)?;
             vault.logout(session)?;
             println!("Idle sessions now lock after {seconds} seconds.");
+        }
+        Command::Settings(SettingsCommand::CloseAfterLock { minutes }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            vault.set_close_after_locked_minutes(&mut session, *minutes)?;
+            vault.logout(session)?;
+            println!("A locked Steward now closes the vault after {minutes} minutes.");
         }
         Command::Settings(SettingsCommand::Currency { code }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;

@@ -81,6 +81,21 @@ pub(crate) fn autolock_seconds(conn: &Connection) -> Result<u32> {
         .map_err(Error::db("read the auto-lock setting"))
 }
 
+pub(crate) fn close_after_locked_minutes(conn: &Connection) -> Result<u32> {
+    conn.prepare_cached("SELECT close_after_locked_minutes FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the close-after-lock setting"))
+}
+
+pub(crate) fn set_close_after_locked_minutes(conn: &Connection, minutes: u32) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET close_after_locked_minutes = ?1 WHERE id = 1",
+        [minutes],
+    )
+    .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
 pub(crate) fn profile(conn: &Connection) -> Result<ShopProfile> {
     conn.query_row(
         "SELECT name, contact, jurisdiction FROM shop WHERE id = 1",
@@ -134,5 +149,12 @@ impl Vault {
     /// The auto-lock delay in seconds (a shop setting, default 5 minutes).
     pub fn autolock_seconds(&self) -> Result<u32> {
         autolock_seconds(&self.conn)
+    }
+
+    /// How long the app may stay locked before it closes the vault (a shop
+    /// setting, default 15 minutes): after that the key and the decrypted
+    /// pages leave memory and the next sign-in opens the vault anew.
+    pub fn close_after_locked_minutes(&self) -> Result<u32> {
+        close_after_locked_minutes(&self.conn)
     }
 }

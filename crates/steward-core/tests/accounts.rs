@@ -321,6 +321,43 @@ fn autolock_delay_outside_the_range_is_refused() {
 }
 
 #[test]
+fn only_the_owner_sets_how_long_a_locked_app_keeps_the_vault_open() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    assert_eq!(v.close_after_locked_minutes().unwrap(), 15);
+    assert!(matches!(
+        v.set_close_after_locked_minutes(&mut staff, 1),
+        Err(Error::Forbidden { .. })
+    ));
+    let mut owner = shop.owner(&mut v);
+    for bad in [0, 1441] {
+        assert_eq!(
+            v.set_close_after_locked_minutes(&mut owner, bad)
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+    }
+    v.set_close_after_locked_minutes(&mut owner, 2).unwrap();
+    assert_eq!(v.close_after_locked_minutes().unwrap(), 2);
+}
+
+#[test]
+fn an_idle_session_is_locked_by_a_check_that_is_not_activity() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    assert!(!v.lock_if_idle(&mut owner).unwrap());
+    shop.clock.advance(Duration::seconds(299));
+    // Checking is not activity: the delay keeps running from the last use.
+    assert!(!v.lock_if_idle(&mut owner).unwrap());
+    shop.clock.advance(Duration::seconds(2));
+    assert!(v.lock_if_idle(&mut owner).unwrap());
+    assert!(matches!(v.touch(&mut owner), Err(Error::SessionLocked)));
+}
+
+#[test]
 fn disabled_user_cannot_log_in_and_their_open_session_stops() {
     let shop = Shop::new();
     let mut v = shop.open();

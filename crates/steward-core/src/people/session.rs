@@ -183,12 +183,10 @@ impl Vault {
         if session.locked {
             return Err(Error::SessionLocked);
         }
-        let now = self.now();
-        let idle_limit = Duration::seconds(i64::from(shop::autolock_seconds(&self.conn)?));
-        if now - session.last_active > idle_limit {
-            self.lock_session(session, "autolock")?;
+        if self.lock_if_idle(session)? {
             return Err(Error::SessionLocked);
         }
+        let now = self.now();
         // Re-read the account: the owner may have disabled it or changed its
         // role since this session began.
         let Some(user) = accounts::by_id(&self.conn, session.user_id)? else {
@@ -247,6 +245,20 @@ impl Vault {
             AuditEvent::new("customer_mode.leave", Outcome::Ok).by(next.user_id, next.role),
         )?;
         Ok(next)
+    }
+
+    /// Locks the session if it has been idle longer than the auto-lock
+    /// delay (the app checks this on its own, so a session locks even when
+    /// the window stops asking); true if it is locked now. Not activity.
+    pub fn lock_if_idle(&mut self, session: &mut Session) -> Result<bool> {
+        if session.locked {
+            return Ok(true);
+        }
+        let idle_limit = Duration::seconds(i64::from(shop::autolock_seconds(&self.conn)?));
+        if self.now() - session.last_active > idle_limit {
+            self.lock_session(session, "autolock")?;
+        }
+        Ok(session.locked)
     }
 
     /// Marks the user as active without doing anything else (the UI calls it

@@ -1,5 +1,5 @@
-//! The owner's settings for the till: the auto-lock delay and the
-//! currency. The values live in the shop's record (`shop`).
+//! The owner's settings for the till: the auto-lock delay, how long a
+//! locked app keeps the vault open, and the currency. The values live in the shop's record (`shop`).
 
 use super::session::Session;
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -10,6 +10,10 @@ use crate::store::Vault;
 
 /// Auto-lock delay bounds, in seconds (the default, 300, is in the schema).
 pub const AUTOLOCK_RANGE: std::ops::RangeInclusive<u32> = 5..=3600;
+
+/// Bounds of how long, in minutes, the app may stay locked before it closes
+/// the vault (the default, 15, is in the schema).
+pub const CLOSE_AFTER_LOCKED_RANGE: std::ops::RangeInclusive<u32> = 1..=1440;
 
 impl Vault {
     /// Sets the auto-lock delay, in seconds.
@@ -28,6 +32,32 @@ impl Vault {
                 AuditEvent::new("settings.change", Outcome::Ok)
                     .by(actor, actor_role)
                     .on(Subject::Setting("autolock_seconds")),
+            )
+        })
+    }
+
+    /// Sets how long, in minutes, the app may stay locked before it closes
+    /// the vault. Shorter is safer (the key leaves memory sooner); longer
+    /// spares staff the slower sign-in that opens the vault.
+    pub fn set_close_after_locked_minutes(
+        &mut self,
+        session: &mut Session,
+        minutes: u32,
+    ) -> Result<()> {
+        self.authorize(session, Action::ChangeSettings)?;
+        if !CLOSE_AFTER_LOCKED_RANGE.contains(&minutes) {
+            return Err(Error::InvalidInput {
+                field: "close after locked",
+                reason: "choose between 1 and 1440 minutes",
+            });
+        }
+        let (actor, actor_role) = (session.user_id, session.role);
+        self.transact("change a setting", |tx| {
+            shop::set_close_after_locked_minutes(tx.conn(), minutes)?;
+            tx.audit(
+                AuditEvent::new("settings.change", Outcome::Ok)
+                    .by(actor, actor_role)
+                    .on(Subject::Setting("close_after_locked_minutes")),
             )
         })
     }

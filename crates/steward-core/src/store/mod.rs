@@ -359,6 +359,21 @@ impl Vault {
         self.db_key.clone()
     }
 
+    /// A hold on this vault that outlives it: the app keeps one, closes the
+    /// vault after a long lock (the key leaves memory), and signs in again
+    /// through it, without ever letting go of the lock.
+    pub fn hold(&self) -> Result<ClosedVault> {
+        Ok(ClosedVault {
+            path: self.path.clone(),
+            vault_id: self.vault_id.clone(),
+            lock: self
+                ._lock
+                .try_clone()
+                .map_err(Error::io("hold the vault lock"))?,
+            clock: self.clock.clone(),
+        })
+    }
+
     /// True when the vault was opened with the database key the keyring held
     /// before key slots existed: the owner's sign-in moves it to slots.
     pub(crate) fn opened_by_legacy_keyring(&self) -> bool {
