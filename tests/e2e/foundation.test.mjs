@@ -91,6 +91,7 @@ test('owner adds a staff user and sets a short auto-lock', async () => {
   await app.type('#settings-close-after', '30');
   await app.click('#settings-close-after-save');
   await app.waitForText('#settings-status', (t) => /After 30 minutes locked/.test(t));
+  await shot('07-settings-close-after-lock');
   await app.click('#audit-verify');
   const verdict = await app.waitForText('#audit-result', (t) => /intact/.test(t));
   assert.match(verdict, /intact \(\d+ entries/);
