@@ -63,6 +63,19 @@ pub fn backoff_after(failures: u32) -> Duration {
     Duration::seconds(secs)
 }
 
+/// The refusal of a sign-in tried before `until`: how many whole seconds
+/// to wait (at least one).
+pub(crate) fn wait_until(until: DateTime<Utc>, now: DateTime<Utc>) -> Error {
+    let secs = (until - now)
+        .num_milliseconds()
+        .max(0)
+        .unsigned_abs()
+        .div_ceil(1000);
+    Error::TooManyAttempts {
+        retry_after_secs: secs.max(1),
+    }
+}
+
 /// Where the key slots of a vault live.
 pub fn slots_path(vault: &Path) -> PathBuf {
     let mut name = vault.as_os_str().to_owned();
@@ -495,14 +508,7 @@ impl KeySlots {
             .iter()
             .find(|b| b.id == id && b.not_before > now)
         {
-            let secs = (wait.not_before - now)
-                .num_milliseconds()
-                .max(0)
-                .unsigned_abs()
-                .div_ceil(1000);
-            return Err(Error::TooManyAttempts {
-                retry_after_secs: secs.max(1),
-            });
+            return Err(wait_until(wait.not_before, now));
         }
         let opened = match self.body.slots.iter().find(|s| s.id == id) {
             Some(slot) => {

@@ -17,6 +17,7 @@ use crate::shop;
 use crate::store::Vault;
 
 pub use crate::keys::slots::backoff_after;
+use crate::keys::slots::wait_until;
 
 /// A logged-in user at the shop computer. Only [`Vault::login`] makes one.
 #[derive(Debug)]
@@ -134,14 +135,7 @@ impl Vault {
                     .on(Subject::User(user.id))
                     .because("back-off"),
             )?;
-            let secs = (until - now)
-                .num_milliseconds()
-                .max(0)
-                .unsigned_abs()
-                .div_ceil(1000);
-            return Err(Error::TooManyAttempts {
-                retry_after_secs: secs.max(1),
-            });
+            return Err(wait_until(until, now));
         }
         let proven = slot_opened && self.key_slot_matches(username, &user.passphrase_hash);
         if !proven && !passphrase.verify(&user.passphrase_hash) {
