@@ -269,7 +269,7 @@ pub(crate) fn parse_field(s: &str) -> Result<(String, String), String> {
 
 /// Checks that a receipt can be written at `path` before anything is
 /// recorded: an existing file is never replaced.
-fn check_writable(path: &Path) -> Result<(), Failure> {
+pub(crate) fn check_writable(path: &Path) -> Result<(), Failure> {
     if path.exists() {
         return Err(fail(format!(
             "{} already exists; choose another file name (nothing was recorded)",

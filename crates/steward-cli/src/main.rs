@@ -9,6 +9,7 @@
 
 mod consent;
 mod crm;
+mod recipients;
 mod secrets;
 
 use std::path::PathBuf;
@@ -115,6 +116,9 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
+    /// The firms the shop hands data to, and the hand-overs (owner).
+    #[command(subcommand)]
+    Recipients(recipients::RecipientsCommand),
 }
 
 #[derive(Subcommand)]
@@ -444,6 +448,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         | Command::Notice(_)
         | Command::Customers(_)
         | Command::Consent(_)
+        | Command::Recipients(_)
         | Command::Receipt(_) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let res = match &cli.command {
@@ -461,6 +466,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     crm::log(cli.json, &mut vault, &mut session, args)
                 }
                 Command::Consent(c) => consent::consent(cli.json, &mut vault, &mut session, c),
+                Command::Recipients(c) => {
+                    recipients::recipients(cli.json, &mut vault, &mut session, c)
+                }
                 Command::Receipt(consent::ReceiptCommand::CheckCode { code }) => {
                     consent::check_code(cli.json, &mut vault, &mut session, code)
                 }

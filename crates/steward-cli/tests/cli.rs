@@ -1297,3 +1297,87 @@ fn the_till_commands_show_each_role_its_own_view_and_refuse_the_same_way() {
     assert!(!log.stdout.contains("Núria") && !log.stdout.contains("Prefers"));
     assert_eq!(as_user(&shop, "sam", &["audit", "log"]).code, 3);
 }
+
+/// Issue 12 §4: `recipients add`, `hand-over` (only consenting customers,
+/// only the purpose's fields, never over a file) and `received`.
+#[test]
+fn the_owner_hands_a_recipient_only_what_its_purpose_covers() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let receipt = dir.join("r1.json");
+    let joined = as_owner(
+        &shop,
+        &join_args(
+            receipt.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "email-offers",
+                "--field",
+                "name=Jordi Vila",
+                "--field",
+                "email=jordi@example.cat",
+            ],
+        ),
+    );
+    assert_eq!(joined.code, 0, "{}", joined.stderr);
+    let add = as_owner(
+        &shop,
+        &[
+            "--json",
+            "recipients",
+            "add",
+            "--name",
+            "Correus Ràpids SL",
+            "--receives",
+            "the e-mail address",
+            "--purpose",
+            "email-offers",
+            "--country",
+            "ES",
+            "--agreement-date",
+            "2026-10-01",
+            "--agreement-ref",
+            "DPA-7",
+        ],
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let id = serde_json::from_str::<serde_json::Value>(&add.stdout).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let csv = dir.join("handover.csv");
+    let out = as_owner(
+        &shop,
+        &[
+            "recipients",
+            "hand-over",
+            &id,
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text, "customer,email\r\n1,jordi@example.cat\r\n");
+    // Never over an existing file.
+    let again = as_owner(
+        &shop,
+        &[
+            "recipients",
+            "hand-over",
+            &id,
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    let received = as_owner(&shop, &["recipients", "received", "1"]);
+    assert_eq!(received.code, 0, "{}", received.stderr);
+    assert!(
+        received.stdout.contains("Correus Ràpids SL  email"),
+        "{}",
+        received.stdout
+    );
+}

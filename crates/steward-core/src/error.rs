@@ -206,6 +206,10 @@ pub enum Error {
     #[error("withdrawing membership erases the customer's whole record, which this version of Steward cannot do yet; nothing was changed. The other purposes can be withdrawn now")]
     ErasureNotAvailable,
 
+    /// No recipient in force has that number.
+    #[error("there is no recipient with that number (it may have been removed)")]
+    RecipientNotFound,
+
     /// No customer with that id.
     #[error("there is no customer with that number")]
     CustomerNotFound,
@@ -308,6 +312,7 @@ impl Error {
             Error::PurposeExists { .. } => "purpose_exists",
             Error::NotConsented { .. } => "not_consented",
             Error::ErasureNotAvailable => "erasure_not_available",
+            Error::RecipientNotFound => "recipient_not_found",
             Error::CustomerNotFound => "customer_not_found",
             Error::ReceiptNotFound => "receipt_not_found",
             Error::ReceiptInvalid { .. } | Error::ReceiptNotSignedByShop { .. } => {

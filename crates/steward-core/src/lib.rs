@@ -61,7 +61,7 @@ pub use consent::{
     Withdrawal,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
-pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
+pub use crm::{FieldChange, HandOver, NewItem, NewPurchase, NewRecipient, NewTask};
 pub use error::{Error, ErrorKind, Result};
 #[cfg(any(test, feature = "test-support"))]
 pub use keys::keystore::MemoryKeyStore;
@@ -73,6 +73,7 @@ pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
+pub use records::recipients::{Disclosure, Recipient};
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;

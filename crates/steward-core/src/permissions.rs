@@ -111,10 +111,13 @@ pub enum Action {
     ViewAudience,
     /// Read and filter the access log.
     ViewAccessLog,
+    /// Keep the register of recipients, hand data over to them, and see
+    /// who received a customer's data.
+    ManageRecipients,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -135,6 +138,7 @@ impl Action {
         Action::RedeemPoints,
         Action::ViewAudience,
         Action::ViewAccessLog,
+        Action::ManageRecipients,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -169,6 +173,7 @@ impl Action {
             Action::RedeemPoints => "redeem loyalty points",
             Action::ViewAudience => "list marketing audiences",
             Action::ViewAccessLog => "read the access log",
+            Action::ManageRecipients => "manage recipients and hand data over",
         }
     }
 }
@@ -197,6 +202,7 @@ impl Action {
             Action::RedeemPoints => "loyalty.redeem",
             Action::ViewAudience => "marketing.audience",
             Action::ViewAccessLog => "audit.read",
+            Action::ManageRecipients => "recipient.manage",
         }
     }
 }
@@ -233,7 +239,9 @@ impl fmt::Display for Action {
 ///   staff report a correction rather than make it;
 /// - only marketing, and the owner, list audiences: bulk lists are nobody
 ///   else's task;
-/// - the access log is for the owner and the auditor.
+/// - the access log is for the owner and the auditor;
+/// - only the owner binds recipients by agreement and hands them data: a
+///   disclosure outside the shop is the owner's decision.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -267,6 +275,7 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RedeemPoints, SHOP_FLOOR),
     (Action::ViewAudience, &[Role::Owner, Role::Marketing]),
     (Action::ViewAccessLog, &[Role::Owner, Role::Auditor]),
+    (Action::ManageRecipients, &[Role::Owner]),
 ];
 
 /// The roles that serve customers in the shop.

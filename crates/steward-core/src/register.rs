@@ -19,7 +19,7 @@ use crate::consent::{ledger, receipts};
 use crate::error::{Error, Result};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{
-    customer, fields, loyalty, notes, purchases, search, signatures, tags, tasks,
+    customer, fields, loyalty, notes, purchases, recipients, search, signatures, tags, tasks,
 };
 
 /// The two ways a customer is named in the vault: their number (in the
@@ -176,6 +176,13 @@ pub(crate) const REGISTER: &[Holding] = &[
         erasure: Erasure::Kept,
         export: export_access_history,
     },
+    Holding {
+        table: "disclosure",
+        holds: "which of the customer's fields were handed to which recipient, and when (never the values)",
+        kept_for: KeptFor::Accountability,
+        erasure: Erasure::Kept,
+        export: |c, k| recipients::export(c, k.id),
+    },
 ];
 
 /// The tables that hold nothing about any customer, and why.
@@ -188,6 +195,10 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
     ("field_setting", "which catalog fields the shop collects"),
     ("notice_version", "the published notice versions"),
     ("notice_text", "the published notice texts"),
+    (
+        "recipient",
+        "the firms the shop hands data to, and their agreements",
+    ),
 ];
 
 /// Column names that tie a row to a customer.

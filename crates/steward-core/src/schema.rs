@@ -26,6 +26,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/004_close_after_lock.sql"),
         data: None,
     },
+    Migration {
+        sql: include_str!("../migrations/005_recipients.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

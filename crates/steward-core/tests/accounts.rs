@@ -97,6 +97,7 @@ fn attempt(
         Action::RedeemPoints => v.redeem_points(s, 1, 1).map(|_| ()),
         Action::ViewAudience => v.marketing_audience(s, "email-offers", 0).map(|_| ()),
         Action::ViewAccessLog => v.access_log(s, &LogFilter::default()).map(|_| ()),
+        Action::ManageRecipients => v.recipients(s).map(|_| ()),
     };
     match res {
         Ok(()) => true,

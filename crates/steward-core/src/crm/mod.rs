@@ -21,6 +21,7 @@ mod audiences;
 mod corrections;
 mod find;
 mod profile;
+mod recipients;
 pub mod views;
 
 use std::collections::BTreeSet;
@@ -33,6 +34,7 @@ use crate::error::{Error, Result};
 
 pub use activity::{NewItem, NewPurchase, NewTask};
 pub use corrections::FieldChange;
+pub use recipients::{HandOver, HandOverRow, NewRecipient};
 use views::Fields;
 
 pub(super) fn granted_states(conn: &Connection, customer_ref: &str) -> Result<Vec<ConsentState>> {

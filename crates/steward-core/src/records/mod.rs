@@ -15,6 +15,7 @@ pub mod fields;
 pub mod loyalty;
 pub mod notes;
 pub mod purchases;
+pub mod recipients;
 pub mod search;
 pub mod signatures;
 pub mod tags;

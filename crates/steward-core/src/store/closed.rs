@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{file, Vault};
 use crate::error::{Error, Result};
-use crate::keys::keystore::{keyring_account, DbKey, KeyStore};
+use crate::keys::keystore::{keyring_account, KeyStore};
 use crate::keys::slots::{DeviceSecret, KeySlots, SlotBackup};
 use crate::time::{system_clock, Clock};
 
@@ -72,7 +72,7 @@ impl Vault {
     /// raw SQLCipher connection (feature `test-support` only: a normal
     /// build cannot get a vault's key out of it).
     #[cfg(feature = "test-support")]
-    pub fn database_key_for_tests(&self) -> DbKey {
+    pub fn database_key_for_tests(&self) -> crate::keys::keystore::DbKey {
         self.db_key.clone()
     }
 

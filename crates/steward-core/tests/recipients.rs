@@ -1,0 +1,140 @@
+//! Issue 12 §4: recipients bound to one purpose, hand-overs holding only
+//! consenting customers and only the fields that purpose covers, and the
+//! record of who received whose data (for Art. 19 and the customer).
+
+mod common;
+
+use common::*;
+use steward_core::{CollectionMethod, Error, IdentityCheck, NewRecipient, Role, Vault, Withdrawal};
+
+fn mailer() -> NewRecipient {
+    NewRecipient {
+        name: "Correus Ràpids SL".into(),
+        receives: "the e-mail address, to send the shop's offers".into(),
+        purpose: "email-offers".into(),
+        country: "es".into(),
+        agreement_date: "2026-10-01".into(),
+        agreement_ref: "DPA-2026-07".into(),
+    }
+}
+
+fn join(
+    v: &mut Vault,
+    s: &mut steward_core::Session,
+    purposes: &[&str],
+    name: &str,
+    email: &str,
+) -> i64 {
+    let f = in_store_form(v, s, purposes, &[("name", name), ("email", email)]);
+    v.join_customer(s, f).unwrap().customer_id
+}
+
+#[test]
+fn a_hand_over_holds_only_customers_who_agree_and_only_what_the_purpose_covers() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let anna = join(
+        &mut v,
+        &mut owner,
+        &["membership", "email-offers"],
+        "Anna Puig",
+        "anna@example.cat",
+    );
+    let pere = join(
+        &mut v,
+        &mut owner,
+        &["membership"],
+        "Pere Roca",
+        "pere@example.cat",
+    );
+    let mailer = v.add_recipient(&mut owner, &mailer()).unwrap();
+    assert_eq!(mailer.country, "ES");
+
+    let out = v.hand_over(&mut owner, mailer.id).unwrap();
+    assert_eq!(out.fields, ["email"]);
+    assert_eq!(out.rows.len(), 1);
+    assert_eq!(out.rows[0].customer, anna);
+    let csv = out.to_csv();
+    assert!(csv.contains("anna@example.cat"), "{csv}");
+    for absent in ["Anna", "Pere", "pere@example.cat"] {
+        assert!(!csv.contains(absent), "{absent} in {csv}");
+    }
+    // Who received what is on record for Anna, for nobody else.
+    let told = v.disclosures(&mut owner, anna).unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].recipient, "Correus Ràpids SL");
+    assert_eq!(told[0].fields, ["email"]);
+    assert!(v.disclosures(&mut owner, pere).unwrap().is_empty());
+
+    // Once Anna withdraws, the next hand-over leaves her out.
+    v.withdraw_consent(
+        &mut owner,
+        anna,
+        Withdrawal {
+            lang: None,
+            purposes: vec!["email-offers".into()],
+            method: CollectionMethod::InStoreForm,
+            identity_check: IdentityCheck::KnownCustomer,
+            signature: signature(),
+        },
+    )
+    .unwrap();
+    assert!(v.hand_over(&mut owner, mailer.id).unwrap().rows.is_empty());
+    // The earlier hand-over stays on record, to tell the recipient.
+    assert_eq!(v.disclosures(&mut owner, anna).unwrap().len(), 1);
+}
+
+#[test]
+fn only_the_owner_keeps_recipients_and_hands_data_over() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let bound = v.add_recipient(&mut owner, &mailer()).unwrap();
+    v.logout(owner).unwrap();
+    for role in [Role::Manager, Role::Staff, Role::Marketing, Role::Auditor] {
+        let name = format!("{}-user", role.as_str());
+        let mut s = shop.user(&mut v, &name, role);
+        assert!(
+            matches!(v.hand_over(&mut s, bound.id), Err(Error::Forbidden { .. })),
+            "{role:?}"
+        );
+        assert!(
+            matches!(
+                v.add_recipient(&mut s, &mailer()),
+                Err(Error::Forbidden { .. })
+            ),
+            "{role:?}"
+        );
+        v.logout(s).unwrap();
+    }
+}
+
+#[test]
+fn a_recipient_is_refused_without_a_real_purpose_a_country_or_a_past_agreement() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    type Change = fn(&mut NewRecipient);
+    let cases: [(&str, Change); 4] = [
+        ("purpose_not_found", |r| {
+            r.purpose = "no-such-purpose".into()
+        }),
+        ("invalid_input", |r| r.country = "Spain".into()),
+        ("invalid_input", |r| r.agreement_date = "2999-01-01".into()),
+        ("invalid_input", |r| r.name = "Mail\u{202E}er".into()),
+    ];
+    for (code, change) in cases {
+        let mut r = mailer();
+        change(&mut r);
+        assert_eq!(v.add_recipient(&mut owner, &r).unwrap_err().code(), code);
+    }
+    assert!(v.recipients(&mut owner).unwrap().is_empty());
+    // A removed recipient receives nothing more.
+    let removed = v.add_recipient(&mut owner, &mailer()).unwrap();
+    v.remove_recipient(&mut owner, removed.id).unwrap();
+    assert_eq!(
+        v.hand_over(&mut owner, removed.id).unwrap_err().code(),
+        "recipient_not_found"
+    );
+}
