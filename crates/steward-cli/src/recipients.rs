@@ -47,6 +47,11 @@ pub enum RecipientsCommand {
     /// Who received a customer's data, which fields and when (to tell them
     /// of a correction or an erasure).
     Received { customer_id: i64 },
+    /// What recipients must still be told: customers they received data of
+    /// were corrected, restricted or erased since.
+    ToTell,
+    /// Record that a recipient was told (the notice's number from to-tell).
+    Told { notice_id: i64 },
 }
 
 pub fn recipients(
@@ -119,6 +124,34 @@ pub fn recipients(
                     handed.recipient.name,
                     out.display()
                 )
+            });
+        }
+        RecipientsCommand::ToTell => {
+            let list = vault.recipients_to_tell(session)?;
+            output(json, &list, || {
+                if list.is_empty() {
+                    return "No recipient needs to be told of anything.".to_owned();
+                }
+                list.iter()
+                    .map(|n| {
+                        format!(
+                            "{:<4} tell {} that customer {} was {} ({}), since {}",
+                            n.id,
+                            n.recipient,
+                            n.customer,
+                            n.event,
+                            n.fields.join(", "),
+                            n.since.format("%Y-%m-%d")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        RecipientsCommand::Told { notice_id } => {
+            vault.mark_recipient_told(session, *notice_id)?;
+            output(json, &serde_json::json!({ "told": notice_id }), || {
+                format!("Noted: notice {notice_id} was given.")
             });
         }
         RecipientsCommand::Received { customer_id } => {

@@ -27,3 +27,18 @@ CREATE TABLE disclosure (
 ) STRICT;
 
 CREATE INDEX disclosure_by_customer ON disclosure (customer_id, recipient_id);
+
+-- What each recipient must be told (GDPR Art. 19): a customer who received
+-- a hand-over was since corrected (or restricted, or erased). The owner
+-- tells the recipient and marks it done; the row says when.
+CREATE TABLE recipient_notice (
+    id           INTEGER PRIMARY KEY,
+    recipient_id INTEGER NOT NULL REFERENCES recipient (id),
+    customer_id  INTEGER NOT NULL,
+    event        TEXT    NOT NULL CHECK (event IN ('corrected', 'restricted', 'erased')),
+    fields       TEXT    NOT NULL,          -- JSON array of catalog keys
+    since        TEXT    NOT NULL,
+    told_at      TEXT
+) STRICT;
+
+CREATE INDEX recipient_notice_open ON recipient_notice (told_at, id);

@@ -73,7 +73,7 @@ pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
-pub use records::recipients::{Disclosure, Recipient};
+pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;

@@ -183,6 +183,13 @@ pub(crate) const REGISTER: &[Holding] = &[
         erasure: Erasure::Kept,
         export: |c, k| recipients::export(c, k.id),
     },
+    Holding {
+        table: "recipient_notice",
+        holds: "which recipients were, or must be, told of a correction, restriction or erasure (field names only)",
+        kept_for: KeptFor::Accountability,
+        erasure: Erasure::Kept,
+        export: |c, k| recipients::export_notices(c, k.id),
+    },
 ];
 
 /// The tables that hold nothing about any customer, and why.

@@ -138,3 +138,51 @@ fn a_recipient_is_refused_without_a_real_purpose_a_country_or_a_past_agreement()
         "recipient_not_found"
     );
 }
+
+/// Art. 19: a recipient that received a field is to be told when it is
+/// corrected; one that did not receive it is not.
+#[test]
+fn correcting_a_handed_over_field_lists_the_recipient_to_tell() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let anna = join(
+        &mut v,
+        &mut owner,
+        &["membership", "email-offers"],
+        "Anna Puig",
+        "anna@example.cat",
+    );
+    let mailer = v.add_recipient(&mut owner, &mailer()).unwrap();
+    v.hand_over(&mut owner, mailer.id).unwrap();
+    let change = |field: &str, value: &str| steward_core::FieldChange {
+        field: field.into(),
+        value: Some(value.into()),
+    };
+    // The name never went to the mailer: nobody to tell.
+    v.correct_customer(&mut owner, anna, &[change("name", "Anna Puig i Soler")])
+        .unwrap();
+    assert!(v.recipients_to_tell(&mut owner).unwrap().is_empty());
+    v.correct_customer(
+        &mut owner,
+        anna,
+        &[change("email", "anna.puig@example.cat")],
+    )
+    .unwrap();
+    let open = v.recipients_to_tell(&mut owner).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].customer, open[0].event.as_str()),
+        (anna, "corrected")
+    );
+    assert_eq!(open[0].fields, ["email"]);
+    assert_eq!(open[0].recipient, "Correus Ràpids SL");
+    v.mark_recipient_told(&mut owner, open[0].id).unwrap();
+    assert!(v.recipients_to_tell(&mut owner).unwrap().is_empty());
+    assert_eq!(
+        v.mark_recipient_told(&mut owner, open[0].id)
+            .unwrap_err()
+            .code(),
+        "invalid_input"
+    );
+}

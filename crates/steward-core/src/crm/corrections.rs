@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id;
-use crate::records::{self, customer, fields, tags};
+use crate::records::{self, customer, fields, recipients, tags};
 use crate::store::Vault;
 
 const MAX_TAGS: usize = 20;
@@ -122,6 +122,8 @@ impl Vault {
             }
             records::sync_search(conn, customer_id)?;
             let keys: Vec<&'static str> = checked.iter().map(|(s, _)| s.key).collect();
+            // Recipients that received a corrected field must be told (Art. 19).
+            recipients::queue_notices(conn, customer_id, "corrected", Some(&keys), tx.now)?;
             tx.audit(
                 AuditEvent::new("customer.correct", Outcome::Ok)
                     .by(user_id, role)

@@ -20,7 +20,7 @@ use crate::consent::purposes::load_purposes;
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
-use crate::records::recipients::{self, Disclosure, NewRow, Recipient};
+use crate::records::recipients::{self, Disclosure, NewRow, Recipient, RecipientNotice};
 use crate::records::{customer, fields, Fields};
 use crate::store::Vault;
 
@@ -195,6 +195,28 @@ impl Vault {
                 fields: columns.into_iter().collect(),
                 rows,
             })
+        })
+    }
+
+    /// What recipients must still be told: a customer whose data they
+    /// received was corrected (or restricted, or erased) since.
+    pub fn recipients_to_tell(&mut self, session: &mut Session) -> Result<Vec<RecipientNotice>> {
+        self.authorize(session, Action::ManageRecipients)?;
+        recipients::open_notices(&self.conn)
+    }
+
+    /// Records that the recipient was told (notice `id`).
+    pub fn mark_recipient_told(&mut self, session: &mut Session, id: i64) -> Result<()> {
+        self.authorize(session, Action::ManageRecipients)?;
+        let (user_id, role) = (session.user_id(), session.role());
+        self.transact("mark a recipient as told", |tx| {
+            if !recipients::mark_told(tx.conn(), id, tx.now)? {
+                return Err(Error::InvalidInput {
+                    field: "notice",
+                    reason: "there is no open notice with that number",
+                });
+            }
+            tx.audit(AuditEvent::new("recipient.told", Outcome::Ok).by(user_id, role))
         })
     }
 

@@ -133,6 +133,108 @@ pub(crate) fn record_disclosure(
     Ok(())
 }
 
+/// Something a recipient must be told about a customer whose data it
+/// received (Art. 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientNotice {
+    pub id: i64,
+    pub recipient_id: i64,
+    pub recipient: String,
+    pub customer: i64,
+    /// `corrected`, `restricted` or `erased`.
+    pub event: String,
+    /// The fields concerned that the recipient received.
+    pub fields: Vec<String>,
+    pub since: DateTime<Utc>,
+    pub told_at: Option<DateTime<Utc>>,
+}
+
+/// Queues a notice to every recipient that received any of `fields` of the
+/// customer (all fields for an erasure: `fields` = `None`). Returns how
+/// many recipients are to be told.
+pub(crate) fn queue_notices(
+    conn: &Connection,
+    customer_id: i64,
+    event: &str,
+    fields: Option<&[&str]>,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut received: std::collections::BTreeMap<i64, std::collections::BTreeSet<String>> =
+        Default::default();
+    for d in disclosures_of(conn, customer_id)? {
+        received.entry(d.recipient_id).or_default().extend(d.fields);
+    }
+    let mut queued = 0;
+    for (recipient_id, got) in received {
+        let concerned: Vec<&String> = got
+            .iter()
+            .filter(|f| fields.is_none_or(|changed| changed.contains(&f.as_str())))
+            .collect();
+        if concerned.is_empty() {
+            continue;
+        }
+        // Invariant: a list of strings always serializes.
+        let concerned = serde_json::to_string(&concerned).expect("field keys serialize");
+        conn.execute(
+            "INSERT INTO recipient_notice (recipient_id, customer_id, event, fields, since)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![recipient_id, customer_id, event, concerned, format_ts(now)],
+        )
+        .map_err(Error::db("note whom to tell"))?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+const NOTICES: &str =
+    "SELECT n.id, n.recipient_id, r.name, n.customer_id, n.event, n.fields, n.since, n.told_at
+     FROM recipient_notice n JOIN recipient r ON r.id = n.recipient_id";
+
+fn notice_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecipientNotice> {
+    let fields: String = r.get(5)?;
+    let since: String = r.get(6)?;
+    let told: Option<String> = r.get(7)?;
+    Ok(RecipientNotice {
+        id: r.get(0)?,
+        recipient_id: r.get(1)?,
+        recipient: r.get(2)?,
+        customer: r.get(3)?,
+        event: r.get(4)?,
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        since: crate::time::parse_ts(&since).unwrap_or_default(),
+        told_at: told.as_deref().and_then(crate::time::parse_ts),
+    })
+}
+
+/// The notices not yet given, oldest first.
+pub(crate) fn open_notices(conn: &Connection) -> Result<Vec<RecipientNotice>> {
+    conn.prepare_cached(&format!("{NOTICES} WHERE n.told_at IS NULL ORDER BY n.id"))
+        .and_then(|mut s| s.query_map([], notice_row)?.collect())
+        .map_err(Error::db("read whom to tell"))
+}
+
+/// Marks a notice as given; false if there is no such open notice.
+pub(crate) fn mark_told(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE recipient_notice SET told_at = ?2 WHERE id = ?1 AND told_at IS NULL",
+            params![id, format_ts(now)],
+        )
+        .map_err(Error::db("mark a recipient as told"))?;
+    Ok(n == 1)
+}
+
+pub(crate) fn export_notices(conn: &Connection, customer_id: i64) -> Result<Vec<Value>> {
+    super::rows_as_json(
+        conn,
+        "SELECT n.recipient_id, r.name, n.event, n.fields, n.since, n.told_at
+         FROM recipient_notice n JOIN recipient r ON r.id = n.recipient_id
+         WHERE n.customer_id = ?1 ORDER BY n.id",
+        &customer_id,
+    )
+}
+
 const DISCLOSURES: &str = "SELECT d.recipient_id, r.name, d.fields, d.at
      FROM disclosure d JOIN recipient r ON r.id = d.recipient_id
      WHERE d.customer_id = ?1 ORDER BY d.id";
