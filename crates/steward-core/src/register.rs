@@ -322,7 +322,7 @@ pub(crate) fn check(conn: &Connection) -> Result<Vec<String>> {
 mod tests {
     use super::*;
     use crate::consent::{CollectionMethod, ConsentForm, IdentityCheck, Signature};
-    use crate::crm::{NewItem, NewPurchase, NewTask};
+    use crate::crm::{FieldChange, NewItem, NewPurchase, NewRecipient, NewTask};
     use crate::keys::keystore::MemoryKeyStore;
     use crate::language::Lang;
     use crate::people::Passphrase;
@@ -393,7 +393,7 @@ mod tests {
         let form = ConsentForm {
             lang: Lang::Ca,
             notice_version: notice.version,
-            granted: vec!["membership".into(), "loyalty".into()],
+            granted: vec!["membership".into(), "loyalty".into(), "email-offers".into()],
             fields: vec![
                 ("name".into(), "Núria Puigdomènech".into()),
                 ("email".into(), "nuria@example.cat".into()),
@@ -424,6 +424,22 @@ mod tests {
         };
         v.add_task(&mut owner, id, &task).unwrap();
         v.set_tags(&mut owner, id, &["regular".to_owned()]).unwrap();
+        // Handed to a recipient, then corrected: a disclosure and a notice.
+        let mailer = NewRecipient {
+            name: "Correus Ràpids SL".into(),
+            receives: "the e-mail address".into(),
+            purpose: "email-offers".into(),
+            country: "ES".into(),
+            agreement_date: "2026-10-01".into(),
+            agreement_ref: "DPA-7".into(),
+        };
+        let mailer = v.add_recipient(&mut owner, &mailer).unwrap();
+        v.hand_over(&mut owner, mailer.id).unwrap();
+        let email = FieldChange {
+            field: "email".into(),
+            value: Some("nuria.p@example.cat".into()),
+        };
+        v.correct_customer(&mut owner, id, &[email]).unwrap();
         let exported = export_all(&v.conn, id).unwrap();
         for h in REGISTER {
             assert!(
@@ -435,6 +451,7 @@ mod tests {
         // Another customer's rows never appear in this one's export.
         let text = serde_json::to_string(&exported).unwrap();
         assert!(text.contains("Núria Puigdomènech"));
+        assert!(text.contains("Correus Ràpids SL"));
         assert!(
             !text.contains("Pere"),
             "another customer's data leaked into the export"
