@@ -77,4 +77,6 @@ pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;
+#[cfg(feature = "test-support")]
+pub use store::raw_key_reads_file_for_tests;
 pub use store::{default_location, ClosedVault, Vault};

@@ -25,6 +25,22 @@ pub struct ClosedVault {
     pub(super) clock: Clock,
 }
 
+/// Whether `key`, used directly as the SQLCipher key, reads the file at
+/// `path`: what someone with their own tools would try (feature
+/// `test-support` only; the CLI's tests try what the real keyring holds).
+#[cfg(feature = "test-support")]
+pub fn raw_key_reads_file_for_tests(path: &Path, key: &crate::keys::keystore::DbKey) -> bool {
+    let Ok(conn) = rusqlite::Connection::open(path) else {
+        return false;
+    };
+    file::key_connection(&conn, key).is_ok()
+        && conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .is_ok()
+}
+
 impl ClosedVault {
     /// Takes the lock of the vault at `path` and reads its id: `NoVault`
     /// when there is none, `AlreadyOpen` when another window or command

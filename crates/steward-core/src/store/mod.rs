@@ -39,6 +39,8 @@ use crate::keys::recovery::{self, RecoveryKey};
 use crate::keys::slots::{self, DeviceSecret, KeySlots};
 use crate::time::{system_clock, Clock};
 
+#[cfg(feature = "test-support")]
+pub use closed::raw_key_reads_file_for_tests;
 pub use closed::ClosedVault;
 pub(crate) use file::wal_path;
 pub(crate) use migrate::Migration;
