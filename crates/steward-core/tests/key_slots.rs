@@ -37,8 +37,13 @@ fn what_the_keyring_holds_does_not_open_the_vault() {
     let db_key = shop.db_key.to_hex();
     assert!(raw_key_opens(&shop, db_key.as_str()));
     // The helper the CLI's test uses tells the two apart as well.
-    assert!(steward_core::raw_key_reads_file_for_tests(&shop.path, &shop.db_key));
-    assert!(!steward_core::raw_key_reads_file_for_tests(&shop.path, &device));
+    assert!(steward_core::raw_key_reads_file_for_tests(
+        &shop.path,
+        &shop.db_key
+    ));
+    assert!(!steward_core::raw_key_reads_file_for_tests(
+        &shop.path, &device
+    ));
     for entry in fs::read_dir(shop.dir.path()).unwrap() {
         let text = fs::read(entry.unwrap().path()).unwrap();
         let text = String::from_utf8_lossy(&text);

@@ -186,3 +186,40 @@ fn correcting_a_handed_over_field_lists_the_recipient_to_tell() {
         "invalid_input"
     );
 }
+
+/// The notice's "who else gets it" names every recipient, what it receives
+/// and for which purpose, in the customer's language; adding or removing
+/// one publishes a new version.
+#[test]
+fn the_notice_names_each_recipient_and_a_change_publishes_a_new_version() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let others = |v: &mut Vault, s: &mut steward_core::Session, lang| {
+        let n = v.notice(s, lang, None).unwrap();
+        let text = n
+            .body
+            .sections
+            .iter()
+            .find(|x| x.key == "others")
+            .unwrap()
+            .text
+            .clone();
+        (n.version, text)
+    };
+    let (before, text) = others(&mut v, &mut owner, steward_core::Lang::Ca);
+    assert!(text.starts_with("Ningú més"), "{text}");
+    let mailer = v.add_recipient(&mut owner, &mailer()).unwrap();
+    let (after, text) = others(&mut v, &mut owner, steward_core::Lang::Ca);
+    assert_eq!(after, before + 1);
+    assert!(
+        text.contains("Correus Ràpids SL (ES) rep the e-mail address, to send the shop's offers"),
+        "{text}"
+    );
+    let (_, en) = others(&mut v, &mut owner, steward_core::Lang::En);
+    assert!(en.starts_with("Only the firms below"), "{en}");
+    v.remove_recipient(&mut owner, mailer.id).unwrap();
+    let (last, text) = others(&mut v, &mut owner, steward_core::Lang::Ca);
+    assert_eq!(last, after + 1);
+    assert!(text.starts_with("Ningú més"), "{text}");
+}

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
+use crate::records::recipients;
 use crate::shop::{self, ShopProfile};
 use crate::store::{Tx, Vault};
 use crate::time::format_ts;
@@ -153,12 +154,16 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
         section_keys.push("law");
     }
     section_keys.extend(["keep", "others", "rights", "withdraw"]);
+    let recipients_text = recipients_text(conn, lang, &purposes)?;
     let sections = section_keys
         .into_iter()
         .map(|k| NoticeSection {
             key: k.to_owned(),
             heading: pack.text(&format!("notice.{k}_heading"), &vars),
-            text: pack.text(&format!("notice.{k}_text"), &vars),
+            text: match (k, &recipients_text) {
+                ("others", Some(text)) => text.clone(),
+                _ => pack.text(&format!("notice.{k}_text"), &vars),
+            },
         })
         .collect();
     Ok(NoticeBody {
@@ -169,6 +174,39 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
         sections,
         purposes,
     })
+}
+
+/// The "who else gets it" text when the shop has recipients: each one, what
+/// it receives and for which purpose (named as this notice names it).
+/// `None` when there are none: nobody else gets anything.
+fn recipients_text(
+    conn: &Connection,
+    lang: Lang,
+    purposes: &[NoticePurpose],
+) -> Result<Option<String>> {
+    let list = recipients::current(conn)?;
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let pack = lang.pack();
+    let mut text = pack.text("notice.others_text_recipients", &[]);
+    for r in list {
+        let purpose = purposes
+            .iter()
+            .find(|p| p.id == r.purpose)
+            .map_or(r.purpose.as_str(), |p| p.name.as_str());
+        text.push(' ');
+        text.push_str(&pack.text(
+            "notice.others_recipient",
+            &[
+                ("name", r.name.as_str()),
+                ("country", r.country.as_str()),
+                ("receives", r.receives.as_str()),
+                ("purpose", purpose),
+            ],
+        ));
+    }
+    Ok(Some(text))
 }
 
 /// Publishes a new notice version if the configuration now words any

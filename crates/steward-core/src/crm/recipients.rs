@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::{consented_fields, granted_states, only};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::has_direction_control;
-use crate::consent::ledger;
 use crate::consent::purposes::load_purposes;
+use crate::consent::{ledger, notices};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
@@ -113,6 +113,7 @@ impl Vault {
             agreement_date,
             agreement_ref: &agreement_ref,
         };
+        let actor: &Session = session;
         let id = self.transact("add a recipient", |tx| {
             let id = recipients::insert(tx.conn(), &row, tx.now)?;
             tx.audit(
@@ -120,6 +121,9 @@ impl Vault {
                     .by(user_id, role)
                     .on(Subject::Purpose(new.purpose.clone())),
             )?;
+            // The notice names every recipient: a new version, in the same
+            // transaction, so no customer is told an outdated "who else".
+            notices::publish_if_changed(tx, Some(actor))?;
             Ok(id)
         })?;
         recipients::find(&self.conn, id)?.ok_or(Error::RecipientNotFound)
@@ -136,11 +140,13 @@ impl Vault {
     pub fn remove_recipient(&mut self, session: &mut Session, id: i64) -> Result<()> {
         self.authorize(session, Action::ManageRecipients)?;
         let (user_id, role) = (session.user_id(), session.role());
+        let actor: &Session = session;
         self.transact("remove a recipient", |tx| {
             if !recipients::remove(tx.conn(), id, tx.now)? {
                 return Err(Error::RecipientNotFound);
             }
-            tx.audit(AuditEvent::new("recipient.remove", Outcome::Ok).by(user_id, role))
+            tx.audit(AuditEvent::new("recipient.remove", Outcome::Ok).by(user_id, role))?;
+            notices::publish_if_changed(tx, Some(actor)).map(|_| ())
         })
     }
 
