@@ -135,6 +135,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RedeemPoints, [true, true, true, false, false]),
         (ViewAudience, [true, false, false, true, false]),
         (ViewAccessLog, [true, false, false, false, true]),
+        (ManageRecipients, [true, false, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
