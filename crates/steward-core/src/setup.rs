@@ -102,10 +102,14 @@ impl ClosedVault {
             // against the account, as before slots.
             let session = vault.login(username, passphrase)?;
             if session.role() == Role::Owner {
-                vault.start_key_slots(keystore)?;
-                sync_cover(&mut vault)?;
                 let hash = accounts::passphrase_hash_of(&vault.conn, session.user_id())?;
-                vault.put_key_slot(username, passphrase.as_str(), &hash)?;
+                let shop_name = shop::name(&vault.conn)?;
+                let receipt_key = signing_key::key_fingerprint(&vault.conn)?;
+                vault.start_key_slots(
+                    keystore,
+                    (username, passphrase.as_str(), &hash),
+                    (&shop_name, &receipt_key),
+                )?;
                 vault.log_standalone(
                     AuditEvent::new("vault.key_slots", Outcome::Ok)
                         .by(session.user_id(), Role::Owner)

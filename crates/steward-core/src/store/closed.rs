@@ -114,18 +114,26 @@ impl Vault {
     }
 
     /// Moves a vault made before key slots to them: a device secret in the
-    /// keyring, slots (the first for the user signing in now), and the
+    /// keyring, then the sign-in file with its first slot (for `owner`, who
+    /// is signing in now, whose passphrase hash is `owner_hash`) and the
+    /// login screen's cover, written once and whole, and only then the
     /// database key removed from the keyring, so that the keyring alone no
-    /// longer opens it.
-    pub(crate) fn start_key_slots(&mut self, keystore: &dyn KeyStore) -> Result<()> {
+    /// longer opens it. Until the file is written the vault stays as it was.
+    pub(crate) fn start_key_slots(
+        &mut self,
+        keystore: &dyn KeyStore,
+        owner: (&str, &str, &str),
+        cover: (&str, &str),
+    ) -> Result<()> {
+        let (username, passphrase, owner_hash) = owner;
         let device = DeviceSecret::generate();
         device.store(keystore, &self.vault_id)?;
-        let slots = KeySlots::new(&self.path, &self.vault_id, device, &self.db_key);
-        slots.save()?;
-        keystore.delete(&keyring_account(&self.vault_id))?;
+        let mut slots = KeySlots::new(&self.path, &self.vault_id, device, &self.db_key);
+        slots.set_cover(cover.0, cover.1);
+        slots.put(username, passphrase, owner_hash, &self.db_key)?;
         self.key_slots = Some(slots);
         self.legacy_keyring = false;
-        Ok(())
+        keystore.delete(&keyring_account(&self.vault_id))
     }
 
     /// Wraps the database key in `username`'s slot under this passphrase,

@@ -223,6 +223,9 @@ impl Vault {
             } => match closed.key_slots(keystore)? {
                 Some(mut slots) => {
                     let key = slots.unlock(username, passphrase, clock())?;
+                    // A move to slots whose last step (removing the old
+                    // database key from the keyring) failed finishes now.
+                    let _ = keystore.delete(&keyring_account(&vault_id));
                     (key, Some(slots), false, || Error::WrongKey)
                 }
                 None => {
