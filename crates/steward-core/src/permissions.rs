@@ -111,10 +111,16 @@ pub enum Action {
     ViewAudience,
     /// Read and filter the access log.
     ViewAccessLog,
+    /// Restrict a customer's record (kept but not used, Art. 18) and lift
+    /// the restriction.
+    RestrictCustomer,
+    /// Record a customer's objection to marketing (Art. 21): withdraws
+    /// every marketing purpose they agree to, in one act.
+    ObjectToMarketing,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -135,6 +141,8 @@ impl Action {
         Action::RedeemPoints,
         Action::ViewAudience,
         Action::ViewAccessLog,
+        Action::RestrictCustomer,
+        Action::ObjectToMarketing,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -169,6 +177,8 @@ impl Action {
             Action::RedeemPoints => "redeem loyalty points",
             Action::ViewAudience => "list marketing audiences",
             Action::ViewAccessLog => "read the access log",
+            Action::RestrictCustomer => "restrict customer records",
+            Action::ObjectToMarketing => "record objections to marketing",
         }
     }
 }
@@ -197,6 +207,8 @@ impl Action {
             Action::RedeemPoints => "loyalty.redeem",
             Action::ViewAudience => "marketing.audience",
             Action::ViewAccessLog => "audit.read",
+            Action::RestrictCustomer => "customer.restrict",
+            Action::ObjectToMarketing => "marketing.object",
         }
     }
 }
@@ -233,7 +245,11 @@ impl fmt::Display for Action {
 ///   staff report a correction rather than make it;
 /// - only marketing, and the owner, list audiences: bulk lists are nobody
 ///   else's task;
-/// - the access log is for the owner and the auditor.
+/// - the access log is for the owner and the auditor;
+/// - restricting a record (and lifting it) is for the owner and the
+///   manager, who handle requests and complaints, like corrections;
+/// - an objection to marketing is a withdrawal: whoever records consent
+///   decisions records it.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -267,6 +283,8 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RedeemPoints, SHOP_FLOOR),
     (Action::ViewAudience, &[Role::Owner, Role::Marketing]),
     (Action::ViewAccessLog, &[Role::Owner, Role::Auditor]),
+    (Action::RestrictCustomer, &[Role::Owner, Role::Manager]),
+    (Action::ObjectToMarketing, SHOP_FLOOR),
 ];
 
 /// The roles that serve customers in the shop.
