@@ -12,7 +12,8 @@ use steward_core::consent::receipts::parse_fingerprint;
 use steward_core::PurposeText;
 use steward_core::{
     verify_receipt_against, ClosedVault, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang,
-    LegalBasis, NewPurpose, OsKeyring, PurposeChange, Recorded, Session, Vault, Withdrawal,
+    LegalBasis, NewPurpose, Objection, OsKeyring, PurposeChange, Recorded, RestrictionCategory,
+    Session, Vault, Withdrawal,
 };
 
 use crate::{fail, output, print_json, Failure};
@@ -101,6 +102,43 @@ pub enum CustomersCommand {
     Show(crate::crm::ShowArgs),
     /// Correct a customer's recorded data (owner, manager).
     Correct(crate::crm::CorrectArgs),
+    /// Restrict a customer's record (owner, manager): kept, but not found
+    /// by staff, in no audience, and not changed until lifted.
+    Restrict {
+        /// The customer number.
+        id: i64,
+        /// Why: accuracy-contested, objection-pending, unlawful-but-kept or
+        /// legal-claim.
+        #[arg(long, value_parser = parse_category)]
+        category: RestrictionCategory,
+        /// What the customer said, in a few words (kept in the vault only,
+        /// never in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Lift a customer's restriction (owner, manager).
+    Unrestrict {
+        /// The customer number.
+        id: i64,
+    },
+    /// Record a customer's objection to marketing: withdraws every
+    /// marketing purpose they agree to in one act, erases the data only
+    /// those needed, and writes the receipt.
+    Object {
+        /// The customer number.
+        id: i64,
+        /// The receipt's language (default: the one the customer joined in).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<Lang>,
+        #[arg(long, default_value = "paper", value_parser = parse_method)]
+        method: CollectionMethod,
+        /// How the customer's identity was checked: id-document,
+        /// known-customer, phone-code, email-code or self-declared.
+        #[arg(long, value_parser = parse_check)]
+        verified_by: IdentityCheck,
+        #[command(flatten)]
+        receipt: ReceiptFiles,
+    },
 }
 
 /// A consent form the customer filled in and signed on paper.
@@ -254,6 +292,10 @@ fn parse_method(s: &str) -> Result<CollectionMethod, String> {
         Ok(m) => Ok(m),
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn parse_category(s: &str) -> Result<RestrictionCategory, String> {
+    RestrictionCategory::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_check(s: &str) -> Result<IdentityCheck, String> {
@@ -493,6 +535,59 @@ pub fn customers(
         }
         CustomersCommand::Show(args) => return crate::crm::show(json, vault, session, args),
         CustomersCommand::Correct(args) => return crate::crm::correct(json, vault, session, args),
+        CustomersCommand::Restrict {
+            id,
+            category,
+            reason,
+        } => {
+            let r = vault.restrict_customer(session, *id, *category, reason.as_deref())?;
+            output(json, &r, || {
+                format!(
+                    "Customer {id} restricted ({}) since {}: kept, but not used or changed until lifted.",
+                    r.category.as_str(),
+                    r.since
+                )
+            });
+            return Ok(());
+        }
+        CustomersCommand::Unrestrict { id } => {
+            vault.lift_restriction(session, *id)?;
+            output(
+                json,
+                &serde_json::json!({ "customerId": id, "restricted": false }),
+                || format!("Customer {id}'s restriction is lifted."),
+            );
+            return Ok(());
+        }
+        CustomersCommand::Object {
+            id,
+            lang,
+            method,
+            verified_by,
+            receipt,
+        } => {
+            receipt.check()?;
+            let recorded = vault.object_to_marketing(
+                session,
+                *id,
+                Objection {
+                    lang: *lang,
+                    method: *method,
+                    identity_check: *verified_by,
+                    signature: None,
+                },
+            )?;
+            receipt.write(vault, session, &recorded)?;
+            let receipt_out = &receipt.receipt_out;
+            output(json, &recorded, || {
+                format!(
+                    "Customer {id} objected to marketing: every marketing purpose withdrawn; receipt {} written to {}.",
+                    recorded.receipt.receipt_id,
+                    receipt_out.display()
+                )
+            });
+            return Ok(());
+        }
     };
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;

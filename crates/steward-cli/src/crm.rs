@@ -145,12 +145,13 @@ pub fn search(
             Hits::Full(hits) => {
                 for h in hits {
                     out += &format!(
-                        "{:>6}  {}  {}  {}  {}\n",
+                        "{:>6}  {}  {}  {}  {}{}\n",
                         h.id,
                         h.name,
                         h.email.as_deref().unwrap_or("-"),
                         h.phone.as_deref().unwrap_or("-"),
-                        h.loyalty_number.as_deref().unwrap_or("-")
+                        h.loyalty_number.as_deref().unwrap_or("-"),
+                        if h.restricted { "  [restricted]" } else { "" }
                     );
                 }
             }
@@ -183,6 +184,13 @@ fn profile_text(p: &CustomerProfile) -> String {
         CustomerProfile::Full(p) => {
             line("customer", p.id.to_string());
             line("since", p.since.clone());
+            if let Some(r) = &p.restriction {
+                let why = match &r.reason {
+                    Some(text) => format!("{}: {}", r.category.as_str(), text.replace('\n', " ")),
+                    None => r.category.as_str().to_owned(),
+                };
+                line("RESTRICTED", format!("since {}, because {why}", r.since));
+            }
             for (k, v) in &p.fields {
                 line(k, v.replace('\n', ", "));
             }

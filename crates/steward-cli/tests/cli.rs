@@ -1382,3 +1382,133 @@ fn the_owner_hands_a_recipient_only_what_its_purpose_covers() {
         received.stdout
     );
 }
+
+#[test]
+fn restricting_lifting_and_objecting_from_the_command_line() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    let joined = dir.join("join.json");
+    let join = as_owner(
+        &shop,
+        &join_args(
+            joined.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "email-offers",
+                "--purpose",
+                "sms-offers",
+                "--field",
+                "name=Núria Puigdomènech",
+                "--field",
+                "email=nuria@example.cat",
+            ],
+        ),
+    );
+    assert_eq!(join.code, 0, "{}", join.stderr);
+    let id = join.stdout.trim().to_owned();
+    add_user(&shop, "sam", "staff");
+
+    // Staff may not restrict (exit 3); the owner may, with a category.
+    let refused = as_user(
+        &shop,
+        "sam",
+        &["customers", "restrict", &id, "--category", "legal-claim"],
+    );
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    let bad = as_owner(
+        &shop,
+        &["customers", "restrict", &id, "--category", "because"],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    let reason = "Says the e-mail is an old one";
+    let restricted = as_owner(
+        &shop,
+        &[
+            "--json",
+            "customers",
+            "restrict",
+            &id,
+            "--category",
+            "accuracy-contested",
+            "--reason",
+            reason,
+        ],
+    );
+    assert_eq!(restricted.code, 0, "{}", restricted.stderr);
+    let r: serde_json::Value = serde_json::from_str(&restricted.stdout).unwrap();
+    assert_eq!(r["category"], "accuracy-contested");
+    assert_eq!(r["reason"], reason);
+
+    // Staff no longer find her; the owner sees her marked; nobody adds a note.
+    let found = as_user(&shop, "sam", &["--json", "customers", "search", "nuria"]);
+    assert_eq!(found.code, 0, "{}", found.stderr);
+    let f: serde_json::Value = serde_json::from_str(&found.stdout).unwrap();
+    assert_eq!(f["hits"].as_array().unwrap().len(), 0);
+    let owner_found = as_owner(&shop, &["customers", "search", "nuria"]);
+    assert!(
+        owner_found.stdout.contains("[restricted]"),
+        "{}",
+        owner_found.stdout
+    );
+    let show = as_owner(
+        &shop,
+        &["customers", "show", &id, "--purpose", "customer-request"],
+    );
+    assert!(show.stdout.contains("RESTRICTED"), "{}", show.stdout);
+    assert!(show.stdout.contains(reason));
+    let note = as_owner(&shop, &["notes", "add", &id, "Called"]);
+    assert_eq!(note.code, 3, "{}", note.stderr);
+    assert!(note.stderr.contains("restricted"), "{}", note.stderr);
+    assert!(!note.stderr.contains(reason));
+
+    // The objection still works while restricted: one receipt, every
+    // marketing purpose withdrawn.
+    let receipt = dir.join("object.json");
+    let object = as_user(
+        &shop,
+        "sam",
+        &[
+            "--json",
+            "customers",
+            "object",
+            &id,
+            "--verified-by",
+            "known-customer",
+            "--receipt-out",
+            receipt.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(object.code, 0, "{}", object.stderr);
+    let verified = steward(
+        &shop.vault,
+        &["receipt", "verify", receipt.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(verified.code, 0, "{}", verified.stderr);
+    let text = std::fs::read_to_string(&receipt).unwrap();
+    assert!(text.contains("email-offers") && text.contains("sms-offers"));
+    let again = dir.join("again.json");
+    let nothing = as_owner(
+        &shop,
+        &[
+            "customers",
+            "object",
+            &id,
+            "--verified-by",
+            "known-customer",
+            "--receipt-out",
+            again.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(nothing.code, 0);
+    assert!(!again.exists());
+
+    // Lifted: notes work again; lifting twice says there is nothing to lift.
+    let lifted = as_owner(&shop, &["customers", "unrestrict", &id]);
+    assert_eq!(lifted.code, 0, "{}", lifted.stderr);
+    assert_eq!(as_owner(&shop, &["notes", "add", &id, "Called"]).code, 0);
+    let twice = as_owner(&shop, &["customers", "unrestrict", &id]);
+    assert_eq!(twice.code, 1, "{}", twice.stderr);
+}

@@ -214,6 +214,16 @@ pub enum Error {
     #[error("there is no customer with that number")]
     CustomerNotFound,
 
+    /// The customer's record is restricted (kept but not used): it cannot
+    /// be changed or used until an owner or a manager lifts the
+    /// restriction. Withdrawing consent and erasure still work.
+    #[error("this customer's record is restricted: it is kept but may not be used or changed; nothing was changed. An owner or a manager can lift the restriction when its reason is resolved")]
+    CustomerRestricted,
+
+    /// Lifting a restriction on a customer who has none.
+    #[error("this customer's record is not restricted; nothing was changed")]
+    NotRestricted,
+
     /// No receipt with that id.
     #[error("there is no receipt with that number")]
     ReceiptNotFound,
@@ -314,6 +324,8 @@ impl Error {
             Error::ErasureNotAvailable => "erasure_not_available",
             Error::RecipientNotFound => "recipient_not_found",
             Error::CustomerNotFound => "customer_not_found",
+            Error::CustomerRestricted => "customer_restricted",
+            Error::NotRestricted => "not_restricted",
             Error::ReceiptNotFound => "receipt_not_found",
             Error::ReceiptInvalid { .. } | Error::ReceiptNotSignedByShop { .. } => {
                 "receipt_invalid"
@@ -336,7 +348,8 @@ impl Error {
             | Error::PassphraseChangeRequired
             | Error::CustomerMode
             | Error::HandedToAnotherCustomer
-            | Error::ValueAlreadyRecorded { .. } => ErrorKind::NotPermitted,
+            | Error::ValueAlreadyRecorded { .. }
+            | Error::CustomerRestricted => ErrorKind::NotPermitted,
             Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
                 ErrorKind::Credentials
             }

@@ -57,8 +57,8 @@ pub use consent::receipts::{
     verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
 };
 pub use consent::{
-    CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
-    Withdrawal,
+    CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Objection, Recorded,
+    Signature, Withdrawal,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, HandOver, NewItem, NewPurchase, NewRecipient, NewTask};
@@ -74,6 +74,7 @@ pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
+pub use records::restriction::{Restriction, RestrictionCategory};
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;

@@ -114,10 +114,16 @@ pub enum Action {
     /// Keep the register of recipients, hand data over to them, and see
     /// who received a customer's data.
     ManageRecipients,
+    /// Restrict a customer's record (kept but not used, Art. 18) and lift
+    /// the restriction.
+    RestrictCustomer,
+    /// Record a customer's objection to marketing (Art. 21): withdraws
+    /// every marketing purpose they agree to, in one act.
+    ObjectToMarketing,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -139,6 +145,8 @@ impl Action {
         Action::ViewAudience,
         Action::ViewAccessLog,
         Action::ManageRecipients,
+        Action::RestrictCustomer,
+        Action::ObjectToMarketing,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -174,6 +182,8 @@ impl Action {
             Action::ViewAudience => "list marketing audiences",
             Action::ViewAccessLog => "read the access log",
             Action::ManageRecipients => "manage recipients and hand data over",
+            Action::RestrictCustomer => "restrict customer records",
+            Action::ObjectToMarketing => "record objections to marketing",
         }
     }
 }
@@ -203,6 +213,8 @@ impl Action {
             Action::ViewAudience => "marketing.audience",
             Action::ViewAccessLog => "audit.read",
             Action::ManageRecipients => "recipient.manage",
+            Action::RestrictCustomer => "customer.restrict",
+            Action::ObjectToMarketing => "marketing.object",
         }
     }
 }
@@ -241,7 +253,11 @@ impl fmt::Display for Action {
 ///   else's task;
 /// - the access log is for the owner and the auditor;
 /// - only the owner binds recipients by agreement and hands them data: a
-///   disclosure outside the shop is the owner's decision.
+///   disclosure outside the shop is the owner's decision;
+/// - restricting a record (and lifting it) is for the owner and the
+///   manager, who handle requests and complaints, like corrections;
+/// - an objection to marketing is a withdrawal: whoever records consent
+///   decisions records it.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -276,6 +292,8 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewAudience, &[Role::Owner, Role::Marketing]),
     (Action::ViewAccessLog, &[Role::Owner, Role::Auditor]),
     (Action::ManageRecipients, &[Role::Owner]),
+    (Action::RestrictCustomer, &[Role::Owner, Role::Manager]),
+    (Action::ObjectToMarketing, SHOP_FLOOR),
 ];
 
 /// The roles that serve customers in the shop.

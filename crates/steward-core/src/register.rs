@@ -19,7 +19,8 @@ use crate::consent::{ledger, receipts};
 use crate::error::{Error, Result};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{
-    customer, fields, loyalty, notes, purchases, recipients, search, signatures, tags, tasks,
+    customer, fields, loyalty, notes, purchases, recipients, restriction, search, signatures, tags,
+    tasks,
 };
 
 /// The two ways a customer is named in the vault: their number (in the
@@ -41,6 +42,9 @@ pub(crate) enum KeptFor {
     /// notice the customer agreed to); a value no granted purpose needs is
     /// erased.
     FieldPurposes,
+    /// Kept because the customer asked (a restriction, Art. 18) and only
+    /// while that request stands; lifting it deletes the row.
+    CustomerRequest,
     /// Derived from other rows (the search index): follows them.
     Derived,
     /// Proof of what the customer decided and was told, which the shop must
@@ -154,6 +158,13 @@ pub(crate) const REGISTER: &[Holding] = &[
         kept_for: KeptFor::Purpose(LOYALTY),
         erasure: Erasure::CascadeFrom("loyalty_account"),
         export: |c, k| loyalty::export_entries(c, k.id),
+    },
+    Holding {
+        table: "customer_restriction",
+        holds: "whether the record is restricted (kept but not used), why (a category and what staff typed), since when",
+        kept_for: KeptFor::CustomerRequest,
+        erasure: Erasure::CascadeFrom("customer"),
+        export: |c, k| restriction::export(c, k.id),
     },
     Holding {
         table: "consent_event",
@@ -440,6 +451,13 @@ mod tests {
             value: Some("nuria.p@example.cat".into()),
         };
         v.correct_customer(&mut owner, id, &[email]).unwrap();
+        v.restrict_customer(
+            &mut owner,
+            id,
+            crate::records::restriction::RestrictionCategory::AccuracyContested,
+            Some("Says the e-mail is an old one"),
+        )
+        .unwrap();
         let exported = export_all(&v.conn, id).unwrap();
         for h in REGISTER {
             assert!(

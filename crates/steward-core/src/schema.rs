@@ -30,6 +30,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/005_recipients.sql"),
         data: None,
     },
+    Migration {
+        sql: include_str!("../migrations/006_restriction.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -8,7 +8,8 @@ use common::*;
 use steward_core::oversight::LogFilter;
 use steward_core::{
     people::access, AccessPurpose, Action, CollectionMethod, ConsentForm, Error, FieldChange,
-    IdentityCheck, Lang, NewItem, NewPurchase, NewTask, Role, Session, Vault,
+    IdentityCheck, Lang, NewItem, NewPurchase, NewTask, Objection, RestrictionCategory, Role,
+    Session, Vault,
 };
 
 /// A paper consent form for a new member, as the CLI records it.
@@ -98,6 +99,26 @@ fn attempt(
         Action::ViewAudience => v.marketing_audience(s, "email-offers", 0).map(|_| ()),
         Action::ViewAccessLog => v.access_log(s, &LogFilter::default()).map(|_| ()),
         Action::ManageRecipients => v.recipients(s).map(|_| ()),
+        // Restrict and lift at once, so customer 1 stays usable for the
+        // rows that follow.
+        Action::RestrictCustomer => v
+            .restrict_customer(s, 1, RestrictionCategory::AccuracyContested, None)
+            .and_then(|_| v.lift_restriction(s, 1)),
+        // The first role allowed withdraws the marketing purposes; for the
+        // next, there is nothing left to withdraw, past the permission check.
+        Action::ObjectToMarketing => match v.object_to_marketing(
+            s,
+            1,
+            Objection {
+                lang: None,
+                method: CollectionMethod::Paper,
+                identity_check: IdentityCheck::KnownCustomer,
+                signature: None,
+            },
+        ) {
+            Err(Error::NotConsented { .. }) => Ok(()),
+            other => other.map(|_| ()),
+        },
     };
     match res {
         Ok(()) => true,
@@ -136,6 +157,8 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ViewAudience, [true, false, false, true, false]),
         (ViewAccessLog, [true, false, false, false, true]),
         (ManageRecipients, [true, false, false, false, false]),
+        (RestrictCustomer, [true, true, false, false, false]),
+        (ObjectToMarketing, [true, true, true, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -223,3 +223,38 @@ fn the_notice_names_each_recipient_and_a_change_publishes_a_new_version() {
     assert_eq!(last, after + 1);
     assert!(text.starts_with("Ningú més"), "{text}");
 }
+
+/// Issue 12 §2 with §4: a restricted customer is kept out of every
+/// hand-over, and the recipients that received their data are to be told.
+#[test]
+fn a_restricted_customer_is_left_out_of_the_hand_over_and_its_recipients_are_to_be_told() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    let anna = join(
+        &mut v,
+        &mut owner,
+        &["membership", "email-offers"],
+        "Anna Puig",
+        "anna@example.cat",
+    );
+    let mailer = v.add_recipient(&mut owner, &mailer()).unwrap();
+    assert_eq!(v.hand_over(&mut owner, mailer.id).unwrap().rows.len(), 1);
+    v.restrict_customer(
+        &mut owner,
+        anna,
+        steward_core::RestrictionCategory::ObjectionPending,
+        None,
+    )
+    .unwrap();
+    assert!(v.hand_over(&mut owner, mailer.id).unwrap().rows.is_empty());
+    let open = v.recipients_to_tell(&mut owner).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].customer, open[0].event.as_str()),
+        (anna, "restricted")
+    );
+    assert_eq!(open[0].fields, ["email"]);
+    v.lift_restriction(&mut owner, anna).unwrap();
+    assert_eq!(v.hand_over(&mut owner, mailer.id).unwrap().rows.len(), 1);
+}

@@ -22,13 +22,13 @@ use sha2::{Digest, Sha256};
 
 use super::coverage;
 use super::forms::{
-    CollectionMethod, ConsentForm, ConsentState, Decision, IdentityCheck, Recorded, Signature,
-    Withdrawal,
+    CollectionMethod, ConsentForm, ConsentState, Decision, IdentityCheck, Objection, Recorded,
+    Signature, Withdrawal,
 };
 use super::handover;
 use super::ledger::{self, LedgerRow};
 use super::notices::{read_notice, Notice};
-use super::purposes::{enabled_fields, LegalBasis};
+use super::purposes::{enabled_fields, load_purposes, LegalBasis};
 use super::receipts::{self, Receipt};
 use super::signing_key;
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -38,7 +38,7 @@ use crate::language::Lang;
 use crate::people::{HandedTo, Session};
 use crate::permissions::{is_allowed, Action};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
-use crate::records::{self, customer, fields, loyalty, signatures};
+use crate::records::{self, customer, fields, loyalty, restriction, signatures};
 use crate::shop;
 use crate::store::{Tx, Vault};
 
@@ -260,6 +260,7 @@ impl Vault {
         self.authorize(session, Action::RecordConsent)?;
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        restriction::ensure_not_restricted(self, session, customer_id, "consent.grant")?;
         let notice = self.current_notice_for(form.lang, Some(form.notice_version))?;
         let ticked = checked_purposes(&notice, &form.granted)?;
         if ticked.is_empty() {
@@ -321,6 +322,9 @@ impl Vault {
     /// values no remaining purpose needs. Withdrawing membership would erase
     /// the whole record, which comes with the customer-rights capability;
     /// until then it is refused and nothing changes.
+    ///
+    /// A restricted customer may still withdraw: it stops a use of their
+    /// data rather than making one (`records::restriction`).
     pub fn withdraw_consent(
         &mut self,
         session: &mut Session,
@@ -328,6 +332,55 @@ impl Vault {
         request: Withdrawal,
     ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        self.withdraw(session, customer_id, request, "consent.withdraw")
+    }
+
+    /// Records a customer's objection to marketing (GDPR Art. 21): in one
+    /// act, with one receipt, withdraws every marketing purpose they agree
+    /// to and erases the values only those purposes needed. Allowed while
+    /// the record is restricted. `NotConsented` (purpose `marketing`) when
+    /// they agree to none.
+    pub fn object_to_marketing(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+        objection: Objection,
+    ) -> Result<Recorded> {
+        self.authorize(session, Action::ObjectToMarketing)?;
+        let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        let granted = ledger::granted(&self.conn, &customer_ref)?;
+        let purposes: Vec<String> = load_purposes(&self.conn)?
+            .into_iter()
+            .filter(|p| p.marketing && granted.contains(&p.id))
+            .map(|p| p.id)
+            .collect();
+        if purposes.is_empty() {
+            return Err(Error::NotConsented {
+                purpose: "marketing".to_owned(),
+            });
+        }
+        self.withdraw(
+            session,
+            customer_id,
+            Withdrawal {
+                lang: objection.lang,
+                purposes,
+                method: objection.method,
+                identity_check: objection.identity_check,
+                signature: objection.signature,
+            },
+            "marketing.object",
+        )
+    }
+
+    /// A withdrawal, logged under `label`; the caller has authorized it.
+    fn withdraw(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+        request: Withdrawal,
+        label: &'static str,
+    ) -> Result<Recorded> {
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         if request.purposes.is_empty() {
@@ -395,7 +448,7 @@ impl Vault {
                 &erased,
             )?;
             tx.audit(
-                AuditEvent::new("consent.withdraw", Outcome::Ok)
+                AuditEvent::new(label, Outcome::Ok)
                     .by(user_id, role)
                     .on(Subject::Customer(customer_id))
                     .because(request.method.as_str())

@@ -199,6 +199,17 @@ pub struct Withdrawal {
     pub signature: Option<Signature>,
 }
 
+/// A customer's objection to marketing (Art. 21): withdraws every
+/// marketing purpose they agree to.
+#[derive(Debug, Clone)]
+pub struct Objection {
+    /// The receipt's language; `None` for the language the customer joined in.
+    pub lang: Option<Lang>,
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    pub signature: Option<Signature>,
+}
+
 /// The outcome of a recorded decision.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

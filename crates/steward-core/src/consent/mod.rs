@@ -32,7 +32,7 @@ pub(crate) mod signing_key;
 
 pub use forms::{
     CollectionMethod, ConsentForm, ConsentHistory, ConsentState, Decision, IdentityCheck,
-    LedgerEntry, Recorded, Signature, Withdrawal,
+    LedgerEntry, Objection, Recorded, Signature, Withdrawal,
 };
 
 use crate::error::Result;

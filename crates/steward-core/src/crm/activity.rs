@@ -1,7 +1,8 @@
 //! What happens at the till: purchases (with the loyalty points they
 //! earn), notes, follow-up tasks and redeeming points. Each is written only
 //! under the consent its record is kept for (`purpose_id::RECORD_PURPOSES`),
-//! and free text that looks like a card number is refused.
+//! and free text that looks like a card number is refused. None of them
+//! writes to a restricted record (`records::restriction`).
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::{self, LOYALTY};
+use crate::records::restriction::ensure_not_restricted;
 use crate::records::{customer, loyalty, notes, purchases, tasks};
 use crate::shop;
 use crate::store::Vault;
@@ -128,6 +130,7 @@ impl Vault {
     ) -> Result<Purchase> {
         self.authorize(session, Action::RecordPurchase)?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "purchase.add")?;
         let granted = granted_states(&self.conn, &customer_ref)?;
         require_purpose(&granted, purpose_id::of_record("purchases"))?;
         let checked = check_purchase(new, self.now().date_naive())?;
@@ -191,6 +194,7 @@ impl Vault {
     ) -> Result<Note> {
         self.authorize(session, Action::AddNote)?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "note.add")?;
         require_purpose(
             &granted_states(&self.conn, &customer_ref)?,
             purpose_id::of_record("notes"),
@@ -225,6 +229,7 @@ impl Vault {
     ) -> Result<Task> {
         self.authorize(session, Action::ManageTasks)?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "task.add")?;
         require_purpose(
             &granted_states(&self.conn, &customer_ref)?,
             purpose_id::of_record("tasks"),
@@ -272,6 +277,7 @@ impl Vault {
     ) -> Result<()> {
         self.authorize(session, Action::ManageTasks)?;
         customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "task.done")?;
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("complete a task", |tx| {
             if !tasks::complete(tx.conn(), customer_id, task_id, tx.now)? {
@@ -296,6 +302,7 @@ impl Vault {
     ) -> Result<Loyalty> {
         self.authorize(session, Action::RedeemPoints)?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "loyalty.redeem")?;
         require_purpose(&granted_states(&self.conn, &customer_ref)?, LOYALTY)?;
         if points <= 0 {
             return Err(Error::InvalidInput {

@@ -1,5 +1,5 @@
 //! Marketing audiences: one page at a time of the customers who currently
-//! agree to one marketing purpose, each with only the fields that purpose
+//! agree to one marketing purpose (a restricted customer is in none), each with only the fields that purpose
 //! covers and purchase totals. Every page is logged with the customers it
 //! listed.
 
@@ -7,15 +7,14 @@ use std::collections::BTreeSet;
 
 use super::keys_of;
 use super::profile::marketing_profile;
+use super::restriction::customers_usable_for;
 use super::views::AudiencePage;
 use crate::audit::{AuditEvent, Outcome, Subject};
-use crate::consent::ledger;
 use crate::consent::purposes::load_purposes;
 use crate::error::{Error, Result};
 use crate::people::access::AccessPurpose;
 use crate::people::Session;
 use crate::permissions::Action;
-use crate::records::customer;
 use crate::store::Vault;
 
 const AUDIENCE_PAGE: usize = 50;
@@ -47,13 +46,8 @@ impl Vault {
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("list an audience", |tx| {
             let conn = tx.conn();
-            // The customers who agree now, by customer number.
-            let holders = ledger::holders(conn, &found.id)?;
-            let consenting: Vec<i64> = customer::all(conn)?
-                .into_iter()
-                .filter(|(_, public_id)| holders.contains(public_id))
-                .map(|(id, _)| id)
-                .collect();
+            // The customers who agree now and are not restricted, by number.
+            let consenting = customers_usable_for(conn, &found.id)?;
             let total = consenting.len() as i64;
             let ids: Vec<i64> = consenting
                 .into_iter()

@@ -1,6 +1,6 @@
 //! Corrections (accuracy): a customer's recorded data and their tags,
 //! changed by the owner or a manager, each value checked and allowed only
-//! under a consent that covers it.
+//! under a consent that covers it, and never while it is restricted.
 
 use std::collections::BTreeSet;
 
@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id;
+use crate::records::restriction::ensure_not_restricted;
 use crate::records::{self, customer, fields, recipients, tags};
 use crate::store::Vault;
 
@@ -62,6 +63,7 @@ impl Vault {
             });
         }
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "customer.correct")?;
         let lang = customer::lang(&self.conn, customer_id)?;
         let granted = granted_states(&self.conn, &customer_ref)?;
         let covered = consented_fields(&self.conn, lang, &granted)?;
@@ -147,6 +149,7 @@ impl Vault {
     ) -> Result<Vec<String>> {
         self.authorize(session, Action::EditCustomer)?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
+        ensure_not_restricted(self, session, customer_id, "customer.tags")?;
         require_purpose(
             &granted_states(&self.conn, &customer_ref)?,
             purpose_id::of_record("tags"),

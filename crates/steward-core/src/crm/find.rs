@@ -1,7 +1,8 @@
 //! Finding a customer by name, phone, e-mail or loyalty number. What a
 //! query may match is the role's (`SearchMatch`: staff find names by prefix
 //! and contact details only whole); the hits are the role's search view, at
-//! most the role's cap; the search is logged with the customers it showed,
+//! most the role's cap; a restricted record is found only by the owner and
+//! a manager, marked. The search is logged with the customers it showed,
 //! the fields it matched on and the fields it showed of them, never the
 //! query.
 
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::people::access::{self, ViewKind};
 use crate::people::Session;
 use crate::permissions::Action;
-use crate::records::{fields, loyalty, search};
+use crate::records::{fields, loyalty, restriction, search};
 use crate::store::Vault;
 
 impl Vault {
@@ -36,7 +37,21 @@ impl Vault {
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("search customers", |tx| {
             let conn = tx.conn();
-            let mut ids = search::matching_customers(conn, &matcher, scope.search_cap + 1)?;
+            // A restricted record is kept but not used: staff do not find
+            // it; the owner and a manager do, marked.
+            let restricted = restriction::restricted_ids(conn)?;
+            let hidden = |id: &i64| scope.view != ViewKind::Full && restricted.contains(id);
+            let fetch = scope.search_cap
+                + 1
+                + if scope.view == ViewKind::Full {
+                    0
+                } else {
+                    restricted.len()
+                };
+            let mut ids: Vec<i64> = search::matching_customers(conn, &matcher, fetch)?
+                .into_iter()
+                .filter(|id| !hidden(id))
+                .collect();
             if let Some(email) = &matcher.exact_email {
                 let mut whole = Vec::with_capacity(ids.len());
                 for id in ids {
@@ -74,6 +89,7 @@ impl Vault {
                             email: fields.get("email").cloned(),
                             phone: fields.get("phone").cloned(),
                             loyalty_number: loyalty.map(|l| l.number),
+                            restricted: restricted.contains(id),
                         });
                     }
                     Hits::Full(hits)

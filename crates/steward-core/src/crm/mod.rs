@@ -1,6 +1,6 @@
 //! The everyday CRM: finding a customer, opening their profile for a stated
 //! purpose, correcting their data, and recording purchases, notes, tasks,
-//! tags and loyalty points.
+//! tags and loyalty points; restricting a record (`restriction`).
 //!
 //! Three rules hold for every call here:
 //! - the role's scope (`access`) decides which view type is built, so a
@@ -22,6 +22,7 @@ mod corrections;
 mod find;
 mod profile;
 mod recipients;
+mod restriction;
 pub mod views;
 
 use std::collections::BTreeSet;

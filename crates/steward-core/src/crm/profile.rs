@@ -19,7 +19,7 @@ use crate::people::access::{self, AccessPurpose, ViewKind};
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::{CONTACT_CHANNELS, HOME_DELIVERY};
-use crate::records::{customer, fields, loyalty, notes, purchases, tags, tasks};
+use crate::records::{customer, fields, loyalty, notes, purchases, restriction, tags, tasks};
 use crate::shop;
 use crate::store::Vault;
 
@@ -39,6 +39,7 @@ fn full_profile(conn: &Connection, customer_id: i64, recent: usize) -> Result<Fu
         purchase_count: purchases::count(conn, customer_id)?,
         notes: notes::recent(conn, customer_id, recent)?,
         tasks: tasks::list(conn, customer_id, false)?,
+        restriction: restriction::get(conn, customer_id)?,
     })
 }
 
@@ -89,6 +90,9 @@ pub(super) fn marketing_profile(
     only_purpose: Option<&str>,
 ) -> Result<Option<MarketingProfile>> {
     let customer_ref = customer::public_id(conn, customer_id)?;
+    if restriction::is_restricted(conn, customer_id)? {
+        return Ok(None);
+    }
     let marketing: BTreeSet<String> = load_purposes(conn)?
         .into_iter()
         .filter(|p| p.marketing && only_purpose.is_none_or(|only| only == p.id))
@@ -131,6 +135,12 @@ impl Vault {
         access::check_purpose(role, purpose)?;
         let scope = access::scope(role);
         let user_id = session.user_id();
+        // A restricted record is not used: only the full view (owner,
+        // manager) opens it, marked; the till view is refused, and to
+        // marketing it is "not found" below.
+        if scope.view == ViewKind::Till {
+            restriction::ensure_not_restricted(self, session, customer_id, "customer.view")?;
+        }
         let profile = self.transact("open a customer's profile", |tx| {
             let conn = tx.conn();
             let (profile, touched): (Option<CustomerProfile>, Vec<&'static str>) = match scope.view
@@ -139,6 +149,9 @@ impl Vault {
                     let p = full_profile(conn, customer_id, scope.recent_items)?;
                     let mut touched: Vec<&'static str> = keys_of(&p.fields).collect();
                     touched.extend(["consents", "tags", "loyalty", "purchases", "notes", "tasks"]);
+                    if p.restriction.is_some() {
+                        touched.push("restriction");
+                    }
                     (Some(CustomerProfile::Full(p)), touched)
                 }
                 ViewKind::Till => {

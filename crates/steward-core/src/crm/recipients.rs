@@ -12,11 +12,12 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::restriction::customers_usable_for;
 use super::{consented_fields, granted_states, only};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::has_direction_control;
+use crate::consent::notices;
 use crate::consent::purposes::load_purposes;
-use crate::consent::{ledger, notices};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
@@ -151,7 +152,8 @@ impl Vault {
     }
 
     /// What goes to recipient `id` now: the customers who agree to its
-    /// purpose, each with only the fields that purpose covered in the
+    /// purpose and whose record is not restricted, each with only the
+    /// fields that purpose covered in the
     /// notice they agreed to. Recorded, customer by customer, as a
     /// disclosure, and logged with the customers and fields (never values).
     pub fn hand_over(&mut self, session: &mut Session, id: i64) -> Result<HandOver> {
@@ -160,13 +162,12 @@ impl Vault {
         let (user_id, role) = (session.user_id(), session.role());
         self.transact("hand data to a recipient", |tx| {
             let conn = tx.conn();
-            let holders = ledger::holders(conn, &recipient.purpose)?;
             let mut rows = Vec::new();
             let mut columns: BTreeSet<&'static str> = BTreeSet::new();
-            for (customer_id, public_id) in customer::all(conn)? {
-                if !holders.contains(&public_id) {
-                    continue;
-                }
+            // Those who agree now and whose record is not restricted: the
+            // one rule for every use of data for a purpose.
+            for customer_id in customers_usable_for(conn, &recipient.purpose)? {
+                let public_id = customer::public_id(conn, customer_id)?;
                 let granted: Vec<_> = granted_states(conn, &public_id)?
                     .into_iter()
                     .filter(|s| s.purpose == recipient.purpose)

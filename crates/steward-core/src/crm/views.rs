@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::consent::ConsentState;
 use crate::language::Lang;
 
+pub use crate::records::restriction::{Restriction, RestrictionCategory};
 pub use crate::records::{Fields, Loyalty, Note, Purchase, PurchaseItem, PurchaseStats, Task};
 
 /// A search hit for the owner and the manager.
@@ -23,6 +24,8 @@ pub struct FullHit {
     pub phone: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loyalty_number: Option<String>,
+    /// The record is restricted (kept but not used): staff do not find it.
+    pub restricted: bool,
 }
 
 /// A search hit for staff: enough to pick the right person.
@@ -93,6 +96,9 @@ pub struct FullProfile {
     pub purchase_count: i64,
     pub notes: Vec<Note>,
     pub tasks: Vec<Task>,
+    /// Set while the record is restricted: since when, why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<Restriction>,
 }
 
 /// What staff see at the till.

@@ -1,7 +1,9 @@
 //! Everything recorded about a customer, one file per table: the customer
 //! row (`customer`), their field values (`fields`), the search index
 //! (`search`), purchases, notes, tasks, tags, the loyalty account and the
-//! strokes of their signatures. Each file owns its table's SQL; nothing
+//! strokes of their signatures, and whether their record is restricted
+//! (`restriction`, which also states the one rule every writer obeys).
+//! Each file owns its table's SQL; nothing
 //! else in the core reads or writes these tables.
 //!
 //! The functions here take a connection inside the caller's transaction and
@@ -16,6 +18,7 @@ pub mod loyalty;
 pub mod notes;
 pub mod purchases;
 pub mod recipients;
+pub mod restriction;
 pub mod search;
 pub mod signatures;
 pub mod tags;
