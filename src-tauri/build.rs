@@ -44,6 +44,9 @@ const COMMANDS: &[&str] = &[
     "points_redeem",
     "audience_list",
     "access_log",
+    "customer_restrict",
+    "customer_unrestrict",
+    "customer_object_marketing",
 ];
 
 fn main() {

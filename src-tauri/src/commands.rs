@@ -14,9 +14,9 @@ use steward_core::oversight::{LogEntry, LogFilter};
 use steward_core::people::access::{self, ViewKind};
 use steward_core::{
     AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
-    ErrorKind, FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Passphrase,
-    PrintableReceipt, Purpose, Recorded, RecoveryKey, Role, SearchResults, Session, Signature,
-    UserSummary, Vault, Verdict, Withdrawal,
+    ErrorKind, FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Objection,
+    Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey, Restriction, RestrictionCategory,
+    Role, SearchResults, Session, Signature, UserSummary, Vault, Verdict, Withdrawal,
 };
 use steward_core::{FieldSetting, HandedTo, ShopProfile};
 use tauri::State;
@@ -682,6 +682,46 @@ pub fn points_redeem(state: State<'_, AppState>, customer_id: i64, points: i64) 
     with_session(&state, |vault, session| {
         vault.redeem_points(session, customer_id, points)
     })
+}
+
+#[tauri::command]
+pub fn customer_restrict(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    category: String,
+    reason: Option<String>,
+) -> Res<Restriction> {
+    let category = RestrictionCategory::parse(&category)?;
+    with_session(&state, |vault, session| {
+        vault.restrict_customer(session, customer_id, category, reason.as_deref())
+    })
+}
+
+#[tauri::command]
+pub fn customer_unrestrict(state: State<'_, AppState>, customer_id: i64) -> Res<()> {
+    with_session(&state, |vault, session| {
+        vault.lift_restriction(session, customer_id)
+    })
+}
+
+/// The customer's objection to marketing, told to the person at the
+/// profile (no signature on screen): recorded as a request on paper.
+#[tauri::command]
+pub fn customer_object_marketing(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    identity_check: String,
+) -> Res<RecordedInfo> {
+    let objection = Objection {
+        lang: None,
+        method: CollectionMethod::Paper,
+        identity_check: IdentityCheck::parse(&identity_check)?,
+        signature: None,
+    };
+    let recorded = with_session(&state, |vault, session| {
+        vault.object_to_marketing(session, customer_id, objection)
+    })?;
+    Ok(recorded.into())
 }
 
 #[tauri::command]

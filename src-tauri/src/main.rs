@@ -78,6 +78,9 @@ fn with_commands<R: tauri::Runtime>(
             commands::points_redeem,
             commands::audience_list,
             commands::access_log,
+            commands::customer_restrict,
+            commands::customer_unrestrict,
+            commands::customer_object_marketing,
         ])
 }
 

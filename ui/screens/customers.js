@@ -139,6 +139,8 @@ export function render(ctx) {
       hit.loyaltyNumber ? t('search.loyalty', { number: hit.loyaltyNumber }) : null,
       hit.email || null,
       hit.phone || null,
+      // Only the owner's and a manager's hits carry it: staff never get a restricted record.
+      hit.restricted ? t('search.restricted') : null,
     ].filter(Boolean);
     return h(
       'li',

@@ -1,6 +1,7 @@
 //! The full view (owner, manager): every held detail, loyalty and tags,
 //! purchases, notes and tasks, the customer's consents and the record's
-//! own facts (reference, language, since when, how identity was checked).
+//! own facts (reference, language, since when, how identity was checked),
+//! and whether it is restricted (with Restrict/Lift and Stop marketing).
 
 import { h } from '../../components/dom.js';
 import { labelOr, timeCell } from '../../components/labels.js';
@@ -13,11 +14,13 @@ import { purchasesPanel } from './purchases.js';
 import { notesPanel } from './notes.js';
 import { tasksPanel } from './tasks.js';
 import { consentsPanel } from './consents.js';
+import { restrictionPanel } from './restriction.js';
 
 /** The panels of full view `p`, as the core sent it. */
 export function fullView(profile, p) {
   return [
     header(profile, p.fields.name, p),
+    p.restriction || profile.allowed('restrict_customer') || profile.allowed('object_to_marketing') ? restrictionPanel(profile, p) : null,
     panel('profile-details', t('profile.detailsTitle'), fieldList(profile, 'profile-fields', p.fields)),
     h('div', { class: 'profile-grid' }, loyaltyPanel(profile, p.loyalty), tagsPanel(profile, p.tags)),
     purchasesPanel(p.purchases, p.purchaseCount),
