@@ -181,7 +181,7 @@ fn status_needs_only_the_keyring_and_shows_no_personal_data() {
     let shop = init_shop();
     let run = steward(&shop.vault, &["status"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("schema version: 3"), "{}", run.stdout);
+    assert!(run.stdout.contains("schema version: 4"), "{}", run.stdout);
     assert!(run.stdout.contains("customers: 0"), "{}", run.stdout);
     assert!(run.stdout.contains("users: 1 (1 active)"));
     assert!(!run.stdout.contains("olga"));

@@ -22,6 +22,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         // customers get theirs.
         data: Some(upgrade_to_schema_3),
     },
+    Migration {
+        sql: include_str!("../migrations/004_search_limit.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -21,6 +21,7 @@ mod audiences;
 mod corrections;
 mod find;
 mod profile;
+pub(crate) mod search_limit;
 pub mod views;
 
 use std::collections::BTreeSet;
