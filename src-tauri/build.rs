@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "users_set_role",
     "settings_set_autolock",
     "settings_set_currency",
+    "settings_set_search_limit",
+    "search_limit_alerts",
     "audit_verify",
     "recover",
     "consent_form",

@@ -50,6 +50,8 @@ fn with_commands<R: tauri::Runtime>(
             commands::users_set_role,
             commands::settings_set_autolock,
             commands::settings_set_currency,
+            commands::settings_set_search_limit,
+            commands::search_limit_alerts,
             commands::audit_verify,
             commands::recover,
             commands::consent_form,
