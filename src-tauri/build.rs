@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "settings_set_autolock",
     "settings_set_close_after_lock",
     "settings_set_currency",
+    "settings_set_search_limit",
+    "search_limit_alerts",
     "audit_verify",
     "recover",
     "consent_form",

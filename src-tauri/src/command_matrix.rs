@@ -158,7 +158,11 @@ fn call(cmd: &str, session: &Value) -> Value {
         }
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
-        "users_list" | "audit_verify" | "fields_list" | "purposes_list" => json!({}),
+        // The default, so the other rows are searched under the usual limit.
+        "settings_set_search_limit" => json!({ "customers": 60 }),
+        "users_list" | "audit_verify" | "fields_list" | "purposes_list" | "search_limit_alerts" => {
+            json!({})
+        }
         other => panic!("no arguments for {other}"),
     }
 }
@@ -184,6 +188,11 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
             "settings_set_close_after_lock",
             [true, false, false, false, false],
         ),
+        (
+            "settings_set_search_limit",
+            [true, false, false, false, false],
+        ),
+        ("search_limit_alerts", [true, false, false, false, true]),
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),
@@ -232,6 +241,49 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         table += "\n";
     }
     println!("{table}");
+}
+
+#[test]
+fn a_search_past_the_limit_is_refused_at_the_command_boundary_and_the_owner_is_alerted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let owner = login(&window, Role::Owner);
+    assert_eq!(owner["searchLimitPerHour"], 60);
+    let info = invoke(
+        &window,
+        "settings_set_search_limit",
+        json!({ "customers": 1 }),
+    )
+    .unwrap();
+    assert_eq!(info["searchLimitPerHour"], 1);
+    let refused = invoke(
+        &window,
+        "settings_set_search_limit",
+        json!({ "customers": 0 }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+
+    login(&window, Role::Staff);
+    let found = invoke(&window, "customer_search", json!({ "query": "nuria p" })).unwrap();
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1);
+    assert_eq!(found["ignoredWords"], 1);
+    // One customer shown: the limit of 1 is reached, so the next is refused.
+    let err = invoke(&window, "customer_search", json!({ "query": "nuria" })).unwrap_err();
+    assert_eq!(err["code"], "search_limit_reached");
+    assert_eq!(err["kind"], "not_permitted");
+    assert!(!err.to_string().contains("Núria"), "{err}");
+
+    login(&window, Role::Owner);
+    let alerts = invoke(&window, "search_limit_alerts", json!({})).unwrap();
+    let alerts = alerts.as_array().unwrap();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0]["user"], "staff");
+    assert_eq!(alerts[0]["revealed"], 1);
+    assert_eq!(alerts[0]["limit"], 1);
+    assert_eq!(alerts[0]["paused"], true);
+    assert!(!alerts[0].to_string().contains("customer:"));
 }
 
 fn keys(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {

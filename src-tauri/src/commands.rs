@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use steward_core::crm::views::{AudiencePage, Loyalty, Note, Purchase, Task};
-use steward_core::oversight::{LogEntry, LogFilter};
+use steward_core::oversight::{LogEntry, LogFilter, SearchLimitAlert};
 use steward_core::people::access::{self, ViewKind};
 use steward_core::{
     AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
@@ -84,6 +84,9 @@ pub struct SessionInfo {
     access_purposes: &'static [AccessPurpose],
     /// The currency amounts are recorded in (ISO 4217).
     currency: String,
+    /// How many different customers the searches of one manager or staff
+    /// account may show within an hour (the owner's setting).
+    search_limit_per_hour: u32,
 }
 
 fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
@@ -99,6 +102,7 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         customer_view: access::scope(session.role()).view,
         access_purposes: access::scope(session.role()).access_purposes,
         currency: vault.currency()?,
+        search_limit_per_hour: vault.search_limit_per_hour()?,
     })
 }
 
@@ -365,6 +369,19 @@ pub fn settings_set_close_after_lock(state: State<'_, AppState>, minutes: u32) -
 pub fn settings_set_currency(state: State<'_, AppState>, code: String) -> Res<SessionInfo> {
     with_session(&state, |vault, session| vault.set_currency(session, &code))?;
     current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn settings_set_search_limit(state: State<'_, AppState>, customers: u32) -> Res<SessionInfo> {
+    with_session(&state, |vault, session| {
+        vault.set_search_limit_per_hour(session, customers)
+    })?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn search_limit_alerts(state: State<'_, AppState>) -> Res<Vec<SearchLimitAlert>> {
+    with_session(&state, |vault, session| vault.search_limit_alerts(session))
 }
 
 #[tauri::command]

@@ -51,6 +51,8 @@ fn with_commands<R: tauri::Runtime>(
             commands::settings_set_autolock,
             commands::settings_set_close_after_lock,
             commands::settings_set_currency,
+            commands::settings_set_search_limit,
+            commands::search_limit_alerts,
             commands::audit_verify,
             commands::recover,
             commands::consent_form,

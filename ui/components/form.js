@@ -24,6 +24,7 @@ const DETAIL_CODES = new Set([
   'consent_missing',
   'not_enough_points',
   'receipt_invalid',
+  'search_limit_reached',
   'internal',
 ]);
 

@@ -15,7 +15,7 @@ import { sessionLayout } from '../components/layout.js';
 import { askAccessPurpose } from '../components/purpose-picker.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
-import { t } from '../i18n.js';
+import { t, tn } from '../i18n.js';
 
 /** How long typing must pause before the box searches, in milliseconds. */
 const DEBOUNCE_MS = 200;
@@ -99,7 +99,7 @@ export function render(ctx) {
       async () => {
         const res = await call('customer_search', { query });
         if (mine !== asked) return;
-        showHits(res.hits, res.truncated);
+        showHits(res.hits, res.truncated, res.ignoredWords);
         setHint(res.hits.length === 0 ? t('search.none') : t('search.chooseHint'), res.hits.length === 0 ? 'none' : 'hits');
       },
       (err) => {
@@ -123,12 +123,14 @@ export function render(ctx) {
     hint.dataset.state = state;
   }
 
-  function showHits(found, truncated) {
+  function showHits(found, truncated, ignoredWords = 0) {
     hits = found;
     replace(list, found.map((hit, i) => hitItem(hit, i)));
     list.hidden = found.length === 0;
     box.setAttribute('aria-expanded', found.length > 0 ? 'true' : 'false');
-    more.textContent = truncated ? t('search.truncated') : '';
+    more.textContent = [truncated ? t('search.truncated') : '', ignoredWords > 0 ? tn('search.ignoredWords', ignoredWords) : '']
+      .filter(Boolean)
+      .join(' ');
     choose(found.length > 0 ? 0 : -1);
   }
 

@@ -3,16 +3,70 @@
 //! `ctx.screens`, the registry of screens): finding a customer, the consent
 //! form for a new customer, a customer's consents, marketing audiences and
 //! the access log; and lists the keyboard shortcuts the session may use.
+//! For those who read the access log (the owner, the auditor) it first shows
+//! the core's search-limit alerts of the last 24 hours, if there are any.
 
-import { h } from '../components/dom.js';
-import { button } from '../components/form.js';
+import { h, replace } from '../components/dom.js';
+import { button, alertRegion, showError } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
-import { t } from '../i18n.js';
+import { may } from '../components/roles.js';
+import { call } from '../api.js';
+import { t, has, currentLanguage } from '../i18n.js';
+
+/** A stored UTC time as the user's local date and time. */
+function localTime(iso) {
+  return new Intl.DateTimeFormat(currentLanguage(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/**
+ * The search-limit alerts panel: empty and hidden until the core reports
+ * an alert, so a quiet day shows nothing.
+ */
+function alertsPanel() {
+  const list = h('ul', { id: 'home-alerts-list', 'aria-label': t('home.alertsCaption') });
+  const problem = alertRegion('home-alerts-error');
+  const panel = h(
+    'section',
+    { id: 'home-alerts', class: 'panel panel--alert', 'aria-labelledby': 'home-alerts-title', hidden: true },
+    h('h2', { id: 'home-alerts-title' }, t('home.alertsTitle')),
+    h('p', {}, t('home.alertsIntro')),
+    problem,
+    list,
+  );
+  call('search_limit_alerts')
+    .then((alerts) => {
+      if (alerts.length === 0) return;
+      replace(
+        list,
+        alerts.map((a) =>
+          h(
+            'li',
+            { dataset: { seq: a.seq, paused: String(a.paused) } },
+            t(a.paused ? 'home.alertPaused' : 'home.alertOver', {
+              user: a.user,
+              role: a.role && has(`role.${a.role}`) ? t(`role.${a.role}`) : a.role || '',
+              revealed: a.revealed,
+              limit: a.limit,
+              at: localTime(a.at),
+              until: localTime(a.pausedUntil),
+            }),
+          ),
+        ),
+      );
+      panel.hidden = false;
+    })
+    .catch((err) => {
+      showError(problem, err);
+      panel.hidden = false;
+    });
+  return panel;
+}
 
 export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
   const screens = ctx.screens;
+  if (may(ctx.session, 'view_access_log')) content.append(alertsPanel());
   const searches = screens.offers('customers');
   const records = screens.offers('consent');
   const views = screens.offers('consents');

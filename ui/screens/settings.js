@@ -1,4 +1,5 @@
-//! Settings: the auto-lock delay, the audit log check, the shop details
+//! Settings: the auto-lock delay, the currency, the hourly search limit,
+//! the audit log check, the shop details
 //! customers read on notices and receipts, and which details the shop
 //! collects. The allowed ranges, who may change what, and whether a change
 //! publishes a new notice are the core's; this screen sends what was chosen
@@ -156,6 +157,51 @@ export function render(ctx, params = {}) {
     currencyStatus,
   );
 
+  // ---- Search limit ----
+  const searchLimit = textField({
+    id: 'settings-search-limit',
+    label: t('settings.searchLimit'),
+    hint: t('settings.searchLimitHint'),
+    type: 'number',
+    inputmode: 'numeric',
+    min: 1,
+    max: 1000,
+    step: 1,
+    value: ctx.session.searchLimitPerHour,
+  });
+  const searchLimitStatus = h('p', { id: 'settings-search-limit-status', class: 'note', role: 'status' });
+  const searchLimitForm = form(
+    {
+      id: 'settings-search-limit-form',
+      label: t('settings.searchLimitTitle'),
+      onSubmit: () =>
+        submitWith(
+          {
+            alert,
+            status: searchLimitStatus,
+            fields: [searchLimit],
+            check: () => {
+              const raw = searchLimit.input.value.trim();
+              return /^\d+$/.test(raw) ? raw : fieldError(searchLimit, t('settings.searchLimitNotWhole'));
+            },
+          },
+          async (raw) => {
+            const info = await call('settings_set_search_limit', { customers: Number(raw) });
+            ctx.sessionUpdated(info);
+            searchLimit.input.value = String(info.searchLimitPerHour);
+            showText(searchLimitStatus, tn('settings.searchLimitSaved', info.searchLimitPerHour));
+          },
+          (err) => {
+            showError(alert, err);
+            if (err.code === 'invalid_input') markRefused(searchLimit);
+          },
+        ),
+    },
+    searchLimit.element,
+    h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-search-limit-save', type: 'submit' })),
+    searchLimitStatus,
+  );
+
   // ---- Audit log ----
   const result = h('div', { id: 'audit-result', class: 'result', role: 'status' });
   const verify = button(t('settings.auditVerify'), { id: 'audit-verify', kind: 'secondary', onclick: checkAudit });
@@ -206,6 +252,12 @@ export function render(ctx, params = {}) {
         { class: 'panel', 'aria-labelledby': 'settings-currency-title' },
         h('h2', { id: 'settings-currency-title' }, t('settings.currencyTitle')),
         currencyForm,
+      ),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'settings-search-limit-title' },
+        h('h2', { id: 'settings-search-limit-title' }, t('settings.searchLimitTitle')),
+        searchLimitForm,
       ),
     );
   }

@@ -172,6 +172,9 @@ pub fn search(
         if res.truncated {
             out += "More customers match: type more of the name.\n";
         }
+        if res.ignored_words > 0 {
+            out += "Words shorter than 3 letters or digits were left out of the search.\n";
+        }
         out.trim_end().to_owned()
     });
     Ok(())

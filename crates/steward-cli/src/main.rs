@@ -159,6 +159,9 @@ enum SettingsCommand {
     CloseAfterLock { minutes: u32 },
     /// The currency purchases are recorded in (ISO 4217, e.g. EUR, IDR).
     Currency { code: String },
+    /// How many different customers the searches of one manager or staff
+    /// account may show within an hour (1–1000; the owner is not limited).
+    SearchLimit { customers: u32 },
     /// The contact line and jurisdiction shown on notices and receipts.
     Shop {
         /// How customers reach the shop about their data (address, e-mail).
@@ -423,6 +426,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output(cli.json, &serde_json::json!({ "currency": code }), || {
                 format!("Purchases are now recorded in {code}.")
             });
+        }
+        Command::Settings(SettingsCommand::SearchLimit { customers }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            vault.set_search_limit_per_hour(&mut session, *customers)?;
+            vault.logout(session)?;
+            output(
+                cli.json,
+                &serde_json::json!({ "searchLimitPerHour": customers }),
+                || {
+                    format!(
+                        "The searches of each manager and staff account may now show {customers} different customers an hour."
+                    )
+                },
+            );
         }
         Command::Settings(SettingsCommand::Shop {
             contact,

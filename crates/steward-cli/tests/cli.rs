@@ -1512,3 +1512,72 @@ fn restricting_lifting_and_objecting_from_the_command_line() {
     let twice = as_owner(&shop, &["customers", "unrestrict", &id]);
     assert_eq!(twice.code, 1, "{}", twice.stderr);
 }
+
+#[test]
+fn the_owner_sets_the_search_limit_and_a_search_past_it_exits_3() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    for (i, name) in ["Abril Roca", "Bruna Roca"].into_iter().enumerate() {
+        let receipt = dir.join(format!("r{i}.json"));
+        let field = format!("name={name}");
+        let join = as_owner(
+            &shop,
+            &join_args(
+                receipt.to_str().unwrap(),
+                &["--purpose", "membership", "--field", &field],
+            ),
+        );
+        assert_eq!(join.code, 0, "{}", join.stderr);
+    }
+    add_user(&shop, "sam", "staff");
+
+    // Only the owner sets it, within its bounds.
+    let staff_sets = as_user(&shop, "sam", &["settings", "search-limit", "500"]);
+    assert_eq!(staff_sets.code, 3, "{}", staff_sets.stderr);
+    let too_many = as_owner(&shop, &["settings", "search-limit", "1001"]);
+    assert_eq!(too_many.code, 1, "{}", too_many.stderr);
+    assert!(too_many.stderr.contains("1000"), "{}", too_many.stderr);
+    let set = as_owner(&shop, &["settings", "search-limit", "1", "--json"]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let out: serde_json::Value = serde_json::from_str(&set.stdout).unwrap();
+    assert_eq!(out["searchLimitPerHour"], 1);
+
+    // One customer is within a limit of 1; two Rocas would pass it.
+    let one = as_user(&shop, "sam", &["customers", "search", "abril o"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(one.stdout.contains("Abril Roca"), "{}", one.stdout);
+    assert!(one.stdout.contains("left out"), "{}", one.stdout);
+    let past = as_user(&shop, "sam", &["customers", "search", "roca"]);
+    assert_eq!(past.code, 3, "{}", past.stderr);
+    assert!(
+        past.stderr.contains("owner has been told") && past.stderr.contains("60 minutes"),
+        "{}",
+        past.stderr
+    );
+    assert!(!past.stdout.contains("Roca") && !past.stderr.contains("Roca"));
+    // And every search after it, for the hour.
+    assert_eq!(
+        as_user(&shop, "sam", &["customers", "search", "abril"]).code,
+        3
+    );
+    // The owner reads the alert in the access log: counts, no customer.
+    let log = as_owner(
+        &shop,
+        &[
+            "audit",
+            "log",
+            "--action",
+            "customer.search_limit",
+            "--json",
+        ],
+    );
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    let entries: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let entries = entries.as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0]["subject"]
+        .as_str()
+        .unwrap()
+        .ends_with("revealed:1 limit:1"));
+    assert!(!log.stdout.contains("customer:"));
+}

@@ -14,7 +14,8 @@ use crate::permissions::{Action, Role};
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The role may not do this (or not yet: a passphrase change is due).
+    /// The role may not do this (or not yet: a passphrase change is due,
+    /// the hourly search limit is reached).
     NotPermitted,
     /// Wrong or refused credentials: log in (again) or wait.
     Credentials,
@@ -242,6 +243,13 @@ pub enum Error {
     #[error("type at least {min} letters or digits of a name, phone number, e-mail address or loyalty number")]
     QueryTooShort { min: usize },
 
+    /// The searches of this account have shown as many different customers
+    /// within an hour as the shop allows (`limit`), so every search is
+    /// refused until `retry_after_mins` minutes from now; the owner sees an
+    /// alert. Holds counts only, never a customer or a query.
+    #[error("your searches have shown {limit} different customers within an hour, the most this shop allows, so searching is paused for your account: try again in {retry_after_mins} minutes. The shop owner has been told; ask them if you need to find someone now")]
+    SearchLimitReached { limit: u32, retry_after_mins: i64 },
+
     /// The role may not open a profile for that purpose of access.
     #[error("your role ({role}) may not open a customer's profile for '{purpose}'")]
     PurposeNotAllowed { purpose: &'static str, role: Role },
@@ -331,6 +339,7 @@ impl Error {
                 "receipt_invalid"
             }
             Error::QueryTooShort { .. } => "query_too_short",
+            Error::SearchLimitReached { .. } => "search_limit_reached",
             Error::PurposeNotAllowed { .. } => "purpose_not_allowed",
             Error::NotEnoughPoints { .. } => "not_enough_points",
             Error::TaskNotFound => "task_not_found",
@@ -349,7 +358,8 @@ impl Error {
             | Error::CustomerMode
             | Error::HandedToAnotherCustomer
             | Error::ValueAlreadyRecorded { .. }
-            | Error::CustomerRestricted => ErrorKind::NotPermitted,
+            | Error::CustomerRestricted
+            | Error::SearchLimitReached { .. } => ErrorKind::NotPermitted,
             Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
                 ErrorKind::Credentials
             }

@@ -34,6 +34,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/006_restriction.sql"),
         data: None,
     },
+    Migration {
+        sql: include_str!("../migrations/007_search_limit.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

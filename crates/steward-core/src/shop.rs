@@ -1,7 +1,8 @@
 //! The shop's own record (table `shop`, one row): its name, the contact
 //! line and jurisdiction customers read in notices and receipts, the
-//! currency the till records amounts in, and the auto-lock delay. It holds
-//! no personal data. This module owns the table's SQL and knows nothing of
+//! currency the till records amounts in, the auto-lock delay, how long a
+//! locked app keeps the vault open and the hourly search limit. It holds no
+//! personal data. This module owns the table's SQL and knows nothing of
 //! sessions: who may change what is decided by `people::settings` and
 //! `consent::notices`, which call it.
 
@@ -81,6 +82,21 @@ pub(crate) fn autolock_seconds(conn: &Connection) -> Result<u32> {
         .map_err(Error::db("read the auto-lock setting"))
 }
 
+pub(crate) fn search_limit_per_hour(conn: &Connection) -> Result<u32> {
+    conn.prepare_cached("SELECT search_limit_per_hour FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the search limit"))
+}
+
+pub(crate) fn set_search_limit_per_hour(conn: &Connection, limit: u32) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET search_limit_per_hour = ?1 WHERE id = 1",
+        [limit],
+    )
+    .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
 pub(crate) fn close_after_locked_minutes(conn: &Connection) -> Result<u32> {
     conn.prepare_cached("SELECT close_after_locked_minutes FROM shop WHERE id = 1")
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
@@ -149,6 +165,12 @@ impl Vault {
     /// The auto-lock delay in seconds (a shop setting, default 5 minutes).
     pub fn autolock_seconds(&self) -> Result<u32> {
         autolock_seconds(&self.conn)
+    }
+
+    /// The most different customers the searches of one manager or staff
+    /// account may show within an hour (a shop setting, default 60).
+    pub fn search_limit_per_hour(&self) -> Result<u32> {
+        search_limit_per_hour(&self.conn)
     }
 
     /// How long the app may stay locked before it closes the vault (a shop

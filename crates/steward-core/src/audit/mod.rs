@@ -292,6 +292,32 @@ pub(crate) fn count(conn: &Connection) -> Result<i64> {
         .map_err(Error::db("count records"))
 }
 
+/// The time and subject of every entry by `user_id` for exactly `action`
+/// that ended with `outcome`, after `after` (a stored timestamp,
+/// exclusive), oldest first. Cheap for a short span: the schema indexes the
+/// log by user, action and time (for the hourly search limit).
+pub(crate) fn by_user_after(
+    conn: &Connection,
+    user_id: i64,
+    action: &str,
+    outcome: Outcome,
+    after: DateTime<Utc>,
+) -> Result<Vec<(String, Option<String>)>> {
+    conn.prepare_cached(
+        "SELECT at, subject FROM audit_event
+         WHERE user_id = ?1 AND action = ?2 AND at > ?3 AND outcome = ?4
+         ORDER BY at, seq",
+    )
+    .and_then(|mut s| {
+        s.query_map(
+            params![user_id, action, format_ts(after), outcome.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect()
+    })
+    .map_err(Error::db("read the audit log"))
+}
+
 /// Which entries to read back (see `oversight::access_log`). Every part
 /// is optional; they combine with AND.
 #[derive(Debug, Default)]

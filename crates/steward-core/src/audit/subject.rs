@@ -15,6 +15,13 @@ pub enum Subject {
     Field(&'static str),
     Notice(i64),
     Setting(&'static str),
+    /// A user whose searches reached the hourly search limit: how many
+    /// different customers they had shown in the hour, and the limit.
+    SearchLimit {
+        user: i64,
+        revealed: u32,
+        limit: u32,
+    },
 }
 
 impl Subject {
@@ -34,6 +41,37 @@ impl Subject {
             Subject::Field(key) => format!("field:{key}"),
             Subject::Notice(version) => format!("notice:{version}"),
             Subject::Setting(key) => format!("setting:{key}"),
+            Subject::SearchLimit {
+                user,
+                revealed,
+                limit,
+            } => format!("user:{user} revealed:{revealed} limit:{limit}"),
+        })
+    }
+
+    /// The customers a stored subject names (one, or every one of a list).
+    pub(crate) fn customers_in(stored: &str) -> impl Iterator<Item = i64> + '_ {
+        stored
+            .split(' ')
+            .filter_map(|part| part.strip_prefix("customer:")?.parse().ok())
+    }
+
+    /// Reads back a stored [`Subject::SearchLimit`].
+    pub(crate) fn parse_search_limit(stored: &str) -> Option<Subject> {
+        let mut parts = stored.split(' ');
+        let mut next = |label: &str| -> Option<i64> {
+            parts
+                .next()?
+                .strip_prefix(label)?
+                .strip_prefix(':')?
+                .parse()
+                .ok()
+        };
+        let (user, revealed, limit) = (next("user")?, next("revealed")?, next("limit")?);
+        Some(Subject::SearchLimit {
+            user,
+            revealed: u32::try_from(revealed).ok()?,
+            limit: u32::try_from(limit).ok()?,
         })
     }
 
@@ -58,5 +96,22 @@ mod tests {
         assert!(like(&padded(&Subject::Customers(vec![9, 3, 12]))));
         assert!(!like(&padded(&Subject::Customer(33))));
         assert_eq!(Subject::Customers(vec![]).stored(), None);
+    }
+
+    #[test]
+    fn customers_and_search_limits_read_back_as_written() {
+        let list = Subject::Customers(vec![9, 3, 12]).stored().unwrap();
+        assert_eq!(Subject::customers_in(&list).collect::<Vec<_>>(), [9, 3, 12]);
+        assert_eq!(Subject::customers_in("user:7").count(), 0);
+        let limit = Subject::SearchLimit {
+            user: 7,
+            revealed: 58,
+            limit: 60,
+        };
+        let stored = limit.stored().unwrap();
+        assert_eq!(stored, "user:7 revealed:58 limit:60");
+        assert_eq!(Subject::parse_search_limit(&stored), Some(limit));
+        assert_eq!(Subject::parse_search_limit("user:7"), None);
+        assert_eq!(Subject::parse_search_limit(&list), None);
     }
 }

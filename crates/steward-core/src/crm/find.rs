@@ -4,10 +4,12 @@
 //! most the role's cap; a restricted record is found only by the owner and
 //! a manager, marked. The search is logged with the customers it showed,
 //! the fields it matched on and the fields it showed of them, never the
-//! query.
+//! query. The hourly search limit (`search_limit`) is checked here, in the
+//! same transaction, so no caller can search around it.
 
 use std::collections::BTreeSet;
 
+use super::search_limit::{self, Before};
 use super::views::{FullHit, Hits, SearchResults, TillHit};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::NAME_FIELD;
@@ -26,6 +28,12 @@ impl Vault {
     /// or digits. The hits are the role's search view, at most the role's
     /// cap. The search is logged with the customers it showed, the fields
     /// it matched on and the fields it showed of them, never the query.
+    ///
+    /// For a manager or staff, a search that would take the different
+    /// customers their searches showed within the hour past the shop's
+    /// limit is refused whole (`SearchLimitReached`), and so is every search
+    /// of theirs for the next hour; the owner sees an alert
+    /// ([`Vault::search_limit_alerts`]).
     pub fn search_customers(
         &mut self,
         session: &mut Session,
@@ -35,7 +43,12 @@ impl Vault {
         let scope = access::scope(session.role());
         let matcher = search::match_expression(query, scope.search_match)?;
         let (user_id, role) = (session.user_id(), session.role());
-        self.transact("search customers", |tx| {
+        let found = self.transact("search customers", |tx| {
+            let budget = match search_limit::before_search(tx, user_id, role)? {
+                Before::Refused(refusal) => return Ok(Err(refusal)),
+                Before::Within(budget) => Some(budget),
+                Before::Unlimited => None,
+            };
             let conn = tx.conn();
             // A restricted record is kept but not used: staff do not find
             // it; the owner and a manager do, marked.
@@ -64,6 +77,13 @@ impl Vault {
             }
             let truncated = ids.len() > scope.search_cap;
             ids.truncate(scope.search_cap);
+            if let Some(budget) = &budget {
+                if let Some(refusal) = search_limit::after_search(tx, user_id, role, budget, &ids)?
+                {
+                    return Ok(Err(refusal));
+                }
+            }
+            let conn = tx.conn();
             // The fields the query was matched on are touched too, shown or not.
             let mut shown: BTreeSet<&'static str> = search::matched_fields(conn, &matcher, &ids)?
                 .into_iter()
@@ -124,7 +144,12 @@ impl Vault {
                 .touching(shown);
             event = event.on(Subject::Customers(ids));
             tx.audit(event)?;
-            Ok(SearchResults { hits, truncated })
-        })
+            Ok(Ok(SearchResults {
+                hits,
+                truncated,
+                ignored_words: matcher.ignored_words,
+            }))
+        })?;
+        found
     }
 }

@@ -23,6 +23,7 @@ mod find;
 mod profile;
 mod recipients;
 mod restriction;
+pub(crate) mod search_limit;
 pub mod views;
 
 use std::collections::BTreeSet;

@@ -75,6 +75,9 @@ pub struct SearchResults {
     pub hits: Hits,
     /// More customers matched than the role may see at once: type more.
     pub truncated: bool,
+    /// How many words of the query were shorter than three letters or
+    /// digits and so were left out of the search (not matched at all).
+    pub ignored_words: usize,
 }
 
 /// The whole record, for the owner and the manager.

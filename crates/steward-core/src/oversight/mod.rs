@@ -3,12 +3,15 @@
 //! fields; `access_log`) and the integrity check behind `audit verify`
 //! (`integrity`: the audit chain and its anchor, the consent ledger's chain
 //! and anchor, and that no customer record exists without a granted
-//! membership).
+//! membership), and the alerts on the owner's home screen (`alerts`:
+//! accounts that reached the hourly search limit).
 //!
 //! It reads through the modules that own the tables and changes nothing but
 //! the audit log's own entries.
 
 pub mod access_log;
+pub mod alerts;
 mod integrity;
 
 pub use access_log::{LogEntry, LogFilter};
+pub use alerts::SearchLimitAlert;

@@ -105,6 +105,10 @@ pub struct RoleScope {
     pub search_cap: usize,
     /// What a search may match the query against.
     pub search_match: SearchMatch,
+    /// Whether the shop's hourly search limit applies: how many different
+    /// customers this role's searches may show within an hour (a shop
+    /// setting, `Vault::search_limit_per_hour`).
+    pub hourly_search_limit: bool,
     /// The purposes of access this role may give when opening a profile.
     pub access_purposes: &'static [AccessPurpose],
     /// How many recent purchases and notes the profile shows.
@@ -128,6 +132,12 @@ const SHOP_PURPOSES: &[AccessPurpose] = &[
 /// The scope of every role. Why:
 /// - owner and manager run the shop and handle requests and complaints:
 ///   the full record, up to 50 hits, any word a prefix of any field;
+/// - the hourly search limit holds for the manager and staff, not for the
+///   owner: she holds the keys, sets the limit and can lift it, and can
+///   list consenting customers as audiences anyway, so a limit on her would
+///   protect nothing (her searches are logged like everyone's) and would
+///   stop the one person who can answer the alert (marketing and the
+///   auditor do not search at all);
 /// - staff serve at the till: the till view, 10 hits, names by prefix and
 ///   contact details only by their whole value, and only the purposes
 ///   of the shop floor (a complaint or a customer's request goes to a
@@ -141,6 +151,7 @@ pub const SCOPES: [RoleScope; 5] = [
         view: ViewKind::Full,
         search_cap: 50,
         search_match: SearchMatch::Full,
+        hourly_search_limit: false,
         access_purposes: SHOP_PURPOSES,
         recent_items: 50,
     },
@@ -149,6 +160,7 @@ pub const SCOPES: [RoleScope; 5] = [
         view: ViewKind::Full,
         search_cap: 50,
         search_match: SearchMatch::Full,
+        hourly_search_limit: true,
         access_purposes: SHOP_PURPOSES,
         recent_items: 50,
     },
@@ -157,6 +169,7 @@ pub const SCOPES: [RoleScope; 5] = [
         view: ViewKind::Till,
         search_cap: 10,
         search_match: SearchMatch::Till,
+        hourly_search_limit: true,
         access_purposes: &[
             AccessPurpose::ServeAtTill,
             AccessPurpose::Delivery,
@@ -169,6 +182,7 @@ pub const SCOPES: [RoleScope; 5] = [
         view: ViewKind::Marketing,
         search_cap: 0,
         search_match: SearchMatch::None,
+        hourly_search_limit: false,
         access_purposes: &[AccessPurpose::Campaign],
         recent_items: 0,
     },
@@ -177,6 +191,7 @@ pub const SCOPES: [RoleScope; 5] = [
         view: ViewKind::None,
         search_cap: 0,
         search_match: SearchMatch::None,
+        hourly_search_limit: false,
         access_purposes: &[],
         recent_items: 0,
     },

@@ -1,5 +1,6 @@
 //! The owner's settings for the till: the auto-lock delay, how long a
-//! locked app keeps the vault open, and the currency. The values live in the shop's record (`shop`).
+//! locked app keeps the vault open, the currency and the hourly search
+//! limit. The values live in the shop's record (`shop`).
 
 use super::session::Session;
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -14,6 +15,11 @@ pub const AUTOLOCK_RANGE: std::ops::RangeInclusive<u32> = 5..=3600;
 /// Bounds of how long, in minutes, the app may stay locked before it closes
 /// the vault (the default, 15, is in the schema).
 pub const CLOSE_AFTER_LOCKED_RANGE: std::ops::RangeInclusive<u32> = 1..=1440;
+
+/// Search limit bounds: how many different customers one manager's or
+/// staff member's searches may show within an hour (the default, 60, is in
+/// the schema; the owner is not limited, see `access::RoleScope`).
+pub const SEARCH_LIMIT_RANGE: std::ops::RangeInclusive<u32> = 1..=1000;
 
 impl Vault {
     /// Sets the auto-lock delay, in seconds.
@@ -58,6 +64,28 @@ impl Vault {
                 AuditEvent::new("settings.change", Outcome::Ok)
                     .by(actor, actor_role)
                     .on(Subject::Setting("close_after_locked_minutes")),
+            )
+        })
+    }
+
+    /// Sets how many different customers the searches of one manager or
+    /// staff account may show within an hour (1 to 1000). A lower limit
+    /// applies at once, to the searches of the last hour too.
+    pub fn set_search_limit_per_hour(&mut self, session: &mut Session, limit: u32) -> Result<()> {
+        self.authorize(session, Action::ChangeSettings)?;
+        if !SEARCH_LIMIT_RANGE.contains(&limit) {
+            return Err(Error::InvalidInput {
+                field: "search limit",
+                reason: "choose between 1 and 1000 customers per hour",
+            });
+        }
+        let (actor, actor_role) = (session.user_id, session.role);
+        self.transact("change a setting", |tx| {
+            shop::set_search_limit_per_hour(tx.conn(), limit)?;
+            tx.audit(
+                AuditEvent::new("settings.change", Outcome::Ok)
+                    .by(actor, actor_role)
+                    .on(Subject::Setting("search_limit_per_hour")),
             )
         })
     }

@@ -53,6 +53,8 @@ pub struct Matcher {
     /// For an e-mail query: the whole address, which a hit's e-mail must
     /// equal (FTS5 alone would also find a longer address).
     pub(crate) exact_email: Option<String>,
+    /// How many words of the query were too short and left out.
+    pub ignored_words: usize,
 }
 
 impl Matcher {
@@ -84,8 +86,10 @@ impl Matcher {
     }
 }
 
-/// Turns what someone typed into a [`Matcher`] for `how`. Every word needs
-/// `MIN_QUERY_CHARS` letters or digits (`QueryTooShort` otherwise). A query
+/// Turns what someone typed into a [`Matcher`] for `how`. A word needs
+/// `MIN_QUERY_CHARS` letters or digits to be matched at all: shorter words
+/// are left out (counted in `ignored_words`), and a query with no word that
+/// long is refused (`QueryTooShort`). A query
 /// of digits and phone punctuation (`+34 600 12`) is one number; one that
 /// looks like an e-mail address (`a.b@shop.es`) is matched as a whole
 /// address, for every role. Otherwise, for [`SearchMatch::Full`] every word
@@ -130,6 +134,7 @@ pub fn match_expression(query: &str, how: SearchMatch) -> Result<Matcher> {
         return Ok(Matcher {
             terms: vec![term],
             exact_email: None,
+            ignored_words: 0,
         });
     }
     let words = |text: &str| -> Vec<String> {
@@ -147,18 +152,28 @@ pub fn match_expression(query: &str, how: SearchMatch) -> Result<Matcher> {
                 initial: true,
             }],
             exact_email: Some(query.to_lowercase()),
+            ignored_words: 0,
         });
     }
-    let words = words(query);
-    if words.is_empty() || words.iter().any(|w| w.chars().count() < MIN_QUERY_CHARS) {
-        return Err(too_short);
-    }
-    if words.len() > MAX_QUERY_WORDS {
+    let all_words = words(query);
+    if all_words.len() > MAX_QUERY_WORDS {
         return Err(Error::InvalidInput {
             field: "query",
             reason: "it has too many words (8 at most)",
         });
     }
+    // A word too short to find anyone is left out entirely, never matched
+    // (so "puigdomenech 3" finds exactly what "puigdomenech" finds and says
+    // nothing about a "3" anywhere); a query of short words only is refused.
+    let typed = all_words.len();
+    let words: Vec<String> = all_words
+        .into_iter()
+        .filter(|w| w.chars().count() >= MIN_QUERY_CHARS)
+        .collect();
+    if words.is_empty() {
+        return Err(too_short);
+    }
+    let ignored_words = typed - words.len();
     let columns: &'static [&'static str] = match how {
         SearchMatch::Full => all,
         _ => &["name"],
@@ -174,6 +189,7 @@ pub fn match_expression(query: &str, how: SearchMatch) -> Result<Matcher> {
             })
             .collect(),
         exact_email: None,
+        ignored_words,
     })
 }
 
@@ -362,18 +378,7 @@ mod tests {
     #[test]
     fn short_and_long_queries_are_refused() {
         for how in [SearchMatch::Full, SearchMatch::Till] {
-            for q in [
-                "",
-                "  ",
-                "ab",
-                "a b c",
-                "é",
-                "**",
-                "12",
-                "com a",
-                "puigdomenech 3",
-                "o'brien",
-            ] {
+            for q in ["", "  ", "ab", "a b c", "é", "**", "12", "o b", "12 ab"] {
                 assert!(
                     matches!(match_expression(q, how), Err(Error::QueryTooShort { .. })),
                     "{q:?}"
@@ -381,6 +386,36 @@ mod tests {
             }
             assert!(match_expression(&"x".repeat(101), how).is_err());
             assert!(match_expression("aaa bbb ccc ddd eee fff ggg hhh iii", how).is_err());
+            assert!(match_expression("a b c d e f g h nuria", how).is_err());
+        }
+    }
+
+    #[test]
+    fn short_words_beside_a_long_one_are_left_out_never_matched() {
+        use SearchMatch::{Full, Till};
+        let all = "{name email phone loyalty}";
+        for (query, how, expected, ignored) in [
+            ("o'brien", Till, "{name} : \"brien\"*", 1),
+            ("Anna M", Till, "{name} : \"anna\"*", 1),
+            ("puigdomenech 3", Till, "{name} : \"puigdomenech\"*", 1),
+            (
+                "puigdomenech 34",
+                Full,
+                &format!("{all} : \"puigdomenech\"*"),
+                1,
+            ),
+            ("com a", Full, &format!("{all} : \"com\"*"), 1),
+            (
+                "a nur b puig",
+                Till,
+                "{name} : \"nur\"* AND {name} : \"puig\"*",
+                2,
+            ),
+            ("nuria", Till, "{name} : \"nuria\"*", 0),
+        ] {
+            let matcher = match_expression(query, how).unwrap();
+            assert_eq!(matcher.expression(), expected, "{query:?} as {how:?}");
+            assert_eq!(matcher.ignored_words, ignored, "{query:?}");
         }
     }
 }
