@@ -111,10 +111,13 @@ pub enum Action {
     ViewAudience,
     /// Read and filter the access log.
     ViewAccessLog,
+    /// Make a copy of everything held about a customer, for that customer
+    /// (their right of access and to portability).
+    ExportForCustomer,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -135,6 +138,7 @@ impl Action {
         Action::RedeemPoints,
         Action::ViewAudience,
         Action::ViewAccessLog,
+        Action::ExportForCustomer,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -169,6 +173,7 @@ impl Action {
             Action::RedeemPoints => "redeem loyalty points",
             Action::ViewAudience => "list marketing audiences",
             Action::ViewAccessLog => "read the access log",
+            Action::ExportForCustomer => "export a customer's data for them",
         }
     }
 }
@@ -197,6 +202,7 @@ impl Action {
             Action::RedeemPoints => "loyalty.redeem",
             Action::ViewAudience => "marketing.audience",
             Action::ViewAccessLog => "audit.read",
+            Action::ExportForCustomer => "customer.export",
         }
     }
 }
@@ -233,7 +239,10 @@ impl fmt::Display for Action {
 ///   staff report a correction rather than make it;
 /// - only marketing, and the owner, list audiences: bulk lists are nobody
 ///   else's task;
-/// - the access log is for the owner and the auditor.
+/// - the access log is for the owner and the auditor;
+/// - the copy of everything held about a customer, made at their request,
+///   is for those who handle customers' requests: the owner and the
+///   manager (the full record is theirs to see anyway).
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -267,6 +276,7 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RedeemPoints, SHOP_FLOOR),
     (Action::ViewAudience, &[Role::Owner, Role::Marketing]),
     (Action::ViewAccessLog, &[Role::Owner, Role::Auditor]),
+    (Action::ExportForCustomer, &[Role::Owner, Role::Manager]),
 ];
 
 /// The roles that serve customers in the shop.

@@ -97,6 +97,7 @@ fn attempt(
         Action::RedeemPoints => v.redeem_points(s, 1, 1).map(|_| ()),
         Action::ViewAudience => v.marketing_audience(s, "email-offers", 0).map(|_| ()),
         Action::ViewAccessLog => v.access_log(s, &LogFilter::default()).map(|_| ()),
+        Action::ExportForCustomer => v.export_for_customer(s, 1, None, None).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -134,6 +135,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RedeemPoints, [true, true, true, false, false]),
         (ViewAudience, [true, false, false, true, false]),
         (ViewAccessLog, [true, false, false, false, true]),
+        (ExportForCustomer, [true, true, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
