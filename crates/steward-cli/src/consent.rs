@@ -101,6 +101,10 @@ pub enum CustomersCommand {
     Show(crate::crm::ShowArgs),
     /// Correct a customer's recorded data (owner, manager).
     Correct(crate::crm::CorrectArgs),
+    /// Everything held about a customer, for them, as one ZIP (owner,
+    /// manager): pages to read and print, data.json and CSV files, their
+    /// receipts, and a manifest signed with the shop's key. Logged.
+    Export(crate::export::ExportArgs),
 }
 
 /// A consent form the customer filled in and signed on paper.
@@ -493,6 +497,8 @@ pub fn customers(
         }
         CustomersCommand::Show(args) => return crate::crm::show(json, vault, session, args),
         CustomersCommand::Correct(args) => return crate::crm::correct(json, vault, session, args),
+        // It reads a second secret after the sign-in, so `main` runs it.
+        CustomersCommand::Export(_) => return Err(fail("the export runs from main")),
     };
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;
