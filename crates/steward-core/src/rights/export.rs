@@ -702,7 +702,9 @@ impl Vault {
     /// with AES-256 when a `zip_passphrase` is given. For the owner and the
     /// manager, as a customer's request (the access purpose
     /// `customer-request`); logged as a disclosure to the customer with the
-    /// tables and fields handed over. Steward keeps no copy.
+    /// tables and fields handed over. Steward keeps no copy. Times in the
+    /// pages are in this computer's time zone (the shop's, where the
+    /// customer asks); `data.json` keeps them in UTC.
     pub fn export_for_customer(
         &mut self,
         session: &mut Session,

@@ -110,7 +110,7 @@ pub fn verify_export(
             Some(pass) => archive.by_name_decrypt(name, pass.as_bytes()),
             None => archive.by_name(name),
         };
-        let file = match opened {
+        let mut file = match opened {
             Ok(f) => f,
             Err(zip::result::ZipError::FileNotFound) => {
                 return Err(invalid(format!(
@@ -123,7 +123,7 @@ pub fn verify_export(
             Err(_) => return Err(invalid(format!("the file {name} cannot be read"))),
         };
         let mut out = Vec::new();
-        file.take(u64::MAX).read_to_end(&mut out).map_err(|_| {
+        file.read_to_end(&mut out).map_err(|_| {
             invalid(format!(
                 "the file {name} cannot be read (wrong passphrase, or changed)"
             ))
