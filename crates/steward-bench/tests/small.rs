@@ -62,6 +62,11 @@ fn the_crm_benchmark_runs_at_a_small_size_and_prints_its_ratios() {
     assert!(report.contains("generated 1000 customers and"), "{report}");
     check_ratio(&report, "ratio p95");
     check_ratio(&report, "ratio (time)");
+    check_ratio(&report, "ratio export / raw reads");
+    assert!(
+        report.contains("Export for a customer with 1,000 purchases"),
+        "{report}"
+    );
     assert!(
         report.contains("difference: checks, views and audit append"),
         "{report}"

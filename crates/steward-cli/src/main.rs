@@ -9,6 +9,7 @@
 
 mod consent;
 mod crm;
+mod export;
 mod recipients;
 mod secrets;
 
@@ -100,6 +101,9 @@ enum Command {
     /// Consent receipts.
     #[command(subcommand)]
     Receipt(consent::ReceiptCommand),
+    /// Customers' exports (`customers export` makes one).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Purchases at the till.
     #[command(subcommand)]
     Purchases(crm::PurchasesCommand),
@@ -451,6 +455,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output(cli.json, &profile, || {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
+        }
+        Command::Export(cmd) => {
+            export::verify(cli.json, &mut secrets, cmd, cli.vault.as_deref())?;
+        }
+        Command::Customers(consent::CustomersCommand::Export(args)) => {
+            export::check_out(args)?;
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = export::export(cli.json, &mut vault, &mut session, &mut secrets, args);
+            vault.logout(session)?;
+            res?;
         }
         Command::Receipt(consent::ReceiptCommand::Verify { file, key }) => {
             consent::verify(cli.json, file, cli.vault.as_deref(), key.as_deref())?;

@@ -1581,3 +1581,212 @@ fn the_owner_sets_the_search_limit_and_a_search_past_it_exits_3() {
         .ends_with("revealed:1 limit:1"));
     assert!(!log.stdout.contains("customer:"));
 }
+
+/// Every file in a ZIP, by name.
+fn unzip_all(
+    bytes: &[u8],
+    passphrase: Option<&str>,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = match passphrase {
+            Some(p) => archive.by_index_decrypt(i, p.as_bytes()).unwrap(),
+            None => archive.by_index(i).unwrap(),
+        };
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).unwrap();
+        out.insert(file.name().to_owned(), data);
+    }
+    out
+}
+
+#[test]
+fn customers_export_writes_a_zip_whose_manifest_verifies_and_a_changed_byte_fails() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let receipt = dir.join("join.json");
+    let run = as_owner(
+        &shop,
+        &join_args(
+            receipt.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Núria Puigdomènech",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    add_user(&shop, "bartomeu", "staff");
+    let out = dir.join("export.zip");
+    let out_s = out.to_str().unwrap();
+
+    // Staff may not export: exit 3, nothing written.
+    let refused = as_user(
+        &shop,
+        "bartomeu",
+        &["customers", "export", "1", "--out", out_s],
+    );
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(!out.exists());
+
+    let run = as_owner(
+        &shop,
+        &[
+            "customers",
+            "export",
+            "1",
+            "--out",
+            out_s,
+            "--lang",
+            "es",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["lang"], "es");
+    assert_eq!(summary["encrypted"], false);
+    assert!(summary.get("zip").is_none(), "the ZIP is never printed");
+    let bytes = std::fs::read(&out).unwrap();
+    let files = unzip_all(&bytes, None);
+    for name in [
+        "index.html",
+        "report.pdf",
+        "data.json",
+        "manifest.json",
+        "purchases.csv",
+        "access_history.csv",
+    ] {
+        assert!(files.contains_key(name), "{name} missing");
+    }
+    assert!(String::from_utf8_lossy(&files["index.html"]).contains("Núria Puigdomènech"));
+    assert!(files
+        .keys()
+        .any(|n| n.starts_with("receipts/") && n.ends_with(".pdf")));
+    // The system's own unzip reads it too.
+    if let Ok(t) = Command::new("unzip").arg("-tq").arg(&out).output() {
+        assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stdout));
+    }
+
+    // An existing --out is refused, and left as it was.
+    let again = as_owner(&shop, &["customers", "export", "1", "--out", out_s]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+
+    // Verified against the shop's key, from the vault (no sign-in).
+    let ok = steward(&shop.vault, &["export", "verify", out_s], "");
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(
+        ok.stdout
+            .contains("valid, signed by the shop Forn de la Plaça"),
+        "{}",
+        ok.stdout
+    );
+    let alone = steward_without_vault(&["export", "verify", out_s, "--json"]);
+    assert_eq!(alone.code, 0, "{}", alone.stderr);
+    let v: serde_json::Value = serde_json::from_str(&alone.stdout).unwrap();
+    assert_eq!(v["shopKeyConfirmed"], false);
+    assert_eq!(v["exportId"], summary["exportId"]);
+
+    // One changed byte in a file inside, repacked: verify fails.
+    let mut changed = files.clone();
+    changed.get_mut("index.html").unwrap()[20] ^= 1;
+    let tampered = dir.join("tampered.zip");
+    {
+        use std::io::Write as _;
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&tampered).unwrap());
+        for (name, data) in &changed {
+            w.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap();
+    }
+    let bad = steward(
+        &shop.vault,
+        &["export", "verify", tampered.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(bad.code, 1, "{}", bad.stdout);
+    assert!(
+        bad.stderr
+            .contains("index.html does not match the manifest"),
+        "{}",
+        bad.stderr
+    );
+    // One changed byte in the ZIP as written: verify fails.
+    let mut flipped = bytes.clone();
+    let at = flipped.len() / 2;
+    flipped[at] ^= 0x01;
+    let flipped_path = dir.join("flipped.zip");
+    std::fs::write(&flipped_path, &flipped).unwrap();
+    let bad = steward(
+        &shop.vault,
+        &["export", "verify", flipped_path.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+}
+
+#[test]
+fn an_export_with_a_zip_passphrase_is_encrypted_and_verifies_with_it() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let receipt = dir.join("join.json");
+    let run = as_owner(
+        &shop,
+        &join_args(
+            receipt.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Núria Puigdomènech",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.join("sealed.zip");
+    let out_s = out.to_str().unwrap();
+    let run = as_owner_with(
+        &shop,
+        &[
+            "customers",
+            "export",
+            "1",
+            "--out",
+            out_s,
+            "--zip-passphrase-stdin",
+        ],
+        "a long zip passphrase\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("encrypted with AES-256"),
+        "{}",
+        run.stdout
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!String::from_utf8_lossy(&bytes).contains("Puigdom"));
+    let files = unzip_all(&bytes, Some("a long zip passphrase"));
+    assert!(files.contains_key("manifest.json"));
+    let without = steward(&shop.vault, &["export", "verify", out_s], "");
+    assert_eq!(without.code, 1);
+    assert!(without.stderr.contains("encrypted"), "{}", without.stderr);
+    let with = steward(
+        &shop.vault,
+        &["export", "verify", out_s, "--zip-passphrase-stdin"],
+        "a long zip passphrase\n",
+    );
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert!(
+        with.stdout.contains("valid, signed by the shop"),
+        "{}",
+        with.stdout
+    );
+}

@@ -269,6 +269,19 @@ pub enum Error {
     #[error("the change was saved, but the erased data could not yet be cleared from the vault's journal because another program is using the vault file; close other programs that use it (a backup or sync tool, a database viewer), then close Steward and open it again to finish clearing it")]
     JournalNotCleared,
 
+    /// A file the user asked Steward to write already exists: Steward never
+    /// writes over a file. (The path is the user's choice and may say
+    /// whom it is about, so it is not repeated here.)
+    #[error(
+        "a file with that name already exists there; choose another name: nothing was written"
+    )]
+    FileExists,
+
+    /// A customer's export (its ZIP, manifest or a file in it) failed
+    /// verification; `reason` says why.
+    #[error("the export is not valid: {reason}")]
+    ExportInvalid { reason: String },
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -344,6 +357,8 @@ impl Error {
             Error::NotEnoughPoints { .. } => "not_enough_points",
             Error::TaskNotFound => "task_not_found",
             Error::JournalNotCleared => "journal_not_cleared",
+            Error::FileExists => "file_exists",
+            Error::ExportInvalid { .. } => "export_invalid",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

@@ -43,6 +43,54 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     res
 }
 
+/// Writes `bytes` to `path`, which must not exist yet: written to a
+/// temporary file in the same folder, flushed, then linked into place, so
+/// the file appears whole or not at all and an existing file is never
+/// replaced ([`Error::FileExists`]).
+pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if path.exists() {
+        return Err(Error::FileExists);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if path.file_name().is_none() {
+        return Err(Error::InvalidInput {
+            field: "path",
+            reason: "names a folder, not a file",
+        });
+    }
+    let tmp = dir.join(format!(
+        ".steward-new.tmp-{}-{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let res = (|| {
+        let mut f = owner_only(fs::OpenOptions::new().write(true).create_new(true))
+            .open(&tmp)
+            .map_err(Error::io("create a temporary file"))?;
+        f.write_all(bytes).map_err(Error::io("write a file"))?;
+        f.sync_all().map_err(Error::io("flush a file to disk"))?;
+        // A hard link, unlike a rename, fails when the target exists: the
+        // check above and the write cannot race another writer into
+        // replacing a file.
+        match fs::hard_link(&tmp, path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::FileExists),
+            // Some file systems (a FAT USB stick) have no hard links: fall
+            // back to a rename, after checking again that nothing appeared.
+            Err(_) if !path.exists() => {
+                fs::rename(&tmp, path).map_err(Error::io("put the file in place"))
+            }
+            Err(_) => Err(Error::FileExists),
+        }
+    })();
+    // Best effort: the temporary name is ours and useless now.
+    let _ = fs::remove_file(&tmp);
+    res
+}
+
 /// Saves a document for a person (a receipt, an export) into `folder`,
 /// creating the folder if needed, and returns where it went.
 pub fn save_document(folder: &Path, file_name: &str, bytes: &[u8]) -> Result<std::path::PathBuf> {

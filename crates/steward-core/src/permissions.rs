@@ -120,10 +120,13 @@ pub enum Action {
     /// Record a customer's objection to marketing (Art. 21): withdraws
     /// every marketing purpose they agree to, in one act.
     ObjectToMarketing,
+    /// Make a copy of everything held about a customer, for that customer
+    /// (their right of access and to portability).
+    ExportForCustomer,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -147,6 +150,7 @@ impl Action {
         Action::ManageRecipients,
         Action::RestrictCustomer,
         Action::ObjectToMarketing,
+        Action::ExportForCustomer,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -184,6 +188,7 @@ impl Action {
             Action::ManageRecipients => "manage recipients and hand data over",
             Action::RestrictCustomer => "restrict customer records",
             Action::ObjectToMarketing => "record objections to marketing",
+            Action::ExportForCustomer => "export a customer's data for them",
         }
     }
 }
@@ -215,6 +220,7 @@ impl Action {
             Action::ManageRecipients => "recipient.manage",
             Action::RestrictCustomer => "customer.restrict",
             Action::ObjectToMarketing => "marketing.object",
+            Action::ExportForCustomer => "customer.export",
         }
     }
 }
@@ -258,6 +264,9 @@ impl fmt::Display for Action {
 ///   manager, who handle requests and complaints, like corrections;
 /// - an objection to marketing is a withdrawal: whoever records consent
 ///   decisions records it.
+/// - the copy of everything held about a customer, made at their request,
+///   is for those who handle customers' requests: the owner and the
+///   manager (the full record is theirs to see anyway).
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -294,6 +303,7 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ManageRecipients, &[Role::Owner]),
     (Action::RestrictCustomer, &[Role::Owner, Role::Manager]),
     (Action::ObjectToMarketing, SHOP_FLOOR),
+    (Action::ExportForCustomer, &[Role::Owner, Role::Manager]),
 ];
 
 /// The roles that serve customers in the shop.

@@ -119,6 +119,7 @@ fn attempt(
             Err(Error::NotConsented { .. }) => Ok(()),
             other => other.map(|_| ()),
         },
+        Action::ExportForCustomer => v.export_for_customer(s, 1, None, None).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -159,6 +160,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ManageRecipients, [true, false, false, false, false]),
         (RestrictCustomer, [true, true, false, false, false]),
         (ObjectToMarketing, [true, true, true, false, false]),
+        (ExportForCustomer, [true, true, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -19,7 +19,7 @@
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod forgery;
-mod pdf;
+pub(crate) mod pdf;
 mod printable;
 
 use base64::engine::general_purpose::STANDARD as B64;
@@ -202,7 +202,7 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
     })
 }
 
-fn signing_input(domain: &[u8], content: &[u8]) -> Vec<u8> {
+pub(crate) fn signing_input(domain: &[u8], content: &[u8]) -> Vec<u8> {
     let mut v = Vec::with_capacity(domain.len() + content.len());
     v.extend_from_slice(domain);
     v.extend_from_slice(content);
@@ -212,7 +212,7 @@ fn signing_input(domain: &[u8], content: &[u8]) -> Vec<u8> {
 /// The canonical bytes of a JSON value: object keys sorted, no whitespace.
 /// Written out here rather than relying on serde_json's map order, which a
 /// crate feature elsewhere in the build could change.
-fn canonical(value: &Value) -> Vec<u8> {
+pub(crate) fn canonical(value: &Value) -> Vec<u8> {
     fn write(v: &Value, out: &mut String) {
         match v {
             Value::Object(map) => {

@@ -2,6 +2,10 @@
 //! `assets/fonts` (DejaVu Sans: Latin with every accent Catalan, Spanish
 //! and Indonesian need). krilla draws single lines; this module measures
 //! words with the font's advances and wraps them itself.
+//!
+//! Receipts and the customer's export (`rights::export`) share these
+//! building blocks through [`PdfDocument`]: a title, details, an optional
+//! QR code, sections of items and closing notes.
 
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point};
@@ -11,8 +15,9 @@ use krilla::paint::{Fill, FillRule};
 use krilla::text::{Font, TextDirection};
 use krilla::{Document, SerializeSettings};
 
-use super::PrintableReceipt;
+use super::{PrintableReceipt, PrintableSection};
 use crate::error::{Error, Result};
+use crate::language::Lang;
 
 const REGULAR: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -148,8 +153,36 @@ impl Layout<'_> {
     }
 }
 
+/// A document laid out like a receipt: what a receipt and the customer's
+/// export report have in common.
+pub(crate) struct PdfDocument<'a> {
+    pub lang: Lang,
+    pub title: &'a str,
+    pub intro: &'a str,
+    /// (label, value) lines under the title.
+    pub details: &'a [(String, String)],
+    /// A QR code's modules (row by row, true = dark) and its caption,
+    /// beside the details.
+    pub qr: Option<(&'a [Vec<bool>], &'a str)>,
+    pub sections: &'a [PrintableSection],
+    pub notes: &'a [String],
+}
+
 /// Lays out and renders `receipt` as PDF bytes (not yet sealed).
 pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
+    layout_document(&PdfDocument {
+        lang: receipt.lang,
+        title: &receipt.title,
+        intro: &receipt.intro,
+        details: &receipt.details,
+        qr: Some((&receipt.qr_modules, &receipt.qr_caption)),
+        sections: &receipt.sections,
+        notes: &receipt.notes,
+    })
+}
+
+/// Lays out and renders a document as PDF bytes.
+pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
     let face = |data| {
         ttf_parser::Face::parse(data, 0).map_err(|_| Error::VaultDamaged {
             reason: "the receipt font cannot be read",
@@ -163,30 +196,36 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         pages: vec![Vec::new()],
         y: MARGIN,
     };
-    l.paragraph(&receipt.title, 20.0, true, 0.0);
+    l.paragraph(receipt.title, 20.0, true, 0.0);
     l.gap(6.0);
-    l.paragraph(&receipt.intro, 10.5, false, 0.0);
+    l.paragraph(receipt.intro, 10.5, false, 0.0);
     l.gap(10.0);
     // The details run down the left; the QR code and its caption sit to
     // their right, so a receipt usually fits on one page.
     let details_top = l.y;
-    let details_w = TEXT_W - QR_SIZE - 16.0;
-    for (label, value) in &receipt.details {
+    let details_w = if receipt.qr.is_some() {
+        TEXT_W - QR_SIZE - 16.0
+    } else {
+        TEXT_W
+    };
+    for (label, value) in receipt.details {
         l.paragraph_in(label, 8.5, true, 0.0, details_w);
         l.paragraph_in(value, 10.5, false, 0.0, details_w);
         l.gap(3.0);
     }
-    let details_bottom = l.y;
-    l.y = details_top;
-    let qr_x = PAGE_W - MARGIN - QR_SIZE;
-    l.push(Op::Qr {
-        x: qr_x,
-        y: details_top,
-    });
-    l.y = details_top + QR_SIZE;
-    l.paragraph_in(&receipt.qr_caption, 7.5, false, qr_x - MARGIN, QR_SIZE);
-    l.y = l.y.max(details_bottom);
-    for section in &receipt.sections {
+    if let Some((_, caption)) = receipt.qr {
+        let details_bottom = l.y;
+        l.y = details_top;
+        let qr_x = PAGE_W - MARGIN - QR_SIZE;
+        l.push(Op::Qr {
+            x: qr_x,
+            y: details_top,
+        });
+        l.y = details_top + QR_SIZE;
+        l.paragraph_in(caption, 7.5, false, qr_x - MARGIN, QR_SIZE);
+        l.y = l.y.max(details_bottom);
+    }
+    for section in receipt.sections {
         l.gap(10.0);
         l.ensure(40.0);
         l.push(Op::Rule { y: l.y + 4.0 });
@@ -204,14 +243,14 @@ pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
         }
     }
     l.gap(14.0);
-    for note in &receipt.notes {
+    for note in receipt.notes {
         l.paragraph(note, 9.5, false, 0.0);
         l.gap(3.0);
     }
     render(l.pages, receipt)
 }
 
-fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
+fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
     let font = |data: &'static [u8]| {
         Font::new(data.into(), 0).ok_or(Error::VaultDamaged {
             reason: "the receipt font cannot be read",
@@ -222,7 +261,7 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
     let mut doc = Document::new_with(SerializeSettings::default());
     doc.set_metadata(
         krilla::metadata::Metadata::new()
-            .title(receipt.title.clone())
+            .title(receipt.title.to_owned())
             .language(receipt.lang.code().to_owned())
             .creator("Steward".to_owned()),
     );
@@ -275,11 +314,12 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PrintableReceipt) -> Result<Vec<u8>> {
                     }
                 }
                 Op::Qr { x, y } => {
-                    let n = receipt.qr_modules.len().max(1) as f32;
+                    let modules = receipt.qr.map(|(m, _)| m).unwrap_or_default();
+                    let n = modules.len().max(1) as f32;
                     // A quiet zone of four modules on each side, as scanners expect.
                     let module = QR_SIZE / (n + 8.0);
                     let mut pb = PathBuilder::new();
-                    for (r, row) in receipt.qr_modules.iter().enumerate() {
+                    for (r, row) in modules.iter().enumerate() {
                         for (c, dark) in row.iter().enumerate() {
                             if *dark {
                                 let mx = x + (c as f32 + 4.0) * module;
