@@ -8,6 +8,7 @@
 //! holds SQL of its own, never keeps a copy of what it hands over, and
 //! never writes a value into the audit log (only which data was disclosed).
 
+mod contents;
 mod export;
 mod manifest;
 mod report;
