@@ -9,12 +9,14 @@ use std::io::{Cursor, Read};
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::consent::receipts::{canonical, fingerprint, parse_fingerprint, signing_input};
+use crate::consent::receipts::{
+    canonical, fingerprint, parse_fingerprint, signature_parts, signing_input,
+};
 use crate::error::{Error, Result};
 
 /// The manifest's fixed name inside the ZIP.
@@ -151,27 +153,9 @@ pub fn verify_export(
     let export_id = text("exportId")?;
     let shop = text("shop")?;
     let created_at = text("createdAt")?;
-    let public: [u8; 32] = B64
-        .decode(text("publicKey")?)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| invalid("its public key is malformed"))?;
-    let public =
-        VerifyingKey::from_bytes(&public).map_err(|_| invalid("its public key is malformed"))?;
-    if sig.get("alg").and_then(Value::as_str) != Some("Ed25519") {
-        return Err(invalid("its signature is not Ed25519"));
-    }
-    let sig_bytes: [u8; 64] = sig
-        .get("value")
-        .and_then(Value::as_str)
-        .and_then(|s| B64.decode(s).ok())
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| invalid("its signature is malformed"))?;
+    let (public, signature) = signature_parts(&text("publicKey")?, &sig).map_err(invalid)?;
     public
-        .verify_strict(
-            &signing_input(DOMAIN, &canonical(&manifest)),
-            &ed25519_dalek::Signature::from_bytes(&sig_bytes),
-        )
+        .verify_strict(&signing_input(DOMAIN, &canonical(&manifest)), &signature)
         .map_err(|_| invalid("the manifest's signature does not match it (it was changed)"))?;
     let listed: Vec<(String, String)> = manifest["files"]
         .as_array()

@@ -247,6 +247,31 @@ pub(crate) fn canonical(value: &Value) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The public key (base64) and the signature member (`{alg, value}`) of a
+/// signed document, read back: the reason they are unusable otherwise. One
+/// reading for receipts and the export manifest.
+pub(crate) fn signature_parts(
+    public_b64: &str,
+    sig: &Value,
+) -> std::result::Result<(VerifyingKey, ed25519_dalek::Signature), &'static str> {
+    let public: [u8; 32] = B64
+        .decode(public_b64)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("its public key is malformed")?;
+    let public = VerifyingKey::from_bytes(&public).map_err(|_| "its public key is malformed")?;
+    if sig.get("alg").and_then(Value::as_str) != Some("Ed25519") {
+        return Err("its signature is not Ed25519");
+    }
+    let sig_bytes: [u8; 64] = sig
+        .get("value")
+        .and_then(Value::as_str)
+        .and_then(|s| B64.decode(s).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or("its signature is malformed")?;
+    Ok((public, ed25519_dalek::Signature::from_bytes(&sig_bytes)))
+}
+
 pub(super) fn invalid(reason: impl Into<String>) -> Error {
     Error::ReceiptInvalid {
         reason: reason.into(),
@@ -323,23 +348,7 @@ pub(super) fn verify_json(bytes: &[u8]) -> Result<(VerifiedReceipt, VerifyingKey
         .and_then(Value::as_str)
         .ok_or_else(|| invalid("the field piiControllers is missing"))?
         .to_owned();
-    let public: [u8; 32] = B64
-        .decode(public_b64)
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| invalid("its public key is malformed"))?;
-    let public =
-        VerifyingKey::from_bytes(&public).map_err(|_| invalid("its public key is malformed"))?;
-    if sig.get("alg").and_then(Value::as_str) != Some("Ed25519") {
-        return Err(invalid("its signature is not Ed25519"));
-    }
-    let sig_bytes: [u8; 64] = sig
-        .get("value")
-        .and_then(Value::as_str)
-        .and_then(|s| B64.decode(s).ok())
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| invalid("its signature is malformed"))?;
-    let signature = ed25519_dalek::Signature::from_bytes(&sig_bytes);
+    let (public, signature) = signature_parts(&public_b64, &sig).map_err(invalid)?;
     public
         .verify_strict(&signing_input(JSON_DOMAIN, &canonical(&value)), &signature)
         .map_err(|_| {
