@@ -15,8 +15,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use steward_core::default_location;
-use steward_core::{Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault};
+
+use steward_core::{
+    Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault, Warning,
+};
 
 use crate::secrets::Secrets;
 
@@ -224,6 +229,27 @@ fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
+thread_local! {
+    /// The warnings already printed, so each is said once per run.
+    static WARNED: RefCell<BTreeSet<Warning>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// Prints a warning about a change that was saved, on stderr, once per run.
+/// It does not change the exit code: the change stands.
+pub(crate) fn warn(w: Warning) {
+    if WARNED.with(|seen| seen.borrow_mut().insert(w)) {
+        eprintln!("steward: warning: {w}");
+    }
+}
+
+/// Logs the session out, then says what the shop should know about the
+/// vault (an audit anchor still lagging after the last change).
+fn logout(vault: &mut Vault, session: Session) -> Result<(), Failure> {
+    let res = vault.logout(session);
+    vault.warnings().into_iter().for_each(warn);
+    Ok(res?)
+}
+
 /// Opens the vault and logs the `--user` in.
 fn login(cli: &Cli, secrets: &mut Secrets) -> Result<(Vault, Session), Failure> {
     let user = cli
@@ -349,12 +375,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     });
                 }
             }
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
         }
         Command::Audit(AuditCommand::Verify) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let verdict = vault.verify_audit_log(&mut session)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &verdict, || verdict.message.clone());
             if !verdict.intact {
                 return Err(Failure {
@@ -366,13 +392,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings(SettingsCommand::Autolock { seconds }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             vault.set_autolock_seconds(&mut session, *seconds)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             println!("Idle sessions now lock after {seconds} seconds.");
         }
         Command::Settings(SettingsCommand::Currency { code }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let code = vault.set_currency(&mut session, code)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &serde_json::json!({ "currency": code }), || {
                 format!("Purchases are now recorded in {code}.")
             });
@@ -383,7 +409,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let profile = vault.set_shop_profile(&mut session, contact, jurisdiction)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &profile, || {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
@@ -434,7 +460,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ),
                 _ => Ok(()),
             };
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             res?;
         }
         Command::Passwd => {
@@ -447,7 +473,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let mut session = vault.login(user, &current)?;
             let replacement: Passphrase = secrets.new_passphrase("New passphrase: ")?;
             vault.change_own_passphrase(&mut session, &current, &replacement)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             println!("Passphrase changed.");
         }
     }

@@ -57,12 +57,12 @@ pub use consent::receipts::{
     verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
 };
 pub use consent::{
-    CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Recorded, Signature,
-    Withdrawal,
+    CollectionMethod, ConsentForm, ConsentHistory, Decision, FormId, IdentityCheck, Recorded,
+    Signature, Withdrawal,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, NewItem, NewPurchase, NewTask};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Warning};
 #[cfg(any(test, feature = "test-support"))]
 pub use keys::keystore::MemoryKeyStore;
 pub use keys::keystore::{DbKey, KeyStore, OsKeyring};

@@ -22,6 +22,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         // customers get theirs.
         data: Some(upgrade_to_schema_3),
     },
+    Migration {
+        // Consent form ids (issue 11 §7); nothing to fill in: earlier
+        // receipts were issued without one.
+        sql: include_str!("../migrations/004_consent_form_ids.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.
