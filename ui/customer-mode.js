@@ -6,10 +6,13 @@
 //!
 //! Across a reload it remembers (in sessionStorage) only the flow, the
 //! customer's language, the customer number and, once one was issued, the
-//! receipt number (no personal data), so it can show the receipt again or
+//! receipt number and the codes of any warnings the core gave with it (no
+//! personal data), so it can show the receipt again or
 //! say that nothing was saved or changed; and when staff take the screen
 //! back, it says where their session starts: that customer's consents (or,
-//! after a join, home with the new customer's number). Whether the session
+//! after a join, home with the new customer's number), with those warnings
+//! in staff words (the decision was saved; the shop has something to do,
+//! e.g. an audit anchor to repair). Whether the session
 //! is in customer mode is the core's word alone; this module only reads it.
 
 import { translator, t } from './i18n.js';
@@ -74,6 +77,7 @@ export function createCustomerMode({ ctx, session, display }) {
       lang,
       customerId: params.customerId ?? visit.customerId,
       receiptId: name === 'receipt' ? params.receiptId : undefined,
+      warnings: name === 'receipt' ? warningCodes(params.warnings) : [],
     };
     remember(visit);
     display(`customer-${name}`, CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
@@ -98,7 +102,7 @@ export function createCustomerMode({ ctx, session, display }) {
     const memory = recall();
     visit = { flow: memory.flow, customerId: memory.customerId };
     if (memory.receiptId) {
-      show('receipt', memory);
+      show('receipt', { ...memory, warnings: memory.warnings.map((code) => ({ code })) });
     } else {
       show('ended', { lang: memory.lang, variant: endedVariant(memory.flow) });
     }
@@ -111,14 +115,15 @@ export function createCustomerMode({ ctx, session, display }) {
    * more (or cancelled that), home otherwise, with a word on what happened.
    */
   function end(info) {
-    const { flow, customerId, receiptId } = visit;
+    const { flow, customerId, receiptId, warnings = [] } = visit;
     forget();
+    const also = warnings.map((code) => ` ${t(`warning.${code}`)}`).join('');
     if (customerId && may(info, 'view_consent_history')) {
-      if (flow === 'join') return { screen: 'home', params: { notice: t('home.joined', { number: customerId }) } };
+      if (flow === 'join') return { screen: 'home', params: { notice: t('home.joined', { number: customerId }) + also } };
       const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');
-      return { screen: 'consents', params: { customerId, notice } };
+      return { screen: 'consents', params: { customerId, notice: notice + also } };
     }
-    return { screen: 'home', params: {} };
+    return { screen: 'home', params: also ? { notice: also.trim() } : {} };
   }
 
   /** Forgets the visit, here and in storage. */
@@ -132,6 +137,14 @@ export function createCustomerMode({ ctx, session, display }) {
   }
 
   return { show, begin, resume, end, forget };
+}
+
+/** The warnings the UI knows words for, as codes (the core's `{ code, message }`). */
+const WARNINGS = ['audit_anchor_pending', 'journal_not_cleared'];
+
+function warningCodes(list) {
+  if (!Array.isArray(list)) return [];
+  return list.map((w) => (w && typeof w === 'object' ? w.code : w)).filter((code) => WARNINGS.includes(code));
 }
 
 /** The "nothing happened" message for a flow: an existing customer's consents stay `unchanged`. */
@@ -157,6 +170,7 @@ function recall() {
       lang: typeof memory.lang === 'string' ? memory.lang : undefined,
       customerId: Number.isSafeInteger(memory.customerId) ? memory.customerId : undefined,
       receiptId: typeof memory.receiptId === 'string' ? memory.receiptId : undefined,
+      warnings: warningCodes(memory.warnings),
     };
   } catch {
     return {};

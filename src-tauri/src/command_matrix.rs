@@ -77,6 +77,7 @@ fn shop(dir: &std::path::Path) -> (std::path::PathBuf, Arc<MemoryKeyStore>) {
             method: CollectionMethod::Paper,
             identity_check: IdentityCheck::IdDocument,
             signature: None,
+            form_id: None,
         },
     )
     .unwrap();
@@ -439,9 +440,94 @@ fn a_screen_handed_to_someone_joining_cannot_withdraw_another_customers_consent(
             "purposes": ["email-offers"],
             "identityCheck": "known-customer",
             "signature": [[[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]],
+            "formId": "0d7c3f6e-55b1-4b8e-9a41-2f7d8c1e9b20",
         }),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "handed_to_another_customer", "{refused}");
     assert_eq!(refused["kind"], "not_permitted", "{refused}");
+}
+
+/// The consent form as the UI submits it, on the notice and with the form
+/// id `consent_form` gave.
+fn join_form(form: &Value, name: &str) -> Value {
+    json!({
+        "form": {
+            "lang": "en",
+            "noticeVersion": form["notice"]["version"],
+            "granted": ["membership"],
+            "fields": { "name": name },
+            "identityCheck": "id-document",
+            "signature": [[[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]],
+            "formId": form["formId"],
+        }
+    })
+}
+
+/// Issue 11 §7 at the command boundary: the join form sent twice (its reply
+/// lost) records one customer and gets the same number and receipt; a
+/// submission without the form's id is refused; a change saved while the
+/// audit anchor could not be written comes back as saved, with the lagging
+/// anchor as a warning in the result and in the app's status.
+#[test]
+fn a_join_sent_twice_records_one_customer_and_a_lagging_anchor_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let mut anchor = path.clone().into_os_string();
+    anchor.push(".audit-head");
+    let (_app, window) = app(path, keys);
+    login(&window, Role::Staff);
+    let form = invoke(&window, "consent_form", json!({ "lang": "en" })).unwrap();
+    assert_eq!(form["formId"].as_str().map(str::len), Some(36), "{form}");
+    let other = invoke(&window, "consent_form", json!({ "lang": "en" })).unwrap();
+    assert_ne!(form["formId"], other["formId"], "each form gets its own id");
+    invoke(&window, "enter_customer_mode", json!({})).unwrap();
+
+    let mut no_id = join_form(&form, "Pere");
+    no_id["form"].as_object_mut().unwrap().remove("formId");
+    let refused = invoke(&window, "join_customer", no_id).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+
+    // The anchor cannot be written (a folder where its file goes).
+    std::fs::remove_file(&anchor).unwrap();
+    std::fs::create_dir(&anchor).unwrap();
+    let first = invoke(&window, "join_customer", join_form(&form, "Pere")).unwrap();
+    assert_eq!(first["customerId"], 2, "{first}");
+    assert_eq!(first["repeated"], false);
+    assert_eq!(
+        first["warnings"][0]["code"], "audit_anchor_pending",
+        "{first}"
+    );
+    let status = invoke(&window, "app_status", json!({})).unwrap();
+    assert_eq!(
+        status["warnings"][0]["code"], "audit_anchor_pending",
+        "{status}"
+    );
+    assert!(
+        !status["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Pere"),
+        "{status}"
+    );
+
+    let second = invoke(&window, "join_customer", join_form(&form, "Pere")).unwrap();
+    assert_eq!(second["customerId"], first["customerId"], "{second}");
+    assert_eq!(second["receiptId"], first["receiptId"], "{second}");
+    assert_eq!(second["repeated"], true);
+    let changed = invoke(&window, "join_customer", join_form(&form, "Pau")).unwrap_err();
+    assert_eq!(changed["code"], "form_already_recorded", "{changed}");
+
+    // The next change (showing the receipt is logged) repairs the anchor;
+    // the warning goes.
+    std::fs::remove_dir(&anchor).unwrap();
+    let receipt = invoke(
+        &window,
+        "receipt_printable",
+        json!({ "receiptId": first["receiptId"] }),
+    )
+    .unwrap();
+    assert!(receipt.is_object());
+    let status = invoke(&window, "app_status", json!({})).unwrap();
+    assert_eq!(status["warnings"], json!([]), "{status}");
 }

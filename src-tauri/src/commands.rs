@@ -14,9 +14,9 @@ use steward_core::oversight::{LogEntry, LogFilter, SearchLimitAlert};
 use steward_core::people::access::{self, ViewKind};
 use steward_core::{
     AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
-    ErrorKind, FieldChange, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Objection,
+    ErrorKind, FieldChange, FormId, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Objection,
     Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey, Restriction, RestrictionCategory,
-    Role, SearchResults, Session, Signature, UserSummary, Vault, Verdict, Withdrawal,
+    Role, SearchResults, Session, Signature, UserSummary, Vault, Verdict, Warning, Withdrawal,
 };
 use steward_core::{FieldSetting, HandedTo, ShopProfile};
 use tauri::State;
@@ -43,6 +43,23 @@ impl From<Error> for CommandError {
             kind: e.kind().as_str(),
             message: e.to_string(),
             field: e.field().map(str::to_owned),
+        }
+    }
+}
+
+/// Something the UI should show about a change that was saved (not an
+/// error: the change stands): a stable code and a sentence.
+#[derive(Debug, Serialize)]
+pub struct WarningInfo {
+    code: &'static str,
+    message: String,
+}
+
+impl From<Warning> for WarningInfo {
+    fn from(w: Warning) -> WarningInfo {
+        WarningInfo {
+            code: w.code(),
+            message: w.to_string(),
         }
     }
 }
@@ -114,6 +131,9 @@ pub struct AppStatus {
     vault_path: String,
     session: Option<SessionInfo>,
     error: Option<CommandError>,
+    /// What the shop should know though every change was saved (an audit
+    /// anchor that lags behind the log until the next change).
+    warnings: Vec<WarningInfo>,
 }
 
 fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
@@ -127,6 +147,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             vault_path,
             session: None,
             error: None,
+            warnings: Vec::new(),
         },
         (Some(vault), _) => {
             let session = match &inner.session {
@@ -143,6 +164,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
                 vault_path,
                 session,
                 error: None,
+                warnings: vault.warnings().into_iter().map(Into::into).collect(),
             }
         }
         (None, Some(e)) => AppStatus {
@@ -156,6 +178,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
                 message: e.to_string(),
                 field: None,
             }),
+            warnings: Vec::new(),
         },
         (None, None) => AppStatus {
             state: "needs_setup",
@@ -163,6 +186,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             vault_path,
             session: None,
             error: None,
+            warnings: Vec::new(),
         },
     })
 }
@@ -410,6 +434,9 @@ pub fn recover(state: State<'_, AppState>, recovery_key: String) -> Res<AppStatu
 #[serde(rename_all = "camelCase")]
 pub struct ConsentFormInfo {
     notice: Notice,
+    /// A new random id for the form about to be shown; its submission
+    /// carries it, so that sending it twice records it once.
+    form_id: FormId,
     /// The identity checks staff may record, in the order to offer them.
     identity_checks: Vec<&'static str>,
 }
@@ -420,6 +447,7 @@ pub fn consent_form(state: State<'_, AppState>, lang: String) -> Res<ConsentForm
     let notice = with_session(&state, |vault, session| vault.notice(session, lang, None))?;
     Ok(ConsentFormInfo {
         notice,
+        form_id: FormId::generate(),
         identity_checks: IdentityCheck::ALL.iter().map(|c| c.as_str()).collect(),
     })
 }
@@ -466,6 +494,13 @@ pub struct FormInput {
     identity_check: String,
     /// Strokes of [x, y] points between 0 and 1.
     signature: Option<Signature>,
+    /// The `formId` `consent_form` gave when the form was shown (required).
+    form_id: Option<String>,
+}
+
+/// The form id a submission must carry (`invalid_input` when missing).
+fn form_id(given: Option<&str>) -> Result<FormId, Error> {
+    FormId::parse(given.unwrap_or_default())
 }
 
 impl FormInput {
@@ -478,6 +513,7 @@ impl FormInput {
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::parse(&self.identity_check)?,
             signature: self.signature,
+            form_id: Some(form_id(self.form_id.as_deref())?),
         })
     }
 }
@@ -488,6 +524,12 @@ pub struct RecordedInfo {
     customer_id: i64,
     receipt_id: String,
     erased_fields: Vec<String>,
+    /// Saved, but the shop should know (`journal_not_cleared`,
+    /// `audit_anchor_pending`): shown with the receipt, never as a failure.
+    warnings: Vec<WarningInfo>,
+    /// True when the form had been recorded already and this is that
+    /// result again (nothing new was written).
+    repeated: bool,
 }
 
 impl From<Recorded> for RecordedInfo {
@@ -496,6 +538,8 @@ impl From<Recorded> for RecordedInfo {
             customer_id: r.customer_id,
             receipt_id: r.receipt.receipt_id,
             erased_fields: r.erased_fields,
+            warnings: r.warnings.into_iter().map(Into::into).collect(),
+            repeated: r.repeated,
         }
     }
 }
@@ -528,6 +572,7 @@ pub fn withdraw_consent(
     purposes: Vec<String>,
     identity_check: String,
     signature: Option<Signature>,
+    form_id: Option<String>,
 ) -> Res<RecordedInfo> {
     let request = Withdrawal {
         lang: Some(Lang::parse(&lang)?),
@@ -535,6 +580,7 @@ pub fn withdraw_consent(
         method: CollectionMethod::InStoreForm,
         identity_check: IdentityCheck::parse(&identity_check)?,
         signature,
+        form_id: Some(self::form_id(form_id.as_deref())?),
     };
     let recorded = with_session(&state, |vault, session| {
         vault.withdraw_consent(session, customer_id, request)

@@ -43,12 +43,14 @@ const ERROR_ID = 'consent-error';
 
 /**
  * `params`: `lang` and `tr` (the customer's language and its words),
- * `notice` (from `consent_form`) and `identityCheck` (chosen by staff);
+ * `notice` and `formId` (from `consent_form`: the id this form is sent
+ * with, every time, so a retry records it once) and `identityCheck`
+ * (chosen by staff);
  * `mode` (`join`, the default, or `grant`), and for `grant` the
  * `customerId` and the purposes the customer has `granted` now (ids, from
  * `consent_history`).
  */
-export function render(ctx, { lang, tr, notice, identityCheck, mode = 'join', customerId, granted = [] }) {
+export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'join', customerId, granted = [] }) {
   const { t } = tr;
   const body = notice.body;
   const grant = mode === 'grant';
@@ -404,12 +406,19 @@ export function render(ctx, { lang, tr, notice, identityCheck, mode = 'join', cu
               fields,
               identityCheck,
               signature: pad.strokes(),
+              formId,
             };
             const recorded = grant
               ? await call('grant_consent', { customerId, form: consentForm })
               : await call('join_customer', { form: consentForm });
             discard();
-            ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
+            ctx.showCustomer('receipt', {
+              lang,
+              tr,
+              receiptId: recorded.receiptId,
+              customerId: recorded.customerId,
+              warnings: recorded.warnings,
+            });
           },
           (err) => {
             // A lost session has already taken the screen to the login.

@@ -74,7 +74,7 @@ export function render(ctx, params = {}) {
                 // screen is still the staff's, so a failure is shown here.
                 const [formInfo, tr] = await Promise.all([call('consent_form', { lang }), translator(lang)]);
                 const info = await call('enter_customer_mode');
-                ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, identityCheck });
+                ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, formId: formInfo.formId, identityCheck });
               },
               (err) => {
                 showError(alert, err);

@@ -303,6 +303,7 @@ export function render(ctx, params = {}) {
               lang: fresh.lang,
               tr,
               notice: formInfo.notice,
+              formId: formInfo.formId,
               identityCheck,
               flow,
               mode: flow,

@@ -121,9 +121,21 @@ function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded
   return { element: [receipt, tools], load };
 }
 
-/** In customer mode. `params`: `lang` and `tr` (the customer's language and words), `receiptId`. */
-export function render(ctx, { lang, tr, receiptId }) {
+/**
+ * In customer mode. `params`: `lang` and `tr` (the customer's language and
+ * words), `receiptId`, and the `warnings` the core gave with the saved
+ * decision (`{ code, message }`), each shown in the customer's words above
+ * the receipt (not printed): the decision stands, staff have something to do.
+ */
+export function render(ctx, { lang, tr, receiptId, warnings = [] }) {
   const alert = alertRegion('receipt-error');
+  const notes = statusRegion('receipt-warnings');
+  notes.classList.add('no-print');
+  const said = warnings
+    .map((w) => `customer.warning.${w.code}`)
+    .filter((key) => tr.has(key))
+    .map((key) => h('p', {}, tr.t(key)));
+  if (said.length > 0) replace(notes, ...said);
   const view = receiptView({
     tr,
     receiptId,
@@ -139,6 +151,7 @@ export function render(ctx, { lang, tr, receiptId }) {
       'div',
       { class: 'customer', lang },
       h('p', { class: 'customer__lead no-print' }, tr.t('customer.receipt.thanks')),
+      notes,
       alert,
       view.element,
     ),

@@ -23,11 +23,12 @@ const BACK_TO_CHOOSE = new Set(['erasure_not_available', 'not_consented', 'purpo
 
 /**
  * `params`: `lang` and `tr` (the customer's language and its words),
- * `notice` (from `consent_form` in that language), `identityCheck` (chosen
+ * `notice` and `formId` (from `consent_form` in that language; the id is
+ * sent with every try, so a retry records the withdrawal once), `identityCheck` (chosen
  * by staff), `customerId` and the purposes the customer has `granted` now
  * (ids, from `consent_history`).
  */
-export function render(ctx, { lang, tr, notice, identityCheck, customerId, granted = [] }) {
+export function render(ctx, { lang, tr, notice, formId, identityCheck, customerId, granted = [] }) {
   const { t } = tr;
   const body = notice.body;
   const onNotice = new Set(body.purposes.map((p) => p.id));
@@ -190,10 +191,19 @@ export function render(ctx, { lang, tr, notice, identityCheck, customerId, grant
               purposes: ticked().map((p) => p.id),
               identityCheck,
               signature: pad.strokes(),
+              formId,
             });
             chosen.clear();
             pad = null;
-            ctx.showCustomer('receipt', { lang, tr, receiptId: recorded.receiptId, customerId: recorded.customerId });
+            // Saved: a warning (say, the journal still to be cleared of the
+            // erased details) goes with the receipt, never on this form.
+            ctx.showCustomer('receipt', {
+              lang,
+              tr,
+              receiptId: recorded.receiptId,
+              customerId: recorded.customerId,
+              warnings: recorded.warnings,
+            });
           },
           (err) => {
             // A lost session has already taken the screen to the login.

@@ -11,12 +11,12 @@ use clap::{Args, Subcommand};
 use steward_core::consent::receipts::parse_fingerprint;
 use steward_core::PurposeText;
 use steward_core::{
-    verify_receipt_against, ClosedVault, CollectionMethod, ConsentForm, Error, IdentityCheck, Lang,
-    LegalBasis, NewPurpose, Objection, OsKeyring, PurposeChange, Recorded, RestrictionCategory,
-    Session, Vault, Withdrawal,
+    verify_receipt_against, ClosedVault, CollectionMethod, ConsentForm, Error, FormId,
+    IdentityCheck, Lang, LegalBasis, NewPurpose, Objection, OsKeyring, PurposeChange, Recorded,
+    RestrictionCategory, Session, Vault, Withdrawal,
 };
 
-use crate::{fail, output, print_json, Failure};
+use crate::{fail, output, print_json, warn, Failure};
 
 #[derive(Subcommand)]
 pub enum PurposesCommand {
@@ -165,7 +165,26 @@ pub struct PaperForm {
     #[arg(long, value_parser = parse_check)]
     verified_by: IdentityCheck,
     #[command(flatten)]
+    form_id: FormIdArg,
+    #[command(flatten)]
     receipt: ReceiptFiles,
+}
+
+/// The form's id, for scripts that retry.
+#[derive(Args)]
+pub struct FormIdArg {
+    /// A random id for this form (e.g. from `uuidgen`), so that a script
+    /// that runs it again after an interruption records it only once: a
+    /// second run with the same id and the same answers prints the first
+    /// run's result and records nothing; with other answers it is refused.
+    #[arg(long = "form-id", value_name = "UUID", value_parser = parse_form_id)]
+    form_id: Option<FormId>,
+}
+
+impl FormIdArg {
+    fn get(&self) -> Option<FormId> {
+        self.form_id.clone()
+    }
 }
 
 impl PaperForm {
@@ -184,6 +203,7 @@ impl PaperForm {
             method: self.method,
             identity_check: self.verified_by,
             signature: None,
+            form_id: self.form_id.get(),
         })
     }
 }
@@ -247,6 +267,8 @@ pub enum ConsentCommand {
         #[arg(long, default_value = "self-declared", value_parser = parse_check)]
         verified_by: IdentityCheck,
         #[command(flatten)]
+        form_id: FormIdArg,
+        #[command(flatten)]
         receipt: ReceiptFiles,
     },
     /// The customer's consent decisions, from the ledger.
@@ -302,6 +324,10 @@ fn parse_category(s: &str) -> Result<RestrictionCategory, String> {
     RestrictionCategory::parse(s).map_err(|e| e.to_string())
 }
 
+fn parse_form_id(s: &str) -> Result<FormId, String> {
+    FormId::parse(s).map_err(|e| e.to_string())
+}
+
 fn parse_check(s: &str) -> Result<IdentityCheck, String> {
     IdentityCheck::parse(s).map_err(|e| e.to_string())
 }
@@ -332,6 +358,22 @@ pub(crate) fn check_writable(path: &Path) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Says on stderr the warnings a recorded decision came with (saved, but
+/// the shop has something to do).
+fn said_with(recorded: &Recorded) {
+    recorded.warnings.iter().copied().for_each(warn);
+}
+
+/// The start of the sentence about a decision that an earlier run with the
+/// same `--form-id` had recorded already.
+fn already(recorded: &Recorded) -> &'static str {
+    if recorded.repeated {
+        "Already recorded by an earlier run of this form; nothing new was stored. "
+    } else {
+        ""
+    }
 }
 
 fn write_receipts(
@@ -598,6 +640,7 @@ pub fn customers(
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;
     let recorded = vault.join_customer(session, form)?;
+    said_with(&recorded);
     paper.receipt.write(vault, session, &recorded)?;
     let receipt_out = &paper.receipt.receipt_out;
     if json {
@@ -610,7 +653,8 @@ pub fn customers(
         // The id alone on stdout, for scripts; the explanation on stderr.
         println!("{}", recorded.customer_id);
         eprintln!(
-            "Customer {} joined; receipt {} written to {}.",
+            "{}Customer {} joined; receipt {} written to {}.",
+            already(&recorded),
             recorded.customer_id,
             recorded.receipt.receipt_id,
             receipt_out.display()
@@ -630,11 +674,13 @@ pub fn consent(
             form.receipt.check()?;
             let consent_form = form.consent_form(vault, session)?;
             let recorded = vault.grant_consent(session, *customer_id, consent_form)?;
+            said_with(&recorded);
             form.receipt.write(vault, session, &recorded)?;
             let (purposes, receipt_out) = (&form.purposes, &form.receipt.receipt_out);
             output(json, &recorded, || {
                 format!(
-                    "Recorded: {}; receipt {} written to {}.",
+                    "{}Recorded: {}; receipt {} written to {}.",
+                    already(&recorded),
                     purposes.join(", "),
                     recorded.receipt.receipt_id,
                     receipt_out.display()
@@ -647,6 +693,7 @@ pub fn consent(
             lang,
             method,
             verified_by,
+            form_id,
             receipt,
         } => {
             receipt.check()?;
@@ -659,8 +706,10 @@ pub fn consent(
                     method: *method,
                     identity_check: *verified_by,
                     signature: None,
+                    form_id: form_id.get(),
                 },
             )?;
+            said_with(&recorded);
             receipt.write(vault, session, &recorded)?;
             let receipt_out = &receipt.receipt_out;
             output(json, &recorded, || {
@@ -670,7 +719,8 @@ pub fn consent(
                     format!("erased: {}", recorded.erased_fields.join(", "))
                 };
                 format!(
-                    "Withdrawn: {} ({erased}); receipt {} written to {}.",
+                    "{}Withdrawn: {} ({erased}); receipt {} written to {}.",
+                    already(&recorded),
                     purposes.join(", "),
                     recorded.receipt.receipt_id,
                     receipt_out.display()

@@ -17,9 +17,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
 use steward_core::default_location;
 use steward_core::{
     ClosedVault, Error, ErrorKind, OsKeyring, Passphrase, RecoveryKey, Role, Session, Vault,
+    Warning,
 };
 
 use crate::secrets::Secrets;
@@ -242,6 +245,27 @@ fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
     }
 }
 
+thread_local! {
+    /// The warnings already printed, so each is said once per run.
+    static WARNED: RefCell<BTreeSet<Warning>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// Prints a warning about a change that was saved, on stderr, once per run.
+/// It does not change the exit code: the change stands.
+pub(crate) fn warn(w: Warning) {
+    if WARNED.with(|seen| seen.borrow_mut().insert(w)) {
+        eprintln!("steward: warning: {w}");
+    }
+}
+
+/// Logs the session out, then says what the shop should know about the
+/// vault (an audit anchor still lagging after the last change).
+fn logout(vault: &mut Vault, session: Session) -> Result<(), Failure> {
+    let res = vault.logout(session);
+    vault.warnings().into_iter().for_each(warn);
+    Ok(res?)
+}
+
 /// Opens the vault by signing the `--user` in: their passphrase and this
 /// computer's keyring together open it (neither does alone).
 fn login(cli: &Cli, secrets: &mut Secrets) -> Result<(Vault, Session), Failure> {
@@ -307,7 +331,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Status => {
             let (mut vault, session) = login(&cli, &mut secrets)?;
             let s = vault.status()?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             if cli.json {
                 print_json(&s);
             } else {
@@ -351,7 +375,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             } else if let Some(user) = cli.user.as_deref() {
                 let passphrase = secrets.passphrase(&format!("Passphrase for {user}: "))?;
                 let session = vault.login(user, &passphrase)?;
-                vault.logout(session)?;
+                logout(&mut vault, session)?;
                 println!("{user} can sign in on this computer.");
             } else if vault.sign_in_slots() == Some(0) {
                 println!("Nobody can sign in on this computer yet: run `steward --user NAME recover` once.");
@@ -397,12 +421,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     });
                 }
             }
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
         }
         Command::Audit(AuditCommand::Verify) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let verdict = vault.verify_audit_log(&mut session)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &verdict, || verdict.message.clone());
             if !verdict.intact {
                 return Err(Failure {
@@ -414,19 +438,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings(SettingsCommand::Autolock { seconds }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             vault.set_autolock_seconds(&mut session, *seconds)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             println!("Idle sessions now lock after {seconds} seconds.");
         }
         Command::Settings(SettingsCommand::CloseAfterLock { minutes }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             vault.set_close_after_locked_minutes(&mut session, *minutes)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             println!("A locked Steward now closes the vault after {minutes} minutes.");
         }
         Command::Settings(SettingsCommand::Currency { code }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let code = vault.set_currency(&mut session, code)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &serde_json::json!({ "currency": code }), || {
                 format!("Purchases are now recorded in {code}.")
             });
@@ -434,7 +458,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Settings(SettingsCommand::SearchLimit { customers }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             vault.set_search_limit_per_hour(&mut session, *customers)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(
                 cli.json,
                 &serde_json::json!({ "searchLimitPerHour": customers }),
@@ -451,7 +475,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let profile = vault.set_shop_profile(&mut session, contact, jurisdiction)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             output(cli.json, &profile, || {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
@@ -463,7 +487,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             export::check_out(args)?;
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let res = export::export(cli.json, &mut vault, &mut session, &mut secrets, args);
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             res?;
         }
         Command::Receipt(consent::ReceiptCommand::Verify { file, key }) => {
@@ -516,7 +540,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ),
                 _ => Ok(()),
             };
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             res?;
         }
         Command::Passwd => {
@@ -529,7 +553,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let (mut vault, mut session) = closed.sign_in(&OsKeyring, user, &current)?;
             let replacement: Passphrase = secrets.new_passphrase("New passphrase: ")?;
             vault.change_own_passphrase(&mut session, &current, &replacement)?;
-            vault.logout(session)?;
+            logout(&mut vault, session)?;
             println!("Passphrase changed.");
         }
     }

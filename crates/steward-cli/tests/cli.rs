@@ -36,13 +36,20 @@ fn steward_without_vault(args: &[&str]) -> Run {
     run_command(cmd, "")
 }
 
-fn run_command(mut cmd: Command, stdin: &str) -> Run {
+fn run_command(cmd: Command, stdin: &str) -> Run {
+    run_command_with(cmd, stdin, |_| {})
+}
+
+/// Runs `cmd`; `before_input` gets the process id before anything is
+/// written to its standard input (so before it can log in).
+fn run_command_with(mut cmd: Command, stdin: &str, before_input: impl FnOnce(u32)) -> Run {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    before_input(child.id());
     child
         .stdin
         .take()
@@ -65,10 +72,14 @@ fn run_command(mut cmd: Command, stdin: &str) -> Run {
         run.stderr
     );
     // Usage errors (exit 2 from argument parsing) show the usage; every
-    // other failure is a single line.
+    // other failure is a single line (besides warnings about what was saved).
     if run.code != 2 {
         assert!(
-            run.stderr.lines().count() <= 1,
+            run.stderr
+                .lines()
+                .filter(|l| !l.starts_with("steward: warning: "))
+                .count()
+                <= 1,
             "errors are one line: {}",
             run.stderr
         );
@@ -1789,4 +1800,110 @@ fn an_export_with_a_zip_passphrase_is_encrypted_and_verifies_with_it() {
         "{}",
         with.stdout
     );
+}
+
+/// Issue 11 §7: a script that runs a join again with the same `--form-id`
+/// (it never saw the first run's answer) records one customer and is told
+/// the first run's number; other answers under that id are refused.
+#[test]
+fn a_join_run_twice_with_the_same_form_id_records_one_customer() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let form_id = "3b0e7a52-91c4-4d7e-8f7a-6c2d9e1f4a10";
+    let receipt = |n: &str| dir.join(format!("receipt-{n}.json"));
+    let (r1, r2, r3) = (receipt("1"), receipt("2"), receipt("3"));
+    let join = |out: &Path, name: &str| {
+        let name = format!("name={name}");
+        as_owner(
+            &shop,
+            &join_args(
+                out.to_str().unwrap(),
+                &[
+                    "--purpose",
+                    "membership",
+                    "--field",
+                    &name,
+                    "--form-id",
+                    form_id,
+                ],
+            ),
+        )
+    };
+    let first = join(&r1, "Núria");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let second = join(&r2, "Núria");
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stdout, first.stdout, "the same customer number");
+    assert!(
+        second.stderr.contains("Already recorded"),
+        "{}",
+        second.stderr
+    );
+    assert_eq!(
+        std::fs::read(&r1).unwrap(),
+        std::fs::read(&r2).unwrap(),
+        "the same receipt"
+    );
+    assert_eq!(customers_in(&shop), 1);
+
+    let other = join(&r3, "Pere");
+    assert_eq!(other.code, 1, "{}", other.stderr);
+    assert!(
+        other.stderr.contains("already recorded"),
+        "{}",
+        other.stderr
+    );
+    assert!(!other.stderr.contains("Pere") && !other.stderr.contains("Núria"));
+    assert_eq!(customers_in(&shop), 1);
+
+    let bad_id = as_owner(
+        &shop,
+        &join_args(
+            r3.to_str().unwrap(),
+            &["--purpose", "membership", "--form-id", "42"],
+        ),
+    );
+    assert_eq!(bad_id.code, 2, "{}", bad_id.stderr);
+    assert!(bad_id.stderr.contains("UUID"), "{}", bad_id.stderr);
+}
+
+/// Issue 11 §7: the customer was saved but the audit anchor could not be
+/// written after it: the join succeeds (exit 0, the number on stdout) and
+/// stderr carries a warning that the anchor lags and the next change
+/// repairs it; the next run repairs it and says nothing.
+#[test]
+fn a_join_saved_while_the_anchor_cannot_be_written_exits_0_with_a_warning() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    let receipt = dir.join("receipt.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    cmd.arg("--vault")
+        .arg(&shop.vault)
+        .args(["--user", "olga", "--passphrase-stdin"]);
+    cmd.args(join_args(
+        receipt.to_str().unwrap(),
+        &["--purpose", "membership", "--field", "name=Núria"],
+    ));
+    // The anchor is replaced through a temporary file named after the
+    // process; a folder in its place makes every anchor write of this run
+    // fail, as a full disk would, while the anchor itself stays readable.
+    let run = run_command_with(cmd, &format!("{OWNER_PASS}\n"), |pid| {
+        std::fs::create_dir(dir.join(format!(".shop.steward.audit-head.tmp-{pid}"))).unwrap();
+    });
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "1");
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("steward: warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "said once: {}", run.stderr);
+    assert!(warnings[0].contains("anchor"), "{}", run.stderr);
+    assert!(warnings[0].contains("next change"), "{}", run.stderr);
+    assert!(!run.stderr.contains("Núria"));
+    assert_eq!(customers_in(&shop), 1);
+
+    let next = as_owner(&shop, &["audit", "verify"]);
+    assert_eq!(next.code, 0, "{}{}", next.stdout, next.stderr);
+    assert!(!next.stderr.contains("warning"), "{}", next.stderr);
 }

@@ -199,6 +199,7 @@ pub fn generate(
             method: CollectionMethod::Imported,
             identity_check: IdentityCheck::KnownCustomer,
             signature: None,
+            form_id: None,
         };
         customer_ids.push(vault.join_customer(owner, form)?.customer_id);
     }

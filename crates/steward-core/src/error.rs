@@ -211,6 +211,12 @@ pub enum Error {
     #[error("there is no recipient with that number (it may have been removed)")]
     RecipientNotFound,
 
+    /// A consent form with this id was already recorded, with other
+    /// answers than this submission: nothing new was stored. Its receipt
+    /// (a random number, not personal) shows what was saved.
+    #[error("this form was already recorded (receipt {receipt_id}) with other answers; nothing new was stored. The receipt shows what was saved; to change anything, start a new form")]
+    FormAlreadyRecorded { receipt_id: String },
+
     /// No customer with that id.
     #[error("there is no customer with that number")]
     CustomerNotFound,
@@ -303,6 +309,43 @@ pub enum Error {
     },
 }
 
+/// Something a person should know about a change that *was* saved: not an
+/// error (nothing needs doing again, and a retry would record the change
+/// twice), but something the shop should see. Like errors, its message
+/// never contains personal data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, thiserror::Error)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The change was saved, but the audit anchor next to the vault
+    /// (`PATH.audit-head`) could not be updated (a full disk, the file held
+    /// by another program). The next change brings it up to date; until
+    /// then, entries cut off the log's end would go unnoticed.
+    #[error("the change was saved, but the audit log's anchor next to the vault file could not be updated (is the disk full, or another program holding the file?); the next change brings it up to date")]
+    AuditAnchorPending,
+
+    /// The change erased data and was saved, but the vault's journal could
+    /// not be emptied of the older pages (see [`Error::JournalNotCleared`]).
+    #[error("the change was saved, but the erased data could not yet be cleared from the vault's journal because another program is using the vault file; close other programs that use it (a backup or sync tool, a database viewer), then close Steward and open it again to finish clearing it")]
+    JournalNotCleared,
+}
+
+impl Warning {
+    /// A stable, machine-readable code for the UI and scripts.
+    pub fn code(self) -> &'static str {
+        match self {
+            Warning::AuditAnchorPending => "audit_anchor_pending",
+            Warning::JournalNotCleared => "journal_not_cleared",
+        }
+    }
+}
+
+impl serde::Serialize for Warning {
+    /// A warning leaves the core as its code.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 impl Error {
     /// A stable, machine-readable code for the UI and scripts.
     pub fn code(&self) -> &'static str {
@@ -342,6 +385,7 @@ impl Error {
             Error::PurposeNotFound { .. } => "purpose_not_found",
             Error::PurposeExists { .. } => "purpose_exists",
             Error::NotConsented { .. } => "not_consented",
+            Error::FormAlreadyRecorded { .. } => "form_already_recorded",
             Error::ErasureNotAvailable => "erasure_not_available",
             Error::RecipientNotFound => "recipient_not_found",
             Error::CustomerNotFound => "customer_not_found",

@@ -58,12 +58,12 @@ pub use consent::receipts::{
     verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
 };
 pub use consent::{
-    CollectionMethod, ConsentForm, ConsentHistory, Decision, IdentityCheck, Objection, Recorded,
-    Signature, Withdrawal,
+    CollectionMethod, ConsentForm, ConsentHistory, Decision, FormId, IdentityCheck, Objection,
+    Recorded, Signature, Withdrawal,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, HandOver, NewItem, NewPurchase, NewRecipient, NewTask};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Warning};
 #[cfg(any(test, feature = "test-support"))]
 pub use keys::keystore::MemoryKeyStore;
 pub use keys::keystore::{keyring_account, DbKey, KeyStore, OsKeyring};

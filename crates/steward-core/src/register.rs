@@ -412,6 +412,7 @@ mod tests {
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::IdDocument,
             signature: Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]])),
+            form_id: None,
         };
         let mut other = form.clone();
         other.fields = vec![("name".into(), "Pere Soler".into())];

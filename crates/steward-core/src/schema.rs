@@ -38,6 +38,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/007_search_limit.sql"),
         data: None,
     },
+    Migration {
+        // Consent form ids (issue 11 §7); nothing to fill in: earlier
+        // receipts were issued without one.
+        sql: include_str!("../migrations/008_consent_form_ids.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -22,6 +22,7 @@ fn paper_form(v: &mut Vault, s: &mut Session) -> steward_core::Result<ConsentFor
         method: CollectionMethod::Paper,
         identity_check: IdentityCheck::KnownCustomer,
         signature: None,
+        form_id: None,
     })
 }
 

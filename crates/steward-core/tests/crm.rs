@@ -863,6 +863,7 @@ fn a_changed_name_leaves_the_search_index_and_a_withdrawn_loyalty_takes_its_numb
             method: CollectionMethod::Paper,
             identity_check: IdentityCheck::KnownCustomer,
             signature: None,
+            form_id: None,
         },
     )
     .unwrap();

@@ -200,6 +200,7 @@ fn any_consent_form_is_recorded_or_refused_cleanly_and_a_refusal_stores_nothing(
                     method: CollectionMethod::InStoreForm,
                     identity_check: IdentityCheck::SelfDeclared,
                     signature: strokes.map(Signature),
+                    form_id: None,
                 },
             );
             let after = v.status().unwrap();

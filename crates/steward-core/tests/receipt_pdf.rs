@@ -66,6 +66,7 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
                     method: CollectionMethod::InStoreForm,
                     identity_check: IdentityCheck::IdDocument,
                     signature: Some(Signature(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
+                    form_id: None,
                 },
             )
             .unwrap();

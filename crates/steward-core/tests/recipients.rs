@@ -77,6 +77,7 @@ fn a_hand_over_holds_only_customers_who_agree_and_only_what_the_purpose_covers()
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::KnownCustomer,
             signature: signature(),
+            form_id: None,
         },
     )
     .unwrap();

@@ -342,6 +342,7 @@ fn a_restricted_customer_can_still_withdraw_and_object() {
             method: CollectionMethod::Paper,
             identity_check: IdentityCheck::KnownCustomer,
             signature: None,
+            form_id: None,
         },
     )
     .unwrap();

@@ -6,6 +6,15 @@
 //! line with the consents that now hold. A refused or abandoned form writes
 //! nothing at all.
 //!
+//! A form submitted twice (a retry, a double click, a lost reply) is
+//! recorded once: each form carries a random id (`FormId`), its receipt
+//! keeps it, and a second submission under that id gets the first result
+//! again, with nothing written, or is refused (`FormAlreadyRecorded`) when
+//! it says something else. Saying "the same" is decided without keeping
+//! the typed values anywhere new: the receipt keeps a digest of the rest of
+//! the form, and the values are compared with those the customer's record
+//! holds.
+//!
 //! Invariants kept here:
 //! - no `customer` row exists without a granted membership in the ledger;
 //! - a field value is stored only if the shop has the field switched on and
@@ -22,18 +31,19 @@ use sha2::{Digest, Sha256};
 
 use super::coverage;
 use super::forms::{
-    CollectionMethod, ConsentForm, ConsentState, Decision, IdentityCheck, Objection, Recorded,
+    CollectionMethod, ConsentForm, ConsentState, Decision, FormId, IdentityCheck, Objection,
+    Recorded,
     Signature, Withdrawal,
 };
 use super::handover;
 use super::ledger::{self, LedgerRow};
 use super::notices::{read_notice, Notice};
 use super::purposes::{enabled_fields, load_purposes, LegalBasis};
-use super::receipts::{self, Receipt};
+use super::receipts::{self, FormMark, Receipt};
 use super::signing_key;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::language::Lang;
 use crate::people::{HandedTo, Session};
 use crate::permissions::{is_allowed, Action};
@@ -122,7 +132,110 @@ fn store_fields(tx: &Tx<'_>, customer_id: i64, values: &[(&'static str, String)]
     Ok(())
 }
 
+/// A form as submitted, for recognising a second submission of it.
+struct Submission<'a> {
+    /// `join`, `grant` or `withdraw`.
+    act: &'static str,
+    /// The customer acted on (`None` for a join).
+    customer_id: Option<i64>,
+    lang: Option<Lang>,
+    notice_version: Option<i64>,
+    purposes: &'a [String],
+    fields: &'a [(String, String)],
+    method: CollectionMethod,
+    identity_check: IdentityCheck,
+    signature: Option<&'a Signature>,
+}
+
+impl Submission<'_> {
+    /// A digest of everything the submission says except the typed values
+    /// (which are compared with the stored ones instead, so that no copy of
+    /// them outlives an erasure): purposes and field names in sorted order.
+    fn digest(&self) -> [u8; 32] {
+        let mut purposes: Vec<&str> = self.purposes.iter().map(String::as_str).collect();
+        purposes.sort_unstable();
+        purposes.dedup();
+        let mut keys: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        keys.sort_unstable();
+        let signature = self.signature.map(|s| match s.normalised() {
+            Ok(strokes) => hex::encode(Sha256::digest(strokes.as_bytes())),
+            Err(_) => "invalid".to_owned(),
+        });
+        let doc = serde_json::json!({
+            "act": self.act,
+            "customer": self.customer_id,
+            "lang": self.lang.map(Lang::code),
+            "notice": self.notice_version,
+            "purposes": purposes,
+            "fields": keys,
+            "method": self.method.as_str(),
+            "identityCheck": self.identity_check.as_str(),
+            "signature": signature,
+        });
+        Sha256::digest(doc.to_string().as_bytes()).into()
+    }
+}
+
+/// Whether every value a submission typed is the one the customer's record
+/// holds for that field now (as validated when it was stored).
+fn values_held(conn: &Connection, customer_id: i64, given: &[(String, String)]) -> Result<bool> {
+    for (key, raw) in given.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        let Some(value) = catalog::spec(key)
+            .ok()
+            .and_then(|spec| catalog::validate(spec, raw).ok().map(|v| (spec.key, v)))
+        else {
+            return Ok(false);
+        };
+        if fields::value(conn, customer_id, value.0)?.as_deref() != Some(value.1.as_str()) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 impl Vault {
+    /// The result of the form `form_id` if it was recorded already, given
+    /// again without writing anything; `None` for a form not seen before. A
+    /// submission that says something else under a recorded id is refused
+    /// (`FormAlreadyRecorded`): recording it would make a second act the
+    /// customer signed once, and dropping it silently would lose what they
+    /// changed. In customer mode only the customer the screen is bound to
+    /// (after a join, the one who joined) gets the result.
+    fn recorded_form(
+        &self,
+        session: &Session,
+        form_id: Option<&FormId>,
+        submission: &Submission<'_>,
+    ) -> Result<Option<Recorded>> {
+        let Some(form_id) = form_id else {
+            return Ok(None);
+        };
+        let Some(found) = receipts::for_form(&self.conn, form_id.as_str())? else {
+            return Ok(None);
+        };
+        let customer_id = customer::id_of(&self.conn, &found.customer_ref)?;
+        handover::check_act_for(session, Some(customer_id))?;
+        let same = found.form_sha256 == submission.digest()
+            && values_held(&self.conn, customer_id, submission.fields)?;
+        if !same {
+            return Err(Error::FormAlreadyRecorded {
+                receipt_id: found.receipt.receipt_id,
+            });
+        }
+        Ok(Some(Recorded {
+            customer_id,
+            erased_fields: receipts::erased_fields(&found.receipt.json),
+            receipt: found.receipt,
+            warnings: self.warnings(),
+            repeated: true,
+        }))
+    }
+
     /// A grant or renewal gives the values its purposes need; it may not
     /// change a value already recorded unless the acting role may correct
     /// records (a stored value given again unchanged just confirms it). The
@@ -171,6 +284,24 @@ impl Vault {
     /// the signed receipt.
     pub fn join_customer(&mut self, session: &mut Session, form: ConsentForm) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        let submission = Submission {
+            act: "join",
+            customer_id: None,
+            lang: Some(form.lang),
+            notice_version: Some(form.notice_version),
+            purposes: &form.granted,
+            fields: &form.fields,
+            method: form.method,
+            identity_check: form.identity_check,
+            signature: form.signature.as_ref(),
+        };
+        if let Some(again) = self.recorded_form(session, form.form_id.as_ref(), &submission)? {
+            return Ok(again);
+        }
+        let form_mark = form.form_id.as_ref().map(|id| FormMark {
+            form_id: id.as_str(),
+            sha256: submission.digest(),
+        });
         handover::check_act_for(session, None)?;
         let notice = self.current_notice_for(form.lang, Some(form.notice_version))?;
         let granted_list = checked_purposes(&notice, &form.granted)?;
@@ -224,6 +355,7 @@ impl Vault {
                     identity_check: form.identity_check,
                     recorded_by: user_id,
                     signature: signature.as_deref(),
+                    form: form_mark.as_ref(),
                 },
                 &decisions,
                 &[],
@@ -239,8 +371,14 @@ impl Vault {
                 customer_id,
                 receipt,
                 erased_fields: Vec::new(),
+                warnings: Vec::new(),
+                repeated: false,
             })
         })?;
+        let recorded = Recorded {
+            warnings: self.warnings(),
+            ..recorded
+        };
         if session.in_customer_mode() {
             // The person who just joined may see their receipt, and nothing
             // else: the hand-over now binds to the customer they became.
@@ -258,6 +396,24 @@ impl Vault {
         form: ConsentForm,
     ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
+        let submission = Submission {
+            act: "grant",
+            customer_id: Some(customer_id),
+            lang: Some(form.lang),
+            notice_version: Some(form.notice_version),
+            purposes: &form.granted,
+            fields: &form.fields,
+            method: form.method,
+            identity_check: form.identity_check,
+            signature: form.signature.as_ref(),
+        };
+        if let Some(again) = self.recorded_form(session, form.form_id.as_ref(), &submission)? {
+            return Ok(again);
+        }
+        let form_mark = form.form_id.as_ref().map(|id| FormMark {
+            form_id: id.as_str(),
+            sha256: submission.digest(),
+        });
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         restriction::ensure_not_restricted(self, session, customer_id, "consent.grant")?;
@@ -287,7 +443,7 @@ impl Vault {
             })
             .collect();
         let (user_id, role) = (session.user_id(), session.role());
-        self.transact("record a consent", |tx| {
+        let recorded = self.transact("record a consent", |tx| {
             store_fields(tx, customer_id, &values)?;
             let receipt = record_decisions(
                 tx,
@@ -299,6 +455,7 @@ impl Vault {
                     identity_check: form.identity_check,
                     recorded_by: user_id,
                     signature: signature.as_deref(),
+                    form: form_mark.as_ref(),
                 },
                 &decisions,
                 &[],
@@ -314,7 +471,13 @@ impl Vault {
                 customer_id,
                 receipt,
                 erased_fields: Vec::new(),
+                warnings: Vec::new(),
+                repeated: false,
             })
+        })?;
+        Ok(Recorded {
+            warnings: self.warnings(),
+            ..recorded
         })
     }
 
@@ -368,6 +531,9 @@ impl Vault {
                 method: objection.method,
                 identity_check: objection.identity_check,
                 signature: objection.signature,
+                // An objection is one button, not a form: pressed twice,
+                // the second finds no marketing consent left to withdraw.
+                form_id: None,
             },
             "marketing.object",
         )
@@ -381,6 +547,24 @@ impl Vault {
         request: Withdrawal,
         label: &'static str,
     ) -> Result<Recorded> {
+        let submission = Submission {
+            act: "withdraw",
+            customer_id: Some(customer_id),
+            lang: request.lang,
+            notice_version: None,
+            purposes: &request.purposes,
+            fields: &[],
+            method: request.method,
+            identity_check: request.identity_check,
+            signature: request.signature.as_ref(),
+        };
+        if let Some(again) = self.recorded_form(session, request.form_id.as_ref(), &submission)? {
+            return Ok(again);
+        }
+        let form_mark = request.form_id.as_ref().map(|id| FormMark {
+            form_id: id.as_str(),
+            sha256: submission.digest(),
+        });
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         if request.purposes.is_empty() {
@@ -443,6 +627,7 @@ impl Vault {
                     identity_check: request.identity_check,
                     recorded_by: user_id,
                     signature: signature.as_deref(),
+                    form: form_mark.as_ref(),
                 },
                 &decisions,
                 &erased,
@@ -464,15 +649,25 @@ impl Vault {
                 customer_id,
                 receipt,
                 erased_fields: erased,
+                warnings: Vec::new(),
+                repeated: false,
             })
         })?;
-        if !recorded.erased_fields.is_empty() {
-            // secure_delete zeroes the erased values in the database pages;
-            // fold the WAL back and empty it so no older copy of those pages
-            // stays in it.
-            self.checkpoint_wal("erase withdrawn data")?;
+        let mut warnings = self.warnings();
+        // secure_delete zeroes the erased values in the database pages;
+        // fold the WAL back and empty it so no older copy of those pages
+        // stays in it. The withdrawal is saved whatever happens here, so a
+        // journal that could not be emptied is a warning with the receipt,
+        // not an error: a retry would find nothing left to withdraw.
+        if !recorded.erased_fields.is_empty()
+            && self.checkpoint_wal("erase withdrawn data").is_err()
+        {
+            warnings.push(Warning::JournalNotCleared);
         }
-        Ok(recorded)
+        Ok(Recorded {
+            warnings,
+            ..recorded
+        })
     }
 }
 
@@ -487,6 +682,8 @@ struct Act<'a> {
     recorded_by: i64,
     /// The stored form of the customer's drawn signature, if any.
     signature: Option<&'a str>,
+    /// The form this act was submitted on, if it had an id.
+    form: Option<&'a FormMark<'a>>,
 }
 
 /// Appends one ledger row per decision, stores the signature, signs and
@@ -506,6 +703,7 @@ fn record_decisions(
         identity_check,
         recorded_by,
         signature,
+        form,
     } = *act;
     let receipt_id = uuid::Uuid::new_v4().to_string();
     let signature_sha = signature.map(|s| Sha256::digest(s.as_bytes()).to_vec());
@@ -546,7 +744,7 @@ fn record_decisions(
             erased_fields,
         },
     )?;
-    receipts::store(tx.conn(), &receipt_id, customer_ref, tx.now, &json)?;
+    receipts::store(tx.conn(), &receipt_id, customer_ref, tx.now, &json, form)?;
     sync_purpose_records(tx.conn(), customer_id, tx.now)?;
     Ok(Receipt { receipt_id, json })
 }

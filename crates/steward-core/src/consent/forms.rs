@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::language::Lang;
 
 use super::receipts::Receipt;
@@ -171,6 +171,55 @@ impl Signature {
     }
 }
 
+/// The random id a consent form gets when it is shown (`FormId::generate`,
+/// by the core) and carries with its submission. A form submitted twice (a
+/// retry after an error, a double click, a reply that never arrived) is
+/// recorded once: the second submission gets the first one's result, or is
+/// refused (`FormAlreadyRecorded`) if it says something else. Not personal
+/// data; a UUID, stored in its hyphenated lower-case form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FormId(String);
+
+impl FormId {
+    /// A new random id (UUID v4: 122 random bits).
+    pub fn generate() -> FormId {
+        FormId(uuid::Uuid::new_v4().hyphenated().to_string())
+    }
+
+    /// Reads an id a form or a script gives: a UUID, hyphenated or as 32
+    /// hexadecimal digits (e.g. from `uuidgen`). The all-zero and all-one
+    /// UUIDs are refused: they are not random.
+    pub fn parse(s: &str) -> Result<FormId> {
+        let invalid = || Error::InvalidInput {
+            field: "form id",
+            reason: "give a random UUID, e.g. from `uuidgen`",
+        };
+        let id = uuid::Uuid::try_parse(s.trim()).map_err(|_| invalid())?;
+        if id.is_nil() || id.is_max() {
+            return Err(invalid());
+        }
+        Ok(FormId(id.hyphenated().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for FormId {
+    type Error = Error;
+    fn try_from(s: String) -> Result<FormId> {
+        FormId::parse(&s)
+    }
+}
+
+impl From<FormId> for String {
+    fn from(id: FormId) -> String {
+        id.0
+    }
+}
+
 /// What the customer decided on a form: the ticked purposes and the values
 /// for their fields, under the notice version they were shown.
 #[derive(Debug, Clone)]
@@ -186,6 +235,9 @@ pub struct ConsentForm {
     pub identity_check: IdentityCheck,
     /// Required for the on-screen form; the paper form is signed on paper.
     pub signature: Option<Signature>,
+    /// The form's id, so that submitting it twice records it once (the app
+    /// always gives one; a script may).
+    pub form_id: Option<FormId>,
 }
 
 /// A customer's request to withdraw purposes.
@@ -197,6 +249,8 @@ pub struct Withdrawal {
     pub method: CollectionMethod,
     pub identity_check: IdentityCheck,
     pub signature: Option<Signature>,
+    /// The form's id, as for [`ConsentForm::form_id`].
+    pub form_id: Option<FormId>,
 }
 
 /// A customer's objection to marketing (Art. 21): withdraws every
@@ -218,6 +272,12 @@ pub struct Recorded {
     pub receipt: Receipt,
     /// Catalog keys whose values were erased (withdrawals).
     pub erased_fields: Vec<String>,
+    /// What the shop should know about this change, which was saved (the
+    /// journal still holds erased data, the audit anchor lags behind).
+    pub warnings: Vec<Warning>,
+    /// True when this is the result of an earlier submission of the same
+    /// form, returned again: nothing new was recorded.
+    pub repeated: bool,
 }
 
 /// A customer's consent to one purpose, derived from the ledger.

@@ -31,7 +31,7 @@ pub mod receipts;
 pub(crate) mod signing_key;
 
 pub use forms::{
-    CollectionMethod, ConsentForm, ConsentHistory, ConsentState, Decision, IdentityCheck,
+    CollectionMethod, ConsentForm, ConsentHistory, ConsentState, Decision, FormId, IdentityCheck,
     LedgerEntry, Objection, Recorded, Signature, Withdrawal,
 };
 

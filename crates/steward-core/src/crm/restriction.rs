@@ -133,6 +133,7 @@ mod tests {
             method: CollectionMethod::Paper,
             identity_check: IdentityCheck::KnownCustomer,
             signature: None,
+            form_id: None,
         };
         let kept = v
             .join_customer(&mut owner, form("Anna"))

@@ -51,6 +51,14 @@ pub(crate) fn public_id(conn: &Connection, customer_id: i64) -> Result<String> {
         .ok_or(Error::CustomerNotFound)
 }
 
+/// The number of the customer with this public id, or `CustomerNotFound`.
+pub(crate) fn id_of(conn: &Connection, public_id: &str) -> Result<i64> {
+    conn.prepare_cached("SELECT id FROM customer WHERE public_id = ?1")
+        .and_then(|mut s| s.query_row([public_id], |r| r.get(0)).optional())
+        .map_err(Error::db("find the customer"))?
+        .ok_or(Error::CustomerNotFound)
+}
+
 /// The language the customer chose, or `CustomerNotFound`.
 pub(crate) fn lang(conn: &Connection, customer_id: i64) -> Result<Lang> {
     conn.prepare_cached("SELECT lang FROM customer WHERE id = ?1")

@@ -31,7 +31,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::audit::{self, anchor, AuditEvent};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::files::{owner_only, restrict_to_owner};
 use crate::keys::chain::{ChainKey, Head};
 use crate::keys::keystore::{keyring_account, DbKey, KeyStore};
@@ -414,6 +414,16 @@ impl Vault {
     /// until then, entries cut off the log's end would go unnoticed.
     pub fn audit_anchor_pending(&self) -> bool {
         self.anchor_pending.get()
+    }
+
+    /// What the shop should know about the vault now, though every change
+    /// was saved: today, an audit anchor that lags behind the log.
+    pub fn warnings(&self) -> Vec<Warning> {
+        if self.audit_anchor_pending() {
+            vec![Warning::AuditAnchorPending]
+        } else {
+            Vec::new()
+        }
     }
 
     /// Appends one audit entry on its own (for refusals and events that change

@@ -153,6 +153,7 @@ pub fn in_store_form(
         method: CollectionMethod::InStoreForm,
         identity_check: IdentityCheck::IdDocument,
         signature: signature(),
+        form_id: None,
     }
 }
 

@@ -428,20 +428,73 @@ pub(crate) fn customer_ref_of(conn: &Connection, receipt_id: &str) -> Result<Opt
     .map_err(Error::db("read a receipt"))
 }
 
-/// Stores an issued receipt, exactly as given to the customer.
+/// The form a receipt was issued for: its id and the digest of what was
+/// submitted (no typed values), to answer a second submission of it.
+pub(crate) struct FormMark<'a> {
+    pub form_id: &'a str,
+    pub sha256: [u8; 32],
+}
+
+/// Stores an issued receipt, exactly as given to the customer, with the
+/// form it answers if the form had an id.
 pub(crate) fn store(
     conn: &Connection,
     receipt_id: &str,
     customer_ref: &str,
     at: DateTime<Utc>,
     json: &str,
+    form: Option<&FormMark<'_>>,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO consent_receipt (receipt_id, customer_ref, at, json) VALUES (?1, ?2, ?3, ?4)",
-        params![receipt_id, customer_ref, format_ts(at), json],
+        "INSERT INTO consent_receipt (receipt_id, customer_ref, at, json, form_id, form_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            receipt_id,
+            customer_ref,
+            format_ts(at),
+            json,
+            form.map(|f| f.form_id),
+            form.map(|f| f.sha256.as_slice()),
+        ],
     )
     .map_err(Error::db("save the receipt"))?;
     Ok(())
+}
+
+/// The receipt issued for a form already recorded.
+pub(crate) struct FormReceipt {
+    pub receipt: Receipt,
+    pub customer_ref: String,
+    pub form_sha256: Vec<u8>,
+}
+
+/// The receipt issued for the form with this id, if that form was recorded.
+pub(crate) fn for_form(conn: &Connection, form_id: &str) -> Result<Option<FormReceipt>> {
+    conn.query_row(
+        "SELECT receipt_id, customer_ref, json, form_sha256 FROM consent_receipt WHERE form_id = ?1",
+        [form_id],
+        |r| {
+            Ok(FormReceipt {
+                receipt: Receipt {
+                    receipt_id: r.get(0)?,
+                    json: r.get(2)?,
+                },
+                customer_ref: r.get(1)?,
+                form_sha256: r.get(3)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(Error::db("look up a consent form"))
+}
+
+/// The catalog keys a stored receipt says were erased (a withdrawal's).
+pub(crate) fn erased_fields(json: &str) -> Vec<String> {
+    serde_json::from_str::<Value>(json)
+        .ok()
+        .and_then(|v| v.pointer("/steward/erasedFields").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
 }
 
 /// The receipts issued to a customer, for their own export.
