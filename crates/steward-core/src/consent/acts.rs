@@ -32,8 +32,7 @@ use sha2::{Digest, Sha256};
 use super::coverage;
 use super::forms::{
     CollectionMethod, ConsentForm, ConsentState, Decision, FormId, IdentityCheck, Objection,
-    Recorded,
-    Signature, Withdrawal,
+    Recorded, Signature, Withdrawal,
 };
 use super::handover;
 use super::ledger::{self, LedgerRow};
