@@ -4,8 +4,9 @@
 //! advance), then they sign. The list is what the core's ledger says is
 //! granted now (`consent_history`, loaded by staff before handing over),
 //! named and described by the current notice; the core decides whether a
-//! withdrawal is possible (`withdraw_consent`: membership, for one, is
-//! refused for now) and which details it erases, and words the receipt.
+//! withdrawal is possible (`withdraw_consent`: withdrawing membership erases
+//! the whole record, and its receipt is the erasure confirmation) and which
+//! details it erases, and words the receipt.
 //!
 //! Nothing is sent before the customer signs; Cancel on either step changes
 //! nothing.
@@ -19,7 +20,7 @@ import { call, isSessionLost } from '../api.js';
 const STEPS = ['choose', 'sign'];
 
 /** Refusals the customer puts right by changing what they ticked. */
-const BACK_TO_CHOOSE = new Set(['erasure_not_available', 'not_consented', 'purpose_not_found']);
+const BACK_TO_CHOOSE = new Set(['not_consented', 'purpose_not_found']);
 
 /**
  * `params`: `lang` and `tr` (the customer's language and its words),
@@ -177,6 +178,9 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
       [
         h('p', { class: 'customer__lead' }, t('customer.withdraw.signIntro')),
         h('ul', { id: 'withdraw-summary', class: 'review__list' }, ticked().map((p) => h('li', {}, p.name))),
+        // Withdrawing membership erases the whole record: said again here,
+        // before the signature that does it.
+        ticked().some((p) => p.required) ? h('p', { id: 'withdraw-erases', class: 'customer__lead' }, h('strong', {}, t('customer.withdraw.requiredNote'))) : null,
         h('p', {}, t('customer.withdraw.signConfirm')),
         pad.element,
       ],

@@ -116,6 +116,12 @@ pub enum CustomersCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Erase everything held about a customer at their request (owner,
+    /// manager): their data, notes, tasks, tags, purchases, loyalty and
+    /// signatures, with a destruction record and a residue check. The
+    /// consent ledger and receipts (no contact data) and the audit log
+    /// stay. Prints what was erased.
+    Erase(crate::erasure::EraseArgs),
     /// Lift a customer's restriction (owner, manager).
     Unrestrict {
         /// The customer number.
@@ -636,6 +642,7 @@ pub fn customers(
         }
         // It reads a second secret after the sign-in, so `main` runs it.
         CustomersCommand::Export(_) => return Err(fail("the export runs from main")),
+        CustomersCommand::Erase(args) => return crate::erasure::erase(json, vault, session, args),
     };
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;

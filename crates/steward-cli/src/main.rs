@@ -9,6 +9,7 @@
 
 mod consent;
 mod crm;
+mod erasure;
 mod export;
 mod recipients;
 mod secrets;
@@ -123,6 +124,14 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         offset: i64,
     },
+    /// Look for a text in every page of the vault, decrypted (free pages
+    /// and the journal included), e.g. after an erasure (owner, auditor).
+    /// The text is read from standard input (the line after the passphrase
+    /// with --passphrase-stdin) and never logged.
+    ResidueScan,
+    /// The destruction records: what each erasure destroyed, when, why, by
+    /// whom, and its residue check; no customer data (owner, auditor).
+    Erasures,
     /// The firms the shop hands data to, and the hand-overs (owner).
     #[command(subcommand)]
     Recipients(recipients::RecipientsCommand),
@@ -487,6 +496,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             export::check_out(args)?;
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let res = export::export(cli.json, &mut vault, &mut session, &mut secrets, args);
+            logout(&mut vault, session)?;
+            res?;
+        }
+        Command::Customers(consent::CustomersCommand::Erase(args)) => {
+            erasure::check(args)?;
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = erasure::erase(cli.json, &mut vault, &mut session, args);
+            logout(&mut vault, session)?;
+            res?;
+        }
+        Command::ResidueScan => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = erasure::residue_scan(cli.json, &mut vault, &mut session, &mut secrets);
+            logout(&mut vault, session)?;
+            res?;
+        }
+        Command::Erasures => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = erasure::erasures(cli.json, &mut vault, &mut session);
             logout(&mut vault, session)?;
             res?;
         }

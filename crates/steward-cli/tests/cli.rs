@@ -942,25 +942,6 @@ fn withdrawing_from_the_command_line_writes_a_receipt_and_the_history_shows_it()
     assert_eq!(receipt["steward"]["kind"], "withdrawal");
     assert_eq!(receipt["language"], "ca", "the customer's own language");
 
-    let membership = as_owner(
-        &shop,
-        &[
-            "consent",
-            "withdraw",
-            &id,
-            "--purpose",
-            "membership",
-            "--receipt-out",
-            dir.join("m.json").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(membership.code, 1);
-    assert!(
-        membership.stderr.contains("nothing was changed"),
-        "{}",
-        membership.stderr
-    );
-
     let history = as_owner(&shop, &["--json", "consent", "history", &id]);
     assert_eq!(history.code, 0, "{}", history.stderr);
     let h: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
@@ -989,6 +970,26 @@ fn withdrawing_from_the_command_line_writes_a_receipt_and_the_history_shows_it()
         !history.stdout.contains("Núria"),
         "the ledger holds no names"
     );
+    // Withdrawing membership erases the customer; the receipt is the
+    // erasure confirmation.
+    let membership = as_owner(
+        &shop,
+        &[
+            "consent",
+            "withdraw",
+            &id,
+            "--purpose",
+            "membership",
+            "--receipt-out",
+            dir.join("m.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(membership.code, 0, "{}", membership.stderr);
+    let erased: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("m.json")).unwrap()).unwrap();
+    assert_eq!(erased["steward"]["kind"], "erasure");
+    let gone = as_owner(&shop, &["consent", "history", &id]);
+    assert_ne!(gone.code, 0, "{}", gone.stdout);
 }
 
 #[test]
@@ -1906,4 +1907,117 @@ fn a_join_saved_while_the_anchor_cannot_be_written_exits_0_with_a_warning() {
     let next = as_owner(&shop, &["audit", "verify"]);
     assert_eq!(next.code, 0, "{}{}", next.stdout, next.stderr);
     assert!(!next.stderr.contains("warning"), "{}", next.stderr);
+}
+
+/// Issue 12 §3: `customers erase` erases a customer, writes the signed
+/// confirmation as a PDF (never over a file), and `residue-scan` (the text
+/// on standard input, never logged) finds nothing of them afterwards, while
+/// it still finds a kept customer; staff may do neither; `erasures` lists
+/// the destruction record without personal data.
+#[test]
+fn a_customer_erased_from_the_command_line_leaves_no_residue_and_a_confirmation() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    let receipt = dir.join("join.json");
+    let join = |name: &str, out: &Path| {
+        let field = format!("name={name}");
+        let run = as_owner(
+            &shop,
+            &join_args(
+                out.to_str().unwrap(),
+                &["--purpose", "membership", "--field", &field],
+            ),
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.trim().to_owned()
+    };
+    let erased = join("Quorvath Plimsendow", &receipt);
+    join("Brannoch Teskewill", &dir.join("join-2.json"));
+    let scan = |text: &str| {
+        let run = as_owner_with(&shop, &["--json", "residue-scan"], &format!("{text}\n"));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v["found"].as_bool().unwrap()
+    };
+    assert!(scan("Quorvath Plimsendow"), "the scan sees what is there");
+
+    add_user(&shop, "sam", "staff");
+    let denied = as_user(
+        &shop,
+        "sam",
+        &[
+            "customers",
+            "erase",
+            &erased,
+            "--verified-by",
+            "id-document",
+        ],
+    );
+    assert_eq!(denied.code, 3, "{}", denied.stderr);
+    let denied = steward(
+        &shop.vault,
+        &["--user", "sam", "--passphrase-stdin", "residue-scan"],
+        "sam own passphrase\nQuorvath\n",
+    );
+    assert_eq!(denied.code, 3, "{}", denied.stderr);
+
+    let confirmation = dir.join("erasure.pdf");
+    std::fs::write(&confirmation, b"already here").unwrap();
+    let args = [
+        "customers",
+        "erase",
+        &erased,
+        "--verified-by",
+        "id-document",
+        "--reason",
+        "customer-request",
+        "--confirmation-out",
+        confirmation.to_str().unwrap(),
+    ];
+    let refused = as_owner(&shop, &args);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("already exists"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(customers_in(&shop), 2, "nothing was erased");
+    std::fs::remove_file(&confirmation).unwrap();
+
+    let run = as_owner(&shop, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("was erased"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("residue check: clean"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("Quorvath"), "{}", run.stdout);
+    assert_eq!(customers_in(&shop), 1);
+    let pdf = std::fs::read(&confirmation).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = Command::new("pdftotext")
+        .arg(&confirmation)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Confirmació d'esborrament"), "{text}");
+    assert!(!text.contains("Quorvath"), "{text}");
+
+    for word in ["Quorvath Plimsendow", "quorvath", "plimsendow"] {
+        assert!(!scan(word), "{word} is still in the vault");
+    }
+    assert!(scan("Brannoch"), "the kept customer is still there");
+    let list = as_owner(&shop, &["erasures"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    assert!(list.stdout.contains("customer-request"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("residue check clean"),
+        "{}",
+        list.stdout
+    );
+    let log = as_owner(&shop, &["--json", "audit", "log"]);
+    assert!(log.stdout.contains("vault.residue_scan"), "{}", log.stdout);
+    assert!(!log.stdout.contains("Quorvath") && !log.stdout.contains("quorvath"));
 }

@@ -202,11 +202,6 @@ pub enum Error {
     )]
     NotConsented { purpose: String },
 
-    /// Withdrawing membership means erasing the whole record, which this
-    /// version cannot do yet.
-    #[error("withdrawing membership erases the customer's whole record, which this version of Steward cannot do yet; nothing was changed. The other purposes can be withdrawn now")]
-    ErasureNotAvailable,
-
     /// No recipient in force has that number.
     #[error("there is no recipient with that number (it may have been removed)")]
     RecipientNotFound,
@@ -386,7 +381,6 @@ impl Error {
             Error::PurposeExists { .. } => "purpose_exists",
             Error::NotConsented { .. } => "not_consented",
             Error::FormAlreadyRecorded { .. } => "form_already_recorded",
-            Error::ErasureNotAvailable => "erasure_not_available",
             Error::RecipientNotFound => "recipient_not_found",
             Error::CustomerNotFound => "customer_not_found",
             Error::CustomerRestricted => "customer_restricted",

@@ -70,16 +70,22 @@ pub use keys::keystore::{keyring_account, DbKey, KeyStore, OsKeyring};
 pub use keys::recovery::RecoveryKey;
 pub use keys::slots::{device_account, slots_path};
 pub use language::Lang;
+pub use oversight::ResidueScan;
 pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Session, UserSummary};
 pub use permissions::{Action, Role};
+pub use records::erasure::{DestructionRecord, Residue};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use records::restriction::{Restriction, RestrictionCategory};
-pub use rights::{verify_export, CustomerExport, ExportedFile, VerifiedExport};
+pub use rights::{
+    verify_export, CustomerExport, Erased, ErasureGround, ErasureRequest, ExportedFile,
+    VerifiedExport,
+};
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};
 pub use shop::ShopProfile;
+pub use store::pages::{PageFile, Place};
 #[cfg(feature = "test-support")]
 pub use store::raw_key_reads_file_for_tests;
 pub use store::{default_location, ClosedVault, Vault};

@@ -123,10 +123,17 @@ pub enum Action {
     /// Make a copy of everything held about a customer, for that customer
     /// (their right of access and to portability).
     ExportForCustomer,
+    /// Erase everything held about a customer at their request (Art. 17).
+    EraseCustomer,
+    /// Read every page of the vault for a text (a residue check).
+    ScanForResidue,
+    /// Read the destruction records (what was erased, when, why; no
+    /// customer data).
+    ViewDestructionRecords,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -151,6 +158,9 @@ impl Action {
         Action::RestrictCustomer,
         Action::ObjectToMarketing,
         Action::ExportForCustomer,
+        Action::EraseCustomer,
+        Action::ScanForResidue,
+        Action::ViewDestructionRecords,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -189,6 +199,9 @@ impl Action {
             Action::RestrictCustomer => "restrict customer records",
             Action::ObjectToMarketing => "record objections to marketing",
             Action::ExportForCustomer => "export a customer's data for them",
+            Action::EraseCustomer => "erase customers",
+            Action::ScanForResidue => "check the vault for residue",
+            Action::ViewDestructionRecords => "read the destruction records",
         }
     }
 }
@@ -221,6 +234,9 @@ impl Action {
             Action::RestrictCustomer => "customer.restrict",
             Action::ObjectToMarketing => "marketing.object",
             Action::ExportForCustomer => "customer.export",
+            Action::EraseCustomer => "customer.erase",
+            Action::ScanForResidue => "vault.residue_scan",
+            Action::ViewDestructionRecords => "destruction.read",
         }
     }
 }
@@ -304,6 +320,12 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RestrictCustomer, &[Role::Owner, Role::Manager]),
     (Action::ObjectToMarketing, SHOP_FLOOR),
     (Action::ExportForCustomer, &[Role::Owner, Role::Manager]),
+    (Action::EraseCustomer, &[Role::Owner, Role::Manager]),
+    (Action::ScanForResidue, &[Role::Owner, Role::Auditor]),
+    (
+        Action::ViewDestructionRecords,
+        &[Role::Owner, Role::Auditor],
+    ),
 ];
 
 /// The roles that serve customers in the shop.

@@ -19,8 +19,8 @@ use crate::consent::{ledger, receipts};
 use crate::error::{Error, Result};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{
-    customer, fields, loyalty, notes, purchases, recipients, restriction, search, signatures, tags,
-    tasks,
+    customer, erasure, fields, loyalty, notes, purchases, recipients, restriction, search,
+    signatures, tags, tasks,
 };
 
 /// The two ways a customer is named in the vault: their number (in the
@@ -53,6 +53,9 @@ pub(crate) enum KeptFor {
     /// Who accessed the customer's data and why (accountability); names
     /// the customer by number only.
     Accountability,
+    /// That the customer was erased, when and on which ground: exists only
+    /// after the erasure, names them by number and random id only.
+    ProofOfErasure,
 }
 
 /// What erasing the customer does to a table's rows.
@@ -201,6 +204,13 @@ pub(crate) const REGISTER: &[Holding] = &[
         erasure: Erasure::Kept,
         export: |c, k| recipients::export_notices(c, k.id),
     },
+    Holding {
+        table: "erasure_tombstone",
+        holds: "that the customer was erased: their number, random id, when and on which ground",
+        kept_for: KeptFor::ProofOfErasure,
+        erasure: Erasure::Kept,
+        export: |c, k| erasure::export(c, k.id),
+    },
 ];
 
 /// The tables that hold nothing about any customer, and why.
@@ -217,7 +227,22 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
         "recipient",
         "the firms the shop hands data to, and their agreements",
     ),
+    (
+        "destruction_record",
+        "what each erasure destroyed: categories, row counts, when, why, how; no customer",
+    ),
 ];
+
+/// Whether a live record still holds `text` somewhere (another customer's
+/// field, note, task, restriction reason or loyalty number): after an
+/// erasure such a match is theirs, not residue.
+pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
+    Ok(fields::any_contains(conn, text)?
+        || notes::any_contains(conn, text)?
+        || tasks::any_contains(conn, text)?
+        || restriction::any_contains(conn, text)?
+        || loyalty::any_contains(conn, text)?)
+}
 
 /// Column names that tie a row to a customer.
 const CUSTOMER_COLUMNS: &[&str] = &["customer_id", "customer_ref", "public_id", "subject"];
@@ -460,7 +485,11 @@ mod tests {
         )
         .unwrap();
         let exported = export_all(&v.conn, id).unwrap();
-        for h in REGISTER {
+        // The tombstone exists only once the customer is erased.
+        for h in REGISTER
+            .iter()
+            .filter(|h| h.kept_for != KeptFor::ProofOfErasure)
+        {
             assert!(
                 !exported[h.table].is_empty(),
                 "{} exported nothing for a customer who has rows in it",

@@ -44,6 +44,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/008_consent_form_ids.sql"),
         data: None,
     },
+    Migration {
+        // Erasure tombstones and destruction records (issue 12 §3).
+        sql: include_str!("../migrations/009_erasure.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -121,6 +121,24 @@ fn attempt(
             other => other.map(|_| ()),
         },
         Action::ExportForCustomer => v.export_for_customer(s, 1, None, None).map(|_| ()),
+        // A number nobody has: the check of the role comes first, and the
+        // other roles' operations keep customer 1.
+        Action::EraseCustomer => match v.erase_customer(
+            s,
+            999,
+            steward_core::ErasureRequest {
+                lang: None,
+                ground: steward_core::ErasureGround::CustomerRequest,
+                method: CollectionMethod::Paper,
+                identity_check: IdentityCheck::KnownCustomer,
+                signature: None,
+            },
+        ) {
+            Err(Error::CustomerNotFound) => Ok(()),
+            other => other.map(|_| ()),
+        },
+        Action::ScanForResidue => v.residue_scan(s, "Jordi").map(|_| ()),
+        Action::ViewDestructionRecords => v.destruction_records(s).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -162,6 +180,9 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RestrictCustomer, [true, true, false, false, false]),
         (ObjectToMarketing, [true, true, true, false, false]),
         (ExportForCustomer, [true, true, false, false, false]),
+        (EraseCustomer, [true, true, false, false, false]),
+        (ScanForResidue, [true, false, false, false, true]),
+        (ViewDestructionRecords, [true, false, false, false, true]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -586,23 +586,6 @@ fn switching_a_field_off_erases_the_values_held_for_it() {
 }
 
 #[test]
-fn withdrawing_membership_is_refused_with_a_clear_message_until_erasure_exists() {
-    let shop = Shop::new();
-    let mut v = shop.open();
-    let mut s = shop.owner(&mut v);
-    let f = form(&mut v, &mut s, &["membership"], &[("name", "Núria")]);
-    let id = v.join_customer(&mut s, f).unwrap().customer_id;
-    let before = stored_rows(&shop);
-    let err = v
-        .withdraw_consent(&mut s, id, withdrawal(&["membership"]))
-        .unwrap_err();
-    assert_eq!(err.code(), "erasure_not_available");
-    assert!(err.to_string().contains("nothing was changed"));
-    assert_eq!(stored_rows(&shop), before);
-    assert!(granted(&mut v, &mut s, id).contains("membership"));
-}
-
-#[test]
 fn the_consent_ledger_refuses_edits_and_deletes() {
     let shop = Shop::new();
     {

@@ -48,6 +48,7 @@ use crate::people::{HandedTo, Session};
 use crate::permissions::{is_allowed, Action};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{self, customer, fields, loyalty, restriction, signatures};
+use crate::rights::{ErasureGround, ErasureRequest};
 use crate::shop;
 use crate::store::{Tx, Vault};
 
@@ -113,7 +114,7 @@ fn checked_fields(
     Ok(out)
 }
 
-fn checked_signature(
+pub(crate) fn checked_signature(
     method: CollectionMethod,
     signature: Option<&Signature>,
 ) -> Result<Option<String>> {
@@ -217,7 +218,15 @@ impl Vault {
         let Some(found) = receipts::for_form(&self.conn, form_id.as_str())? else {
             return Ok(None);
         };
-        let customer_id = customer::id_of(&self.conn, &found.customer_ref)?;
+        // A withdrawal of membership erased the customer: their number is
+        // on the tombstone.
+        let customer_id = match customer::id_of(&self.conn, &found.customer_ref) {
+            Err(Error::CustomerNotFound) => {
+                records::erasure::erased_number(&self.conn, &found.customer_ref)?
+                    .ok_or(Error::CustomerNotFound)?
+            }
+            other => other?,
+        };
         handover::check_act_for(session, Some(customer_id))?;
         let same = found.form_sha256 == submission.digest()
             && values_held(&self.conn, customer_id, submission.fields)?;
@@ -263,7 +272,7 @@ impl Vault {
         Ok(())
     }
 
-    fn current_notice_for(&self, lang: Lang, shown: Option<i64>) -> Result<Notice> {
+    pub(crate) fn current_notice_for(&self, lang: Lang, shown: Option<i64>) -> Result<Notice> {
         let notice = read_notice(&self.conn, lang, None)?;
         if let Some(shown) = shown {
             if shown != notice.version {
@@ -573,7 +582,28 @@ impl Vault {
             });
         }
         if request.purposes.iter().any(|p| p == MEMBERSHIP) {
-            return Err(Error::ErasureNotAvailable);
+            // No customer record exists without membership: withdrawing it
+            // is asking to be erased (GDPR Art. 17(1)(b)), the whole record
+            // in one act, whatever else was named.
+            let erased = self.erase(
+                session,
+                customer_id,
+                ErasureRequest {
+                    lang: request.lang,
+                    ground: ErasureGround::ConsentWithdrawn,
+                    method: request.method,
+                    identity_check: request.identity_check,
+                    signature: request.signature.clone(),
+                },
+                form_mark.as_ref(),
+            )?;
+            return Ok(Recorded {
+                customer_id,
+                receipt: erased.receipt,
+                erased_fields: erased.erased_fields,
+                warnings: erased.warnings,
+                repeated: false,
+            });
         }
         let granted = ledger::granted(&self.conn, &customer_ref)?;
         let mut withdrawn: Vec<String> = Vec::new();
@@ -672,23 +702,23 @@ impl Vault {
 
 /// One act of a customer (joining, granting, withdrawing): the same for
 /// every ledger row it writes.
-struct Act<'a> {
-    customer_id: i64,
-    customer_ref: &'a str,
-    notice: &'a Notice,
-    method: CollectionMethod,
-    identity_check: IdentityCheck,
-    recorded_by: i64,
+pub(crate) struct Act<'a> {
+    pub customer_id: i64,
+    pub customer_ref: &'a str,
+    pub notice: &'a Notice,
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    pub recorded_by: i64,
     /// The stored form of the customer's drawn signature, if any.
-    signature: Option<&'a str>,
+    pub signature: Option<&'a str>,
     /// The form this act was submitted on, if it had an id.
-    form: Option<&'a FormMark<'a>>,
+    pub form: Option<&'a FormMark<'a>>,
 }
 
 /// Appends one ledger row per decision, stores the signature, signs and
 /// stores the receipt, and brings the records kept per purpose (loyalty
 /// account, search row) in line with the new consents. Returns the receipt.
-fn record_decisions(
+pub(crate) fn record_decisions(
     tx: &mut Tx<'_>,
     act: &Act<'_>,
     decisions: &[(String, Decision)],

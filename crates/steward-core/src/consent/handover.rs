@@ -50,7 +50,14 @@ pub(crate) fn check_receipt_for(vault: &Vault, session: &Session, receipt_id: &s
         return Err(Error::HandedToAnotherCustomer);
     };
     let owner_ref = receipts::customer_ref_of(&vault.conn, receipt_id)?;
-    if owner_ref.as_deref() == Some(customer::public_id(&vault.conn, id)?.as_str()) {
+    // A customer who withdrew membership on this screen was erased: their
+    // erasure confirmation is still theirs to see.
+    let bound = match customer::public_id(&vault.conn, id) {
+        Err(Error::CustomerNotFound) => crate::records::erasure::erased_public_id(&vault.conn, id)?
+            .ok_or(Error::CustomerNotFound)?,
+        other => other?,
+    };
+    if owner_ref.as_deref() == Some(bound.as_str()) {
         Ok(())
     } else {
         Err(Error::HandedToAnotherCustomer)

@@ -22,7 +22,7 @@
 pub(crate) mod acts;
 pub(crate) mod coverage;
 pub mod forms;
-mod handover;
+pub(crate) mod handover;
 mod history;
 pub(crate) mod ledger;
 pub mod notices;

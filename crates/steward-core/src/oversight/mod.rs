@@ -12,6 +12,8 @@
 pub mod access_log;
 pub mod alerts;
 mod integrity;
+pub mod residue;
 
 pub use access_log::{LogEntry, LogFilter};
 pub use alerts::SearchLimitAlert;
+pub use residue::ResidueScan;

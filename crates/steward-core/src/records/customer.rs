@@ -28,19 +28,34 @@ pub(crate) fn insert(
     now: DateTime<Utc>,
     recorded_by: i64,
 ) -> Result<i64> {
+    // An erased customer's number stays theirs: the audit log and the
+    // disclosures still name it, so it is never given to someone new.
+    let id = super::erasure::highest_number(conn)? + 1;
     conn.execute(
-        "INSERT INTO customer (public_id, lang, identity_check, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO customer (id, public_id, lang, identity_check, created_at, created_by)
+         VALUES (?6, ?1, ?2, ?3, ?4, ?5)",
         params![
             public_id,
             lang.code(),
             identity_check,
             format_ts(now),
-            recorded_by
+            recorded_by,
+            id
         ],
     )
     .map_err(Error::db("record a new customer"))?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Deletes the customer's row; every table hanging off it goes along.
+pub(crate) fn delete(conn: &Connection, customer_id: i64) -> Result<()> {
+    let deleted = conn
+        .execute("DELETE FROM customer WHERE id = ?1", [customer_id])
+        .map_err(Error::db("erase the customer"))?;
+    if deleted == 0 {
+        return Err(Error::CustomerNotFound);
+    }
+    Ok(())
 }
 
 /// The customer's public id, or `CustomerNotFound`.

@@ -118,3 +118,11 @@ pub(crate) fn export_entries(conn: &Connection, customer_id: i64) -> Result<Vec<
         &customer_id,
     )
 }
+
+/// Whether any row's `number` contains `text` (a residue check's "still
+/// held for someone").
+pub(crate) fn any_contains(conn: &Connection, text: &str) -> Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM loyalty_account WHERE instr(number, ?1) > 0 LIMIT 1")
+        .and_then(|mut s| s.exists([text]))
+        .map_err(Error::db("look for a text in the records"))
+}

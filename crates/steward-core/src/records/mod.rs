@@ -13,6 +13,7 @@
 //! (`register`).
 
 pub mod customer;
+pub mod erasure;
 pub mod fields;
 pub mod loyalty;
 pub mod notes;

@@ -70,3 +70,11 @@ pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<Value>> 
         &customer_id,
     )
 }
+
+/// Whether any row's `title` contains `text` (a residue check's "still
+/// held for someone").
+pub(crate) fn any_contains(conn: &Connection, text: &str) -> Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM customer_task WHERE instr(title, ?1) > 0 LIMIT 1")
+        .and_then(|mut s| s.exists([text]))
+        .map_err(Error::db("look for a text in the records"))
+}

@@ -166,6 +166,7 @@ fn kept_for_json(k: KeptFor) -> Value {
         KeptFor::Derived => json!({ "kind": "derived" }),
         KeptFor::ProofOfConsent => json!({ "kind": "proof-of-consent" }),
         KeptFor::Accountability => json!({ "kind": "accountability" }),
+        KeptFor::ProofOfErasure => json!({ "kind": "proof-of-erasure" }),
     }
 }
 

@@ -9,9 +9,12 @@
 //! never writes a value into the audit log (only which data was disclosed).
 
 mod contents;
+mod erasure;
 mod export;
 mod manifest;
 mod report;
 
+pub(crate) use erasure::stored_forms;
+pub use erasure::{Erased, ErasureGround, ErasureRequest};
 pub use export::{CustomerExport, ExportedFile};
 pub use manifest::{verify_export, VerifiedExport};

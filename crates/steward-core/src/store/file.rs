@@ -159,6 +159,7 @@ pub(super) fn configure_connection(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -65536;",
     )
     .map_err(Error::db("configure the vault"))?;

@@ -22,6 +22,7 @@
 mod closed;
 mod file;
 mod migrate;
+pub(crate) mod pages;
 
 use std::cell::Cell;
 use std::fs::{self, File, OpenOptions};
@@ -336,6 +337,12 @@ impl Vault {
     }
 
     /// The vault file's canonical path: absolute, links and `..` resolved.
+    /// The database key, for reading the vault's pages decrypted
+    /// (`pages`: residue checks).
+    pub(crate) fn db_key(&self) -> &DbKey {
+        &self.db_key
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -176,7 +176,15 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         "sensitive": !spi_cat.is_empty(),
         "spiCat": spi_cat,
         "steward": {
-            "kind": if is_withdrawal { "withdrawal" } else { "consent" },
+            // Withdrawing membership erases the customer: that receipt is
+            // their erasure confirmation.
+            "kind": if !is_withdrawal {
+                "consent"
+            } else if facts.decisions.iter().any(|(p, _)| p == crate::purpose_id::MEMBERSHIP) {
+                "erasure"
+            } else {
+                "withdrawal"
+            },
             "time": format_ts(facts.at),
             "decisions": decisions,
             "noticeVersion": facts.notice.version,

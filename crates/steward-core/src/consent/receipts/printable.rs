@@ -64,7 +64,8 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
     let lang = Lang::parse(&s(&["language"])).unwrap_or(Lang::En);
     let pack = lang.pack();
     let steward = &v["steward"];
-    let withdrawal = steward["kind"] == "withdrawal";
+    let erasure = steward["kind"] == "erasure";
+    let withdrawal = erasure || steward["kind"] == "withdrawal";
     let shop = verified.shop.clone();
     let contact = v["piiControllers"][0]["contact"]
         .as_str()
@@ -169,10 +170,38 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         }
     }
     let mut notes = Vec::new();
+    if erasure {
+        let fields: Vec<String> = steward["erasedFields"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|k| pack.text(&format!("fields.{k}"), &[]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fields = if fields.is_empty() {
+            pack.text("receipt.none", &[])
+        } else {
+            fields.join(", ")
+        };
+        sections.push(PrintableSection {
+            heading: pack.text("receipt.erased_heading", &[]),
+            items: vec![PrintableItem {
+                name: pack.text("receipt.erased_all", &[]),
+                description: pack.text("receipt.erased_all_details", &[("fields", &fields)]),
+                details: Vec::new(),
+            }],
+        });
+        notes.push(pack.text("receipt.erasure_kept", &[]));
+    }
     if v["sensitive"] == true {
         notes.push(pack.text("receipt.sensitive", &[]));
     }
-    notes.push(pack.text("receipt.change", &[("contact", &contact)]));
+    if !erasure {
+        // Nothing is left to change after an erasure.
+        notes.push(pack.text("receipt.change", &[("contact", &contact)]));
+    }
     notes.push(pack.text(
         "receipt.signed",
         &[("shop", &shop), ("fingerprint", &fingerprint(&public))],
@@ -186,7 +215,9 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         receipt_id: verified.receipt_id,
         lang,
         title: pack.text(
-            if withdrawal {
+            if erasure {
+                "receipt.title_erasure"
+            } else if withdrawal {
                 "receipt.title_withdrawal"
             } else {
                 "receipt.title"
@@ -194,7 +225,9 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
             &[],
         ),
         intro: pack.text(
-            if withdrawal {
+            if erasure {
+                "receipt.intro_erasure"
+            } else if withdrawal {
                 "receipt.intro_withdrawal"
             } else {
                 "receipt.intro"

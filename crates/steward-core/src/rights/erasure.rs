@@ -1,0 +1,316 @@
+//! Erasing a customer as a whole (GDPR Art. 17), walking the register of
+//! customer data: every table whose `Erasure` is `Delete` or
+//! `CascadeFrom` loses the customer's rows in one transaction, together
+//! with the signed withdrawal of every purpose they agreed to (their
+//! erasure confirmation), a tombstone and a destruction record. Then the
+//! journal is folded back and emptied, and the pages the erasure touched
+//! are read back decrypted to check that none of the erased values is
+//! still there; the destruction record keeps what that check found.
+//!
+//! What stays, and why (the register's `Kept`): the consent ledger and the
+//! receipts (proof of what was decided, naming the customer by a random id
+//! only), the audit log and the disclosures (who accessed or received
+//! what, never a value).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+use crate::audit::{AuditEvent, Outcome, Subject};
+use crate::consent::acts::{checked_signature, record_decisions, Act};
+use crate::consent::receipts::{FormMark, Receipt};
+use crate::consent::{ledger, CollectionMethod, Decision, IdentityCheck, Signature};
+use crate::error::{Error, Result, Warning};
+use crate::language::Lang;
+use crate::people::Session;
+use crate::permissions::Action;
+use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
+use crate::records::{customer, fields, loyalty, notes, recipients, restriction, search, tasks};
+use crate::register::{self, CustomerKey, Erasure, REGISTER};
+use crate::store::{pages, Vault};
+
+/// The ground for erasing a customer's data (GDPR Art. 17(1)), as a word:
+/// the destruction record and the tombstone keep this, never typed text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErasureGround {
+    /// The customer asked for their data to be erased.
+    CustomerRequest,
+    /// The customer withdrew their membership (Art. 17(1)(b)).
+    ConsentWithdrawn,
+    /// The customer objected and nothing overrides it (Art. 17(1)(c)).
+    Objection,
+    /// The data is no longer needed for what it was collected for (a).
+    NoLongerNeeded,
+    /// The data was processed unlawfully (d).
+    Unlawful,
+    /// A law requires the erasure (e).
+    LegalObligation,
+}
+
+impl ErasureGround {
+    pub const ALL: [ErasureGround; 6] = [
+        ErasureGround::CustomerRequest,
+        ErasureGround::ConsentWithdrawn,
+        ErasureGround::Objection,
+        ErasureGround::NoLongerNeeded,
+        ErasureGround::Unlawful,
+        ErasureGround::LegalObligation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErasureGround::CustomerRequest => "customer-request",
+            ErasureGround::ConsentWithdrawn => "consent-withdrawn",
+            ErasureGround::Objection => "objection",
+            ErasureGround::NoLongerNeeded => "no-longer-needed",
+            ErasureGround::Unlawful => "unlawful",
+            ErasureGround::LegalObligation => "legal-obligation",
+        }
+    }
+
+    /// Parses one of the words of [`ErasureGround::as_str`].
+    pub fn parse(s: &str) -> Result<ErasureGround> {
+        ErasureGround::ALL
+            .into_iter()
+            .find(|g| g.as_str() == s)
+            .ok_or(Error::InvalidInput {
+                field: "reason",
+                reason: "say customer-request, consent-withdrawn, objection, no-longer-needed, unlawful or legal-obligation",
+            })
+    }
+}
+
+/// A customer's request to erase everything held about them, as staff
+/// took it: how it was made, how their identity was checked.
+#[derive(Debug, Clone)]
+pub struct ErasureRequest {
+    /// The confirmation's language; `None` for the customer's own.
+    pub lang: Option<Lang>,
+    pub ground: ErasureGround,
+    pub method: CollectionMethod,
+    pub identity_check: IdentityCheck,
+    /// Required when the request is signed on the screen.
+    pub signature: Option<Signature>,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Erased {
+    /// The erased customer's number (never given to anyone else).
+    pub customer_id: i64,
+    /// The signed withdrawal of every purpose: the customer's erasure
+    /// confirmation.
+    pub receipt: Receipt,
+    /// The catalog fields whose values were erased.
+    pub erased_fields: Vec<String>,
+    pub destruction_record: DestructionRecord,
+    /// How many recipients received some of the customer's data and must
+    /// now be told (Art. 19).
+    pub recipients_to_tell: usize,
+    pub warnings: Vec<Warning>,
+}
+
+/// The values to look for after the erasure, read before it: what the
+/// customer typed or staff wrote about them, long enough not to match by
+/// chance. Kept in memory only, and wiped after the check.
+fn values_to_check(
+    conn: &rusqlite::Connection,
+    customer_id: i64,
+) -> Result<Vec<Zeroizing<String>>> {
+    let mut values: Vec<String> = fields::held(conn, customer_id)?.into_values().collect();
+    values.extend(
+        notes::recent(conn, customer_id, usize::MAX)?
+            .into_iter()
+            .map(|n| n.text),
+    );
+    values.extend(
+        tasks::list(conn, customer_id, false)?
+            .into_iter()
+            .map(|t| t.title),
+    );
+    values.extend(restriction::get(conn, customer_id)?.and_then(|r| r.reason));
+    values.extend(loyalty::account(conn, customer_id)?.map(|l| l.number));
+    let mut out: Vec<Zeroizing<String>> = Vec::new();
+    for v in values {
+        let v = Zeroizing::new(v);
+        if v.chars().count() >= MIN_CHECKED_CHARS && !out.iter().any(|o| **o == *v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Shorter values are not looked for after an erasure: they match other
+/// customers' data and the vault's own words by chance.
+const MIN_CHECKED_CHARS: usize = 5;
+
+/// The forms a stored text can take in the vault: as typed, in lower case,
+/// and folded as the search index keeps it (lower case, accents dropped).
+pub(crate) fn stored_forms(text: &str) -> Vec<Vec<u8>> {
+    let lower = text.to_lowercase();
+    let folded: String = lower
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    let mut forms = vec![text.as_bytes().to_vec()];
+    for f in [lower, folded] {
+        if !forms.contains(&f.as_bytes().to_vec()) {
+            forms.push(f.into_bytes());
+        }
+    }
+    forms
+}
+
+impl Vault {
+    /// Erases everything held about a customer at their request (or when
+    /// they withdraw membership): see the module's description. Owner and
+    /// manager; allowed while the record is restricted. `CustomerNotFound`
+    /// for a number that is not (or no longer) a customer.
+    pub fn erase_customer(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+        request: ErasureRequest,
+    ) -> Result<Erased> {
+        self.authorize(session, Action::EraseCustomer)?;
+        self.erase(session, customer_id, request, None)
+    }
+
+    /// The erasure itself; the caller has authorized it (a withdrawal of
+    /// membership comes here too, with its form's mark).
+    pub(crate) fn erase(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+        request: ErasureRequest,
+        form: Option<&FormMark<'_>>,
+    ) -> Result<Erased> {
+        crate::consent::handover::check_act_for(session, Some(customer_id))?;
+        let public_id = customer::public_id(&self.conn, customer_id)?;
+        let signature = checked_signature(request.method, request.signature.as_ref())?;
+        let lang = match request.lang {
+            Some(l) => l,
+            None => customer::lang(&self.conn, customer_id)?,
+        };
+        let notice = self.current_notice_for(lang, None)?;
+        let granted = ledger::granted(&self.conn, &public_id)?;
+        let decisions: Vec<(String, Decision)> = granted
+            .iter()
+            .map(|p| (p.clone(), Decision::Withdraw))
+            .collect();
+        let erased_fields = fields::held_keys(&self.conn, customer_id)?;
+        // The rows each table loses, counted through the register before
+        // they go (the same reading the customer's export makes).
+        let key = CustomerKey {
+            id: customer_id,
+            public_id: public_id.clone(),
+        };
+        let mut rows: BTreeMap<String, u64> = BTreeMap::new();
+        for h in REGISTER.iter().filter(|h| h.erasure != Erasure::Kept) {
+            let n = (h.export)(&self.conn, &key)?.len() as u64;
+            if n > 0 {
+                rows.insert(h.table.to_owned(), n);
+            }
+        }
+        let values = values_to_check(&self.conn, customer_id)?;
+        let (user_id, role) = (session.user_id(), session.role());
+        let ground = request.ground.as_str();
+        let (receipt, record_id, recipients_to_tell) = self.transact("erase a customer", |tx| {
+            let receipt = record_decisions(
+                tx,
+                &Act {
+                    customer_id,
+                    customer_ref: &public_id,
+                    notice: &notice,
+                    method: request.method,
+                    identity_check: request.identity_check,
+                    recorded_by: user_id,
+                    signature: signature.as_deref(),
+                    form,
+                },
+                &decisions,
+                &erased_fields,
+            )?;
+            let to_tell =
+                recipients::queue_notices(tx.conn(), customer_id, "erased", None, tx.now)?;
+            search::remove(tx.conn(), customer_id)?;
+            customer::delete(tx.conn(), customer_id)?;
+            tombstones::bury(tx.conn(), customer_id, &public_id, ground, tx.now)?;
+            let record_id = tombstones::record(
+                tx.conn(),
+                &NewRecord {
+                    trigger: "customer-request",
+                    ground,
+                    by: Some((user_id, role)),
+                    rows: &rows,
+                },
+                tx.now,
+            )?;
+            tx.audit(
+                AuditEvent::new("customer.erase", Outcome::Ok)
+                    .by(user_id, role)
+                    .on(Subject::Customer(customer_id))
+                    .because(ground)
+                    .touching(
+                        erased_fields
+                            .iter()
+                            .filter_map(|k| crate::catalog::spec(k).ok().map(|s| s.key)),
+                    ),
+            )?;
+            Ok((receipt, record_id, to_tell))
+        })?;
+        let mut warnings = self.warnings();
+        let residue = self.check_erased(&values, &mut warnings)?;
+        drop(values);
+        tombstones::set_residue(&self.conn, record_id, residue.0, residue.1)?;
+        let destruction_record =
+            tombstones::find(&self.conn, record_id)?.ok_or(Error::VaultDamaged {
+                reason: "a destruction record just written cannot be read back",
+            })?;
+        Ok(Erased {
+            customer_id,
+            receipt,
+            erased_fields,
+            destruction_record,
+            recipients_to_tell,
+            warnings,
+        })
+    }
+
+    /// Folds the journal back, empties it and reads the pages that changed
+    /// for `values`. Returns the result and how many values were checked.
+    fn check_erased(
+        &self,
+        values: &[Zeroizing<String>],
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(Residue, usize)> {
+        let touched = pages::journal_pages(self.path())?;
+        if self.checkpoint_wal("erase a customer").is_err() {
+            warnings.push(Warning::JournalNotCleared);
+            return Ok((Residue::NotChecked, 0));
+        }
+        let mut found = false;
+        for value in values {
+            let forms = stored_forms(value);
+            let places = pages::scan_pages(self.path(), self.db_key(), &touched, &forms)?;
+            // A value another customer also has (the same first name, a
+            // shared note) is theirs, not residue.
+            if !places.is_empty() && !register::still_held(&self.conn, value)? {
+                found = true;
+                break;
+            }
+        }
+        Ok((
+            if found {
+                Residue::Found
+            } else {
+                Residue::Clean
+            },
+            values.len(),
+        ))
+    }
+}

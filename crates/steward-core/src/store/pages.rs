@@ -1,0 +1,285 @@
+//! Reading the vault's pages as SQLite sees them, decrypted, straight from
+//! the files: the database file (every page, the free ones included), each
+//! frame still in its write-ahead journal, and the journal's shared-memory
+//! index. This is what a residue check needs: a value that SQL no longer
+//! returns may still sit in a free page, in an old journal frame or in a
+//! full-text index page, and only reading the bytes shows it.
+//!
+//! The layout is SQLCipher 4's with a raw key (the vault's): pages of 4096
+//! bytes whose last 80 are reserved (a 16-byte IV, then a 64-byte
+//! HMAC-SHA512); the rest is AES-256-CBC under the key with that IV, except
+//! page 1's first 16 bytes, the file's salt, which stay as they are. A
+//! journal has a 32-byte header, then frames of a 24-byte header and one
+//! page each. The HMAC is not checked here: SQLite checks it on every read,
+//! and a scan must read what is there even on a page it would refuse.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use aes::cipher::{block_padding::NoPadding, BlockModeDecrypt, KeyIvInit};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::keys::keystore::DbKey;
+
+use super::file::wal_path;
+
+/// SQLCipher 4's page size (the vault never changes it).
+const PAGE_SIZE: usize = 4096;
+/// Bytes at the end of each page that SQLCipher keeps for itself.
+const RESERVED: usize = 80;
+const IV_LEN: usize = 16;
+/// The salt at the start of the file (page 1's first bytes).
+const SALT_LEN: usize = 16;
+const WAL_HEADER: usize = 32;
+const WAL_FRAME_HEADER: usize = 24;
+
+type Aes256CbcDec = cbc::Decryptor<aes::Aes256>;
+
+/// Which file a match was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageFile {
+    /// The vault file itself.
+    Vault,
+    /// The write-ahead journal beside it (`-wal`).
+    Journal,
+    /// The journal's shared-memory index (`-shm`), which is not encrypted.
+    SharedMemory,
+}
+
+/// Where a looked-for text was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Place {
+    pub file: PageFile,
+    /// The page number in the vault (from 1); in the journal, the page its
+    /// frame holds; in the shared memory, the 4096-byte block.
+    pub page: u64,
+    /// A free page of the vault file (no table holds it any more).
+    pub free_page: bool,
+    /// Which of the looked-for forms of the text matched (0 = as given).
+    pub form: usize,
+}
+
+/// How much a scan read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PagesRead {
+    pub vault_pages: u64,
+    pub free_pages: u64,
+    pub journal_frames: u64,
+}
+
+/// Decrypts one encrypted page in place; `page_no` 1 keeps its salt.
+fn decrypt_page(key: &DbKey, page_no: u64, page: &mut [u8]) -> Result<()> {
+    let body_end = PAGE_SIZE - RESERVED;
+    let start = if page_no == 1 { SALT_LEN } else { 0 };
+    let mut iv = [0u8; IV_LEN];
+    iv.copy_from_slice(&page[body_end..body_end + IV_LEN]);
+    let cipher =
+        Aes256CbcDec::new_from_slices(key.as_bytes(), &iv).map_err(|_| Error::VaultDamaged {
+            reason: "a page's key or IV has the wrong length",
+        })?;
+    cipher
+        .decrypt_padded::<NoPadding>(&mut page[start..body_end])
+        .map_err(|_| Error::VaultDamaged {
+            reason: "a page is not a whole number of cipher blocks",
+        })?;
+    Ok(())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The free pages listed in a decrypted page 1's freelist, read through the
+/// decrypted `pages` (numbered from 1).
+fn free_pages(pages: &[Vec<u8>]) -> Vec<bool> {
+    let mut free = vec![false; pages.len() + 1];
+    let be32 =
+        |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
+    let Some(first) = pages.first() else {
+        return free;
+    };
+    let mut trunk = be32(first, 32);
+    // A freelist longer than the file is damage: stop rather than loop.
+    let mut hops = 0;
+    while trunk != 0 && trunk <= pages.len() && hops <= pages.len() {
+        hops += 1;
+        free[trunk] = true;
+        let page = &pages[trunk - 1];
+        let leaves = be32(page, 4).min((PAGE_SIZE - RESERVED - 8) / 4);
+        for i in 0..leaves {
+            let leaf = be32(page, 8 + 4 * i);
+            if leaf != 0 && leaf <= pages.len() {
+                free[leaf] = true;
+            }
+        }
+        trunk = be32(page, 0);
+    }
+    free
+}
+
+/// Looks for each of `needles` (byte forms of one text) in every decrypted
+/// page of the vault at `path` and of its journal, and in its shared memory.
+pub(crate) fn scan(
+    path: &Path,
+    key: &DbKey,
+    needles: &[Vec<u8>],
+) -> Result<(Vec<Place>, PagesRead)> {
+    let read_err = Error::io("read the vault's pages");
+    let file = fs::read(path).map_err(read_err)?;
+    if file.len() % PAGE_SIZE != 0 {
+        return Err(Error::VaultDamaged {
+            reason: "its length is not a whole number of pages",
+        });
+    }
+    let mut pages: Vec<Vec<u8>> = file.chunks(PAGE_SIZE).map(<[u8]>::to_vec).collect();
+    for (i, page) in pages.iter_mut().enumerate() {
+        decrypt_page(key, i as u64 + 1, page)?;
+    }
+    let free = free_pages(&pages);
+    let mut places = Vec::new();
+    let mut read = PagesRead {
+        vault_pages: pages.len() as u64,
+        free_pages: free.iter().filter(|f| **f).count() as u64,
+        journal_frames: 0,
+    };
+    let body = PAGE_SIZE - RESERVED;
+    for (i, page) in pages.iter().enumerate() {
+        for (form, needle) in needles.iter().enumerate() {
+            if contains(&page[..body], needle) {
+                places.push(Place {
+                    file: PageFile::Vault,
+                    page: i as u64 + 1,
+                    free_page: free[i + 1],
+                    form,
+                });
+            }
+        }
+    }
+    let wal = match fs::read(wal_path(path)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(Error::io("read the vault's journal")(e)),
+    };
+    if wal.len() > WAL_HEADER {
+        for frame in wal[WAL_HEADER..].chunks(WAL_FRAME_HEADER + PAGE_SIZE) {
+            if frame.len() < WAL_FRAME_HEADER + PAGE_SIZE {
+                break;
+            }
+            read.journal_frames += 1;
+            let page_no = u64::from(u32::from_be_bytes([frame[0], frame[1], frame[2], frame[3]]));
+            let mut page = frame[WAL_FRAME_HEADER..].to_vec();
+            decrypt_page(key, page_no, &mut page)?;
+            for (form, needle) in needles.iter().enumerate() {
+                if contains(&page[..body], needle) {
+                    places.push(Place {
+                        file: PageFile::Journal,
+                        page: page_no,
+                        free_page: false,
+                        form,
+                    });
+                }
+            }
+        }
+    }
+    let mut shm_path = path.as_os_str().to_owned();
+    shm_path.push("-shm");
+    if let Ok(shm) = fs::read(&shm_path) {
+        for (i, block) in shm.chunks(PAGE_SIZE).enumerate() {
+            for (form, needle) in needles.iter().enumerate() {
+                if contains(block, needle) {
+                    places.push(Place {
+                        file: PageFile::SharedMemory,
+                        page: i as u64,
+                        free_page: false,
+                        form,
+                    });
+                }
+            }
+        }
+    }
+    Ok((places, read))
+}
+
+/// The pages the journal holds frames of (whatever their generation): the
+/// pages changed since the journal was last emptied.
+pub(crate) fn journal_pages(path: &Path) -> Result<BTreeSet<u64>> {
+    let wal = match fs::read(wal_path(path)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
+        Err(e) => return Err(Error::io("read the vault's journal")(e)),
+    };
+    Ok(wal
+        .get(WAL_HEADER..)
+        .unwrap_or_default()
+        .chunks_exact(WAL_FRAME_HEADER + PAGE_SIZE)
+        .map(|f| u64::from(u32::from_be_bytes([f[0], f[1], f[2], f[3]])))
+        .filter(|p| *p > 0)
+        .collect())
+}
+
+/// Looks for `needles` in the vault file's pages `wanted` only, decrypted
+/// (the pages an erasure changed, once the journal is folded back).
+pub(crate) fn scan_pages(
+    path: &Path,
+    key: &DbKey,
+    wanted: &BTreeSet<u64>,
+    needles: &[Vec<u8>],
+) -> Result<Vec<Place>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let read_err = || Error::io("read the vault's pages");
+    let mut file = fs::File::open(path).map_err(read_err())?;
+    let len = file.metadata().map_err(read_err())?.len();
+    let mut places = Vec::new();
+    let mut page = vec![0u8; PAGE_SIZE];
+    for &page_no in wanted {
+        let at = (page_no - 1) * PAGE_SIZE as u64;
+        if at + PAGE_SIZE as u64 > len {
+            // Cut off by the checkpoint: the page is gone from the file.
+            continue;
+        }
+        file.seek(SeekFrom::Start(at)).map_err(read_err())?;
+        file.read_exact(&mut page).map_err(read_err())?;
+        decrypt_page(key, page_no, &mut page)?;
+        for (form, needle) in needles.iter().enumerate() {
+            if contains(&page[..PAGE_SIZE - RESERVED], needle) {
+                places.push(Place {
+                    file: PageFile::Vault,
+                    page: page_no,
+                    free_page: false,
+                    form,
+                });
+            }
+        }
+    }
+    Ok(places)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_freelist_marks_its_trunk_and_leaf_pages_free() {
+        let mut pages = vec![vec![0u8; PAGE_SIZE]; 5];
+        // Page 1 says the first trunk is page 3; page 3 lists pages 4 and 5.
+        pages[0][32..36].copy_from_slice(&3u32.to_be_bytes());
+        pages[2][4..8].copy_from_slice(&2u32.to_be_bytes());
+        pages[2][8..12].copy_from_slice(&4u32.to_be_bytes());
+        pages[2][12..16].copy_from_slice(&5u32.to_be_bytes());
+        let free = free_pages(&pages);
+        assert_eq!(free[1..], [false, false, true, true, true]);
+    }
+
+    #[test]
+    fn a_freelist_that_loops_stops() {
+        let mut pages = vec![vec![0u8; PAGE_SIZE]; 2];
+        pages[0][32..36].copy_from_slice(&2u32.to_be_bytes());
+        pages[1][0..4].copy_from_slice(&2u32.to_be_bytes());
+        assert_eq!(free_pages(&pages)[1..], [false, true]);
+    }
+}
