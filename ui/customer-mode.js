@@ -78,6 +78,7 @@ export function createCustomerMode({ ctx, session, display }) {
       customerId: params.customerId ?? visit.customerId,
       receiptId: name === 'receipt' ? params.receiptId : undefined,
       warnings: name === 'receipt' ? warningCodes(params.warnings) : [],
+      erased: name === 'receipt' ? Boolean(params.erased ?? visit.erased) : false,
     };
     remember(visit);
     display(`customer-${name}`, CUSTOMER_SCREENS.get(name)(ctx, { ...params, lang, tr }));
@@ -100,7 +101,7 @@ export function createCustomerMode({ ctx, session, display }) {
    */
   function resume() {
     const memory = recall();
-    visit = { flow: memory.flow, customerId: memory.customerId };
+    visit = { flow: memory.flow, customerId: memory.customerId, erased: memory.erased };
     if (memory.receiptId) {
       show('receipt', { ...memory, warnings: memory.warnings.map((code) => ({ code })) });
     } else {
@@ -115,9 +116,11 @@ export function createCustomerMode({ ctx, session, display }) {
    * more (or cancelled that), home otherwise, with a word on what happened.
    */
   function end(info) {
-    const { flow, customerId, receiptId, warnings = [] } = visit;
+    const { flow, customerId, receiptId, erased, warnings = [] } = visit;
     forget();
     const also = warnings.map((code) => ` ${t(`warning.${code}`)}`).join('');
+    // The customer withdrew membership: there are no consents left to show.
+    if (erased) return { screen: 'home', params: { notice: t('home.erased', { number: customerId }) + also } };
     if (customerId && may(info, 'view_consent_history')) {
       if (flow === 'join') return { screen: 'home', params: { notice: t('home.joined', { number: customerId }) + also } };
       const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');
@@ -171,6 +174,7 @@ function recall() {
       customerId: Number.isSafeInteger(memory.customerId) ? memory.customerId : undefined,
       receiptId: typeof memory.receiptId === 'string' ? memory.receiptId : undefined,
       warnings: warningCodes(memory.warnings),
+      erased: memory.erased === true,
     };
   } catch {
     return {};

@@ -5,9 +5,11 @@
 // form cancelled halfway or cut short by a reload stores nothing; a detail
 // the core refuses is marked on its input. Then the customer who joined
 // changes their mind, in Catalan: staff open the customer's consents, the
-// customer agrees to e-mail offers too, tries to withdraw membership (refused,
-// nothing changes) and withdraws e-mail offers in two steps, with a
-// withdrawal receipt. Its own vault in a fresh folder, set up with the CLI;
+// customer agrees to e-mail offers too, starts withdrawing membership (the
+// sign step says it erases the whole record; cancelled, nothing changes),
+// withdraws e-mail offers in two steps with a withdrawal receipt, and
+// finally withdraws membership: the record is erased, the receipt is the
+// erasure confirmation, and a residue scan finds nothing of her. Its own vault in a fresh folder, set up with the CLI;
 // its own app session. Screenshots (20-…, 40-…) go to
 // target/e2e-screenshots/ after foundation's.
 
@@ -409,7 +411,7 @@ test("staff open the customer's consents; the customer agrees to e-mail offers t
   await shot('48-consents-after-grant');
 });
 
-test('withdrawing membership is refused in Catalan, and nothing changes', async () => {
+test('withdrawing membership says, before the signature, that it erases the record; cancel changes nothing', async () => {
   const entries = await count('#consents-history tbody tr');
   await app.check('#consents-id-id-document');
   await app.click('#consents-withdraw');
@@ -425,16 +427,9 @@ test('withdrawing membership is refused in Catalan, and nothing changes', async 
 
   await app.check('#withdraw-membership');
   await app.click('#withdraw-next');
-  await sign(/^Signat/);
-  await app.click('#withdraw-submit');
-
-  const refusal = await app.waitForText('#withdraw-error', (t) => t.trim().length > 0);
-  assert.match(refusal, /s'hauria d'esborrar tota la seva fitxa de client/);
-  assert.match(refusal, /encara no es pot fer des d'aquesta pantalla/);
-  assert.match(refusal, /No s'ha canviat res/);
-  // Back on the choice, as it was ticked, to untick it or cancel.
-  assert.equal(await checked('#withdraw-membership'), true);
-  await shot('49-withdraw-membership-refused');
+  await app.waitFor('#signature-pad');
+  assert.match(await app.text('#withdraw-erases'), /s'esborra tota la seva fitxa de client/);
+  await shot('49-withdraw-membership-erases');
 
   await app.click('#withdraw-cancel');
   await app.waitFor('#customer-ended');
@@ -485,7 +480,37 @@ test('the customer withdraws e-mail offers in two steps: tick, sign', async () =
   await app.waitFor('#consents-current');
 });
 
-test('after the app closes, the vault holds exactly the one customer who joined', async () => {
+/** Purposes still agreed to when the customer withdrew membership. */
+let grantedAtErasure = 0;
+
+test('withdrawing membership erases the whole record; the receipt is the erasure confirmation', async () => {
+  grantedAtErasure = await count('#consents-current tbody tr[data-granted="yes"]');
+  assert.ok(grantedAtErasure >= 1);
+  await app.check('#consents-id-id-document');
+  await app.click('#consents-withdraw');
+  await app.waitFor('#withdraw-membership');
+  await app.check('#withdraw-membership');
+  await app.click('#withdraw-next');
+  await app.waitFor('#withdraw-erases');
+  await sign(/^Signat/);
+  await app.click('#withdraw-submit');
+
+  await app.waitForText('#receipt-title', (t) => /Confirmació d'esborrament/.test(t), 30000);
+  const receipt = await app.text('#receipt');
+  assert.match(receipt, /Què s'ha esborrat/);
+  assert.match(receipt, /Condició de soci/);
+  await shot('56-erasure-confirmation');
+
+  // Staff take the screen back to Home: there are no consents left to show.
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', OWNER_PASS);
+  await app.click('#leave-submit');
+  await app.waitFor('#home');
+  await app.waitForText('#home-status', (t) => /everything held about them was erased/.test(t));
+  await shot('57-home-after-erasure');
+});
+
+test('after the app closes, the vault holds no customer and nothing of the one who was erased', async () => {
   await app.close();
   const run = await until(() => {
     // Counts need a sign-in: the keyring alone opens nothing.
@@ -498,11 +523,12 @@ test('after the app closes, the vault holds exactly the one customer who joined'
   }, 15000, 'the app to release the vault');
   assert.equal(run.status, 0, run.stderr);
   const status = JSON.parse(run.stdout);
-  assert.equal(status.customers, 1);
+  assert.equal(status.customers, 0);
   // One ledger record per purpose asked on the one form that was signed,
-  // then one for agreeing to e-mail offers and one for withdrawing them.
+  // one for agreeing to e-mail offers and one for withdrawing them, then
+  // one per purpose still agreed to when membership was withdrawn.
   assert.ok(askedPurposes > 0);
-  const records = askedPurposes + 2;
+  const records = askedPurposes + 2 + grantedAtErasure;
   assert.equal(status.consentRecords, records);
 
   const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'audit', 'verify'], {
@@ -511,4 +537,13 @@ test('after the app closes, the vault holds exactly the one customer who joined'
   });
   assert.equal(verify.status, 0, verify.stderr);
   assert.match(verify.stdout, new RegExp(`^intact \\(\\d+ entries, ${records} consent records\\)`));
+  // Nothing of her is left in any page of the vault or its journal.
+  for (const text of [NAME, 'Puigdomènech', 'puigdomenech']) {
+    const scan = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json', 'residue-scan'], {
+      input: `${OWNER_PASS}\n${text}\n`,
+      encoding: 'utf8',
+    });
+    assert.equal(scan.status, 0, scan.stderr);
+    assert.equal(JSON.parse(scan.stdout).found, false, `${text} is still in the vault`);
+  }
 });

@@ -207,6 +207,9 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
               receiptId: recorded.receiptId,
               customerId: recorded.customerId,
               warnings: recorded.warnings,
+              // Membership withdrawn: the record is gone, the receipt is the
+              // erasure confirmation.
+              erased: ticked().some((p) => p.required),
             });
           },
           (err) => {
