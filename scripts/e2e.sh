@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # End-to-end tests: the real app window under Xvfb, a real gnome-keyring in a
 # private D-Bus session, driven through tauri-driver + WebKitWebDriver.
-# Screenshots land in target/e2e-screenshots/.
+# Screenshots land in e2e-screenshots/ of the target folder.
+#
+# The binaries are read from $CARGO_TARGET_DIR (as cargo builds them), else
+# target/. STEWARD_E2E_FILES runs only the test files named;
+# STEWARD_E2E_PORT_OFFSET moves the WebDriver ports (two suites at once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export STEWARD_APP="$PWD/target/debug/steward-app"
-export STEWARD_CLI="$PWD/target/debug/steward"
-export STEWARD_SCREENSHOTS="$PWD/target/e2e-screenshots"
+target="${CARGO_TARGET_DIR:-$PWD/target}"
+export STEWARD_APP="$target/debug/steward-app"
+export STEWARD_CLI="$target/debug/steward"
+export STEWARD_SCREENSHOTS="$target/e2e-screenshots"
+export STEWARD_E2E_FILES="${STEWARD_E2E_FILES:-tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs tests/e2e/crm.test.mjs}"
 rm -rf "$STEWARD_SCREENSHOTS" && mkdir -p "$STEWARD_SCREENSHOTS"
 export PATH="$HOME/.cargo/bin:$PATH"
 # One file after the other, in this order (foundation first), each with its
@@ -14,7 +20,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 exec xvfb-run -a -s "-screen 0 1280x900x24" \
   scripts/with-keyring.sh bash -c '
     status=0
-    for file in tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs tests/e2e/crm.test.mjs; do
+    for file in $STEWARD_E2E_FILES; do
       node --test --test-concurrency=1 "$file" || status=1
     done
     exit $status

@@ -49,6 +49,8 @@ const COMMANDS: &[&str] = &[
     "customer_restrict",
     "customer_unrestrict",
     "customer_object_marketing",
+    "export_folder",
+    "customer_export",
 ];
 
 fn main() {

@@ -131,8 +131,9 @@ fn login(window: &WebviewWindow<MockRuntime>, role: Role) -> Value {
 }
 
 /// The command and its arguments for a customer-data action; the purpose
-/// of access is the role's own first one (from its session info).
-fn call(cmd: &str, session: &Value) -> Value {
+/// of access is the role's own first one (from its session info). An
+/// export goes into `folder`.
+fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
     let purpose = session["accessPurposes"][0]
         .as_str()
         .unwrap_or("serve-at-till");
@@ -157,13 +158,17 @@ fn call(cmd: &str, session: &Value) -> Value {
         "customer_object_marketing" => {
             json!({ "customerId": 1, "identityCheck": "known-customer" })
         }
+        "customer_export" => json!({ "customerId": 1, "folder": folder }),
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
         "settings_set_search_limit" => json!({ "customers": 60 }),
-        "users_list" | "audit_verify" | "fields_list" | "purposes_list" | "search_limit_alerts" => {
-            json!({})
-        }
+        "users_list"
+        | "audit_verify"
+        | "fields_list"
+        | "purposes_list"
+        | "search_limit_alerts"
+        | "export_folder" => json!({}),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -197,6 +202,8 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),
+        ("export_folder", [true, true, true, true, true]),
+        ("customer_export", [true, true, false, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -222,15 +229,23 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
     );
     // Points to redeem.
     login(&window, Role::Owner);
-    invoke(&window, "purchase_add", call("purchase_add", &json!({}))).unwrap();
-    invoke(&window, "purchase_add", call("purchase_add", &json!({}))).unwrap();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    for _ in 0..2 {
+        invoke(
+            &window,
+            "purchase_add",
+            call("purchase_add", &json!({}), &folder),
+        )
+        .unwrap();
+    }
 
     let mut table = String::new();
     for (cmd, row) in expected {
         table += &format!("{cmd:<18}");
         for (i, role) in Role::ALL.into_iter().enumerate() {
             let session = login(&window, role);
-            let allowed = match invoke(&window, cmd, call(cmd, &session)) {
+            let allowed = match invoke(&window, cmd, call(cmd, &session, &folder)) {
                 Ok(_) => true,
                 Err(e) if e["code"] == "forbidden" => false,
                 Err(e) if e["code"] == "not_restricted" || e["code"] == "not_consented" => true,
@@ -530,4 +545,113 @@ fn a_join_sent_twice_records_one_customer_and_a_lagging_anchor_is_a_warning() {
     assert!(receipt.is_object());
     let status = invoke(&window, "app_status", json!({})).unwrap();
     assert_eq!(status["warnings"], json!([]), "{status}");
+}
+
+/// The files in `folder`, by name.
+fn file_names(folder: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 12 §1 at the command boundary: a manager's export of customer 1
+/// lands in the folder chosen as a whole, signed ZIP named by the date and
+/// the customer number (nothing of the customer's in the name); a second
+/// one gets a name of its own and leaves the first untouched; a folder that
+/// is not a whole path to an existing folder and a ZIP passphrase under 8
+/// characters are refused on their inputs with nothing written; staff may
+/// not export.
+#[test]
+fn an_export_lands_in_the_folder_chosen_named_without_personal_data_and_never_over_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let folder = dir.path().join("for the customer");
+    std::fs::create_dir(&folder).unwrap();
+    let export = |args: Value| invoke(&window, "customer_export", args);
+
+    assert_eq!(
+        invoke(&window, "export_folder", json!({})).unwrap_err()["code"],
+        "not_logged_in"
+    );
+    login(&window, Role::Manager);
+    let start = invoke(&window, "export_folder", json!({})).unwrap();
+    assert!(
+        std::path::Path::new(start["path"].as_str().unwrap()).is_absolute(),
+        "{start}"
+    );
+
+    let first = export(json!({ "customerId": 1, "folder": folder })).unwrap();
+    let first_path = std::path::PathBuf::from(first["path"].as_str().unwrap());
+    assert_eq!(first_path.parent(), Some(folder.as_path()));
+    let name = first_path.file_name().unwrap().to_str().unwrap();
+    let date = name
+        .strip_prefix("steward-export-")
+        .and_then(|rest| rest.strip_suffix("-customer-1.zip"))
+        .unwrap_or_else(|| panic!("named by the date and the number: {name}"));
+    assert!(
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        "{name}"
+    );
+    assert_eq!(first["lang"], "en", "the customer's own language");
+    assert_eq!(first["encrypted"], false);
+    let bytes = std::fs::read(&first_path).unwrap();
+    let verified = steward_core::verify_export(&bytes, None, None).unwrap();
+    assert_eq!(verified.export_id, first["exportId"].as_str().unwrap());
+    assert_eq!(
+        verified.files + 1,
+        first["files"].as_u64().unwrap() as usize
+    );
+
+    let second = export(json!({
+        "customerId": 1,
+        "folder": folder,
+        "lang": "ca",
+        "zipPassphrase": "for Núria only",
+    }))
+    .unwrap();
+    let second_path = second["path"].as_str().unwrap();
+    assert!(second_path.ends_with("-customer-1-2.zip"), "{second_path}");
+    assert_eq!(second["lang"], "ca");
+    assert_eq!(second["encrypted"], true);
+    let encrypted = std::fs::read(second_path).unwrap();
+    assert!(steward_core::verify_export(&encrypted, Some("for Núria only"), None).is_ok());
+    assert_eq!(
+        std::fs::read(&first_path).unwrap(),
+        bytes,
+        "the first export is untouched"
+    );
+
+    for (args, field) in [
+        (json!({ "customerId": 1, "folder": "exports" }), "folder"),
+        (
+            json!({ "customerId": 1, "folder": folder.join("missing") }),
+            "folder",
+        ),
+        (
+            json!({ "customerId": 1, "folder": folder, "zipPassphrase": "short" }),
+            "zip passphrase",
+        ),
+    ] {
+        let refused = export(args.clone()).unwrap_err();
+        assert_eq!(refused["code"], "invalid_input", "{args}: {refused}");
+        assert_eq!(refused["field"], field, "{args}: {refused}");
+    }
+    login(&window, Role::Staff);
+    let refused = export(json!({ "customerId": 1, "folder": folder })).unwrap_err();
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+
+    // Only the two exports: no temporary file left, no name of the customer's.
+    let names = file_names(&folder);
+    assert_eq!(names.len(), 2, "{names:?}");
+    for name in &names {
+        let lower = name.to_lowercase();
+        assert!(
+            !lower.contains("nuria") && !lower.contains("núria") && !lower.contains("puig"),
+            "{name}"
+        );
+    }
 }

@@ -4,9 +4,12 @@
 //!
 //! The commands are synchronous on purpose: they run on the main thread,
 //! one at a time, and the OS keyring's blocking D-Bus client must not run
-//! inside the async runtime.
+//! inside the async runtime. The exception is long work that never touches
+//! the keyring (`customer_export`): it runs on a blocking worker thread so
+//! that the window stays responsive.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use steward_core::crm::views::{AudiencePage, Loyalty, Note, Purchase, Task};
@@ -19,7 +22,7 @@ use steward_core::{
     Role, SearchResults, Session, Signature, UserSummary, Vault, Verdict, Warning, Withdrawal,
 };
 use steward_core::{FieldSetting, HandedTo, ShopProfile};
-use tauri::State;
+use tauri::{Manager, State};
 
 use crate::state::{AppState, Inner};
 
@@ -802,4 +805,119 @@ pub fn audience_list(
 pub fn access_log(state: State<'_, AppState>, filter: Option<LogFilter>) -> Res<Vec<LogEntry>> {
     let filter = filter.unwrap_or_default();
     with_session(&state, |vault, session| vault.access_log(session, &filter))
+}
+
+// --- The customer's rights --------------------------------------------------
+
+/// Where the export's folder field starts: the user's Documents folder,
+/// else their home folder (empty when the system names neither).
+#[tauri::command]
+pub fn export_folder<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Res<SavedFile> {
+    if app.state::<AppState>().lock().session.is_none() {
+        return Err(not_logged_in());
+    }
+    let paths = app.path();
+    let folder = paths
+        .document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| paths.home_dir().ok())
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    Ok(SavedFile { path: folder })
+}
+
+/// Where a customer's export went and what is in it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportSaved {
+    /// The file written: in the folder chosen, named by the date and the
+    /// customer number only.
+    path: String,
+    export_id: String,
+    lang: Lang,
+    encrypted: bool,
+    /// How many files the ZIP holds (its manifest included).
+    files: usize,
+}
+
+/// The folder an export goes to: a whole path to a folder that exists.
+fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
+    let path = PathBuf::from(folder.trim());
+    if !path.is_absolute() {
+        return Err(Error::InvalidInput {
+            field: "folder",
+            reason: "give the whole path of a folder, starting from the top",
+        });
+    }
+    if !path.is_dir() {
+        return Err(Error::InvalidInput {
+            field: "folder",
+            reason: "there is no folder there",
+        });
+    }
+    Ok(path)
+}
+
+/// Writes the ZIP into `folder` as `steward-export-<date>-customer-<id>.zip`
+/// (`-2`, `-3`... when that name is taken): never the customer's name in a
+/// file name, never over an existing file, never half a file.
+fn write_export(folder: &Path, customer_id: i64, zip: &[u8]) -> Result<PathBuf, Error> {
+    let stem = format!(
+        "steward-export-{}-customer-{customer_id}",
+        chrono::Local::now().format("%Y-%m-%d")
+    );
+    for n in 1..=99 {
+        let name = if n == 1 {
+            format!("{stem}.zip")
+        } else {
+            format!("{stem}-{n}.zip")
+        };
+        let path = folder.join(name);
+        match steward_core::files::write_new_atomic(&path, zip) {
+            Ok(()) => return Ok(path),
+            Err(Error::FileExists) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::FileExists)
+}
+
+/// The customer's export (owner, manager; the core records it as their
+/// request): made by the core, written into `folder`. Runs on a worker
+/// thread, so the window stays responsive while the ZIP is made; the vault
+/// is busy meanwhile.
+#[tauri::command]
+pub async fn customer_export<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    customer_id: i64,
+    folder: String,
+    lang: Option<String>,
+    zip_passphrase: Option<String>,
+) -> Res<ExportSaved> {
+    let lang = lang.as_deref().map(Lang::parse).transpose()?;
+    let passphrase = zip_passphrase
+        .filter(|p| !p.is_empty())
+        .map(Passphrase::new);
+    let folder = export_folder_checked(&folder)?;
+    let work = tauri::async_runtime::spawn_blocking(move || -> Res<ExportSaved> {
+        let state = app.state::<AppState>();
+        let export = with_session(&state, |vault, session| {
+            vault.export_for_customer(session, customer_id, lang, passphrase.as_ref())
+        })?;
+        let path = write_export(&folder, customer_id, &export.zip)?;
+        Ok(ExportSaved {
+            path: path.display().to_string(),
+            export_id: export.export_id,
+            lang: export.lang,
+            encrypted: export.encrypted,
+            files: export.files.len() + 1,
+        })
+    });
+    work.await.map_err(|_| CommandError {
+        code: "internal",
+        kind: ErrorKind::Other.as_str(),
+        message: "the export stopped before it was written; nothing was saved".into(),
+        field: None,
+    })?
 }

@@ -83,6 +83,8 @@ fn with_commands<R: tauri::Runtime>(
             commands::customer_restrict,
             commands::customer_unrestrict,
             commands::customer_object_marketing,
+            commands::export_folder,
+            commands::customer_export,
         ])
 }
 

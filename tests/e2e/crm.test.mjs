@@ -14,9 +14,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { until } from './webdriver.mjs';
 import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow } from './helpers.mjs';
 
@@ -441,6 +441,176 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   await app.waitForText('#profile-status', (t) => /Saved: Date of birth\./.test(t));
   assert.equal(await count('#profile-fields dd[data-field="birth_date"]'), 0);
   await shot('76-profile-after-edit');
+});
+
+/** The export's words in `lang`, as the core writes its pages (`assets/notices/<lang>.json`). */
+function exportWords(lang) {
+  const file = new URL(`../../assets/notices/${lang}.json`, import.meta.url);
+  return JSON.parse(readFileSync(file, 'utf8')).export;
+}
+
+/** A stored UTC time in this computer's time zone, in a strftime-like `format` (%d %m %Y %H %M). */
+function localTime(at, format) {
+  const d = new Date(at);
+  const two = (n) => String(n).padStart(2, '0');
+  const parts = { d: two(d.getDate()), m: two(d.getMonth() + 1), Y: String(d.getFullYear()), H: two(d.getHours()), M: two(d.getMinutes()) };
+  return format.replace(/%([dmYHM])/g, (_, k) => parts[k]);
+}
+
+/** Saves a screenshot at `width`×`height` (checking it does not scroll sideways), then restores the window. */
+async function shotAt(name, width, height) {
+  const was = await app.windowRect();
+  await app.setWindowSize(width, height);
+  try {
+    await until(async () => (await app.execute('return window.innerWidth')) <= width, 5000, `the window to be ${width} wide`);
+    await shot(name);
+  } finally {
+    await app.setWindowSize(was.width, was.height);
+  }
+}
+
+test("the owner exports Núria's data for her; its pages list the staff member's visit", async () => {
+  const exportDir = join(dir, 'usb stick');
+  mkdirSync(exportDir);
+
+  // Opened for a complaint, the profile explains that a copy is made at
+  // the customer's request, and offers to open it again for that.
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'puigdom');
+  await app.waitFor(`#customers-hit-${nuriaId}`);
+  await app.keys([ENTER]);
+  await app.waitFor('#purpose-picker');
+  await app.check('#access-purpose-complaint');
+  await app.keys([ENTER]);
+  assert.equal(await profileLoaded(), NAME);
+  await app.waitFor('#profile-export-needs-request');
+  assert.match(await app.text('#profile-export-needs-request'), /Complaint/);
+  assert.equal(await count('#profile-export-start'), 0, 'no export on a profile opened for a complaint');
+  await app.execute("document.getElementById('profile-export').scrollIntoView({ block: 'center' })");
+  await shot('77-profile-export-needs-request');
+  await app.click('#profile-export-reopen');
+  await app.waitFor('#profile-export-start');
+  assert.equal(await profileLoaded(), NAME);
+  assert.match(await app.text('#profile-context'), /Customer's request/);
+
+  await app.click('#profile-export-start');
+  await app.waitFor('#profile-export-form');
+  assert.equal(await attr('#profile-export-start', 'aria-expanded'), 'true');
+  assert.equal(await activeId(), 'profile-export-folder', 'the cursor is in the folder field');
+  // The folder starts at the user's Documents or home folder.
+  const suggested = await until(
+    () => app.execute("return document.getElementById('profile-export-folder').value"),
+    15000,
+    'the folder field to be filled in',
+  );
+  assert.ok(suggested.startsWith('/'), `a whole path: ${suggested}`);
+  assert.equal(await app.execute("return document.getElementById('profile-export-lang').value"), 'ca', "Núria's own language");
+  await app.clear('#profile-export-folder');
+  await app.type('#profile-export-folder', exportDir);
+  await app.execute("document.getElementById('profile-export-form').scrollIntoView({ block: 'center' })");
+  await shot('78-profile-export-form');
+
+  // A passphrase under 8 characters is refused on its input; nothing is written.
+  await app.type('#profile-export-passphrase', 'short');
+  await app.click('#profile-export-submit');
+  await until(async () => (await attr('#profile-export-passphrase', 'aria-invalid')) === 'true', 15000, 'the passphrase to be marked');
+  assert.match(await app.text('#profile-export-passphrase-error'), /8 characters/);
+  assert.deepEqual(readdirSync(exportDir), []);
+  await app.clear('#profile-export-passphrase');
+
+  // While the core works, the form is busy and shows a progress bar.
+  await app.execute(`
+    window.__exportBusy = { button: false, bar: false };
+    window.__exportWatch = new MutationObserver(() => {
+      const b = document.getElementById('profile-export-submit');
+      const bar = document.getElementById('profile-export-progress');
+      if (b && b.getAttribute('aria-busy') === 'true') window.__exportBusy.button = true;
+      if (bar && !bar.hidden) window.__exportBusy.bar = true;
+    });
+    window.__exportWatch.observe(document.body, { subtree: true, childList: true, attributes: true });
+  `);
+  await app.click('#profile-export-submit');
+  await app.waitFor('#profile-export-done', 60000);
+  const busy = await app.execute('window.__exportWatch.disconnect(); return window.__exportBusy');
+  assert.deepEqual(busy, { button: true, bar: true }, 'busy while the core worked');
+  assert.equal(await activeId(), 'profile-export-done');
+  assert.match(await app.text('#profile-export-done'), /Steward keeps no copy/);
+  assert.match(await app.text('#profile-export-done'), /without a passphrase/);
+
+  // Named by the date and her number, in the folder chosen; nothing of her name.
+  const written = (await app.text('#profile-export-path')).trim();
+  assert.equal(dirname(written), exportDir);
+  assert.match(basename(written), new RegExp(`^steward-export-\\d{4}-\\d{2}-\\d{2}-customer-${nuriaId}\\.zip$`));
+  assert.deepEqual(readdirSync(exportDir), [basename(written)]);
+  await app.execute("document.getElementById('profile-export-done').scrollIntoView({ block: 'center' })");
+  await shot('79-profile-export-done');
+  await shotAt('80-profile-export-done-1024x700', 1024, 700);
+
+  // Unpacked, its pages (read in the app's own webview, nothing run) list
+  // the staff member's visits: by role and number, why, and when.
+  const unpacked = join(dir, 'unpacked');
+  const unzip = spawnSync('unzip', ['-q', written, '-d', unpacked], { encoding: 'utf8' });
+  assert.equal(unzip.status, 0, unzip.stderr);
+  const data = JSON.parse(readFileSync(join(unpacked, 'data.json'), 'utf8'));
+  assert.equal(data.language, 'ca');
+  const visits = data.tables.audit_event.rows.filter((r) => r.action === 'customer.view' && r.role === 'staff');
+  assert.ok(visits.length > 0, 'the staff member opened her profile');
+  assert.ok(visits.every((v) => v.purpose === 'serve-at-till'), JSON.stringify(visits));
+  const html = readFileSync(join(unpacked, 'index.html'), 'utf8');
+  assert.ok(!/\bsam\b/i.test(html) && !html.includes(OWNER), 'people are named by role and number only');
+  const words = exportWords('ca');
+  const items = await app.execute(
+    `const doc = new DOMParser().parseFromString(arguments[0], 'text/html');
+     const section = [...doc.querySelectorAll('section')].find((s) => s.querySelector('h2').textContent === arguments[1]);
+     return section ? [...section.querySelectorAll('li')].map((li) => ({
+       name: li.querySelector('.name').textContent,
+       details: [...li.querySelectorAll('.detail')].map((d) => d.textContent),
+     })) : null;`,
+    [html, words.access],
+  );
+  assert.ok(items, `index.html has the section "${words.access}"`);
+  for (const v of visits) {
+    const line = words.access_line
+      .replace('{date}', localTime(v.at, words.time_format))
+      .replace('{who}', words.staff_member.replace('{n}', String(v.userId)))
+      .replace('{role}', words.roles.staff);
+    const what = words.what.replace('{action}', words.actions.customer_view);
+    const why = words.why.replace('{purpose}', words.access_purposes['serve-at-till']);
+    // (A search in the same minute has the same first line.)
+    const listed = items.filter((i) => i.name === line);
+    assert.ok(
+      listed.some((i) => i.details.includes(what) && i.details.includes(why)),
+      `the visit "${line}" / "${what}" / "${why}" is listed: ${JSON.stringify(listed)}`,
+    );
+  }
+
+  // A second copy, in English with a passphrase, gets a name of its own and
+  // leaves the first as it was; the CLI finds it intact.
+  const first = readFileSync(written);
+  await app.click('#profile-export-start');
+  await app.waitFor('#profile-export-form');
+  await until(
+    async () => (await app.execute("return document.getElementById('profile-export-folder').value")) !== '',
+    15000,
+    'the folder field to be filled in',
+  );
+  await app.clear('#profile-export-folder');
+  await app.type('#profile-export-folder', exportDir);
+  await app.selectOption('#profile-export-lang', 'en');
+  await app.type('#profile-export-passphrase', 'bread for Núria');
+  await app.click('#profile-export-submit');
+  await app.waitFor('#profile-export-done', 60000);
+  assert.match(await app.text('#profile-export-done'), /protected with the passphrase/);
+  const second = (await app.text('#profile-export-path')).trim();
+  assert.match(basename(second), new RegExp(`^steward-export-\\d{4}-\\d{2}-\\d{2}-customer-${nuriaId}-2\\.zip$`));
+  assert.ok(readFileSync(written).equals(first), 'the first copy is untouched');
+  const verify = spawnSync(CLI, ['export', 'verify', second, '--zip-passphrase-stdin'], {
+    input: 'bread for Núria\n',
+    encoding: 'utf8',
+  });
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.match(verify.stdout, /^intact/);
 });
 
 test('after the app closes, the audit log is intact', async () => {

@@ -7,8 +7,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
-/** Starts tauri-driver and waits until it answers. */
-export async function startDriver(port = Number(process.env.STEWARD_E2E_PORT || 4444)) {
+/**
+ * Starts tauri-driver and waits until it answers. `STEWARD_E2E_PORT_OFFSET`
+ * moves every file's ports (its driver's and the native driver's), so that
+ * two suites can run side by side on one machine.
+ */
+export async function startDriver(given = Number(process.env.STEWARD_E2E_PORT || 4444)) {
+  const port = given + Number(process.env.STEWARD_E2E_PORT_OFFSET || 0);
   const native = process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver';
   const args = ['--port', String(port), '--native-port', String(port + 1), '--native-driver', native];
   const proc = spawn('tauri-driver', args, {

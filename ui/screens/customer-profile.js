@@ -9,8 +9,9 @@
 //! The actions on the profile are offered when the session's `allowed`
 //! lists them, each with its shortcut: Edit details (Alt+E, full view),
 //! Add purchase (Alt+P), Add note (Alt+O), Add task (Alt+T), ticking off a
-//! task, tags, redeeming points and the customer's consents. After any
-//! change the profile is read again with the same purpose.
+//! task, tags, redeeming points, the customer's consents and (full view)
+//! the export for the customer. After any change the profile is read again
+//! with the same purpose.
 
 import { h, replace, focus } from '../components/dom.js';
 import { button, showError, showText } from '../components/form.js';

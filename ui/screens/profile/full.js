@@ -1,7 +1,8 @@
 //! The full view (owner, manager): every held detail, loyalty and tags,
 //! purchases, notes and tasks, the customer's consents and the record's
 //! own facts (reference, language, since when, how identity was checked),
-//! and whether it is restricted (with Restrict/Lift and Stop marketing).
+//! and whether it is restricted (with Restrict/Lift and Stop marketing),
+//! and the export for the customer (`export.js`).
 
 import { h } from '../../components/dom.js';
 import { labelOr, timeCell } from '../../components/labels.js';
@@ -15,6 +16,7 @@ import { notesPanel } from './notes.js';
 import { tasksPanel } from './tasks.js';
 import { consentsPanel } from './consents.js';
 import { restrictionPanel } from './restriction.js';
+import { exportPanel } from './export.js';
 
 /** The panels of full view `p`, as the core sent it. */
 export function fullView(profile, p) {
@@ -42,5 +44,6 @@ export function fullView(profile, p) {
         h('dd', {}, labelOr('consents.identity', p.identityCheck)),
       ),
     ),
+    profile.allowed('export_for_customer') ? exportPanel(profile, p) : null,
   ];
 }
