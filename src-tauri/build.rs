@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "customer_object_marketing",
     "export_folder",
     "customer_export",
+    "customer_erase",
 ];
 
 fn main() {

@@ -16,10 +16,11 @@ use steward_core::crm::views::{AudiencePage, Loyalty, Note, Purchase, Task};
 use steward_core::oversight::{LogEntry, LogFilter, SearchLimitAlert};
 use steward_core::people::access::{self, ViewKind};
 use steward_core::{
-    AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, Error,
-    ErrorKind, FieldChange, FormId, IdentityCheck, Lang, NewPurchase, NewTask, Notice, Objection,
-    Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey, Restriction, RestrictionCategory,
-    Role, SearchResults, Session, Signature, UserSummary, Vault, Verdict, Warning, Withdrawal,
+    AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, ErasureGround,
+    ErasureRequest, Error, ErrorKind, FieldChange, FormId, IdentityCheck, Lang, NewPurchase,
+    NewTask, Notice, Objection, Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey,
+    Restriction, RestrictionCategory, Role, SearchResults, Session, Signature, UserSummary, Vault,
+    Verdict, Warning, Withdrawal,
 };
 use steward_core::{FieldSetting, HandedTo, ShopProfile};
 use tauri::{Manager, State};
@@ -788,6 +789,54 @@ pub fn customer_object_marketing(
         vault.object_to_marketing(session, customer_id, objection)
     })?;
     Ok(recorded.into())
+}
+
+/// What an erasure did, for the profile's Erase button: the erasure
+/// confirmation's receipt (to show and print it for the customer), the rows
+/// destroyed, the residue check, and whom to tell.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErasedInfo {
+    customer_id: i64,
+    receipt_id: String,
+    rows: u64,
+    tables: usize,
+    /// `clean`, `found` or `not-checked`.
+    residue: &'static str,
+    recipients_to_tell: usize,
+    warnings: Vec<WarningInfo>,
+}
+
+/// Erases everything held about a customer at their request, told at the
+/// profile (no signature on screen): recorded as a request on paper, with
+/// how their identity was checked and the ground (a word).
+#[tauri::command]
+pub fn customer_erase(
+    state: State<'_, AppState>,
+    customer_id: i64,
+    identity_check: String,
+    ground: String,
+) -> Res<ErasedInfo> {
+    let request = ErasureRequest {
+        lang: None,
+        ground: ErasureGround::parse(&ground)?,
+        method: CollectionMethod::Paper,
+        identity_check: IdentityCheck::parse(&identity_check)?,
+        signature: None,
+    };
+    let erased = with_session(&state, |vault, session| {
+        vault.erase_customer(session, customer_id, request)
+    })?;
+    let record = &erased.destruction_record;
+    Ok(ErasedInfo {
+        customer_id: erased.customer_id,
+        receipt_id: erased.receipt.receipt_id.clone(),
+        rows: record.rows.values().sum(),
+        tables: record.rows.len(),
+        residue: record.residue.as_str(),
+        recipients_to_tell: erased.recipients_to_tell,
+        warnings: erased.warnings.iter().copied().map(Into::into).collect(),
+    })
 }
 
 #[tauri::command]

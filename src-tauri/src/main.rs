@@ -85,6 +85,7 @@ fn with_commands<R: tauri::Runtime>(
             commands::customer_object_marketing,
             commands::export_folder,
             commands::customer_export,
+            commands::customer_erase,
         ])
 }
 

@@ -613,6 +613,46 @@ test("the owner exports Núria's data for her; its pages list the staff member's
   assert.match(verify.stdout, /^intact/);
 });
 
+test('the owner erases Pere at his request and gets his erasure confirmation', async () => {
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'soler');
+  await app.waitFor(`#customers-hit-${pereId}`);
+  await app.keys([ENTER]);
+  await app.waitFor('#purpose-picker');
+  await app.check('#access-purpose-customer-request');
+  await app.keys([ENTER]);
+  assert.equal(await profileLoaded(), PERE);
+  await app.waitFor('#profile-erasure');
+  await app.execute("document.getElementById('profile-erasure').scrollIntoView({ block: 'start' })");
+  await app.selectOption('#profile-erase-identity', 'id-document');
+  // Without the tick nothing is erased.
+  await app.click('#profile-erase');
+  await app.waitForText('#profile-error', (t) => /Nothing was erased/.test(t));
+  assert.equal(await profileLoaded(), PERE);
+  await shot('81-profile-erase');
+  await assertFitsWindow('the erasure panel', 1024, 700);
+
+  await app.check('#profile-erase-confirm');
+  await app.click('#profile-erase');
+  // His confirmation, in his language (he joined in Catalan), for staff to
+  // print or save; the notice says what was erased and that none is left.
+  await app.waitForText('#receipt-title', (t) => /Confirmació d'esborrament/.test(t), 30000);
+  const erased = await app.text('#receipt-erased');
+  assert.match(erased, new RegExp(`Customer ${pereId} was erased`));
+  assert.match(erased, /nothing of theirs is left in the vault/);
+  assert.match(await app.text('#receipt'), /Què s'ha esborrat/);
+  await shot('82-erasure-confirmation');
+  await assertFitsWindow('the erasure confirmation', 1024, 700);
+
+  // He is no longer found.
+  await app.click('#receipt-back');
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'soler');
+  await app.waitForText('#customers-hint', (t) => /No customer matches/.test(t));
+  assert.equal(await count(`#customers-hit-${pereId}`), 0);
+});
+
 test('after the app closes, the audit log is intact', async () => {
   await app.close();
   await until(() => {
@@ -625,4 +665,14 @@ test('after the app closes, the audit log is intact', async () => {
   });
   assert.equal(verify.status, 0, verify.stderr);
   assert.match(verify.stdout, /^intact/);
+
+  // Nothing of Pere is left in any page of the vault or its journal.
+  for (const text of [PERE, 'Soler']) {
+    const scan = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json', 'residue-scan'], {
+      input: `${OWNER_PASS}\n${text}\n`,
+      encoding: 'utf8',
+    });
+    assert.equal(scan.status, 0, scan.stderr);
+    assert.equal(JSON.parse(scan.stdout).found, false, `${text} is still in the vault`);
+  }
 });

@@ -167,21 +167,43 @@ export function render(ctx, { lang, tr, receiptId, warnings = [] }) {
  * stays in the customer's language; the screen around it is the staff's.
  */
 export function renderForStaff(ctx, params = {}) {
-  const { receiptId, customerId } = params;
+  // `erased`: what `customer_erase` returned, when this is the erasure
+  // confirmation just made (the customer is gone: back goes to customers).
+  const { receiptId, customerId, erased } = params;
   const { root, alert, content } = sessionLayout(ctx, {
     screenId: 'staff-receipt',
     regionPrefix: 'receipt',
-    current: 'consents',
-    title: staffT('receiptView.title'),
+    current: erased ? 'customers' : 'consents',
+    title: staffT(erased ? 'receiptView.erasedTitle' : 'receiptView.title'),
     params,
   });
   root.classList.add('screen--staff-receipt');
-  const back = button(staffT('receiptView.back'), {
-    id: 'receipt-back',
-    kind: 'secondary',
-    onclick: () => ctx.navigate('consents', { customerId }),
-  });
+  const back = erased
+    ? button(staffT('receiptView.backToCustomers'), { id: 'receipt-back', kind: 'secondary', onclick: () => ctx.navigate('customers') })
+    : button(staffT('receiptView.back'), {
+        id: 'receipt-back',
+        kind: 'secondary',
+        onclick: () => ctx.navigate('consents', { customerId }),
+      });
   content.append(h('div', { class: 'actions actions--start no-print receipt__back' }, back));
+  if (erased) {
+    content.append(
+      h(
+        'div',
+        { id: 'receipt-erased', class: 'notice no-print', role: 'status' },
+        h(
+          'p',
+          {},
+          staffT('receiptView.erased', {
+            number: erased.customerId,
+            rows: erased.rows,
+            residue: staffT(`receiptView.residue.${erased.residue}`),
+          }),
+        ),
+        erased.recipientsToTell > 0 ? h('p', {}, staffT('receiptView.erasedTell')) : null,
+      ),
+    );
+  }
   if (typeof receiptId !== 'string' || receiptId === '') {
     showText(alert, staffT('receiptView.none'));
     return root;

@@ -2,7 +2,8 @@
 //! purchases, notes and tasks, the customer's consents and the record's
 //! own facts (reference, language, since when, how identity was checked),
 //! and whether it is restricted (with Restrict/Lift and Stop marketing),
-//! and the export for the customer (`export.js`).
+//! the export for the customer (`export.js`) and, last, their erasure
+//! (`erasure.js`).
 
 import { h } from '../../components/dom.js';
 import { labelOr, timeCell } from '../../components/labels.js';
@@ -17,6 +18,7 @@ import { tasksPanel } from './tasks.js';
 import { consentsPanel } from './consents.js';
 import { restrictionPanel } from './restriction.js';
 import { exportPanel } from './export.js';
+import { erasurePanel } from './erasure.js';
 
 /** The panels of full view `p`, as the core sent it. */
 export function fullView(profile, p) {
@@ -45,5 +47,7 @@ export function fullView(profile, p) {
       ),
     ),
     profile.allowed('export_for_customer') ? exportPanel(profile, p) : null,
+    // Last: the one step that cannot be undone.
+    profile.allowed('erase_customer') ? erasurePanel(profile) : null,
   ];
 }
