@@ -641,7 +641,7 @@ test('the owner erases Pere at his request and gets his erasure confirmation', a
   const erased = await app.text('#receipt-erased');
   assert.match(erased, new RegExp(`Customer ${pereId} was erased`));
   assert.match(erased, /nothing of theirs is left in the vault/);
-  assert.match(await app.text('#receipt'), /Què s'ha esborrat/);
+  assert.match(await app.text('#staff-receipt'), /Què s'ha esborrat/);
   await shot('82-erasure-confirmation');
   await assertFitsWindow('the erasure confirmation', 1024, 700);
 

@@ -189,6 +189,9 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
         submitWith(
           { alert, busy: submit, busyLabel: t('customer.sign.saving') },
           async () => {
+            // Membership withdrawn: the record is gone, the receipt is the
+            // erasure confirmation.
+            const erased = ticked().some((p) => p.required);
             const recorded = await call('withdraw_consent', {
               customerId,
               lang,
@@ -207,9 +210,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
               receiptId: recorded.receiptId,
               customerId: recorded.customerId,
               warnings: recorded.warnings,
-              // Membership withdrawn: the record is gone, the receipt is the
-              // erasure confirmation.
-              erased: ticked().some((p) => p.required),
+              erased,
             });
           },
           (err) => {
