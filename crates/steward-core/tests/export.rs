@@ -199,6 +199,7 @@ fn the_access_history_shows_a_staff_members_view_with_purpose_and_fields_but_nev
     let mut owner = shop.owner(&mut v);
     let id = busy_customer(&mut v, &mut owner, "Núria Puigdomènech", "NURIA");
     let mut staff = shop.user(&mut v, "bartomeu", Role::Staff);
+    v.search_customers(&mut staff, "puigdom").unwrap();
     v.customer_profile(&mut staff, id, AccessPurpose::ServeAtTill)
         .unwrap();
     // The owner is account 1; the shop assistant the next one.
@@ -214,12 +215,25 @@ fn the_access_history_shows_a_staff_members_view_with_purpose_and_fields_but_nev
     }
     let html = text(&files, "index.html");
     let line = format!("staff member {staff_id} (shop assistant)");
-    let at = html.find(&line).expect("the staff member's view is listed");
-    let entry = &html[at..html[at..].find("</li>").unwrap() + at];
-    assert!(entry.contains("What: opened your record"), "{entry}");
+    // The search and the view, each its own entry.
+    let entries: Vec<&str> = html
+        .match_indices(&line)
+        .map(|(at, _)| &html[at..html[at..].find("</li>").unwrap() + at])
+        .collect();
+    let entry = entries
+        .iter()
+        .find(|e| e.contains("What: opened your record"))
+        .expect("the staff member's view is listed");
+    assert!(entries.iter().any(|e| e.contains("What: found you in a search")));
     assert!(entry.contains("Why: serving you at the till"), "{entry}");
     assert!(entry.contains("Which data: "), "{entry}");
-    assert!(entry.contains("loyalty"), "{entry}");
+    assert!(entry.contains("loyalty number and points"), "{entry}");
+    // Every reason is in words: the search says why in the customer's
+    // terms, and no code of the log is left in the page.
+    assert!(html.contains("Why: looking you up"), "{html}");
+    for code in ["find-customer", "in-store-form", "customer.view", "serve-at-till"] {
+        assert!(!html.contains(code), "index.html shows the code {code}");
+    }
     let pdf = &files["report.pdf"];
     assert!(pdf.starts_with(b"%PDF-"));
 }

@@ -16,6 +16,7 @@ use crate::consent::receipts::PrintableSection;
 use crate::error::Result;
 use crate::language::{Lang, Pack};
 use crate::people::access::AccessPurpose;
+use crate::purpose_id::LOYALTY;
 use crate::records::{customer, fields};
 use crate::register;
 use crate::shop;
@@ -392,7 +393,10 @@ pub(super) fn build_report(g: &Gathered, lang: Lang, made_at: &str, key_fp: &str
                 let why = if AccessPurpose::parse(purpose).is_ok() {
                     word(pack, &format!("export.access_purposes.{purpose}"), purpose)
                 } else {
-                    purpose.to_owned()
+                    // The other reasons the core logs, as words (never a
+                    // code the customer cannot read when there is one).
+                    let key = purpose.replace(' ', "-");
+                    word(pack, &format!("export.reasons.{key}"), purpose)
                 };
                 details.push(t("export.why", &[("purpose", &why)]));
             }
@@ -402,11 +406,10 @@ pub(super) fn build_report(g: &Gathered, lang: Lang, made_at: &str, key_fp: &str
                 .map(|a| {
                     a.iter()
                         .filter_map(Value::as_str)
-                        .map(|f| {
-                            g.field_labels
-                                .get(f)
-                                .cloned()
-                                .unwrap_or_else(|| f.to_owned())
+                        .map(|f| match g.field_labels.get(f) {
+                            Some(label) => label.clone(),
+                            None if f == LOYALTY => t("export.loyalty_field", &[]),
+                            None => f.to_owned(),
                         })
                         .collect()
                 })
