@@ -20,7 +20,7 @@ import { call, isSessionLost } from '../api.js';
 const STEPS = ['choose', 'sign'];
 
 /** Refusals the customer puts right by changing what they ticked. */
-const BACK_TO_CHOOSE = new Set(['not_consented', 'purpose_not_found']);
+const BACK_TO_CHOOSE = new Set(['not_consented', 'purpose_not_found', 'under_legal_hold']);
 
 /**
  * `params`: `lang` and `tr` (the customer's language and its words),

@@ -122,6 +122,21 @@ pub enum CustomersCommand {
     /// consent ledger and receipts (no contact data) and the audit log
     /// stay. Prints what was erased.
     Erase(crate::erasure::EraseArgs),
+    /// Keep a customer's data for a dispute or a claim (owner): nothing of
+    /// theirs is erased, on request or on schedule, until the hold is
+    /// lifted. The reason stays in the vault, never in the audit log.
+    Hold {
+        /// The customer number.
+        id: i64,
+        /// Why, in a few words (at most 300 characters).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Lift a customer's legal hold (owner).
+    LiftHold {
+        /// The customer number.
+        id: i64,
+    },
     /// Lift a customer's restriction (owner, manager).
     Unrestrict {
         /// The customer number.
@@ -643,6 +658,22 @@ pub fn customers(
         // It reads a second secret after the sign-in, so `main` runs it.
         CustomersCommand::Export(_) => return Err(fail("the export runs from main")),
         CustomersCommand::Erase(args) => return crate::erasure::erase(json, vault, session, args),
+        CustomersCommand::Hold { id, reason } => {
+            let hold = vault.place_legal_hold(session, *id, reason)?;
+            output(json, &hold, || {
+                format!("Customer {id}'s data is kept under a legal hold until you lift it.")
+            });
+            return Ok(());
+        }
+        CustomersCommand::LiftHold { id } => {
+            vault.lift_legal_hold(session, *id)?;
+            output(
+                json,
+                &serde_json::json!({ "customerId": id, "held": false }),
+                || format!("Customer {id}'s legal hold is lifted."),
+            );
+            return Ok(());
+        }
     };
     paper.receipt.check()?;
     let form = paper.consent_form(vault, session)?;

@@ -2021,3 +2021,51 @@ fn a_customer_erased_from_the_command_line_leaves_no_residue_and_a_confirmation(
     assert!(log.stdout.contains("vault.residue_scan"), "{}", log.stdout);
     assert!(!log.stdout.contains("Quorvath") && !log.stdout.contains("quorvath"));
 }
+
+/// Issue 13 §1: `customers hold` keeps a customer from being erased until
+/// `customers lift-hold`; owner only; the reason is never printed by the
+/// refusal.
+#[test]
+fn a_customer_under_a_legal_hold_is_not_erased_until_it_is_lifted() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    let run = as_owner(
+        &shop,
+        &join_args(
+            dir.join("join.json").to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Quorvath Plimsendow",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let id = run.stdout.trim().to_owned();
+    let held = as_owner(
+        &shop,
+        &["customers", "hold", &id, "--reason", "Claim Vortmallen"],
+    );
+    assert_eq!(held.code, 0, "{}", held.stderr);
+    let erase = [
+        "customers",
+        "erase",
+        id.as_str(),
+        "--verified-by",
+        "id-document",
+    ];
+    let refused = as_owner(&shop, &erase);
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert!(refused.stderr.contains("legal hold"), "{}", refused.stderr);
+    assert!(!refused.stderr.contains("Vortmallen"));
+    assert_eq!(customers_in(&shop), 1);
+    add_user(&shop, "marc", "manager");
+    let denied = as_user(&shop, "marc", &["customers", "lift-hold", &id]);
+    assert_eq!(denied.code, 3, "{}", denied.stderr);
+    let lifted = as_owner(&shop, &["customers", "lift-hold", &id]);
+    assert_eq!(lifted.code, 0, "{}", lifted.stderr);
+    let erased = as_owner(&shop, &erase);
+    assert_eq!(erased.code, 0, "{}", erased.stderr);
+    assert_eq!(customers_in(&shop), 0);
+}

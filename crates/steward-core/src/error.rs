@@ -222,6 +222,15 @@ pub enum Error {
     #[error("this customer's record is restricted: it is kept but may not be used or changed; nothing was changed. An owner or a manager can lift the restriction when its reason is resolved")]
     CustomerRestricted,
 
+    /// The customer's data is kept for a dispute or a claim (a legal hold):
+    /// it cannot be erased until the owner lifts the hold.
+    #[error("this customer's data is kept under a legal hold (a dispute or a claim), so it cannot be erased now; nothing was changed. The owner can lift the hold when it is resolved")]
+    UnderLegalHold,
+
+    /// Lifting a legal hold on a customer who has none.
+    #[error("this customer is not under a legal hold; nothing was changed")]
+    NotHeld,
+
     /// Lifting a restriction on a customer who has none.
     #[error("this customer's record is not restricted; nothing was changed")]
     NotRestricted,
@@ -385,6 +394,8 @@ impl Error {
             Error::CustomerNotFound => "customer_not_found",
             Error::CustomerRestricted => "customer_restricted",
             Error::NotRestricted => "not_restricted",
+            Error::UnderLegalHold => "under_legal_hold",
+            Error::NotHeld => "not_held",
             Error::ReceiptNotFound => "receipt_not_found",
             Error::ReceiptInvalid { .. } | Error::ReceiptNotSignedByShop { .. } => {
                 "receipt_invalid"
@@ -412,6 +423,7 @@ impl Error {
             | Error::HandedToAnotherCustomer
             | Error::ValueAlreadyRecorded { .. }
             | Error::CustomerRestricted
+            | Error::UnderLegalHold
             | Error::SearchLimitReached { .. } => ErrorKind::NotPermitted,
             Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
                 ErrorKind::Credentials

@@ -42,6 +42,7 @@ pub mod records;
 // does to each table and the schema check are used by tests only.
 #[allow(dead_code)]
 mod register;
+pub mod retention;
 pub mod rights;
 pub mod schema;
 pub mod setup;
@@ -78,6 +79,7 @@ pub use permissions::{Action, Role};
 pub use records::erasure::{DestructionRecord, Residue};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use records::restriction::{Restriction, RestrictionCategory};
+pub use retention::LegalHold;
 pub use rights::{
     verify_export, CustomerExport, Erased, ErasureGround, ErasureRequest, ExportedFile,
     VerifiedExport,

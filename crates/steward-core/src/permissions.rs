@@ -130,10 +130,12 @@ pub enum Action {
     /// Read the destruction records (what was erased, when, why; no
     /// customer data).
     ViewDestructionRecords,
+    /// Place and lift legal holds (data kept for a dispute or a claim).
+    ManageLegalHold,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -161,6 +163,7 @@ impl Action {
         Action::EraseCustomer,
         Action::ScanForResidue,
         Action::ViewDestructionRecords,
+        Action::ManageLegalHold,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -202,6 +205,7 @@ impl Action {
             Action::EraseCustomer => "erase customers",
             Action::ScanForResidue => "check the vault for residue",
             Action::ViewDestructionRecords => "read the destruction records",
+            Action::ManageLegalHold => "place and lift legal holds",
         }
     }
 }
@@ -237,6 +241,7 @@ impl Action {
             Action::EraseCustomer => "customer.erase",
             Action::ScanForResidue => "vault.residue_scan",
             Action::ViewDestructionRecords => "destruction.read",
+            Action::ManageLegalHold => "customer.legal_hold",
         }
     }
 }
@@ -326,6 +331,7 @@ const MATRIX: &[(Action, &[Role])] = &[
         Action::ViewDestructionRecords,
         &[Role::Owner, Role::Auditor],
     ),
+    (Action::ManageLegalHold, &[Role::Owner]),
 ];
 
 /// The roles that serve customers in the shop.

@@ -19,8 +19,8 @@ use crate::consent::{ledger, receipts};
 use crate::error::{Error, Result};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{
-    customer, erasure, fields, loyalty, notes, purchases, recipients, restriction, search,
-    signatures, tags, tasks,
+    customer, erasure, fields, legal_hold, loyalty, notes, purchases, recipients, restriction,
+    search, signatures, tags, tasks,
 };
 
 /// The two ways a customer is named in the vault: their number (in the
@@ -53,6 +53,9 @@ pub(crate) enum KeptFor {
     /// Who accessed the customer's data and why (accountability); names
     /// the customer by number only.
     Accountability,
+    /// Kept while a dispute or a claim needs it (a legal hold); lifting it
+    /// deletes the row.
+    LegalClaim,
     /// That the customer was erased, when and on which ground: exists only
     /// after the erasure, names them by number and random id only.
     ProofOfErasure,
@@ -205,6 +208,13 @@ pub(crate) const REGISTER: &[Holding] = &[
         export: |c, k| recipients::export_notices(c, k.id),
     },
     Holding {
+        table: "legal_hold",
+        holds: "whether the customer's data is kept for a dispute or a claim, why (what the owner typed), since when",
+        kept_for: KeptFor::LegalClaim,
+        erasure: Erasure::CascadeFrom("customer"),
+        export: |c, k| legal_hold::export(c, k.id),
+    },
+    Holding {
         table: "erasure_tombstone",
         holds: "that the customer was erased: their number, random id, when and on which ground",
         kept_for: KeptFor::ProofOfErasure,
@@ -241,7 +251,8 @@ pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
         || notes::any_contains(conn, text)?
         || tasks::any_contains(conn, text)?
         || restriction::any_contains(conn, text)?
-        || loyalty::any_contains(conn, text)?)
+        || loyalty::any_contains(conn, text)?
+        || legal_hold::any_contains(conn, text)?)
 }
 
 /// Column names that tie a row to a customer.

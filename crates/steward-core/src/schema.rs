@@ -49,6 +49,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/009_erasure.sql"),
         data: None,
     },
+    Migration {
+        // Legal holds (issue 13 §1).
+        sql: include_str!("../migrations/010_legal_hold.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -139,6 +139,7 @@ fn attempt(
         },
         Action::ScanForResidue => v.residue_scan(s, "Jordi").map(|_| ()),
         Action::ViewDestructionRecords => v.destruction_records(s).map(|_| ()),
+        Action::ManageLegalHold => v.legal_holds(s).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -183,6 +184,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (EraseCustomer, [true, true, false, false, false]),
         (ScanForResidue, [true, false, false, false, true]),
         (ViewDestructionRecords, [true, false, false, false, true]),
+        (ManageLegalHold, [true, false, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -354,3 +354,62 @@ fn a_restricted_customer_can_be_erased_and_an_erased_one_is_not_found() {
     let err = v.residue_scan(&mut owner, "abc").unwrap_err();
     assert_eq!(err.code(), "invalid_input");
 }
+
+#[test]
+fn a_legal_hold_keeps_everything_until_the_owner_lifts_it() {
+    let (shop, mut v, mut owner, erased, _) = scene();
+    const HOLD: &str = "Invoice dispute Vortmallen, claim 2026-17";
+    let hold = v.place_legal_hold(&mut owner, erased, HOLD).unwrap();
+    assert_eq!(hold.reason, HOLD);
+    // Neither a request nor a withdrawal of membership erases them now.
+    let err = v.erase_customer(&mut owner, erased, request()).unwrap_err();
+    assert_eq!(err.code(), "under_legal_hold");
+    let err = v
+        .withdraw_consent(
+            &mut owner,
+            erased,
+            Withdrawal {
+                lang: None,
+                purposes: vec!["membership".into()],
+                method: CollectionMethod::InStoreForm,
+                identity_check: IdentityCheck::KnownCustomer,
+                signature: signature(),
+                form_id: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "under_legal_hold");
+    assert!(found(&mut v, &mut owner, NAME), "nothing was erased");
+    assert!(v.destruction_records(&mut owner).unwrap().is_empty());
+    // Only the owner places or lifts a hold.
+    v.logout(owner).unwrap();
+    let mut manager = shop.user(&mut v, "marc", Role::Manager);
+    let err = v.place_legal_hold(&mut manager, erased, "x").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert_eq!(
+        v.lift_legal_hold(&mut manager, erased).unwrap_err().code(),
+        "forbidden"
+    );
+    v.logout(manager).unwrap();
+    let mut owner = shop.owner(&mut v);
+    assert_eq!(v.legal_holds(&mut owner).unwrap().len(), 1);
+    v.lift_legal_hold(&mut owner, erased).unwrap();
+    assert_eq!(
+        v.lift_legal_hold(&mut owner, erased).unwrap_err().code(),
+        "not_held"
+    );
+    v.erase_customer(&mut owner, erased, request()).unwrap();
+    // The hold's reason went with the customer, and never reached the log.
+    assert!(!found(&mut v, &mut owner, "Vortmallen"));
+    let raw = shop.raw_connection();
+    let logged: String = raw
+        .query_row(
+            "SELECT group_concat(action || coalesce(purpose, ''), '|') FROM audit_event",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(logged.contains("customer.legal_hold"));
+    assert!(logged.contains("customer.legal_hold_lift"));
+    assert!(!logged.contains("Vortmallen"));
+}

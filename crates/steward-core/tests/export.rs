@@ -224,14 +224,21 @@ fn the_access_history_shows_a_staff_members_view_with_purpose_and_fields_but_nev
         .iter()
         .find(|e| e.contains("What: opened your record"))
         .expect("the staff member's view is listed");
-    assert!(entries.iter().any(|e| e.contains("What: found you in a search")));
+    assert!(entries
+        .iter()
+        .any(|e| e.contains("What: found you in a search")));
     assert!(entry.contains("Why: serving you at the till"), "{entry}");
     assert!(entry.contains("Which data: "), "{entry}");
     assert!(entry.contains("loyalty number and points"), "{entry}");
     // Every reason is in words: the search says why in the customer's
     // terms, and no code of the log is left in the page.
     assert!(html.contains("Why: looking you up"), "{html}");
-    for code in ["find-customer", "in-store-form", "customer.view", "serve-at-till"] {
+    for code in [
+        "find-customer",
+        "in-store-form",
+        "customer.view",
+        "serve-at-till",
+    ] {
         assert!(!html.contains(code), "index.html shows the code {code}");
     }
     let pdf = &files["report.pdf"];

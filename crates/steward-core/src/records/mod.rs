@@ -15,6 +15,7 @@
 pub mod customer;
 pub mod erasure;
 pub mod fields;
+pub mod legal_hold;
 pub mod loyalty;
 pub mod notes;
 pub mod purchases;

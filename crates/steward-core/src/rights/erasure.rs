@@ -27,7 +27,9 @@ use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
-use crate::records::{customer, fields, loyalty, notes, recipients, restriction, search, tasks};
+use crate::records::{
+    customer, fields, legal_hold, loyalty, notes, recipients, restriction, search, tasks,
+};
 use crate::register::{self, CustomerKey, Erasure, REGISTER};
 use crate::store::{pages, Vault};
 
@@ -134,6 +136,7 @@ fn values_to_check(
     );
     values.extend(restriction::get(conn, customer_id)?.and_then(|r| r.reason));
     values.extend(loyalty::account(conn, customer_id)?.map(|l| l.number));
+    values.extend(legal_hold::get(conn, customer_id)?.map(|h| h.reason));
     let mut out: Vec<Zeroizing<String>> = Vec::new();
     for v in values {
         let v = Zeroizing::new(v);
@@ -191,6 +194,7 @@ impl Vault {
     ) -> Result<Erased> {
         crate::consent::handover::check_act_for(session, Some(customer_id))?;
         let public_id = customer::public_id(&self.conn, customer_id)?;
+        crate::retention::ensure_not_held(&self.conn, customer_id)?;
         let signature = checked_signature(request.method, request.signature.as_ref())?;
         let lang = match request.lang {
             Some(l) => l,

@@ -167,6 +167,7 @@ fn kept_for_json(k: KeptFor) -> Value {
         KeptFor::ProofOfConsent => json!({ "kind": "proof-of-consent" }),
         KeptFor::Accountability => json!({ "kind": "accountability" }),
         KeptFor::ProofOfErasure => json!({ "kind": "proof-of-erasure" }),
+        KeptFor::LegalClaim => json!({ "kind": "legal-claim" }),
     }
 }
 
