@@ -495,6 +495,8 @@ mod tests {
             Some("Says the e-mail is an old one"),
         )
         .unwrap();
+        v.place_legal_hold(&mut owner, id, "A claim about an order")
+            .unwrap();
         let exported = export_all(&v.conn, id).unwrap();
         // The tombstone exists only once the customer is erased.
         for h in REGISTER
