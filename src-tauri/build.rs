@@ -52,6 +52,12 @@ const COMMANDS: &[&str] = &[
     "export_folder",
     "customer_export",
     "customer_erase",
+    "recipients_list",
+    "recipients_add",
+    "recipients_remove",
+    "recipients_hand_over",
+    "recipients_to_tell",
+    "recipients_told",
 ];
 
 fn main() {

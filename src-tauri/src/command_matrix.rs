@@ -164,6 +164,19 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "customer_erase" => {
             json!({ "customerId": 999, "identityCheck": "id-document", "ground": "customer-request" })
         }
+        "recipients_add" => json!({ "recipient": {
+            "name": "Missatgers Ràpids",
+            "receives": "Delivery address and phone number",
+            "purpose": "home-delivery",
+            "country": "ES",
+            "agreementDate": "2025-01-15",
+            "agreementRef": "MR-2025-014",
+        } }),
+        // The recipient the owner's row of `recipients_add` added.
+        "recipients_hand_over" => json!({ "recipientId": 1, "folder": folder }),
+        // Numbers nobody has: the role is checked first.
+        "recipients_remove" => json!({ "recipientId": 999 }),
+        "recipients_told" => json!({ "noticeId": 999 }),
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
@@ -173,7 +186,9 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "fields_list"
         | "purposes_list"
         | "search_limit_alerts"
-        | "export_folder" => json!({}),
+        | "export_folder"
+        | "recipients_list"
+        | "recipients_to_tell" => json!({}),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -210,6 +225,12 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("export_folder", [true, true, true, true, true]),
         ("customer_export", [true, true, false, false, false]),
         ("customer_erase", [true, true, false, false, false]),
+        ("recipients_list", [true, false, false, false, false]),
+        ("recipients_add", [true, false, false, false, false]),
+        ("recipients_hand_over", [true, false, false, false, false]),
+        ("recipients_to_tell", [true, false, false, false, false]),
+        ("recipients_told", [true, false, false, false, false]),
+        ("recipients_remove", [true, false, false, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -255,7 +276,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 Ok(_) => true,
                 Err(e) if e["code"] == "forbidden" => false,
                 Err(e) if e["code"] == "not_restricted" || e["code"] == "not_consented" => true,
+                // Past the permission check to a number nobody has.
                 Err(e) if cmd == &"customer_erase" && e["code"] == "customer_not_found" => true,
+                Err(e) if cmd == &"recipients_remove" && e["code"] == "recipient_not_found" => true,
+                Err(e) if cmd == &"recipients_told" && e["field"] == "notice" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");
@@ -661,4 +685,170 @@ fn an_export_lands_in_the_folder_chosen_named_without_personal_data_and_never_ov
             "{name}"
         );
     }
+}
+
+/// Issue 12 §4 at the command boundary: the owner adds a delivery firm for
+/// home delivery (the notice customers read changes); refused inputs are
+/// named by their field. A hand-over lands in the folder chosen as a CSV
+/// named by the date and the recipient number, holding only the fields
+/// home delivery covers (never the customer's name or e-mail); a second
+/// gets a name of its own. Correcting a field the firm received is a
+/// notice to give (field names, never values), correcting one it did not
+/// receive is not; once marked told it goes. Removed, the firm is no longer
+/// listed, the notice changes again, and nothing more can be handed to it.
+#[test]
+fn a_hand_over_holds_only_what_its_purpose_covers_and_a_correction_is_a_notice_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let folder = dir.path().join("for the courier");
+    std::fs::create_dir(&folder).unwrap();
+    login(&window, Role::Owner);
+    let notice_version = || {
+        invoke(&window, "consent_form", json!({ "lang": "en" })).unwrap()["notice"]["version"]
+            .clone()
+    };
+    let firm = json!({
+        "name": "Missatgers Ràpids",
+        "receives": "Delivery address and phone number",
+        "purpose": "home-delivery",
+        "country": "es",
+        "agreementDate": "2025-01-15",
+        "agreementRef": "MR-2025-014",
+    });
+
+    for (key, value, field) in [
+        ("country", "Spain", "country"),
+        ("agreementDate", "15/01/2025", "agreement date"),
+        ("agreementDate", "2999-01-01", "agreement date"),
+        ("name", " ", "name"),
+    ] {
+        let mut wrong = firm.clone();
+        wrong[key] = json!(value);
+        let refused = invoke(&window, "recipients_add", json!({ "recipient": wrong })).unwrap_err();
+        assert_eq!(refused["code"], "invalid_input", "{key}={value}: {refused}");
+        assert_eq!(refused["field"], field, "{key}={value}: {refused}");
+    }
+    let mut wrong = firm.clone();
+    wrong["purpose"] = json!("no-such-purpose");
+    let refused = invoke(&window, "recipients_add", json!({ "recipient": wrong })).unwrap_err();
+    assert_eq!(refused["code"], "purpose_not_found", "{refused}");
+    assert_eq!(
+        invoke(&window, "recipients_list", json!({})).unwrap(),
+        json!([])
+    );
+
+    let before = notice_version();
+    let added = invoke(&window, "recipients_add", json!({ "recipient": firm })).unwrap();
+    assert_eq!(added["country"], "ES");
+    assert_eq!(added["agreementDate"], "2025-01-15");
+    assert_eq!(added["purpose"], "home-delivery");
+    let after_add = notice_version();
+    assert_ne!(after_add, before, "the notice names the new recipient");
+    let id = added["id"].as_i64().unwrap();
+    assert_eq!(
+        invoke(&window, "recipients_list", json!({})).unwrap(),
+        json!([added])
+    );
+
+    let refused = invoke(
+        &window,
+        "recipients_hand_over",
+        json!({ "recipientId": id, "folder": "for the courier" }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["field"], "folder", "{refused}");
+    let first = invoke(
+        &window,
+        "recipients_hand_over",
+        json!({ "recipientId": id, "folder": folder }),
+    )
+    .unwrap();
+    assert_eq!(first["recipientId"], id);
+    assert_eq!(first["customers"], 1);
+    assert_eq!(
+        first["fields"],
+        json!(["phone", "postal_address", "postal_code"])
+    );
+    let first_path = std::path::PathBuf::from(first["path"].as_str().unwrap());
+    assert_eq!(first_path.parent(), Some(folder.as_path()));
+    let name = first_path.file_name().unwrap().to_str().unwrap();
+    let date = name
+        .strip_prefix("steward-handover-")
+        .and_then(|rest| rest.strip_suffix(&format!("-recipient-{id}.csv")))
+        .unwrap_or_else(|| panic!("named by the date and the number: {name}"));
+    assert!(
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        "{name}"
+    );
+    let csv = std::fs::read_to_string(&first_path).unwrap();
+    assert_eq!(
+        csv,
+        "customer,phone,postal_address,postal_code\r\n1,'+34600123456,Carrer Major 1,ES 08500\r\n"
+    );
+    let second = invoke(
+        &window,
+        "recipients_hand_over",
+        json!({ "recipientId": id, "folder": folder }),
+    )
+    .unwrap();
+    assert!(
+        second["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("-recipient-{id}-2.csv")),
+        "{second}"
+    );
+    assert_eq!(std::fs::read_to_string(&first_path).unwrap(), csv);
+    assert_eq!(file_names(&folder).len(), 2, "no temporary file left");
+
+    // The firm never received the name: correcting it tells nobody.
+    assert_eq!(
+        invoke(&window, "recipients_to_tell", json!({})).unwrap(),
+        json!([])
+    );
+    let change = |field: &str, value: &str| {
+        invoke(
+            &window,
+            "customer_correct",
+            json!({ "customerId": 1, "changes": [{ "field": field, "value": value }] }),
+        )
+        .unwrap();
+    };
+    change("name", "Núria Puigdomènech i Soler");
+    assert_eq!(
+        invoke(&window, "recipients_to_tell", json!({})).unwrap(),
+        json!([])
+    );
+    change("phone", "+34600999888");
+    let to_tell = invoke(&window, "recipients_to_tell", json!({})).unwrap();
+    let notices = to_tell.as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{to_tell}");
+    assert_eq!(notices[0]["recipientId"], id);
+    assert_eq!(notices[0]["recipient"], "Missatgers Ràpids");
+    assert_eq!(notices[0]["customer"], 1);
+    assert_eq!(notices[0]["event"], "corrected");
+    assert_eq!(notices[0]["fields"], json!(["phone"]));
+    assert!(!to_tell.to_string().contains("600"), "no value: {to_tell}");
+    let notice_id = notices[0]["id"].clone();
+    invoke(&window, "recipients_told", json!({ "noticeId": notice_id })).unwrap();
+    assert_eq!(
+        invoke(&window, "recipients_to_tell", json!({})).unwrap(),
+        json!([])
+    );
+    let again = invoke(&window, "recipients_told", json!({ "noticeId": notice_id })).unwrap_err();
+    assert_eq!(again["field"], "notice", "{again}");
+
+    invoke(&window, "recipients_remove", json!({ "recipientId": id })).unwrap();
+    assert_eq!(
+        invoke(&window, "recipients_list", json!({})).unwrap(),
+        json!([])
+    );
+    assert_ne!(notice_version(), after_add, "the notice no longer names it");
+    for cmd in ["recipients_remove", "recipients_hand_over"] {
+        let refused =
+            invoke(&window, cmd, json!({ "recipientId": id, "folder": folder })).unwrap_err();
+        assert_eq!(refused["code"], "recipient_not_found", "{cmd}: {refused}");
+    }
+    assert_eq!(file_names(&folder).len(), 2);
 }

@@ -5,8 +5,8 @@
 //! The commands are synchronous on purpose: they run on the main thread,
 //! one at a time, and the OS keyring's blocking D-Bus client must not run
 //! inside the async runtime. The exception is long work that never touches
-//! the keyring (`customer_export`): it runs on a blocking worker thread so
-//! that the window stays responsive.
+//! the keyring (`customer_export`, `recipients_hand_over`): it runs on a
+//! blocking worker thread so that the window stays responsive.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,9 +18,9 @@ use steward_core::people::access::{self, ViewKind};
 use steward_core::{
     AccessPurpose, CollectionMethod, ConsentForm, ConsentHistory, CustomerProfile, ErasureGround,
     ErasureRequest, Error, ErrorKind, FieldChange, FormId, IdentityCheck, Lang, NewPurchase,
-    NewTask, Notice, Objection, Passphrase, PrintableReceipt, Purpose, Recorded, RecoveryKey,
-    Restriction, RestrictionCategory, Role, SearchResults, Session, Signature, UserSummary, Vault,
-    Verdict, Warning, Withdrawal,
+    NewRecipient, NewTask, Notice, Objection, Passphrase, PrintableReceipt, Purpose, Recipient,
+    RecipientNotice, Recorded, RecoveryKey, Restriction, RestrictionCategory, Role, SearchResults,
+    Session, Signature, UserSummary, Vault, Verdict, Warning, Withdrawal,
 };
 use steward_core::{FieldSetting, HandedTo, ShopProfile};
 use tauri::{Manager, State};
@@ -908,28 +908,40 @@ fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-/// Writes the ZIP into `folder` as `steward-export-<date>-customer-<id>.zip`
-/// (`-2`, `-3`... when that name is taken): never the customer's name in a
-/// file name, never over an existing file, never half a file.
-fn write_export(folder: &Path, customer_id: i64, zip: &[u8]) -> Result<PathBuf, Error> {
-    let stem = format!(
-        "steward-export-{}-customer-{customer_id}",
-        chrono::Local::now().format("%Y-%m-%d")
-    );
+/// Writes `bytes` into `folder` as `<stem>.<ext>` (`<stem>-2.<ext>`,
+/// `-3`... when that name is taken): never over an existing file, never
+/// half a file. Callers build `stem` from a date and a number only, never
+/// from anything personal.
+fn write_numbered(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
     for n in 1..=99 {
         let name = if n == 1 {
-            format!("{stem}.zip")
+            format!("{stem}.{ext}")
         } else {
-            format!("{stem}-{n}.zip")
+            format!("{stem}-{n}.{ext}")
         };
         let path = folder.join(name);
-        match steward_core::files::write_new_atomic(&path, zip) {
+        match steward_core::files::write_new_atomic(&path, bytes) {
             Ok(()) => return Ok(path),
             Err(Error::FileExists) => continue,
             Err(e) => return Err(e),
         }
     }
     Err(Error::FileExists)
+}
+
+/// Today's local date, as a file name starts with it.
+fn local_date() -> String {
+    chrono::Local::now().format("%Y-%m-%d").to_string()
+}
+
+/// The rejection when a worker thread ended without a result.
+fn worker_stopped(what: &str) -> CommandError {
+    CommandError {
+        code: "internal",
+        kind: ErrorKind::Other.as_str(),
+        message: format!("{what} stopped before it was written; nothing was saved"),
+        field: None,
+    }
 }
 
 /// The customer's export (owner, manager; the core records it as their
@@ -954,7 +966,9 @@ pub async fn customer_export<R: tauri::Runtime>(
         let export = with_session(&state, |vault, session| {
             vault.export_for_customer(session, customer_id, lang, passphrase.as_ref())
         })?;
-        let path = write_export(&folder, customer_id, &export.zip)?;
+        // Named by the date and the customer number only.
+        let stem = format!("steward-export-{}-customer-{customer_id}", local_date());
+        let path = write_numbered(&folder, &stem, "zip", &export.zip)?;
         Ok(ExportSaved {
             path: path.display().to_string(),
             export_id: export.export_id,
@@ -963,10 +977,112 @@ pub async fn customer_export<R: tauri::Runtime>(
             files: export.files.len() + 1,
         })
     });
-    work.await.map_err(|_| CommandError {
-        code: "internal",
-        kind: ErrorKind::Other.as_str(),
-        message: "the export stopped before it was written; nothing was saved".into(),
-        field: None,
-    })?
+    work.await.map_err(|_| worker_stopped("the export"))?
+}
+
+// --- Recipients (the firms the shop hands data to) ---------------------------
+
+/// A recipient as the owner enters it in Settings.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipientInput {
+    name: String,
+    receives: String,
+    /// A purpose id.
+    purpose: String,
+    /// The two-letter country code.
+    country: String,
+    /// `YYYY-MM-DD`.
+    agreement_date: String,
+    agreement_ref: String,
+}
+
+/// The recipients in force (owner).
+#[tauri::command]
+pub fn recipients_list(state: State<'_, AppState>) -> Res<Vec<Recipient>> {
+    with_session(&state, |vault, session| vault.recipients(session))
+}
+
+/// Adds a recipient (owner); the core publishes a new notice version that
+/// names it.
+#[tauri::command]
+pub fn recipients_add(state: State<'_, AppState>, recipient: RecipientInput) -> Res<Recipient> {
+    let new = NewRecipient {
+        name: recipient.name,
+        receives: recipient.receives,
+        purpose: recipient.purpose,
+        country: recipient.country,
+        agreement_date: recipient.agreement_date,
+        agreement_ref: recipient.agreement_ref,
+    };
+    with_session(&state, |vault, session| vault.add_recipient(session, &new))
+}
+
+/// Ends a recipient's agreement (owner); the core publishes a new notice
+/// version without it. What it received stays on record.
+#[tauri::command]
+pub fn recipients_remove(state: State<'_, AppState>, recipient_id: i64) -> Res<()> {
+    with_session(&state, |vault, session| {
+        vault.remove_recipient(session, recipient_id)
+    })
+}
+
+/// What recipients must still be told (owner): customers whose data they
+/// received were corrected, restricted or erased since (Art. 19).
+#[tauri::command]
+pub fn recipients_to_tell(state: State<'_, AppState>) -> Res<Vec<RecipientNotice>> {
+    with_session(&state, |vault, session| vault.recipients_to_tell(session))
+}
+
+/// Records that a recipient was told (owner; a notice from
+/// `recipients_to_tell`).
+#[tauri::command]
+pub fn recipients_told(state: State<'_, AppState>, notice_id: i64) -> Res<()> {
+    with_session(&state, |vault, session| {
+        vault.mark_recipient_told(session, notice_id)
+    })
+}
+
+/// Where a hand-over went and what it holds: counts and field keys, never
+/// a value (those go to the file only).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandOverSaved {
+    /// The file written: in the folder chosen, named by the date and the
+    /// recipient number only.
+    path: String,
+    recipient_id: i64,
+    /// How many customers it holds.
+    customers: usize,
+    /// The fields it holds (catalog keys, the CSV's columns).
+    fields: Vec<&'static str>,
+}
+
+/// Hands data to a recipient (owner): the core picks the customers who
+/// agree to its purpose now and are not restricted, with only the fields
+/// that purpose covers, and records the disclosure; the CSV is written into
+/// `folder`. Runs on a worker thread, like `customer_export`.
+#[tauri::command]
+pub async fn recipients_hand_over<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    recipient_id: i64,
+    folder: String,
+) -> Res<HandOverSaved> {
+    // Checked before the core records anything as handed over.
+    let folder = export_folder_checked(&folder)?;
+    let work = tauri::async_runtime::spawn_blocking(move || -> Res<HandOverSaved> {
+        let state = app.state::<AppState>();
+        let handed = with_session(&state, |vault, session| {
+            vault.hand_over(session, recipient_id)
+        })?;
+        let stem = format!("steward-handover-{}-recipient-{recipient_id}", local_date());
+        let path = write_numbered(&folder, &stem, "csv", handed.to_csv().as_bytes())?;
+        Ok(HandOverSaved {
+            path: path.display().to_string(),
+            recipient_id: handed.recipient.id,
+            customers: handed.rows.len(),
+            fields: handed.fields,
+        })
+    });
+    work.await.map_err(|_| worker_stopped("the hand-over"))?
 }

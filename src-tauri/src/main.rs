@@ -86,6 +86,12 @@ fn with_commands<R: tauri::Runtime>(
             commands::export_folder,
             commands::customer_export,
             commands::customer_erase,
+            commands::recipients_list,
+            commands::recipients_add,
+            commands::recipients_remove,
+            commands::recipients_hand_over,
+            commands::recipients_to_tell,
+            commands::recipients_told,
         ])
 }
 

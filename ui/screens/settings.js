@@ -1,9 +1,11 @@
 //! Settings: the auto-lock delay, the currency, the hourly search limit,
 //! the audit log check, the shop details
-//! customers read on notices and receipts, and which details the shop
-//! collects. The allowed ranges, who may change what, and whether a change
-//! publishes a new notice are the core's; this screen sends what was chosen
-//! and reports the notice version the core now shows customers.
+//! customers read on notices and receipts, which details the shop
+//! collects, and the recipients the shop hands data to with the notices
+//! still to give them (`settings/recipients.js`). The allowed ranges, who
+//! may change what, and whether a change publishes a new notice are the
+//! core's; this screen sends what was chosen and reports the notice version
+//! the core now shows customers.
 
 import { h, replace, focus } from '../components/dom.js';
 import {
@@ -23,6 +25,7 @@ import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
+import { recipientsPanels } from './settings/recipients.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -454,6 +457,9 @@ export function render(ctx, params = {}) {
       ),
     );
     loadCollect();
+  }
+  if (may(ctx.session, 'manage_recipients')) {
+    content.append(...recipientsPanels({ reportNotice }));
   }
   return root;
 }
