@@ -47,54 +47,81 @@ enum Op {
     },
 }
 
-/// Measures text with a font's horizontal advances.
+/// Measures text with a font's horizontal advances. Each character's
+/// advance is looked up in the font once and then remembered: a long
+/// export measures the same few dozen characters many thousand times.
 struct Measure<'f> {
     face: ttf_parser::Face<'f>,
+    advances: std::cell::RefCell<std::collections::HashMap<char, f32>>,
 }
 
-impl Measure<'_> {
+impl<'f> Measure<'f> {
+    fn new(face: ttf_parser::Face<'f>) -> Measure<'f> {
+        Measure {
+            face,
+            advances: Default::default(),
+        }
+    }
+
+    /// One character's advance, in font units.
+    fn advance(&self, c: char) -> f32 {
+        if let Some(a) = self.advances.borrow().get(&c) {
+            return *a;
+        }
+        let a = self
+            .face
+            .glyph_index(c)
+            .and_then(|g| self.face.glyph_hor_advance(g))
+            .map(f32::from)
+            .unwrap_or(f32::from(self.face.units_per_em()) * 0.6);
+        self.advances.borrow_mut().insert(c, a);
+        a
+    }
+
     fn width(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                self.face
-                    .glyph_index(c)
-                    .and_then(|g| self.face.glyph_hor_advance(g))
-                    .map(f32::from)
-                    .unwrap_or(f32::from(self.face.units_per_em()) * 0.6)
-            })
-            .sum();
+        let units: f32 = text.chars().map(|c| self.advance(c)).sum();
         units * size / f32::from(self.face.units_per_em())
     }
 
     /// Splits `text` into lines no wider than `max`, at spaces (a single
-    /// word wider than a line is cut by characters).
+    /// word wider than a line is cut by characters). Widths add up as the
+    /// line grows, so each character is measured once.
     fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
+        let space = self.width(" ", size);
         let mut lines = Vec::new();
         let mut line = String::new();
+        let mut line_w = 0.0;
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_owned()
+            let word_w = self.width(word, size);
+            let candidate_w = if line.is_empty() {
+                word_w
             } else {
-                format!("{line} {word}")
+                line_w + space + word_w
             };
-            if self.width(&candidate, size) <= max {
-                line = candidate;
+            if candidate_w <= max {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_w = candidate_w;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
             let mut piece = String::new();
+            let mut piece_w = 0.0;
             for c in word.chars() {
-                piece.push(c);
-                if self.width(&piece, size) > max {
-                    piece.pop();
+                let c_w = self.width(c.encode_utf8(&mut [0; 4]), size);
+                if piece_w + c_w > max && !piece.is_empty() {
                     lines.push(std::mem::take(&mut piece));
-                    piece.push(c);
+                    piece_w = 0.0;
                 }
+                piece.push(c);
+                piece_w += c_w;
             }
             line = piece;
+            line_w = piece_w;
         }
         if !line.is_empty() {
             lines.push(line);
@@ -189,10 +216,8 @@ pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
         })
     };
     let mut l = Layout {
-        regular: Measure {
-            face: face(REGULAR)?,
-        },
-        bold: Measure { face: face(BOLD)? },
+        regular: Measure::new(face(REGULAR)?),
+        bold: Measure::new(face(BOLD)?),
         pages: vec![Vec::new()],
         y: MARGIN,
     };
