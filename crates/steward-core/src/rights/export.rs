@@ -234,17 +234,9 @@ fn zip_all(
         .last_modified_time(zip_time(at))
         .unix_permissions(0o600);
     for (name, bytes) in files {
-        // A PDF's streams are compressed already: deflating it again costs
-        // time and saves nothing.
-        let method = if name.ends_with(".pdf") {
-            zip::CompressionMethod::Stored
-        } else {
-            zip::CompressionMethod::Deflated
-        };
-        let options = base.compression_method(method);
         let options = match passphrase {
-            Some(p) => options.with_aes_encryption(zip::AesMode::Aes256, p.as_str()),
-            None => options,
+            Some(p) => base.with_aes_encryption(zip::AesMode::Aes256, p.as_str()),
+            None => base,
         };
         w.start_file(name.as_str(), options).map_err(fail)?;
         w.write_all(bytes).map_err(|_| Error::InvalidInput {
