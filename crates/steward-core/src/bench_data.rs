@@ -10,7 +10,7 @@
 //!   join through [`Vault::join_customer`] (fields validated, consent ledger
 //!   rows chained, receipts signed, audited), one per consent pattern used
 //!   below; every customer's loyalty account and search row are made by
-//!   `consent::acts::sync_purpose_records`, the same code every consent act
+//!   `consent::record::sync_purpose_records`, the same code every consent act
 //!   runs.
 //! - **Synthetic** (plain SQL here, no audit entries): the other customers'
 //!   `customer` and `customer_field` rows (values of the same shape as the
@@ -24,11 +24,11 @@
 //!
 //! The core internals this file uses beyond the public API (adapt these
 //! paths when modules move): `Vault::conn`, `Vault::now`,
-//! `consent::acts::sync_purpose_records`, `Error::db`.
+//! `consent::record::sync_purpose_records`, `Error::db`.
 
 use rusqlite::params;
 
-use crate::consent::acts::sync_purpose_records;
+use crate::consent::record::sync_purpose_records;
 use crate::error::{Error, Result};
 use crate::time::format_ts;
 use crate::{CollectionMethod, ConsentForm, IdentityCheck, Lang, Session, Vault};

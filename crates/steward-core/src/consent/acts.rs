@@ -6,14 +6,8 @@
 //! line with the consents that now hold. A refused or abandoned form writes
 //! nothing at all.
 //!
-//! A form submitted twice (a retry, a double click, a lost reply) is
-//! recorded once: each form carries a random id (`FormId`), its receipt
-//! keeps it, and a second submission under that id gets the first result
-//! again, with nothing written, or is refused (`FormAlreadyRecorded`) when
-//! it says something else. Saying "the same" is decided without keeping
-//! the typed values anywhere new: the receipt keeps a digest of the rest of
-//! the form, and the values are compared with those the customer's record
-//! holds.
+//! A form submitted twice is recorded once (`once`); the rows of an act
+//! are written by `record`.
 //!
 //! Invariants kept here:
 //! - no `customer` row exists without a granted membership in the ledger;
@@ -27,19 +21,18 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
 use super::coverage;
 use super::forms::{
-    CollectionMethod, ConsentForm, ConsentState, Decision, FormId, IdentityCheck, Objection,
-    Recorded, Signature, Withdrawal,
+    CollectionMethod, ConsentForm, ConsentState, Decision, Objection, Recorded, Signature,
+    Withdrawal,
 };
 use super::handover;
-use super::ledger::{self, LedgerRow};
+use super::ledger;
 use super::notices::{read_notice, Notice};
+use super::once::{FormSeen, OwnedFormMark, Submission};
 use super::purposes::{enabled_fields, load_purposes, LegalBasis};
-use super::receipts::{self, FormMark, Receipt};
-use super::signing_key;
+use super::record::{record_decisions, sync_purpose_records, Act};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
 use crate::error::{Error, Result, Warning};
@@ -47,9 +40,7 @@ use crate::language::Lang;
 use crate::people::{HandedTo, Session};
 use crate::permissions::{is_allowed, Action};
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
-use crate::records::{self, customer, fields, loyalty, restriction, signatures};
-use crate::rights::{ErasureGround, ErasureRequest};
-use crate::shop;
+use crate::records::{customer, fields, restriction};
 use crate::store::{Tx, Vault};
 
 /// The purposes on `notice` a customer may tick (asked for by consent).
@@ -132,118 +123,7 @@ fn store_fields(tx: &Tx<'_>, customer_id: i64, values: &[(&'static str, String)]
     Ok(())
 }
 
-/// A form as submitted, for recognising a second submission of it.
-struct Submission<'a> {
-    /// `join`, `grant` or `withdraw`.
-    act: &'static str,
-    /// The customer acted on (`None` for a join).
-    customer_id: Option<i64>,
-    lang: Option<Lang>,
-    notice_version: Option<i64>,
-    purposes: &'a [String],
-    fields: &'a [(String, String)],
-    method: CollectionMethod,
-    identity_check: IdentityCheck,
-    signature: Option<&'a Signature>,
-}
-
-impl Submission<'_> {
-    /// A digest of everything the submission says except the typed values
-    /// (which are compared with the stored ones instead, so that no copy of
-    /// them outlives an erasure): purposes and field names in sorted order.
-    fn digest(&self) -> [u8; 32] {
-        let mut purposes: Vec<&str> = self.purposes.iter().map(String::as_str).collect();
-        purposes.sort_unstable();
-        purposes.dedup();
-        let mut keys: Vec<&str> = self
-            .fields
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, _)| k.as_str())
-            .collect();
-        keys.sort_unstable();
-        let signature = self.signature.map(|s| match s.normalised() {
-            Ok(strokes) => hex::encode(Sha256::digest(strokes.as_bytes())),
-            Err(_) => "invalid".to_owned(),
-        });
-        let doc = serde_json::json!({
-            "act": self.act,
-            "customer": self.customer_id,
-            "lang": self.lang.map(Lang::code),
-            "notice": self.notice_version,
-            "purposes": purposes,
-            "fields": keys,
-            "method": self.method.as_str(),
-            "identityCheck": self.identity_check.as_str(),
-            "signature": signature,
-        });
-        Sha256::digest(doc.to_string().as_bytes()).into()
-    }
-}
-
-/// Whether every value a submission typed is the one the customer's record
-/// holds for that field now (as validated when it was stored).
-fn values_held(conn: &Connection, customer_id: i64, given: &[(String, String)]) -> Result<bool> {
-    for (key, raw) in given.iter().filter(|(_, v)| !v.trim().is_empty()) {
-        let Some(value) = catalog::spec(key)
-            .ok()
-            .and_then(|spec| catalog::validate(spec, raw).ok().map(|v| (spec.key, v)))
-        else {
-            return Ok(false);
-        };
-        if fields::value(conn, customer_id, value.0)?.as_deref() != Some(value.1.as_str()) {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
 impl Vault {
-    /// The result of the form `form_id` if it was recorded already, given
-    /// again without writing anything; `None` for a form not seen before. A
-    /// submission that says something else under a recorded id is refused
-    /// (`FormAlreadyRecorded`): recording it would make a second act the
-    /// customer signed once, and dropping it silently would lose what they
-    /// changed. In customer mode only the customer the screen is bound to
-    /// (after a join, the one who joined) gets the result.
-    fn recorded_form(
-        &self,
-        session: &Session,
-        form_id: Option<&FormId>,
-        submission: &Submission<'_>,
-    ) -> Result<Option<Recorded>> {
-        let Some(form_id) = form_id else {
-            return Ok(None);
-        };
-        let Some(found) = receipts::for_form(&self.conn, form_id.as_str())? else {
-            return Ok(None);
-        };
-        // A withdrawal of membership erased the customer: their number is
-        // on the tombstone.
-        let customer_id = match customer::id_of(&self.conn, &found.customer_ref) {
-            Err(Error::CustomerNotFound) => {
-                records::erasure::erased_number(&self.conn, &found.customer_ref)?
-                    .ok_or(Error::CustomerNotFound)?
-            }
-            other => other?,
-        };
-        handover::check_act_for(session, Some(customer_id))?;
-        let same = found.form_sha256 == submission.digest()
-            && values_held(&self.conn, customer_id, submission.fields)?;
-        if !same {
-            return Err(Error::FormAlreadyRecorded {
-                receipt_id: found.receipt.receipt_id,
-            });
-        }
-        Ok(Some(Recorded {
-            customer_id,
-            erased_fields: receipts::erased_fields(&found.receipt.json),
-            receipt: found.receipt,
-            warnings: self.warnings(),
-            repeated: true,
-        }))
-    }
-
     /// A grant or renewal gives the values its purposes need; it may not
     /// change a value already recorded unless the acting role may correct
     /// records (a stored value given again unchanged just confirms it). The
@@ -303,13 +183,11 @@ impl Vault {
             identity_check: form.identity_check,
             signature: form.signature.as_ref(),
         };
-        if let Some(again) = self.recorded_form(session, form.form_id.as_ref(), &submission)? {
-            return Ok(again);
-        }
-        let form_mark = form.form_id.as_ref().map(|id| FormMark {
-            form_id: id.as_str(),
-            sha256: submission.digest(),
-        });
+        let mark = match self.form_seen(session, form.form_id.as_ref(), &submission)? {
+            FormSeen::Recorded(again) => return Ok(again),
+            FormSeen::New(mark) => mark,
+        };
+        let form_mark = mark.as_ref().map(OwnedFormMark::as_mark);
         handover::check_act_for(session, None)?;
         let notice = self.current_notice_for(form.lang, Some(form.notice_version))?;
         let granted_list = checked_purposes(&notice, &form.granted)?;
@@ -415,13 +293,11 @@ impl Vault {
             identity_check: form.identity_check,
             signature: form.signature.as_ref(),
         };
-        if let Some(again) = self.recorded_form(session, form.form_id.as_ref(), &submission)? {
-            return Ok(again);
-        }
-        let form_mark = form.form_id.as_ref().map(|id| FormMark {
-            form_id: id.as_str(),
-            sha256: submission.digest(),
-        });
+        let mark = match self.form_seen(session, form.form_id.as_ref(), &submission)? {
+            FormSeen::Recorded(again) => return Ok(again),
+            FormSeen::New(mark) => mark,
+        };
+        let form_mark = mark.as_ref().map(OwnedFormMark::as_mark);
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         restriction::ensure_not_restricted(self, session, customer_id, "consent.grant")?;
@@ -489,20 +365,19 @@ impl Vault {
         })
     }
 
-    /// Withdraws purposes at the customer's request and erases the field
-    /// values no remaining purpose needs. Withdrawing membership would erase
-    /// the whole record, which comes with the customer-rights capability;
-    /// until then it is refused and nothing changes.
+    /// Withdraws purposes other than membership at the customer's request
+    /// and erases the field values no remaining purpose needs; the caller
+    /// (`Vault::withdraw_consent`, which sends a withdrawal of membership to
+    /// the erasure instead) has authorized it.
     ///
     /// A restricted customer may still withdraw: it stops a use of their
     /// data rather than making one (`records::restriction`).
-    pub fn withdraw_consent(
+    pub(crate) fn withdraw_purposes(
         &mut self,
         session: &mut Session,
         customer_id: i64,
         request: Withdrawal,
     ) -> Result<Recorded> {
-        self.authorize(session, Action::RecordConsent)?;
         self.withdraw(session, customer_id, request, "consent.withdraw")
     }
 
@@ -555,24 +430,11 @@ impl Vault {
         request: Withdrawal,
         label: &'static str,
     ) -> Result<Recorded> {
-        let submission = Submission {
-            act: "withdraw",
-            customer_id: Some(customer_id),
-            lang: request.lang,
-            notice_version: None,
-            purposes: &request.purposes,
-            fields: &[],
-            method: request.method,
-            identity_check: request.identity_check,
-            signature: request.signature.as_ref(),
+        let mark = match self.withdrawal_seen(session, customer_id, &request)? {
+            FormSeen::Recorded(again) => return Ok(again),
+            FormSeen::New(mark) => mark,
         };
-        if let Some(again) = self.recorded_form(session, request.form_id.as_ref(), &submission)? {
-            return Ok(again);
-        }
-        let form_mark = request.form_id.as_ref().map(|id| FormMark {
-            form_id: id.as_str(),
-            sha256: submission.digest(),
-        });
+        let form_mark = mark.as_ref().map(OwnedFormMark::as_mark);
         handover::check_act_for(session, Some(customer_id))?;
         let customer_ref = customer::public_id(&self.conn, customer_id)?;
         if request.purposes.is_empty() {
@@ -582,27 +444,11 @@ impl Vault {
             });
         }
         if request.purposes.iter().any(|p| p == MEMBERSHIP) {
-            // No customer record exists without membership: withdrawing it
-            // is asking to be erased (GDPR Art. 17(1)(b)), the whole record
-            // in one act, whatever else was named.
-            let erased = self.erase(
-                session,
-                customer_id,
-                ErasureRequest {
-                    lang: request.lang,
-                    ground: ErasureGround::ConsentWithdrawn,
-                    method: request.method,
-                    identity_check: request.identity_check,
-                    signature: request.signature.clone(),
-                },
-                form_mark.as_ref(),
-            )?;
-            return Ok(Recorded {
-                customer_id,
-                receipt: erased.receipt,
-                erased_fields: erased.erased_fields,
-                warnings: erased.warnings,
-                repeated: false,
+            // Invariant: `Vault::withdraw_consent` sends a withdrawal of
+            // membership to the erasure; it never reaches here.
+            return Err(Error::InvalidInput {
+                field: "purposes",
+                reason: "withdrawing membership erases the customer",
             });
         }
         let granted = ledger::granted(&self.conn, &customer_ref)?;
@@ -698,104 +544,6 @@ impl Vault {
             ..recorded
         })
     }
-}
-
-/// One act of a customer (joining, granting, withdrawing): the same for
-/// every ledger row it writes.
-pub(crate) struct Act<'a> {
-    pub customer_id: i64,
-    pub customer_ref: &'a str,
-    pub notice: &'a Notice,
-    pub method: CollectionMethod,
-    pub identity_check: IdentityCheck,
-    pub recorded_by: i64,
-    /// The stored form of the customer's drawn signature, if any.
-    pub signature: Option<&'a str>,
-    /// The form this act was submitted on, if it had an id.
-    pub form: Option<&'a FormMark<'a>>,
-}
-
-/// Appends one ledger row per decision, stores the signature, signs and
-/// stores the receipt, and brings the records kept per purpose (loyalty
-/// account, search row) in line with the new consents. Returns the receipt.
-pub(crate) fn record_decisions(
-    tx: &mut Tx<'_>,
-    act: &Act<'_>,
-    decisions: &[(String, Decision)],
-    erased_fields: &[String],
-) -> Result<Receipt> {
-    let Act {
-        customer_id,
-        customer_ref,
-        notice,
-        method,
-        identity_check,
-        recorded_by,
-        signature,
-        form,
-    } = *act;
-    let receipt_id = uuid::Uuid::new_v4().to_string();
-    let signature_sha = signature.map(|s| Sha256::digest(s.as_bytes()).to_vec());
-    if let Some(strokes) = signature {
-        signatures::insert(tx.conn(), &receipt_id, customer_id, strokes)?;
-    }
-    for (purpose, decision) in decisions {
-        ledger::append(
-            tx,
-            &LedgerRow {
-                receipt_id: &receipt_id,
-                customer_ref,
-                decision: *decision,
-                purpose,
-                notice,
-                method,
-                identity_check,
-                recorded_by,
-                signature_sha256: signature_sha.as_deref(),
-            },
-        )?;
-    }
-    let shop = shop::profile(tx.conn())?;
-    let key = signing_key::load_signing_key(tx.conn())?;
-    let json = receipts::issue(
-        &key,
-        &receipts::ReceiptFacts {
-            receipt_id: &receipt_id,
-            at: tx.now,
-            customer_ref,
-            shop: &shop,
-            notice,
-            decisions,
-            method,
-            identity_check,
-            recorded_by,
-            signature_sha256: signature_sha.as_deref(),
-            erased_fields,
-        },
-    )?;
-    receipts::store(tx.conn(), &receipt_id, customer_ref, tx.now, &json, form)?;
-    sync_purpose_records(tx.conn(), customer_id, tx.now)?;
-    Ok(Receipt { receipt_id, json })
-}
-
-/// Brings the records kept for a purpose in line with the customer's
-/// current consents after a grant or a withdrawal: opens the loyalty
-/// account when `loyalty` is granted, erases it (and its points) when it is
-/// not, and refreshes the search index. Runs in the consent transaction.
-pub(crate) fn sync_purpose_records(
-    conn: &Connection,
-    customer_id: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    let customer_ref = customer::public_id(conn, customer_id)?;
-    let loyalty_granted = ledger::granted(conn, &customer_ref)?.contains(LOYALTY);
-    let has_account = loyalty::account(conn, customer_id)?.is_some();
-    if loyalty_granted && !has_account {
-        loyalty::open(conn, customer_id, now)?;
-    } else if !loyalty_granted && has_account {
-        loyalty::close(conn, customer_id)?;
-    }
-    records::sync_search(conn, customer_id)
 }
 
 /// Schema 3's data step: gives every existing customer the records schema 3

@@ -26,8 +26,10 @@ pub(crate) mod handover;
 mod history;
 pub(crate) mod ledger;
 pub mod notices;
+pub(crate) mod once;
 pub mod purposes;
 pub mod receipts;
+pub(crate) mod record;
 pub(crate) mod signing_key;
 
 pub use forms::{

@@ -19,13 +19,18 @@ use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditEvent, Outcome, Subject};
-use crate::consent::acts::{checked_signature, record_decisions, Act};
+use crate::consent::acts::checked_signature;
+use crate::consent::once::{FormSeen, OwnedFormMark};
 use crate::consent::receipts::{FormMark, Receipt};
-use crate::consent::{ledger, CollectionMethod, Decision, IdentityCheck, Signature};
+use crate::consent::record::{record_decisions, Act};
+use crate::consent::{
+    ledger, CollectionMethod, Decision, IdentityCheck, Recorded, Signature, Withdrawal,
+};
 use crate::error::{Error, Result, Warning};
 use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
+use crate::purpose_id::MEMBERSHIP;
 use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
 use crate::records::{
     customer, fields, legal_hold, loyalty, notes, recipients, restriction, search, tasks,
@@ -169,6 +174,48 @@ pub(crate) fn stored_forms(text: &str) -> Vec<Vec<u8>> {
 }
 
 impl Vault {
+    /// Withdraws purposes at the customer's request. Withdrawing membership
+    /// erases the whole record (no customer record exists without it: GDPR
+    /// Art. 17(1)(b)), in one act whatever else was named, and its receipt
+    /// is the erasure confirmation; any other purpose is withdrawn as
+    /// `consent::acts` does, erasing the values no remaining purpose needs.
+    /// A form sent twice is recorded once either way.
+    pub fn withdraw_consent(
+        &mut self,
+        session: &mut Session,
+        customer_id: i64,
+        request: Withdrawal,
+    ) -> Result<Recorded> {
+        self.authorize(session, Action::RecordConsent)?;
+        if !request.purposes.iter().any(|p| p == MEMBERSHIP) {
+            return self.withdraw_purposes(session, customer_id, request);
+        }
+        let mark = match self.withdrawal_seen(session, customer_id, &request)? {
+            FormSeen::Recorded(again) => return Ok(again),
+            FormSeen::New(mark) => mark,
+        };
+        let form = mark.as_ref().map(OwnedFormMark::as_mark);
+        let erased = self.erase(
+            session,
+            customer_id,
+            ErasureRequest {
+                lang: request.lang,
+                ground: ErasureGround::ConsentWithdrawn,
+                method: request.method,
+                identity_check: request.identity_check,
+                signature: request.signature,
+            },
+            form.as_ref(),
+        )?;
+        Ok(Recorded {
+            customer_id,
+            receipt: erased.receipt,
+            erased_fields: erased.erased_fields,
+            warnings: erased.warnings,
+            repeated: false,
+        })
+    }
+
     /// Erases everything held about a customer at their request (or when
     /// they withdraw membership): see the module's description. Owner and
     /// manager; allowed while the record is restricted. `CustomerNotFound`
