@@ -95,6 +95,18 @@ fn request() -> ErasureRequest {
     }
 }
 
+/// The customer's signed withdrawal of one purpose, on the shop's screen.
+fn withdrawal(purpose: &str) -> Withdrawal {
+    Withdrawal {
+        lang: None,
+        purposes: vec![purpose.into()],
+        method: CollectionMethod::InStoreForm,
+        identity_check: IdentityCheck::KnownCustomer,
+        signature: signature(),
+        form_id: None,
+    }
+}
+
 /// The residue scan, run by the owner on the vault as it is now.
 fn found(v: &mut Vault, s: &mut Session, text: &str) -> bool {
     v.residue_scan(s, text).unwrap().found
@@ -285,18 +297,7 @@ fn only_the_owner_and_a_manager_erase_and_only_the_owner_and_the_auditor_scan() 
 fn withdrawing_membership_erases_the_whole_record_with_an_erasure_confirmation() {
     let (_shop, mut v, mut owner, erased, _) = scene();
     let recorded = v
-        .withdraw_consent(
-            &mut owner,
-            erased,
-            Withdrawal {
-                lang: None,
-                purposes: vec!["membership".into()],
-                method: CollectionMethod::InStoreForm,
-                identity_check: IdentityCheck::KnownCustomer,
-                signature: signature(),
-                form_id: None,
-            },
-        )
+        .withdraw_consent(&mut owner, erased, withdrawal("membership"))
         .unwrap();
     assert!(recorded.erased_fields.contains(&"name".to_owned()));
     let receipt: serde_json::Value = serde_json::from_str(&recorded.receipt.json).unwrap();
@@ -318,19 +319,8 @@ fn a_corrected_value_and_a_withdrawn_one_leave_no_trace_either() {
     };
     v.correct_customer(&mut owner, erased, &[change]).unwrap();
     // Withdrawing home delivery erases the postal address.
-    v.withdraw_consent(
-        &mut owner,
-        erased,
-        Withdrawal {
-            lang: None,
-            purposes: vec!["home-delivery".into()],
-            method: CollectionMethod::InStoreForm,
-            identity_check: IdentityCheck::KnownCustomer,
-            signature: signature(),
-            form_id: None,
-        },
-    )
-    .unwrap();
+    v.withdraw_consent(&mut owner, erased, withdrawal("home-delivery"))
+        .unwrap();
     drop(v);
     let mut v = shop.open();
     let mut owner = shop.owner(&mut v);
@@ -365,18 +355,7 @@ fn a_legal_hold_keeps_everything_until_the_owner_lifts_it() {
     let err = v.erase_customer(&mut owner, erased, request()).unwrap_err();
     assert_eq!(err.code(), "under_legal_hold");
     let err = v
-        .withdraw_consent(
-            &mut owner,
-            erased,
-            Withdrawal {
-                lang: None,
-                purposes: vec!["membership".into()],
-                method: CollectionMethod::InStoreForm,
-                identity_check: IdentityCheck::KnownCustomer,
-                signature: signature(),
-                form_id: None,
-            },
-        )
+        .withdraw_consent(&mut owner, erased, withdrawal("membership"))
         .unwrap_err();
     assert_eq!(err.code(), "under_legal_hold");
     assert!(found(&mut v, &mut owner, NAME), "nothing was erased");
