@@ -13,6 +13,7 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core fontconfig zbar-tools
+  faketime
 )
 
 pkgs=("${build_pkgs[@]}")

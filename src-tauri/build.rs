@@ -58,6 +58,12 @@ const COMMANDS: &[&str] = &[
     "recipients_hand_over",
     "recipients_to_tell",
     "recipients_told",
+    "retention_overview",
+    "retention_progress",
+    "retention_run_now",
+    "legal_hold_get",
+    "legal_hold_place",
+    "legal_hold_lift",
 ];
 
 fn main() {

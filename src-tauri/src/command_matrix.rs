@@ -177,6 +177,8 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         // Numbers nobody has: the role is checked first.
         "recipients_remove" => json!({ "recipientId": 999 }),
         "recipients_told" => json!({ "noticeId": 999 }),
+        "legal_hold_get" | "legal_hold_lift" => json!({ "customerId": 1 }),
+        "legal_hold_place" => json!({ "customerId": 1, "reason": "A claim about an order" }),
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
@@ -188,7 +190,10 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "search_limit_alerts"
         | "export_folder"
         | "recipients_list"
-        | "recipients_to_tell" => json!({}),
+        | "recipients_to_tell"
+        | "retention_overview"
+        | "retention_progress"
+        | "retention_run_now" => json!({}),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -231,6 +236,13 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("recipients_to_tell", [true, false, false, false, false]),
         ("recipients_told", [true, false, false, false, false]),
         ("recipients_remove", [true, false, false, false, false]),
+        ("retention_overview", [true, false, false, false, true]),
+        ("retention_progress", [true, true, true, true, true]),
+        ("retention_run_now", [true, false, false, false, false]),
+        ("legal_hold_get", [true, false, false, false, false]),
+        // The owner places a hold on customer 1, then lifts it.
+        ("legal_hold_place", [true, false, false, false, false]),
+        ("legal_hold_lift", [true, false, false, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".

@@ -68,7 +68,7 @@ impl From<Warning> for WarningInfo {
     }
 }
 
-fn not_logged_in() -> CommandError {
+pub(crate) fn not_logged_in() -> CommandError {
     CommandError {
         code: "not_logged_in",
         kind: ErrorKind::SessionLost.as_str(),
@@ -81,7 +81,7 @@ fn no_vault(state: &AppState) -> CommandError {
     Error::NoVault(state.vault_path.clone()).into()
 }
 
-type Res<T> = Result<T, CommandError>;
+pub(crate) type Res<T> = Result<T, CommandError>;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -197,7 +197,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
 
 /// Runs `f` with the open vault and the logged-in session. A session the
 /// core has locked (idle, disabled) is dropped, so the UI returns to login.
-fn with_session<T>(
+pub(crate) fn with_session<T>(
     state: &AppState,
     f: impl FnOnce(&mut Vault, &mut Session) -> Result<T, Error>,
 ) -> Res<T> {
@@ -935,7 +935,7 @@ fn local_date() -> String {
 }
 
 /// The rejection when a worker thread ended without a result.
-fn worker_stopped(what: &str) -> CommandError {
+pub(crate) fn worker_stopped(what: &str) -> CommandError {
     CommandError {
         code: "internal",
         kind: ErrorKind::Other.as_str(),

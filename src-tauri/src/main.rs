@@ -8,6 +8,7 @@
 #[cfg(test)]
 mod command_matrix;
 mod commands;
+mod retention;
 mod state;
 
 use std::path::PathBuf;
@@ -92,6 +93,12 @@ fn with_commands<R: tauri::Runtime>(
             commands::recipients_hand_over,
             commands::recipients_to_tell,
             commands::recipients_told,
+            retention::retention_overview,
+            retention::retention_progress,
+            retention::retention_run_now,
+            retention::legal_hold_get,
+            retention::legal_hold_place,
+            retention::legal_hold_lift,
         ])
 }
 
@@ -124,6 +131,8 @@ fn main() {
             // Every few seconds: lock an idle session, close a vault left
             // locked past the owner's limit (see `AppState::tick`).
             let handle = app.handle().clone();
+            // The retention schedule, while the vault is open.
+            retention::spawn_scheduler(app.handle().clone());
             std::thread::spawn(move || loop {
                 std::thread::sleep(std::time::Duration::from_secs(5));
                 handle

@@ -13,6 +13,8 @@ pub struct AppState {
     /// Where vault keys live: the OS keyring (an in-memory store in the
     /// command-boundary tests).
     pub keystore: Arc<dyn KeyStore>,
+    /// The retention schedule's run under way, if any (its progress).
+    pub schedule: crate::retention::Schedule,
     inner: Mutex<Inner>,
 }
 
@@ -56,6 +58,7 @@ impl AppState {
         AppState {
             vault_path,
             keystore,
+            schedule: crate::retention::Schedule::default(),
             inner: Mutex::new(Inner {
                 closed,
                 cover,

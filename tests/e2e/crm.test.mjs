@@ -613,6 +613,40 @@ test("the owner exports Núria's data for her; its pages list the staff member's
   assert.match(verify.stdout, /^intact/);
 });
 
+test('the owner keeps Pere for a legal claim, lifts it, and runs the retention schedule from Settings', async () => {
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'soler');
+  await app.waitFor(`#customers-hit-${pereId}`);
+  await app.keys([ENTER]);
+  await app.waitFor('#purpose-picker');
+  await app.check('#access-purpose-customer-request');
+  await app.keys([ENTER]);
+  assert.equal(await profileLoaded(), PERE);
+  await app.waitFor('#profile-hold-form');
+  await app.execute("document.getElementById('profile-hold').scrollIntoView({ block: 'start' })");
+  await app.type('#profile-hold-reason', 'A claim about a wedding order');
+  await app.click('#profile-hold-place');
+  await app.waitForText('#profile-held', (t) => /Kept for a legal claim since/.test(t));
+  assert.equal((await app.text('#profile-held-reason')).trim(), 'A claim about a wedding order');
+  await shot('80-legal-hold');
+  await assertFitsWindow('the legal hold panel', 1024, 700);
+  await app.click('#profile-hold-lift');
+  await app.waitForText('#profile-held', (t) => /No legal hold/.test(t));
+
+  // Settings: nothing is due yet (everyone joined today); running the
+  // schedule now says so in words.
+  await app.click('#nav-settings');
+  await app.waitFor('#settings-retention');
+  await app.waitForText('#retention-to-erase', (t) => /No customer is due to be erased/.test(t));
+  await app.execute("document.getElementById('settings-retention').scrollIntoView({ block: 'start' })");
+  await app.click('#retention-run');
+  await app.waitForText('#retention-status', (t) => /0 customers' data erased on schedule/.test(t), 30000);
+  await app.waitForText('#retention-runs', (t) => /0 customers' data erased on schedule/.test(t));
+  await shot('80b-retention');
+  await assertFitsWindow('the retention panel', 1024, 700);
+});
+
 test('the owner erases Pere at his request and gets his erasure confirmation', async () => {
   await app.keys([ALT, 'f']);
   await app.waitFor('#customers');

@@ -1,8 +1,9 @@
 //! Settings: the auto-lock delay, the currency, the hourly search limit,
 //! the audit log check, the shop details
 //! customers read on notices and receipts, which details the shop
-//! collects, and the recipients the shop hands data to with the notices
-//! still to give them (`settings/recipients.js`). The allowed ranges, who
+//! collects, the recipients the shop hands data to with the notices
+//! still to give them (`settings/recipients.js`), and what the retention
+//! schedule erases (`settings/retention.js`). The allowed ranges, who
 //! may change what, and whether a change publishes a new notice are the
 //! core's; this screen sends what was chosen and reports the notice version
 //! the core now shows customers.
@@ -26,6 +27,7 @@ import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
 import { recipientsPanels } from './settings/recipients.js';
+import { retentionPanel } from './settings/retention.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -460,6 +462,9 @@ export function render(ctx, params = {}) {
   }
   if (may(ctx.session, 'manage_recipients')) {
     content.append(...recipientsPanels({ reportNotice }));
+  }
+  if (may(ctx.session, 'view_retention')) {
+    content.append(retentionPanel(ctx.session));
   }
   return root;
 }

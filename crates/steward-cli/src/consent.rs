@@ -13,7 +13,7 @@ use steward_core::PurposeText;
 use steward_core::{
     verify_receipt_against, ClosedVault, CollectionMethod, ConsentForm, Error, FormId,
     IdentityCheck, Lang, LegalBasis, NewPurpose, Objection, OsKeyring, PurposeChange, Recorded,
-    RestrictionCategory, Session, Vault, Withdrawal,
+    RestrictionCategory, RetentionClock, Session, Vault, Withdrawal,
 };
 
 use crate::{fail, output, print_json, warn, Failure};
@@ -48,9 +48,14 @@ pub struct PurposeArgs {
     /// requires the record). Only for `add`.
     #[arg(long, default_value = "consent")]
     pub legal_basis: String,
-    /// How long its data is kept after the last visit, in days.
+    /// How long its data is kept, in days.
     #[arg(long)]
     pub retention_days: Option<u32>,
+    /// What starts that period: `consent` (the customer's latest
+    /// agreement) or `last-visit` (the later of that and their last
+    /// purchase). Only for `edit`; a new purpose counts from consent.
+    #[arg(long)]
+    pub retention_clock: Option<String>,
     /// A catalog field the purpose needs (repeat; replaces the list on edit).
     #[arg(long = "field", value_name = "FIELD")]
     pub fields: Vec<String>,
@@ -496,6 +501,11 @@ pub fn purposes(
                 &a.id,
                 PurposeChange {
                     retention_days: a.retention_days,
+                    retention_clock: a
+                        .retention_clock
+                        .as_deref()
+                        .map(RetentionClock::parse)
+                        .transpose()?,
                     fields: (!a.fields.is_empty()).then(|| a.fields.clone()),
                     active: a.active,
                     marketing: a.marketing,

@@ -12,6 +12,7 @@ mod crm;
 mod erasure;
 mod export;
 mod recipients;
+mod retention;
 mod secrets;
 
 use std::path::PathBuf;
@@ -135,6 +136,10 @@ enum Command {
     /// The firms the shop hands data to, and the hand-overs (owner).
     #[command(subcommand)]
     Recipients(recipients::RecipientsCommand),
+    /// The retention schedule: erase what the notice's periods no longer
+    /// allow to keep, see what is due, read past runs.
+    #[command(subcommand)]
+    Retention(retention::RetentionCommand),
 }
 
 #[derive(Subcommand)]
@@ -509,6 +514,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::ResidueScan => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let res = erasure::residue_scan(cli.json, &mut vault, &mut session, &mut secrets);
+            logout(&mut vault, session)?;
+            res?;
+        }
+        Command::Retention(cmd) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = retention::retention(cli.json, &mut vault, &mut session, cmd);
             logout(&mut vault, session)?;
             res?;
         }

@@ -2069,3 +2069,89 @@ fn a_customer_under_a_legal_hold_is_not_erased_until_it_is_lifted() {
     assert_eq!(erased.code, 0, "{}", erased.stderr);
     assert_eq!(customers_in(&shop), 0);
 }
+
+/// The owner's command run with the system clock moved `days` ahead (the
+/// CLI reads the system clock; libfaketime moves it for one process).
+fn as_owner_days_later(shop: &Shop, days: u32, args: &[&str]) -> Run {
+    let mut all = vec!["--user", "olga", "--passphrase-stdin"];
+    all.extend_from_slice(args);
+    let offset = format!("+{days}d");
+    steward_env(
+        &shop.vault,
+        &all,
+        &format!("{OWNER_PASS}\n"),
+        &[
+            ("FAKETIME", offset.as_str()),
+            (
+                "LD_PRELOAD",
+                "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+            ),
+            ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
+        ],
+    )
+}
+
+#[test]
+fn the_retention_schedule_runs_from_the_command_line_as_time_passes() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    let receipt = dir.join("join.json");
+    let run = as_owner(
+        &shop,
+        &join_args(
+            receipt.to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--purpose",
+                "email-offers",
+                "--field",
+                "name=Pere Vallmitjana",
+                "--field",
+                "email=pere@example.cat",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Staff may neither run it nor see what is due.
+    add_user(&shop, "sergi", "staff");
+    let run = as_user(&shop, "sergi", &["retention", "preview"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    // Today nothing is due.
+    let run = as_owner(&shop, &["retention", "run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("0 customer(s)' data erased on schedule, 0 other agreement(s) ended"),
+        "{}",
+        run.stdout
+    );
+    // Two years and a month on, the e-mail offers (2 years) have ended.
+    let run = as_owner_days_later(&shop, 760, &["retention", "run", "--dry-run", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let due: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(due["purposesEnding"]["email-offers"], 1);
+    let run = as_owner_days_later(&shop, 760, &["retention", "run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("1 other agreement(s) ended"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(customers_in(&shop), 1);
+    // Three years and a month without a visit: the membership has ended.
+    let run = as_owner_days_later(&shop, 1125, &["retention", "preview", "--days", "0"]);
+    assert!(
+        run.stdout.contains("1 customer(s) to be erased now"),
+        "{}",
+        run.stdout
+    );
+    let run = as_owner_days_later(&shop, 1125, &["retention", "run", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["customersErased"], 1);
+    assert_eq!(customers_in(&shop), 0);
+    let runs = as_owner_days_later(&shop, 1125, &["retention", "runs", "--json"]);
+    let runs: serde_json::Value = serde_json::from_str(&runs.stdout).unwrap();
+    assert_eq!(runs.as_array().unwrap().len(), 3);
+}

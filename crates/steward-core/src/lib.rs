@@ -53,7 +53,7 @@ pub mod time;
 pub use audit::{Outcome, Subject, Verdict};
 pub use consent::notices::Notice;
 pub use consent::purposes::{
-    FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText,
+    FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText, RetentionClock,
 };
 pub use consent::receipts::{
     verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
@@ -79,7 +79,10 @@ pub use permissions::{Action, Role};
 pub use records::erasure::{DestructionRecord, Residue};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use records::restriction::{Restriction, RestrictionCategory};
-pub use retention::LegalHold;
+pub use retention::{
+    LegalHold, RetentionPreview, RetentionRun, RetentionRunSummary, RunBy, RunTrigger,
+    ScheduledErasure,
+};
 pub use rights::{
     verify_export, CustomerExport, Erased, ErasureGround, ErasureRequest, ExportedFile,
     VerifiedExport,

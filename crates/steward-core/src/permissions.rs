@@ -132,10 +132,14 @@ pub enum Action {
     ViewDestructionRecords,
     /// Place and lift legal holds (data kept for a dispute or a claim).
     ManageLegalHold,
+    /// Run the retention schedule now (it also runs by itself).
+    RunRetention,
+    /// See what the retention schedule will erase soon, and what it did.
+    ViewRetention,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -164,6 +168,8 @@ impl Action {
         Action::ScanForResidue,
         Action::ViewDestructionRecords,
         Action::ManageLegalHold,
+        Action::RunRetention,
+        Action::ViewRetention,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -206,6 +212,8 @@ impl Action {
             Action::ScanForResidue => "check the vault for residue",
             Action::ViewDestructionRecords => "read the destruction records",
             Action::ManageLegalHold => "place and lift legal holds",
+            Action::RunRetention => "run the retention schedule",
+            Action::ViewRetention => "see what the retention schedule will erase",
         }
     }
 }
@@ -242,6 +250,8 @@ impl Action {
             Action::ScanForResidue => "vault.residue_scan",
             Action::ViewDestructionRecords => "destruction.read",
             Action::ManageLegalHold => "customer.legal_hold",
+            Action::RunRetention => "retention.run",
+            Action::ViewRetention => "retention.view",
         }
     }
 }
@@ -332,6 +342,8 @@ const MATRIX: &[(Action, &[Role])] = &[
         &[Role::Owner, Role::Auditor],
     ),
     (Action::ManageLegalHold, &[Role::Owner]),
+    (Action::RunRetention, &[Role::Owner]),
+    (Action::ViewRetention, &[Role::Owner, Role::Auditor]),
 ];
 
 /// The roles that serve customers in the shop.

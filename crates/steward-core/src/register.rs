@@ -238,6 +238,10 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
         "the firms the shop hands data to, and their agreements",
     ),
     (
+        "retention_run",
+        "each run of the retention schedule: when, how many customers erased or kept; no customer",
+    ),
+    (
         "destruction_record",
         "what each erasure destroyed: categories, row counts, when, why, how; no customer",
     ),

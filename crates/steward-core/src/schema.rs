@@ -54,6 +54,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/010_legal_hold.sql"),
         data: None,
     },
+    Migration {
+        // The retention schedule: what starts each purpose's clock, and the
+        // runs' journal (issue 13 §1–2).
+        sql: include_str!("../migrations/011_retention.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

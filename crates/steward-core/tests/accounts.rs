@@ -140,6 +140,10 @@ fn attempt(
         Action::ScanForResidue => v.residue_scan(s, "Jordi").map(|_| ()),
         Action::ViewDestructionRecords => v.destruction_records(s).map(|_| ()),
         Action::ManageLegalHold => v.legal_holds(s).map(|_| ()),
+        Action::RunRetention => v
+            .run_retention(steward_core::RunBy::Owner(s), &mut |_, _| {})
+            .map(|_| ()),
+        Action::ViewRetention => v.retention_preview(s, 30).map(|_| ()),
     };
     match res {
         Ok(()) => true,
@@ -185,6 +189,8 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ScanForResidue, [true, false, false, false, true]),
         (ViewDestructionRecords, [true, false, false, false, true]),
         (ManageLegalHold, [true, false, false, false, false]),
+        (RunRetention, [true, false, false, false, false]),
+        (ViewRetention, [true, false, false, false, true]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -2,8 +2,8 @@
 //! purchases, notes and tasks, the customer's consents and the record's
 //! own facts (reference, language, since when, how identity was checked),
 //! and whether it is restricted (with Restrict/Lift and Stop marketing),
-//! the export for the customer (`export.js`) and, last, their erasure
-//! (`erasure.js`).
+//! the export for the customer (`export.js`), a legal hold
+//! (`legal-hold.js`) and, last, their erasure (`erasure.js`).
 
 import { h } from '../../components/dom.js';
 import { labelOr, timeCell } from '../../components/labels.js';
@@ -18,6 +18,7 @@ import { tasksPanel } from './tasks.js';
 import { consentsPanel } from './consents.js';
 import { restrictionPanel } from './restriction.js';
 import { exportPanel } from './export.js';
+import { legalHoldPanel } from './legal-hold.js';
 import { erasurePanel } from './erasure.js';
 
 /** The panels of full view `p`, as the core sent it. */
@@ -47,6 +48,7 @@ export function fullView(profile, p) {
       ),
     ),
     profile.allowed('export_for_customer') ? exportPanel(profile, p) : null,
+    profile.allowed('manage_legal_hold') ? legalHoldPanel(profile) : null,
     // Last: the one step that cannot be undone.
     profile.allowed('erase_customer') ? erasurePanel(profile) : null,
   ];

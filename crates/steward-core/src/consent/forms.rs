@@ -20,6 +20,10 @@ pub enum IdentityCheck {
     PhoneCode,
     EmailCode,
     SelfDeclared,
+    /// Nobody's identity was checked because nobody asked: Steward itself
+    /// recorded that a retention period ran out. Never chosen by staff.
+    #[serde(skip_deserializing)]
+    NotNeeded,
 }
 
 impl IdentityCheck {
@@ -38,6 +42,7 @@ impl IdentityCheck {
             IdentityCheck::PhoneCode => "phone-code",
             IdentityCheck::EmailCode => "email-code",
             IdentityCheck::SelfDeclared => "self-declared",
+            IdentityCheck::NotNeeded => "not-needed",
         }
     }
 
@@ -62,6 +67,10 @@ pub enum CollectionMethod {
     Paper,
     /// Carried over from an earlier record.
     Imported,
+    /// Recorded by Steward itself when a retention period ran out (no
+    /// customer or staff member acted). Never chosen by staff.
+    #[serde(skip_deserializing)]
+    RetentionSchedule,
 }
 
 impl CollectionMethod {
@@ -70,6 +79,7 @@ impl CollectionMethod {
             CollectionMethod::InStoreForm => "in-store-form",
             CollectionMethod::Paper => "paper",
             CollectionMethod::Imported => "imported",
+            CollectionMethod::RetentionSchedule => "retention-schedule",
         }
     }
 
@@ -97,6 +107,10 @@ pub enum Decision {
     Withdraw,
     /// A grant for a purpose already granted (e.g. under a newer notice).
     Renew,
+    /// The purpose's retention period ran out: what it covered is erased,
+    /// as after a withdrawal. Recorded by the retention schedule only.
+    #[serde(skip_deserializing)]
+    Expire,
 }
 
 impl Decision {
@@ -106,6 +120,7 @@ impl Decision {
             Decision::Refuse => "refuse",
             Decision::Withdraw => "withdraw",
             Decision::Renew => "renew",
+            Decision::Expire => "expire",
         }
     }
 
@@ -115,6 +130,7 @@ impl Decision {
             Decision::Refuse,
             Decision::Withdraw,
             Decision::Renew,
+            Decision::Expire,
         ]
         .into_iter()
         .find(|d| d.as_str() == s)

@@ -3,6 +3,7 @@
 
 use super::forms::{ConsentHistory, LedgerEntry};
 use super::ledger;
+use super::record::RETENTION_SCHEDULE;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::Result;
 use crate::people::{accounts, Session};
@@ -34,7 +35,11 @@ impl Vault {
                     lang: d.lang,
                     method: d.method,
                     identity_check: d.identity_check,
-                    recorded_by: accounts::display_name(&self.conn, d.recorded_by)?,
+                    recorded_by: if d.recorded_by == RETENTION_SCHEDULE {
+                        "the retention schedule".to_owned()
+                    } else {
+                        accounts::display_name(&self.conn, d.recorded_by)?
+                    },
                     receipt_id: d.receipt_id,
                 })
             })

@@ -256,6 +256,23 @@ pub(crate) fn holders(conn: &Connection, purpose: &str) -> Result<BTreeSet<Strin
     .map_err(Error::db("read the consent ledger"))
 }
 
+/// Every purpose a customer currently agrees to, with when they last agreed
+/// to it (a renewal counts): `(customer_ref, purpose, at)`. What the
+/// retention schedule counts from.
+pub(crate) fn agreements(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT e.customer_ref, e.purpose, e.at FROM consent_event e
+         WHERE e.kind IN ('grant', 'renew') AND e.seq = (
+             SELECT max(seq) FROM consent_event
+             WHERE customer_ref = e.customer_ref AND purpose = e.purpose)",
+    )
+    .and_then(|mut s| {
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
+    .map_err(Error::db("read the consent ledger"))
+}
+
 /// Compares the ledger's end with the head the audit anchor vouches for;
 /// returns the alarm to record when records were cut off or changed.
 pub(crate) fn check_anchored(conn: &Connection, anchored: Option<&Head>) -> Result<Option<String>> {

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::purposes::{enabled_fields, load_purposes, LegalBasis, PurposeText};
+use super::purposes::{enabled_fields, load_purposes, LegalBasis, PurposeText, RetentionClock};
 use super::signing_key::key_fingerprint;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::Sensitivity;
@@ -135,7 +135,13 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
             NoticePurpose {
                 legal_basis_text: pack
                     .text(&format!("legal_basis.{}", p.legal_basis.as_str()), &[]),
-                retention_text: pack.period(p.retention_days),
+                retention_text: match p.retention_clock {
+                    RetentionClock::Consent => pack.period(p.retention_days),
+                    RetentionClock::LastVisit => pack.text(
+                        "period.after_last_visit",
+                        &[("period", &pack.period(p.retention_days))],
+                    ),
+                },
                 name: text.name,
                 description: text.description,
                 legal_basis: p.legal_basis,

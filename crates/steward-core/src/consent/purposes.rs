@@ -54,6 +54,38 @@ impl LegalBasis {
     }
 }
 
+/// What starts a purpose's retention period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetentionClock {
+    /// The customer's latest agreement to the purpose (a renewal restarts
+    /// it): for marketing, whose consent goes stale.
+    Consent,
+    /// The later of that agreement and the customer's last purchase: for
+    /// membership and loyalty, which a regular customer keeps using.
+    LastVisit,
+}
+
+impl RetentionClock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetentionClock::Consent => "consent",
+            RetentionClock::LastVisit => "last-visit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<RetentionClock> {
+        match s {
+            "consent" => Ok(RetentionClock::Consent),
+            "last-visit" => Ok(RetentionClock::LastVisit),
+            _ => Err(Error::InvalidInput {
+                field: "retention clock",
+                reason: "use consent or last-visit",
+            }),
+        }
+    }
+}
+
 /// A purpose's name and description in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PurposeText {
@@ -70,6 +102,8 @@ pub struct Purpose {
     /// Required to become a customer (only membership).
     pub required: bool,
     pub retention_days: u32,
+    /// What starts the retention period.
+    pub retention_clock: RetentionClock,
     /// Catalog keys this purpose needs.
     pub fields: Vec<String>,
     /// Offered on forms and listed in the notice.
@@ -96,6 +130,7 @@ pub struct NewPurpose {
 #[derive(Debug, Clone, Default)]
 pub struct PurposeChange {
     pub retention_days: Option<u32>,
+    pub retention_clock: Option<RetentionClock>,
     pub fields: Option<Vec<String>>,
     pub active: Option<bool>,
     pub marketing: Option<bool>,
@@ -173,6 +208,17 @@ const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
     ),
 ];
 
+/// What starts a default purpose's retention period: membership and
+/// loyalty run from the customer's last visit (a regular is never erased
+/// for having joined long ago), the others from the agreement.
+fn default_clock(id: &str) -> RetentionClock {
+    if id == MEMBERSHIP || id == purpose_id::LOYALTY {
+        RetentionClock::LastVisit
+    } else {
+        RetentionClock::Consent
+    }
+}
+
 /// Fills a new (or newly migrated) vault with the default purposes, field
 /// switches and the first notice. Does nothing if purposes already exist.
 pub(crate) fn seed_defaults(tx: &mut Tx<'_>) -> Result<()> {
@@ -199,10 +245,10 @@ pub(crate) fn seed_defaults(tx: &mut Tx<'_>) -> Result<()> {
         })?;
         tx.conn()
             .execute(
-                "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing, retention_clock)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![id, basis.as_str(), required, days, fields_json, position as i64, now,
-                        purpose_id::MARKETING.contains(id)],
+                        purpose_id::MARKETING.contains(id), default_clock(id).as_str()],
             )
             .map_err(Error::db("save the default purposes"))?;
         for lang in Lang::ALL {
@@ -235,7 +281,8 @@ fn save_text(conn: &Connection, purpose: &str, lang: Lang, text: &PurposeText) -
 pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
     let mut stmt = conn
         .prepare(
-            "SELECT id, legal_basis, required, retention_days, fields, active, marketing
+            "SELECT id, legal_basis, required, retention_days, fields, active, marketing,
+                    retention_clock
              FROM purpose ORDER BY position, id",
         )
         .map_err(Error::db("read purposes"))?;
@@ -249,6 +296,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
                 r.get::<_, String>(4)?,
                 r.get::<_, bool>(5)?,
                 r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
             ))
         })
         .map_err(Error::db("read purposes"))?
@@ -258,7 +306,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
         .prepare("SELECT lang, name, description FROM purpose_text WHERE purpose = ?1")
         .map_err(Error::db("read purposes"))?;
     let mut out = Vec::with_capacity(rows.len());
-    for (id, basis, required, retention_days, fields, active, marketing) in rows {
+    for (id, basis, required, retention_days, fields, active, marketing, clock) in rows {
         let texts = texts_stmt
             .query_map([&id], |r| {
                 Ok((
@@ -276,6 +324,7 @@ pub(crate) fn load_purposes(conn: &Connection) -> Result<Vec<Purpose>> {
             legal_basis: LegalBasis::parse(&basis)?,
             required,
             retention_days,
+            retention_clock: RetentionClock::parse(&clock)?,
             fields: serde_json::from_str(&fields).unwrap_or_default(),
             active,
             marketing,
@@ -492,6 +541,14 @@ impl Vault {
                     .execute(
                         "UPDATE purpose SET retention_days = ?1 WHERE id = ?2",
                         params![days, id],
+                    )
+                    .map_err(Error::db("edit a purpose"))?;
+            }
+            if let Some(clock) = change.retention_clock {
+                tx.conn()
+                    .execute(
+                        "UPDATE purpose SET retention_clock = ?1 WHERE id = ?2",
+                        params![clock.as_str(), id],
                     )
                     .map_err(Error::db("edit a purpose"))?;
             }

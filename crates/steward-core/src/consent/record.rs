@@ -19,6 +19,10 @@ use crate::records::{self, customer, loyalty, signatures};
 use crate::shop;
 use crate::store::Tx;
 
+/// The "recorded by" of what the retention schedule records (a period that
+/// ended): no account has this number.
+pub(crate) const RETENTION_SCHEDULE: i64 = 0;
+
 /// One act of a customer (joining, granting, withdrawing): the same for
 /// every ledger row it writes.
 pub(crate) struct Act<'a> {

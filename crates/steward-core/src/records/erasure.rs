@@ -144,6 +144,30 @@ pub(crate) fn record(conn: &Connection, new: &NewRecord<'_>, now: DateTime<Utc>)
     Ok(conn.last_insert_rowid())
 }
 
+/// Adds rows deleted to destruction record `id` (a retention run's, which
+/// grows with each customer it erases, in that customer's transaction).
+pub(crate) fn add_rows(conn: &Connection, id: i64, more: &BTreeMap<String, u64>) -> Result<()> {
+    let rows: String = conn
+        .query_row(
+            "SELECT rows FROM destruction_record WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .map_err(Error::db("write the destruction record"))?;
+    let mut rows: BTreeMap<String, u64> = serde_json::from_str(&rows).unwrap_or_default();
+    for (table, n) in more {
+        *rows.entry(table.clone()).or_default() += n;
+    }
+    // Invariant: a map of strings to numbers always serializes.
+    let rows = serde_json::to_string(&rows).expect("row counts serialize");
+    conn.execute(
+        "UPDATE destruction_record SET rows = ?2 WHERE id = ?1",
+        params![id, rows],
+    )
+    .map_err(Error::db("write the destruction record"))?;
+    Ok(())
+}
+
 /// Records what the residue check after erasure `id` found.
 pub(crate) fn set_residue(
     conn: &Connection,

@@ -2,7 +2,8 @@
 //! for a dispute or a claim, why (what the owner typed: personal data,
 //! kept here only), since when and set by whom. Lifting deletes the row;
 //! the audit log keeps that it happened, never the reason. The rule (no
-//! erasure while held) is `retention::hold`'s.
+//! erasure while held, on request or on schedule) is stated here once:
+//! [`ensure_not_held`].
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -19,6 +20,14 @@ pub struct LegalHold {
     pub customer_id: i64,
     pub reason: String,
     pub since: String,
+}
+
+/// Refuses (`UnderLegalHold`) when the customer is held.
+pub(crate) fn ensure_not_held(conn: &Connection, customer_id: i64) -> Result<()> {
+    match get(conn, customer_id)? {
+        Some(_) => Err(Error::UnderLegalHold),
+        None => Ok(()),
+    }
 }
 
 /// Places (or replaces the reason of) a customer's hold.

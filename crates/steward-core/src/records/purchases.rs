@@ -1,6 +1,8 @@
 //! Purchases (tables `purchase` and `purchase_item`): the lines, quantities,
 //! prices in minor units, the currency and the date; never how it was paid.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde_json::Value;
@@ -54,6 +56,21 @@ pub(crate) fn insert(
         .map_err(Error::db("record a purchase"))?;
     }
     Ok(id)
+}
+
+/// The day of each customer's last purchase (`YYYY-MM-DD`), by number;
+/// customers who never bought are left out.
+pub(crate) fn last_purchase_days(conn: &Connection) -> Result<HashMap<i64, String>> {
+    conn.prepare_cached("SELECT customer_id, max(bought_on) FROM purchase GROUP BY customer_id")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(Error::db("read the purchases"))
+}
+
+/// The day of one customer's last purchase, if they ever bought.
+pub(crate) fn last_purchase_day(conn: &Connection, customer_id: i64) -> Result<Option<String>> {
+    conn.prepare_cached("SELECT max(bought_on) FROM purchase WHERE customer_id = ?1")
+        .and_then(|mut s| s.query_row([customer_id], |r| r.get(0)))
+        .map_err(Error::db("read the purchases"))
 }
 
 /// The customer's latest purchases, newest first, at most `limit`.

@@ -1,7 +1,8 @@
 //! Legal holds: the owner keeps a customer's data for a dispute or a claim
 //! (GDPR Art. 17(3)(e)). While held, the customer cannot be erased, not at
-//! their request and not by withdrawing membership (`rights::erasure`
-//! asks [`ensure_not_held`]); everything else goes on as usual. Placing
+//! their request, by withdrawing membership or on schedule (each asks
+//! `records::legal_hold::ensure_not_held`); everything else goes on as
+//! usual. Placing
 //! and lifting are logged, the reason never is.
 
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -15,14 +16,6 @@ use super::LegalHold;
 
 /// The longest reason, in characters.
 const MAX_REASON_CHARS: usize = 300;
-
-/// Refuses (`UnderLegalHold`) when the customer is held.
-pub(crate) fn ensure_not_held(conn: &rusqlite::Connection, customer_id: i64) -> Result<()> {
-    match legal_hold::get(conn, customer_id)? {
-        Some(_) => Err(Error::UnderLegalHold),
-        None => Ok(()),
-    }
-}
 
 impl Vault {
     /// Places a legal hold on a customer, or changes its reason (owner).

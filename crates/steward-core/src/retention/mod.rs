@@ -1,8 +1,15 @@
-//! Keeping data only as long as promised (issue 13). Today: the legal
-//! hold (`hold`), under which nothing of a customer is erased, on request
-//! or (once the scheduler exists) on schedule.
+//! Keeping data only as long as promised (issue 13): every notice and
+//! receipt tells the customer how long each purpose keeps their data; the
+//! retention schedule (`run`) makes that true, erasing what ran out with the
+//! verified erasure of the customer's rights. `due` works out when each
+//! agreement ends, `runs` owns the runs' journal and summaries, `hold` the
+//! legal holds under which nothing of a customer is erased.
 
+mod due;
 mod hold;
+mod run;
+mod runs;
 
 pub use crate::records::legal_hold::LegalHold;
-pub(crate) use hold::ensure_not_held;
+pub use run::{RetentionPreview, RetentionRun, RunBy, ScheduledErasure};
+pub use runs::{RetentionRunSummary, RunTrigger};

@@ -36,7 +36,7 @@ use crate::records::{
     customer, fields, legal_hold, loyalty, notes, recipients, restriction, search, tasks,
 };
 use crate::register::{self, CustomerKey, Erasure, REGISTER};
-use crate::store::{pages, Vault};
+use crate::store::{pages, Tx, Vault};
 
 /// The ground for erasing a customer's data (GDPR Art. 17(1)), as a word:
 /// the destruction record and the tombstone keep this, never typed text.
@@ -124,7 +124,7 @@ pub struct Erased {
 /// The values to look for after the erasure, read before it: what the
 /// customer typed or staff wrote about them, long enough not to match by
 /// chance. Kept in memory only, and wiped after the check.
-fn values_to_check(
+pub(crate) fn values_to_check(
     conn: &rusqlite::Connection,
     customer_id: i64,
 ) -> Result<Vec<Zeroizing<String>>> {
@@ -152,9 +152,52 @@ fn values_to_check(
     Ok(out)
 }
 
+/// The rows each table of the register would lose if the customer were
+/// erased, counted before they go (the same reading the customer's export
+/// makes); tables with none are left out.
+pub(crate) fn rows_held(
+    conn: &rusqlite::Connection,
+    customer_id: i64,
+    public_id: &str,
+) -> Result<BTreeMap<String, u64>> {
+    let key = CustomerKey {
+        id: customer_id,
+        public_id: public_id.to_owned(),
+    };
+    let mut rows: BTreeMap<String, u64> = BTreeMap::new();
+    for h in REGISTER.iter().filter(|h| h.erasure != Erasure::Kept) {
+        let n = (h.export)(conn, &key)?.len() as u64;
+        if n > 0 {
+            rows.insert(h.table.to_owned(), n);
+        }
+    }
+    Ok(rows)
+}
+
+/// The erasure's writes, inside the caller's transaction, whoever asked
+/// for it (the customer, or the retention schedule): the ledger rows of
+/// `decisions` and the signed receipt, the notices owed to recipients, every
+/// row the register erases, and the tombstone. Returns the receipt and how
+/// many recipients must be told.
+pub(crate) fn bury_customer(
+    tx: &mut Tx<'_>,
+    act: &Act<'_>,
+    decisions: &[(String, Decision)],
+    erased_fields: &[String],
+    ground: &str,
+) -> Result<(Receipt, usize)> {
+    let receipt = record_decisions(tx, act, decisions, erased_fields)?;
+    let customer_id = act.customer_id;
+    let to_tell = recipients::queue_notices(tx.conn(), customer_id, "erased", None, tx.now)?;
+    search::remove(tx.conn(), customer_id)?;
+    customer::delete(tx.conn(), customer_id)?;
+    tombstones::bury(tx.conn(), customer_id, act.customer_ref, ground, tx.now)?;
+    Ok((receipt, to_tell))
+}
+
 /// Shorter values are not looked for after an erasure: they match other
 /// customers' data and the vault's own words by chance.
-const MIN_CHECKED_CHARS: usize = 5;
+pub(crate) const MIN_CHECKED_CHARS: usize = 5;
 
 /// The forms a stored text can take in the vault: as typed, in lower case,
 /// and folded as the search index keeps it (lower case, accents dropped).
@@ -241,7 +284,7 @@ impl Vault {
     ) -> Result<Erased> {
         crate::consent::handover::check_act_for(session, Some(customer_id))?;
         let public_id = customer::public_id(&self.conn, customer_id)?;
-        crate::retention::ensure_not_held(&self.conn, customer_id)?;
+        legal_hold::ensure_not_held(&self.conn, customer_id)?;
         let signature = checked_signature(request.method, request.signature.as_ref())?;
         let lang = match request.lang {
             Some(l) => l,
@@ -254,24 +297,12 @@ impl Vault {
             .map(|p| (p.clone(), Decision::Withdraw))
             .collect();
         let erased_fields = fields::held_keys(&self.conn, customer_id)?;
-        // The rows each table loses, counted through the register before
-        // they go (the same reading the customer's export makes).
-        let key = CustomerKey {
-            id: customer_id,
-            public_id: public_id.clone(),
-        };
-        let mut rows: BTreeMap<String, u64> = BTreeMap::new();
-        for h in REGISTER.iter().filter(|h| h.erasure != Erasure::Kept) {
-            let n = (h.export)(&self.conn, &key)?.len() as u64;
-            if n > 0 {
-                rows.insert(h.table.to_owned(), n);
-            }
-        }
+        let rows = rows_held(&self.conn, customer_id, &public_id)?;
         let values = values_to_check(&self.conn, customer_id)?;
         let (user_id, role) = (session.user_id(), session.role());
         let ground = request.ground.as_str();
         let (receipt, record_id, recipients_to_tell) = self.transact("erase a customer", |tx| {
-            let receipt = record_decisions(
+            let (receipt, to_tell) = bury_customer(
                 tx,
                 &Act {
                     customer_id,
@@ -285,12 +316,8 @@ impl Vault {
                 },
                 &decisions,
                 &erased_fields,
+                ground,
             )?;
-            let to_tell =
-                recipients::queue_notices(tx.conn(), customer_id, "erased", None, tx.now)?;
-            search::remove(tx.conn(), customer_id)?;
-            customer::delete(tx.conn(), customer_id)?;
-            tombstones::bury(tx.conn(), customer_id, &public_id, ground, tx.now)?;
             let record_id = tombstones::record(
                 tx.conn(),
                 &NewRecord {

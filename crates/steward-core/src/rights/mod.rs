@@ -9,7 +9,7 @@
 //! never writes a value into the audit log (only which data was disclosed).
 
 mod contents;
-mod erasure;
+pub(crate) mod erasure;
 mod export;
 mod manifest;
 mod report;

@@ -205,6 +205,62 @@ pub(crate) fn scan(
     Ok((places, read))
 }
 
+/// Which of `patterns` appear anywhere in the vault's decrypted pages, its
+/// journal's frames or its shared memory: one pass over the files for many
+/// texts at once (a retention run checks every value it erased). Returns
+/// the indexes of the patterns found.
+pub(crate) fn scan_many(path: &Path, key: &DbKey, patterns: &[Vec<u8>]) -> Result<BTreeSet<usize>> {
+    use std::io::Read;
+    let mut found = BTreeSet::new();
+    if patterns.is_empty() {
+        return Ok(found);
+    }
+    let matcher = aho_corasick::AhoCorasick::new(patterns).map_err(|_| Error::InvalidInput {
+        field: "residue check",
+        reason: "too many texts to look for at once",
+    })?;
+    let mut look = |bytes: &[u8]| {
+        for m in matcher.find_overlapping_iter(bytes) {
+            found.insert(m.pattern().as_usize());
+        }
+    };
+    let read_err = || Error::io("read the vault's pages");
+    let mut file = std::io::BufReader::new(fs::File::open(path).map_err(read_err())?);
+    let mut page = vec![0u8; PAGE_SIZE];
+    let mut page_no = 0u64;
+    loop {
+        match file.read_exact(&mut page) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(e) => return Err(read_err()(e)),
+        }
+        page_no += 1;
+        decrypt_page(key, page_no, &mut page)?;
+        look(&page[..PAGE_SIZE - RESERVED]);
+    }
+    let wal = match fs::read(wal_path(path)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(Error::io("read the vault's journal")(e)),
+    };
+    for frame in wal
+        .get(WAL_HEADER..)
+        .unwrap_or_default()
+        .chunks_exact(WAL_FRAME_HEADER + PAGE_SIZE)
+    {
+        let frame_page = u64::from(u32::from_be_bytes([frame[0], frame[1], frame[2], frame[3]]));
+        let mut page = frame[WAL_FRAME_HEADER..].to_vec();
+        decrypt_page(key, frame_page, &mut page)?;
+        look(&page[..PAGE_SIZE - RESERVED]);
+    }
+    let mut shm_path = path.as_os_str().to_owned();
+    shm_path.push("-shm");
+    if let Ok(shm) = fs::read(&shm_path) {
+        look(&shm);
+    }
+    Ok(found)
+}
+
 /// The pages the journal holds frames of (whatever their generation): the
 /// pages changed since the journal was last emptied.
 pub(crate) fn journal_pages(path: &Path) -> Result<BTreeSet<u64>> {

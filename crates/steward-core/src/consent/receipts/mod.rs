@@ -103,10 +103,12 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
     let lang = facts.notice.lang;
     let pack = lang.pack();
     let body = &facts.notice.body;
+    // A withdrawal, or a period that ran out: either way the purposes end.
     let is_withdrawal = facts
         .decisions
         .iter()
-        .all(|(_, d)| *d == Decision::Withdraw);
+        .all(|(_, d)| matches!(d, Decision::Withdraw | Decision::Expire));
+    let is_expiry = facts.decisions.iter().all(|(_, d)| *d == Decision::Expire);
     let about: Vec<&NoticePurpose> = facts
         .decisions
         .iter()
@@ -176,12 +178,14 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         "sensitive": !spi_cat.is_empty(),
         "spiCat": spi_cat,
         "steward": {
-            // Withdrawing membership erases the customer: that receipt is
-            // their erasure confirmation.
+            // Withdrawing membership (or its period running out) erases
+            // the customer: that receipt is their erasure confirmation.
             "kind": if !is_withdrawal {
                 "consent"
             } else if facts.decisions.iter().any(|(p, _)| p == crate::purpose_id::MEMBERSHIP) {
                 "erasure"
+            } else if is_expiry {
+                "expiry"
             } else {
                 "withdrawal"
             },

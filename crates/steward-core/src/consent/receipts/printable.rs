@@ -65,7 +65,14 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
     let pack = lang.pack();
     let steward = &v["steward"];
     let erasure = steward["kind"] == "erasure";
-    let withdrawal = erasure || steward["kind"] == "withdrawal";
+    let expiry = steward["kind"] == "expiry";
+    let withdrawal = erasure || expiry || steward["kind"] == "withdrawal";
+    // An erasure because membership's period ran out, not at the
+    // customer's request.
+    let erasure_on_expiry = erasure
+        && steward["decisions"]
+            .as_array()
+            .is_some_and(|ds| ds.iter().all(|d| d["decision"] == "expire"));
     let shop = verified.shop.clone();
     let contact = v["piiControllers"][0]["contact"]
         .as_str()
@@ -146,6 +153,7 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         ("grant", "receipt.granted"),
         ("renew", "receipt.renewed"),
         ("withdraw", "receipt.withdrawn"),
+        ("expire", "receipt.expired"),
         ("refuse", "receipt.refused"),
     ] {
         let items: Vec<PrintableItem> = steward["decisions"]
@@ -217,6 +225,8 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         title: pack.text(
             if erasure {
                 "receipt.title_erasure"
+            } else if expiry {
+                "receipt.title_expiry"
             } else if withdrawal {
                 "receipt.title_withdrawal"
             } else {
@@ -225,8 +235,12 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
             &[],
         ),
         intro: pack.text(
-            if erasure {
+            if erasure_on_expiry {
+                "receipt.intro_erasure_expiry"
+            } else if erasure {
                 "receipt.intro_erasure"
+            } else if expiry {
+                "receipt.intro_expiry"
             } else if withdrawal {
                 "receipt.intro_withdrawal"
             } else {

@@ -1,0 +1,194 @@
+//! The retention schedule from the command line: `retention run
+//! [--dry-run]` (owner; a progress bar on standard error), `retention
+//! preview [--days N]` and `retention runs` (owner, auditor). The core
+//! decides what is due and erases it; this file asks and prints.
+
+use std::io::{IsTerminal, Write};
+
+use chrono::Local;
+use clap::Subcommand;
+use steward_core::{RetentionPreview, RetentionRunSummary, RunBy, Session, Vault};
+
+use crate::{output, warn, Failure};
+
+#[derive(Subcommand)]
+pub enum RetentionCommand {
+    /// Erase what the notice's retention periods no longer allow to keep
+    /// (owner). With --dry-run, only say what is due now.
+    Run {
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// What the schedule will erase in the next days: customers by number,
+    /// and per purpose how many agreements end (owner, auditor).
+    Preview {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
+    /// The latest runs of the schedule and what each did (owner, auditor).
+    Runs {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+}
+
+pub fn retention(
+    json: bool,
+    vault: &mut Vault,
+    session: &mut Session,
+    command: &RetentionCommand,
+) -> Result<(), Failure> {
+    match command {
+        RetentionCommand::Run { dry_run: true } => {
+            let preview = vault.retention_preview(session, 0)?;
+            output(json, &preview, || describe_preview(&preview, "now"));
+        }
+        RetentionCommand::Run { dry_run: false } => {
+            let mut bar = Progress::new();
+            let (summary, warnings) = vault
+                .run_retention(RunBy::Owner(session), &mut |done, planned| {
+                    bar.show(done, planned)
+                })?;
+            bar.end();
+            warnings.into_iter().for_each(warn);
+            output(json, &summary, || describe_run(&summary));
+        }
+        RetentionCommand::Preview { days } => {
+            let preview = vault.retention_preview(session, *days)?;
+            let when = match days {
+                0 => "now".to_owned(),
+                1 => "by tomorrow".to_owned(),
+                n => format!("in the next {n} days"),
+            };
+            output(json, &preview, || describe_preview(&preview, &when));
+        }
+        RetentionCommand::Runs { limit } => {
+            let runs = vault.retention_runs(session, *limit)?;
+            output(json, &runs, || {
+                if runs.is_empty() {
+                    return "The retention schedule has not run yet.".to_owned();
+                }
+                runs.iter()
+                    .map(|r| {
+                        format!(
+                            "{}  {}",
+                            r.started_at.with_timezone(&Local).format("%Y-%m-%d %H:%M"),
+                            describe_run(r)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+fn describe_preview(p: &RetentionPreview, when: &str) -> String {
+    let mut lines = Vec::new();
+    if p.customers_to_erase.is_empty() {
+        lines.push(format!("No customer is due to be erased {when}."));
+    } else {
+        let list: Vec<String> = p
+            .customers_to_erase
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} (due {})",
+                    e.customer_id,
+                    e.on.with_timezone(&Local).format("%Y-%m-%d")
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "{} customer(s) to be erased {when}, their membership's period over: {}.",
+            list.len(),
+            list.join(", ")
+        ));
+    }
+    for (purpose, n) in &p.purposes_ending {
+        lines.push(format!(
+            "{n} agreement(s) to {purpose} end {when}: the data only they cover goes."
+        ));
+    }
+    if !p.kept_held.is_empty() {
+        lines.push(format!(
+            "Kept under a legal hold: customer(s) {}.",
+            join(&p.kept_held)
+        ));
+    }
+    if !p.kept_restricted.is_empty() {
+        lines.push(format!(
+            "Kept because their record is restricted: customer(s) {}.",
+            join(&p.kept_restricted)
+        ));
+    }
+    lines.join("\n")
+}
+
+fn describe_run(r: &RetentionRunSummary) -> String {
+    let mut text = format!(
+        "{} customer(s)' data erased on schedule, {} other agreement(s) ended",
+        r.customers_erased, r.purposes_expired
+    );
+    if r.kept_held > 0 {
+        text.push_str(&format!(", {} kept under legal hold", r.kept_held));
+    }
+    if r.kept_restricted > 0 {
+        text.push_str(&format!(", {} kept because restricted", r.kept_restricted));
+    }
+    if r.finished_at.is_none() {
+        text.push_str(" (interrupted: the next run resumes it)");
+    }
+    text.push('.');
+    if let Some(record) = r.destruction_record {
+        text.push_str(&format!(
+            " Destruction record {record} (`steward erasures`)."
+        ));
+    }
+    text
+}
+
+fn join(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A progress bar on standard error, drawn only on a terminal (a timer's
+/// log gets the summary alone).
+struct Progress {
+    terminal: bool,
+    drawn: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            terminal: std::io::stderr().is_terminal(),
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, done: u64, planned: u64) {
+        if !self.terminal || planned == 0 {
+            return;
+        }
+        let width = 30;
+        let filled = (done * width / planned.max(1)) as usize;
+        eprint!(
+            "\rErasing on schedule [{}{}] {done}/{planned}",
+            "#".repeat(filled),
+            " ".repeat(width as usize - filled)
+        );
+        let _ = std::io::stderr().flush();
+        self.drawn = true;
+    }
+
+    fn end(&self) {
+        if self.drawn {
+            eprintln!();
+        }
+    }
+}
