@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: run test deps deps-build lint unit e2e bench
+.PHONY: run test deps deps-build lint unit e2e bench crash-test
 
 run: deps-build
 	$(CARGO) build -p steward-app
@@ -30,6 +30,13 @@ lint:
 # All Rust tests, with a real Secret Service keyring for the ones that need it.
 unit:
 	scripts/with-keyring.sh $(CARGO) test --workspace --all-features
+
+# The crash harness at a large count: a child process making changes is
+# killed with SIGKILL that many times (`make unit` runs 20). Set
+# STEWARD_CRASH_SEED to repeat a failed run.
+crash-test:
+	STEWARD_CRASH_ITERATIONS=$${STEWARD_CRASH_ITERATIONS:-300} \
+	  $(CARGO) test -p steward-core --all-features --test crash
 
 # The real app window under Xvfb, driven over WebDriver.
 e2e:

@@ -95,7 +95,10 @@ struct Shop {
 }
 
 fn init_shop() -> Shop {
-    let dir = tempfile::tempdir().unwrap();
+    init_shop_in(tempfile::tempdir().unwrap())
+}
+
+fn init_shop_in(dir: tempfile::TempDir) -> Shop {
     let vault = dir.path().join("shop.steward");
     let run = steward(
         &vault,
@@ -2154,4 +2157,96 @@ fn the_retention_schedule_runs_from_the_command_line_as_time_passes() {
     let runs = as_owner_days_later(&shop, 1125, &["retention", "runs", "--json"]);
     let runs: serde_json::Value = serde_json::from_str(&runs.stdout).unwrap();
     assert_eq!(runs.as_array().unwrap().len(), 3);
+}
+
+/// A tmpfs of a few MiB mounted on a temporary folder (root only, as in
+/// CI); unmounted when dropped.
+struct SmallVolume(tempfile::TempDir);
+
+impl SmallVolume {
+    fn mount(mib: u32) -> Option<SmallVolume> {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={mib}m,mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!(
+                "full disk test skipped: cannot mount a tmpfs here (run as root, as CI does)"
+            );
+            return None;
+        }
+        Some(SmallVolume(dir))
+    }
+
+    /// Fills what is left of the volume; removing the file frees it.
+    fn fill(&self) -> PathBuf {
+        let filler = self.0.path().join("filler");
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 4096];
+        while f.write_all(&chunk).is_ok() {}
+        filler
+    }
+}
+
+impl Drop for SmallVolume {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_one_clear_line_and_exit_1_and_the_join_works_once_space_is_freed() {
+    let Some(volume) = SmallVolume::mount(8) else {
+        return;
+    };
+    let shop = init_shop_in(tempfile::tempdir_in(volume.0.path()).unwrap());
+    let receipts = tempfile::tempdir().unwrap();
+    let receipt = |n: &str| receipts.path().join(n).to_str().unwrap().to_owned();
+    let first = receipt("first.json");
+    let joined = as_owner(
+        &shop,
+        &join_args(
+            &first,
+            &["--purpose", "membership", "--field", "name=Jordi"],
+        ),
+    );
+    assert_eq!(joined.code, 0, "{}", joined.stderr);
+    let filler = volume.fill();
+
+    let second = receipt("second.json");
+    let join_again = join_args(
+        &second,
+        &["--purpose", "membership", "--field", "name=Pere"],
+    );
+    let refused = as_owner(&shop, &join_again);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_eq!(
+        refused.stderr,
+        "steward: the disk is full; nothing was saved. Free some space and try again\n"
+    );
+    assert!(
+        !Path::new(&second).exists(),
+        "no receipt for what was not saved"
+    );
+
+    std::fs::remove_file(filler).unwrap();
+    assert_eq!(
+        customers_in(&shop),
+        1,
+        "the first join is kept, the refused one is not"
+    );
+    let joined = as_owner(&shop, &join_again);
+    assert_eq!(joined.code, 0, "{}", joined.stderr);
+    assert_eq!(customers_in(&shop), 2);
+    let verify = as_owner(&shop, &["audit", "verify"]);
+    assert_eq!(verify.code, 0, "{}", verify.stderr);
+    assert!(verify.stdout.starts_with("intact"), "{}", verify.stdout);
 }

@@ -392,3 +392,25 @@ fn a_legal_hold_keeps_everything_until_the_owner_lifts_it() {
     assert!(logged.contains("customer.legal_hold_lift"));
     assert!(!logged.contains("Vortmallen"));
 }
+
+#[test]
+fn audit_verify_reports_an_erased_customer_whose_rows_came_back() {
+    let (shop, mut v, mut owner, erased, _kept) = scene();
+    v.erase_customer(&mut owner, erased, request()).unwrap();
+    assert!(v.verify_audit_log(&mut owner).unwrap().intact);
+    // What a half-done erasure (or a restore of an old copy) would leave:
+    // the tombstone, and the customer's row in the search index again.
+    shop.raw_connection()
+        .execute(
+            "INSERT INTO customer_search (rowid, name, email, phone, loyalty)
+             VALUES (?1, 'Quorvath', '', '', '')",
+            [erased],
+        )
+        .unwrap();
+    let verdict = v.verify_audit_log(&mut owner).unwrap();
+    assert!(!verdict.intact);
+    assert_eq!(
+        verdict.message,
+        "1 erased customer(s) still have data in the vault: their erasure did not finish"
+    );
+}

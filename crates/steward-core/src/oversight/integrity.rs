@@ -1,7 +1,8 @@
 //! `audit verify`: recomputes the audit log's chain and checks its anchor,
 //! then the consent ledger's chain and anchored head, then that every
-//! customer record has a granted membership in the ledger. The first
-//! problem found is the verdict.
+//! customer record has a granted membership in the ledger and that no
+//! erased customer still has rows in a table their erasure empties. The
+//! first problem found is the verdict.
 
 use crate::audit::{self, anchor, AuditEvent, Outcome, Verdict};
 use crate::consent::ledger;
@@ -10,6 +11,7 @@ use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::MEMBERSHIP;
 use crate::records::customer;
+use crate::register;
 use crate::store::Vault;
 
 impl Vault {
@@ -63,6 +65,14 @@ impl Vault {
             verdict.intact = false;
             verdict.message = format!(
                 "{orphans} customer record(s) have no granted membership in the consent ledger"
+            );
+            return Ok(verdict);
+        }
+        let half_erased = register::erased_still_held(&self.conn)?;
+        if half_erased > 0 {
+            verdict.intact = false;
+            verdict.message = format!(
+                "{half_erased} erased customer(s) still have data in the vault: their erasure did not finish"
             );
             return Ok(verdict);
         }

@@ -218,6 +218,13 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<DestructionRecord>> {
         .map_err(Error::db("read the destruction records"))
 }
 
+/// Every erased customer: their number and random id.
+pub(crate) fn buried(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    conn.prepare_cached("SELECT customer_id, public_id FROM erasure_tombstone ORDER BY customer_id")
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(Error::db("read the erasure tombstones"))
+}
+
 /// The tombstone of a customer, for their (empty) export: none while the
 /// customer exists.
 pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<serde_json::Value>> {

@@ -193,6 +193,9 @@ pub(super) fn open_keyed(path: &Path, key: &DbKey, wrong_key: fn() -> Error) -> 
                 reason: "its pages do not decrypt",
             })
         }
+        Err(e) if sqlite_code(&e) == Some(ErrorCode::SystemIoFailure) && no_room_beside(path) => {
+            return Err(Error::DiskFull)
+        }
         Err(e) => return Err(Error::db("read the vault header")(e)),
     };
     if app_id != APPLICATION_ID {
@@ -202,6 +205,17 @@ pub(super) fn open_keyed(path: &Path, key: &DbKey, wrong_key: fn() -> Error) -> 
     }
     check_not_truncated(&conn, path)?;
     Ok(conn)
+}
+
+/// Whether the vault's folder has no room left for SQLite's shared-memory
+/// file (32 KiB): SQLite reports a full disk met while making that file at
+/// open as a plain I/O error, which would tell the shop nothing.
+fn no_room_beside(path: &Path) -> bool {
+    let probe = path.with_extension("space-check");
+    let full = fs::write(&probe, [0u8; 32 * 1024])
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::StorageFull);
+    let _ = fs::remove_file(&probe);
+    full
 }
 
 /// A vault cut short (a copy interrupted, a disk error) opens, but its header

@@ -302,6 +302,13 @@ impl Vault {
             anchor_pending: Cell::new(false),
             _lock: lock,
         };
+        // A journal a crash left behind (the process killed after a commit,
+        // before the journal was folded back) still holds older pages,
+        // values erased since among them: fold it back and empty it before
+        // anything else. No other Steward holds the file (the lock is ours);
+        // if another program reads it, nothing is lost, SQLite reads the
+        // journal, and the next erasure or the close tries again.
+        let _ = vault.checkpoint_wal("open the vault");
         Ok((vault, checked.ledger))
     }
 

@@ -166,3 +166,54 @@ pub fn open_as_owner(
     v.logout(owner)?;
     Ok(v)
 }
+
+/// A key store kept in a file, so that two processes (a test and the child
+/// it kills) share one "keyring". Lines of `account hex`; replaced whole
+/// with a rename, so a process killed mid-write leaves the old file.
+pub struct FileKeyStore(pub PathBuf);
+
+impl FileKeyStore {
+    fn entries(&self) -> Vec<(String, String)> {
+        let text = match std::fs::read_to_string(&self.0) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => panic!("the test key store cannot be read: {e}"),
+        };
+        text.lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(a, k)| (a.to_owned(), k.to_owned()))
+            .collect()
+    }
+
+    fn save(&self, entries: &[(String, String)]) {
+        let text: String = entries.iter().map(|(a, k)| format!("{a} {k}\n")).collect();
+        let tmp = self.0.with_extension("tmp");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &self.0).unwrap();
+    }
+}
+
+impl steward_core::KeyStore for FileKeyStore {
+    fn get(&self, account: &str) -> steward_core::Result<Option<steward_core::DbKey>> {
+        Ok(self
+            .entries()
+            .into_iter()
+            .find(|(a, _)| a == account)
+            .and_then(|(_, k)| steward_core::DbKey::from_hex(&k)))
+    }
+
+    fn set(&self, account: &str, key: &steward_core::DbKey) -> steward_core::Result<()> {
+        let mut entries = self.entries();
+        entries.retain(|(a, _)| a != account);
+        entries.push((account.to_owned(), key.to_hex().to_string()));
+        self.save(&entries);
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> steward_core::Result<()> {
+        let mut entries = self.entries();
+        entries.retain(|(a, _)| a != account);
+        self.save(&entries);
+        Ok(())
+    }
+}
