@@ -48,3 +48,4 @@ e2e:
 bench:
 	$(CARGO) run --release -p steward-bench -- open
 	$(CARGO) run --release -p steward-bench -- crm
+	$(CARGO) run --release -p steward-bench -- retention

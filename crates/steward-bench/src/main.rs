@@ -6,6 +6,7 @@
 
 mod crm;
 mod open;
+mod retention;
 
 use std::process::ExitCode;
 
@@ -42,6 +43,15 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         rounds: usize,
     },
+    /// A run of the retention schedule erasing the customers whose
+    /// membership ended, against raw deletes of the same rows.
+    Retention {
+        #[arg(long, default_value_t = 100_000)]
+        customers: usize,
+        /// Customers whose membership has ended.
+        #[arg(long, default_value_t = 10_000)]
+        expired: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +62,7 @@ fn main() -> ExitCode {
             purchases,
             rounds,
         } => crm::crm(customers, purchases, rounds),
+        Command::Retention { customers, expired } => retention::retention(customers, expired),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -72,3 +72,9 @@ fn the_crm_benchmark_runs_at_a_small_size_and_prints_its_ratios() {
         "{report}"
     );
 }
+
+#[test]
+fn the_retention_benchmark_runs_at_a_small_size_and_prints_its_ratio() {
+    let report = bench(&["retention", "--customers", "300", "--expired", "30"]);
+    check_ratio(&report, "ratio retention run / raw deletes (time)");
+}
