@@ -132,10 +132,17 @@ pub enum Action {
     ViewDestructionRecords,
     /// Place and lift legal holds (data kept for a dispute or a claim).
     ManageLegalHold,
+    /// Make an encrypted backup of the whole vault (and delete backups
+    /// older than the longest retention period).
+    MakeBackup,
+    /// List the vault's backups and verify one.
+    VerifyBackups,
+    /// Replace the vault's data with a backup's.
+    RestoreBackup,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -164,6 +171,9 @@ impl Action {
         Action::ScanForResidue,
         Action::ViewDestructionRecords,
         Action::ManageLegalHold,
+        Action::MakeBackup,
+        Action::VerifyBackups,
+        Action::RestoreBackup,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -206,6 +216,9 @@ impl Action {
             Action::ScanForResidue => "check the vault for residue",
             Action::ViewDestructionRecords => "read the destruction records",
             Action::ManageLegalHold => "place and lift legal holds",
+            Action::MakeBackup => "make backups",
+            Action::VerifyBackups => "list and verify backups",
+            Action::RestoreBackup => "restore a backup",
         }
     }
 }
@@ -242,6 +255,9 @@ impl Action {
             Action::ScanForResidue => "vault.residue_scan",
             Action::ViewDestructionRecords => "destruction.read",
             Action::ManageLegalHold => "customer.legal_hold",
+            Action::MakeBackup => "backup.make",
+            Action::VerifyBackups => "backup.verify",
+            Action::RestoreBackup => "backup.restore",
         }
     }
 }
@@ -288,6 +304,11 @@ impl fmt::Display for Action {
 /// - the copy of everything held about a customer, made at their request,
 ///   is for those who handle customers' requests: the owner and the
 ///   manager (the full record is theirs to see anyway).
+/// - a backup holds everything, but encrypted under a key that only this
+///   vault's key or the owner's recovery key opens: the owner and the
+///   manager (who may close the shop at night) make them; whoever checks
+///   the records (owner, manager, auditor) may list and verify them;
+///   replacing the vault's data with a backup's is the owner's alone.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -332,6 +353,12 @@ const MATRIX: &[(Action, &[Role])] = &[
         &[Role::Owner, Role::Auditor],
     ),
     (Action::ManageLegalHold, &[Role::Owner]),
+    (Action::MakeBackup, &[Role::Owner, Role::Manager]),
+    (
+        Action::VerifyBackups,
+        &[Role::Owner, Role::Manager, Role::Auditor],
+    ),
+    (Action::RestoreBackup, &[Role::Owner]),
 ];
 
 /// The roles that serve customers in the shop.

@@ -54,6 +54,14 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/010_legal_hold.sql"),
         data: None,
     },
+    // 011 is the retention scheduler's (issue 13 §1–2, another branch); it
+    // goes before this one when both are merged.
+    Migration {
+        // The backup folder setting and the destruction records of
+        // replayed erasures and pruned backups (issue 13 §3).
+        sql: include_str!("../migrations/012_backups.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

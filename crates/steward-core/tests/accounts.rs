@@ -140,6 +140,14 @@ fn attempt(
         Action::ScanForResidue => v.residue_scan(s, "Jordi").map(|_| ()),
         Action::ViewDestructionRecords => v.destruction_records(s).map(|_| ()),
         Action::ManageLegalHold => v.legal_holds(s).map(|_| ()),
+        Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
+        Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
+        // A file that is not there: the check of the role comes first, and
+        // nothing is replaced.
+        Action::RestoreBackup => match v.restore_backup(s, &backup_dir().join("none")) {
+            Err(Error::BackupInvalid { .. }) => Ok(()),
+            other => other.map(|_| ()),
+        },
     };
     match res {
         Ok(()) => true,
@@ -185,6 +193,9 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ScanForResidue, [true, false, false, false, true]),
         (ViewDestructionRecords, [true, false, false, false, true]),
         (ManageLegalHold, [true, false, false, false, false]),
+        (MakeBackup, [true, true, false, false, false]),
+        (VerifyBackups, [true, true, false, false, true]),
+        (RestoreBackup, [true, false, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
@@ -587,4 +598,12 @@ fn an_unknown_role_in_a_damaged_row_grants_nothing() {
     // The account cannot be read as any role, so it cannot sign in at all.
     let e = open_as_owner(&shop.path, &shop.keys).err().unwrap();
     assert_eq!(e.code(), "internal", "{e}");
+}
+
+/// A folder for the matrix test's backups, the same for the whole run.
+fn backup_dir() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap())
+        .path()
+        .to_owned()
 }
