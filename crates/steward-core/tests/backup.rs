@@ -207,9 +207,9 @@ fn a_wrong_key_does_not_restore_a_backup_into_an_empty_folder() {
 /// vault to be as it was.
 fn refused(v: &mut Vault, s: &mut Session, file: &Path, check: impl Fn(&Error) -> bool) {
     let n = customers(v);
-    let verified = v.verify_backup(s, file).err().expect("verify refuses it");
+    let verified = v.verify_backup(s, file).expect_err("verify refuses it");
     assert!(check(&verified), "verify: {verified}");
-    let err = v.restore_backup(s, file).err().expect("restore refuses it");
+    let err = v.restore_backup(s, file).expect_err("restore refuses it");
     assert!(check(&err), "restore: {err}");
     assert_eq!(customers(v), n);
     assert!(found(v, s, NAME));
