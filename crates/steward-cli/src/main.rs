@@ -7,6 +7,7 @@
 //! credentials or locked out, 5 the vault cannot be opened (key, keyring,
 //! file, already open).
 
+mod backup;
 mod consent;
 mod crm;
 mod erasure;
@@ -140,6 +141,9 @@ enum Command {
     /// allow to keep, see what is due, read past runs.
     #[command(subcommand)]
     Retention(retention::RetentionCommand),
+    /// Encrypted backups of the whole vault: make, list, verify, restore.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
 }
 
 #[derive(Subcommand)]
@@ -183,6 +187,8 @@ enum SettingsCommand {
     /// How many different customers the searches of one manager or staff
     /// account may show within an hour (1–1000; the owner is not limited).
     SearchLimit { customers: u32 },
+    /// The folder `backup now` writes to when given none (it must exist).
+    BackupFolder { folder: PathBuf },
     /// The contact line and jurisdiction shown on notices and receipts.
     Shop {
         /// How customers reach the shop about their data (address, e-mail).
@@ -493,6 +499,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output(cli.json, &profile, || {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
+        }
+        Command::Settings(SettingsCommand::BackupFolder { folder }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = vault.set_backup_folder(&mut session, Some(folder));
+            logout(&mut vault, session)?;
+            res?;
+            println!("Backups go to that folder unless told otherwise.");
+        }
+        Command::Backup(backup::BackupCommand::Restore {
+            file,
+            recovery_key_stdin: true,
+            ..
+        }) => {
+            backup::restore_new(cli.json, &vault_path(&cli)?, &mut secrets, file)?;
+        }
+        Command::Backup(cmd) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = backup::backup(cli.json, &mut vault, &mut session, &mut secrets, cmd);
+            logout(&mut vault, session)?;
+            res?;
         }
         Command::Export(cmd) => {
             export::verify(cli.json, &mut secrets, cmd, cli.vault.as_deref())?;

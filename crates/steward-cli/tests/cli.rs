@@ -2249,4 +2249,97 @@ fn a_full_disk_is_one_clear_line_and_exit_1_and_the_join_works_once_space_is_fre
     let verify = as_owner(&shop, &["audit", "verify"]);
     assert_eq!(verify.code, 0, "{}", verify.stderr);
     assert!(verify.stdout.starts_with("intact"), "{}", verify.stdout);
+#[test]
+fn backup_now_needs_a_folder_then_verify_and_restore_bring_back_what_it_held() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().join("usb");
+    std::fs::create_dir(&dir).unwrap();
+    let owner = ["--user", "olga", "--passphrase-stdin"];
+    let pass = format!("{OWNER_PASS}\n");
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "now"]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("no backup folder"), "{}", run.stderr);
+    let dir_s = dir.to_str().unwrap();
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["settings", "backup-folder", dir_s]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["--json", "backup", "now"]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let made: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let file = made["path"].as_str().unwrap().to_owned();
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "list"]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(made["fileName"].as_str().unwrap()));
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "verify", &file]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("intact"), "{}", run.stdout);
+    // Without the typed word nothing is replaced.
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "restore", &file]].concat(),
+        &format!("{OWNER_PASS}\nno\n"),
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "restore", &file]].concat(),
+        &format!("{OWNER_PASS}\nRESTORE\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Restored"), "{}", run.stdout);
+    // A file that is not a backup: a clear error, exit 1.
+    let junk = dir.join("junk.stewardbackup");
+    std::fs::write(&junk, b"hello").unwrap();
+    let run = steward(
+        &shop.vault,
+        &[&owner[..], &["backup", "verify", junk.to_str().unwrap()]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not a Steward backup"),
+        "{}",
+        run.stderr
+    );
+    // On a computer with no vault: the recovery key alone.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let new_vault = elsewhere.path().join("restored.steward");
+    let run = steward(
+        &new_vault,
+        &["backup", "restore", &file, "--recovery-key-stdin"],
+        &format!("{}\n", shop.recovery_key),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(new_vault.exists());
+    let run = steward(
+        &new_vault,
+        &["--user", "olga", "recover", "--recovery-key-stdin"],
+        &format!("{}\n{OWNER_PASS}\n", shop.recovery_key),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = steward(
+        &new_vault,
+        &[&owner[..], &["audit", "verify"]].concat(),
+        &pass,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

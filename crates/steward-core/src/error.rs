@@ -292,6 +292,21 @@ pub enum Error {
     #[error("the export is not valid: {reason}")]
     ExportInvalid { reason: String },
 
+    /// A file given as a backup is not one, is damaged, or fails its
+    /// checks; `reason` says which. Nothing was changed.
+    #[error("the backup is not valid: {reason}; nothing was changed")]
+    BackupInvalid { reason: &'static str },
+
+    /// The backup was made of another shop's vault: this vault's key does
+    /// not open it. Nothing was changed.
+    #[error("this backup was made of another vault, which this vault's key does not open; nothing was changed. To set that shop up on this computer, restore it into an empty folder with its recovery key")]
+    BackupOfAnotherVault,
+
+    /// `backup now` without a folder: none was given and the owner has
+    /// not set one.
+    #[error("no backup folder: give one with --to FOLDER, or have the owner set one (`steward settings backup-folder FOLDER`)")]
+    NoBackupFolder,
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -408,6 +423,9 @@ impl Error {
             Error::JournalNotCleared => "journal_not_cleared",
             Error::FileExists => "file_exists",
             Error::ExportInvalid { .. } => "export_invalid",
+            Error::BackupInvalid { .. } => "backup_invalid",
+            Error::BackupOfAnotherVault => "backup_of_another_vault",
+            Error::NoBackupFolder => "no_backup_folder",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

@@ -48,6 +48,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// the file appears whole or not at all and an existing file is never
 /// replaced ([`Error::FileExists`]).
 pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_new_atomic_with(path, |f| {
+        f.write_all(bytes).map_err(Error::io("write a file"))
+    })
+}
+
+/// [`write_new_atomic`] for a file written piece by piece (a backup): `write`
+/// fills the temporary file, which then appears under `path` whole, or
+/// not at all.
+pub fn write_new_atomic_with(
+    path: &Path,
+    write: impl FnOnce(&mut fs::File) -> Result<()>,
+) -> Result<()> {
     if path.exists() {
         return Err(Error::FileExists);
     }
@@ -70,7 +82,7 @@ pub fn write_new_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f = owner_only(fs::OpenOptions::new().write(true).create_new(true))
             .open(&tmp)
             .map_err(Error::io("create a temporary file"))?;
-        f.write_all(bytes).map_err(Error::io("write a file"))?;
+        write(&mut f)?;
         f.sync_all().map_err(Error::io("flush a file to disk"))?;
         // A hard link, unlike a rename, fails when the target exists: the
         // check above and the write cannot race another writer into

@@ -16,7 +16,8 @@
 //!   tables about a customer), then `consent`, then `crm`;
 //! - on top: `oversight` (access log, integrity), `schema` (migrations),
 //!   `setup` (creating and opening a vault), `register` (everything held
-//!   about a customer) and `rights` (the customer's export).
+//!   about a customer), `rights` (the customer's export) and `backup`
+//!   (encrypted backups that honour erasure).
 //!
 //! This crate knows nothing about Tauri or any UI, never prints, and never
 //! puts personal data into an error, a log or a panic message.
@@ -24,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod backup;
 #[cfg(feature = "bench")]
 pub mod bench_data;
 pub mod catalog;
@@ -51,6 +53,7 @@ pub mod store;
 pub mod time;
 
 pub use audit::{Outcome, Subject, Verdict};
+pub use backup::{BackupInfo, BackupMade, Restored, VerifiedBackup};
 pub use consent::notices::Notice;
 pub use consent::purposes::{
     FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText, RetentionClock,

@@ -136,10 +136,17 @@ pub enum Action {
     RunRetention,
     /// See what the retention schedule will erase soon, and what it did.
     ViewRetention,
+    /// Make an encrypted backup of the whole vault (and delete backups
+    /// older than the longest retention period).
+    MakeBackup,
+    /// List the vault's backups and verify one.
+    VerifyBackups,
+    /// Replace the vault's data with a backup's.
+    RestoreBackup,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -170,6 +177,9 @@ impl Action {
         Action::ManageLegalHold,
         Action::RunRetention,
         Action::ViewRetention,
+        Action::MakeBackup,
+        Action::VerifyBackups,
+        Action::RestoreBackup,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -214,6 +224,9 @@ impl Action {
             Action::ManageLegalHold => "place and lift legal holds",
             Action::RunRetention => "run the retention schedule",
             Action::ViewRetention => "see what the retention schedule will erase",
+            Action::MakeBackup => "make backups",
+            Action::VerifyBackups => "list and verify backups",
+            Action::RestoreBackup => "restore a backup",
         }
     }
 }
@@ -252,6 +265,9 @@ impl Action {
             Action::ManageLegalHold => "customer.legal_hold",
             Action::RunRetention => "retention.run",
             Action::ViewRetention => "retention.view",
+            Action::MakeBackup => "backup.make",
+            Action::VerifyBackups => "backup.verify",
+            Action::RestoreBackup => "backup.restore",
         }
     }
 }
@@ -298,6 +314,11 @@ impl fmt::Display for Action {
 /// - the copy of everything held about a customer, made at their request,
 ///   is for those who handle customers' requests: the owner and the
 ///   manager (the full record is theirs to see anyway).
+/// - a backup holds everything, but encrypted under a key that only this
+///   vault's key or the owner's recovery key opens: the owner and the
+///   manager (who may close the shop at night) make them; whoever checks
+///   the records (owner, manager, auditor) may list and verify them;
+///   replacing the vault's data with a backup's is the owner's alone.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -344,6 +365,12 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ManageLegalHold, &[Role::Owner]),
     (Action::RunRetention, &[Role::Owner]),
     (Action::ViewRetention, &[Role::Owner, Role::Auditor]),
+    (Action::MakeBackup, &[Role::Owner, Role::Manager]),
+    (
+        Action::VerifyBackups,
+        &[Role::Owner, Role::Manager, Role::Auditor],
+    ),
+    (Action::RestoreBackup, &[Role::Owner]),
 ];
 
 /// The roles that serve customers in the shop.

@@ -60,6 +60,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/011_retention.sql"),
         data: None,
     },
+    Migration {
+        // The backup folder setting and the destruction records of
+        // replayed erasures and pruned backups (issue 13 §3).
+        sql: include_str!("../migrations/012_backups.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -112,6 +112,19 @@ pub(crate) fn set_close_after_locked_minutes(conn: &Connection, minutes: u32) ->
     Ok(())
 }
 
+/// The folder the owner keeps backups in, if they set one.
+pub(crate) fn backup_folder(conn: &Connection) -> Result<Option<String>> {
+    conn.prepare_cached("SELECT backup_folder FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the backup folder setting"))
+}
+
+pub(crate) fn set_backup_folder(conn: &Connection, folder: Option<&str>) -> Result<()> {
+    conn.execute("UPDATE shop SET backup_folder = ?1 WHERE id = 1", [folder])
+        .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
 pub(crate) fn profile(conn: &Connection) -> Result<ShopProfile> {
     conn.query_row(
         "SELECT name, contact, jurisdiction FROM shop WHERE id = 1",

@@ -144,6 +144,14 @@ fn attempt(
             .run_retention(steward_core::RunBy::Owner(s), &mut |_, _| {})
             .map(|_| ()),
         Action::ViewRetention => v.retention_preview(s, 30).map(|_| ()),
+        Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
+        Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
+        // A file that is not there: the check of the role comes first, and
+        // nothing is replaced.
+        Action::RestoreBackup => match v.restore_backup(s, &backup_dir().join("none")) {
+            Err(Error::BackupInvalid { .. }) => Ok(()),
+            other => other.map(|_| ()),
+        },
     };
     match res {
         Ok(()) => true,
@@ -191,6 +199,9 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ManageLegalHold, [true, false, false, false, false]),
         (RunRetention, [true, false, false, false, false]),
         (ViewRetention, [true, false, false, false, true]),
+        (MakeBackup, [true, true, false, false, false]),
+        (VerifyBackups, [true, true, false, false, true]),
+        (RestoreBackup, [true, false, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 
@@ -593,4 +604,12 @@ fn an_unknown_role_in_a_damaged_row_grants_nothing() {
     // The account cannot be read as any role, so it cannot sign in at all.
     let e = open_as_owner(&shop.path, &shop.keys).err().unwrap();
     assert_eq!(e.code(), "internal", "{e}");
+}
+
+/// A folder for the matrix test's backups, the same for the whole run.
+fn backup_dir() -> std::path::PathBuf {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap())
+        .path()
+        .to_owned()
 }

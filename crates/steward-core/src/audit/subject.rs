@@ -15,6 +15,8 @@ pub enum Subject {
     Field(&'static str),
     Notice(i64),
     Setting(&'static str),
+    /// A backup, by the random id in its header (never its file's path).
+    Backup(String),
     /// A user whose searches reached the hourly search limit: how many
     /// different customers they had shown in the hour, and the limit.
     SearchLimit {
@@ -41,6 +43,7 @@ impl Subject {
             Subject::Field(key) => format!("field:{key}"),
             Subject::Notice(version) => format!("notice:{version}"),
             Subject::Setting(key) => format!("setting:{key}"),
+            Subject::Backup(id) => format!("backup:{id}"),
             Subject::SearchLimit {
                 user,
                 revealed,

@@ -203,6 +203,13 @@ const MAX_FILE_BYTES: u64 = 16 * 1024;
 
 fn read_file(vault: &Path) -> Result<RecoveryFile> {
     let path = recovery_path(vault);
+    let bytes = read_bytes(vault)?;
+    parse(&bytes).ok_or(Error::RecoveryFileMissing(path))
+}
+
+/// The recovery file's bytes as they are (a backup carries a copy).
+pub(crate) fn read_bytes(vault: &Path) -> Result<Vec<u8>> {
+    let path = recovery_path(vault);
     let missing = || Error::RecoveryFileMissing(path.clone());
     let mut bytes = Vec::new();
     std::fs::File::open(&path)
@@ -211,11 +218,30 @@ fn read_file(vault: &Path) -> Result<RecoveryFile> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(missing());
     }
-    let file: RecoveryFile = serde_json::from_slice(&bytes).map_err(|_| missing())?;
-    if file.format != FORMAT {
-        return Err(Error::RecoveryFileMissing(path));
+    Ok(bytes)
+}
+
+fn parse(bytes: &[u8]) -> Option<RecoveryFile> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return None;
     }
-    Ok(file)
+    let file: RecoveryFile = serde_json::from_slice(bytes).ok()?;
+    (file.format == FORMAT).then_some(file)
+}
+
+/// Unwraps the database key of the vault `vault_id` from a copy of its
+/// recovery file (a backup's). `None` when the copy is not a recovery file
+/// of that vault; `WrongRecoveryKey` when the key does not open it.
+pub(crate) fn unwrap_copy(
+    bytes: &[u8],
+    vault_id: &str,
+    key: &RecoveryKey,
+) -> Option<Result<DbKey>> {
+    let file = parse(bytes).filter(|f| f.vault_id == vault_id)?;
+    match unwrap_file(&file, vault_id, key) {
+        Err(Error::RecoveryFileMissing(_)) => None,
+        other => Some(other),
+    }
 }
 
 /// The vault id the recovery file next to `vault` belongs to, if there is one.
@@ -229,7 +255,14 @@ pub fn unwrap(vault: &Path, vault_id: &str, key: &RecoveryKey) -> Result<DbKey> 
     if file.vault_id != vault_id {
         return Err(Error::RecoveryFileMissing(recovery_path(vault)));
     }
-    let damaged = || Error::RecoveryFileMissing(recovery_path(vault));
+    unwrap_file(&file, vault_id, key).map_err(|e| match e {
+        Error::RecoveryFileMissing(_) => Error::RecoveryFileMissing(recovery_path(vault)),
+        e => e,
+    })
+}
+
+fn unwrap_file(file: &RecoveryFile, vault_id: &str, key: &RecoveryKey) -> Result<DbKey> {
+    let damaged = || Error::RecoveryFileMissing(PathBuf::new());
     let salt = hex::decode(&file.kdf.salt).map_err(|_| damaged())?;
     let nonce = hex::decode(&file.nonce).map_err(|_| damaged())?;
     let wrapped = hex::decode(&file.wrapped_key).map_err(|_| damaged())?;

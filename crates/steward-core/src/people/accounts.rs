@@ -248,6 +248,17 @@ pub(crate) fn summary(conn: &Connection, username: &str) -> Result<UserSummary> 
     .ok_or(Error::UserNotFound)
 }
 
+/// The first active owner's account number: who acts for the shop when
+/// the recovery key (the owner's) restores a vault with nobody signed in.
+pub(crate) fn first_active_owner(conn: &Connection) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT min(id) FROM user_account WHERE role = 'owner' AND disabled = 0",
+        [],
+        |r| r.get(0),
+    )
+    .map_err(Error::db("find the shop's owner"))
+}
+
 pub(crate) fn active_owner_count(conn: &Connection) -> Result<i64> {
     conn.query_row(
         "SELECT count(*) FROM user_account WHERE role = 'owner' AND disabled = 0",

@@ -113,4 +113,51 @@ impl Vault {
         })?;
         Ok(code)
     }
+
+    /// Sets the folder backups go to when none is given (a USB disk, a
+    /// synced folder), or clears it with `None`. The folder must exist; it
+    /// is stored inside the encrypted vault, and the audit log names only
+    /// the setting, never the path (the owner's choice, which may say
+    /// anything).
+    pub fn set_backup_folder(
+        &mut self,
+        session: &mut Session,
+        folder: Option<&std::path::Path>,
+    ) -> Result<()> {
+        self.authorize(session, Action::ChangeSettings)?;
+        let folder = match folder {
+            Some(f) => {
+                let abs = dunce::canonicalize(f).map_err(|_| Error::InvalidInput {
+                    field: "backup folder",
+                    reason: "the folder does not exist; create it (or plug in the disk) first",
+                })?;
+                if !abs.is_dir() {
+                    return Err(Error::InvalidInput {
+                        field: "backup folder",
+                        reason: "that is a file, not a folder",
+                    });
+                }
+                Some(abs.to_str().map(str::to_owned).ok_or(Error::InvalidInput {
+                    field: "backup folder",
+                    reason: "the folder's name is not valid Unicode; choose another folder",
+                })?)
+            }
+            None => None,
+        };
+        let (actor, actor_role) = (session.user_id, session.role);
+        self.transact("change a setting", |tx| {
+            shop::set_backup_folder(tx.conn(), folder.as_deref())?;
+            tx.audit(
+                AuditEvent::new("settings.change", Outcome::Ok)
+                    .by(actor, actor_role)
+                    .on(Subject::Setting("backup_folder")),
+            )
+        })
+    }
+
+    /// The backup folder the owner set, if any.
+    pub fn backup_folder(&mut self, session: &mut Session) -> Result<Option<std::path::PathBuf>> {
+        self.authorize(session, Action::MakeBackup)?;
+        Ok(shop::backup_folder(&self.conn)?.map(std::path::PathBuf::from))
+    }
 }

@@ -71,10 +71,45 @@ pub struct DestructionRecord {
 
 /// A destruction record about to be written.
 pub(crate) struct NewRecord<'a> {
+    /// `customer-request`, `retention`, `restore-replay` or `backup-prune`.
     pub trigger: &'static str,
-    pub ground: &'static str,
+    pub ground: &'a str,
     pub by: Option<(i64, Role)>,
     pub rows: &'a BTreeMap<String, u64>,
+    /// How the data was destroyed; `None` for an erasure's [`METHOD`].
+    pub method: Option<&'static str>,
+}
+
+/// An erasure tombstone as a backup carries it: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    /// The erased customer's number (never given to anyone else).
+    pub customer_id: i64,
+    /// Their random public id.
+    pub public_id: String,
+    pub erased_at: String,
+    /// The ground, as a word.
+    pub ground: String,
+}
+
+/// Every tombstone, by number.
+pub(crate) fn tombstones(conn: &Connection) -> Result<Vec<Tombstone>> {
+    conn.prepare_cached(
+        "SELECT customer_id, public_id, erased_at, ground FROM erasure_tombstone ORDER BY customer_id",
+    )
+    .and_then(|mut s| {
+        s.query_map([], |r| {
+            Ok(Tombstone {
+                customer_id: r.get(0)?,
+                public_id: r.get(1)?,
+                erased_at: r.get(2)?,
+                ground: r.get(3)?,
+            })
+        })?
+        .collect()
+    })
+    .map_err(Error::db("read the erasure tombstones"))
 }
 
 /// Leaves the tombstone of an erased customer.
@@ -136,7 +171,7 @@ pub(crate) fn record(conn: &Connection, new: &NewRecord<'_>, now: DateTime<Utc>)
             new.ground,
             new.by.map(|(id, _)| id),
             new.by.map(|(_, role)| role.as_str()),
-            METHOD,
+            new.method.unwrap_or(METHOD),
             rows,
         ],
     )

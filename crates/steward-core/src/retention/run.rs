@@ -501,6 +501,7 @@ fn add_to_record(
                     ground: GROUND,
                     by,
                     rows,
+                    method: None,
                 },
                 now,
             )?;

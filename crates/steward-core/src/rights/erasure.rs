@@ -216,6 +216,15 @@ pub(crate) fn stored_forms(text: &str) -> Vec<Vec<u8>> {
     forms
 }
 
+/// Who erases, on which trigger and ground.
+struct How<'a> {
+    by: (i64, crate::Role),
+    trigger: &'static str,
+    ground: &'a str,
+    /// What the audit entry gives as its reason.
+    logged_as: &'static str,
+}
+
 impl Vault {
     /// Withdraws purposes at the customer's request. Withdrawing membership
     /// erases the whole record (no customer record exists without it: GDPR
@@ -283,8 +292,53 @@ impl Vault {
         form: Option<&FormMark<'_>>,
     ) -> Result<Erased> {
         crate::consent::handover::check_act_for(session, Some(customer_id))?;
-        let public_id = customer::public_id(&self.conn, customer_id)?;
         legal_hold::ensure_not_held(&self.conn, customer_id)?;
+        let ground = request.ground.as_str();
+        let how = How {
+            by: (session.user_id(), session.role()),
+            trigger: "customer-request",
+            ground,
+            logged_as: ground,
+        };
+        self.erase_as(customer_id, request, form, how)
+    }
+
+    /// An erasure that already happened once, replayed on restored data (a
+    /// backup made before it): the same erasure, written down as
+    /// `restore-replay` with the original ground, by the person restoring.
+    /// No legal hold stops it: the customer was erased, so no hold was in
+    /// force then.
+    pub(crate) fn replay_erasure(
+        &mut self,
+        by: (i64, crate::Role),
+        customer_id: i64,
+        ground: &str,
+    ) -> Result<Erased> {
+        let request = ErasureRequest {
+            lang: None,
+            ground: ErasureGround::CustomerRequest,
+            // Carried over from the erasure recorded before the restore.
+            method: CollectionMethod::Imported,
+            identity_check: IdentityCheck::KnownCustomer,
+            signature: None,
+        };
+        let how = How {
+            by,
+            trigger: "restore-replay",
+            ground,
+            logged_as: "restore-replay",
+        };
+        self.erase_as(customer_id, request, None, how)
+    }
+
+    fn erase_as(
+        &mut self,
+        customer_id: i64,
+        request: ErasureRequest,
+        form: Option<&FormMark<'_>>,
+        how: How<'_>,
+    ) -> Result<Erased> {
+        let public_id = customer::public_id(&self.conn, customer_id)?;
         let signature = checked_signature(request.method, request.signature.as_ref())?;
         let lang = match request.lang {
             Some(l) => l,
@@ -299,8 +353,8 @@ impl Vault {
         let erased_fields = fields::held_keys(&self.conn, customer_id)?;
         let rows = rows_held(&self.conn, customer_id, &public_id)?;
         let values = values_to_check(&self.conn, customer_id)?;
-        let (user_id, role) = (session.user_id(), session.role());
-        let ground = request.ground.as_str();
+        let (user_id, role) = how.by;
+        let ground = how.ground;
         let (receipt, record_id, recipients_to_tell) = self.transact("erase a customer", |tx| {
             let (receipt, to_tell) = bury_customer(
                 tx,
@@ -321,10 +375,11 @@ impl Vault {
             let record_id = tombstones::record(
                 tx.conn(),
                 &NewRecord {
-                    trigger: "customer-request",
+                    trigger: how.trigger,
                     ground,
                     by: Some((user_id, role)),
                     rows: &rows,
+                    method: None,
                 },
                 tx.now,
             )?;
@@ -332,7 +387,7 @@ impl Vault {
                 AuditEvent::new("customer.erase", Outcome::Ok)
                     .by(user_id, role)
                     .on(Subject::Customer(customer_id))
-                    .because(ground)
+                    .because(how.logged_as)
                     .touching(
                         erased_fields
                             .iter()

@@ -20,6 +20,7 @@
 //! the core.
 
 mod closed;
+mod copy;
 mod file;
 mod migrate;
 pub(crate) mod pages;
@@ -43,6 +44,7 @@ use crate::time::{system_clock, Clock};
 #[cfg(feature = "test-support")]
 pub use closed::raw_key_reads_file_for_tests;
 pub use closed::ClosedVault;
+pub(crate) use copy::{install_copy, open_copy, rekey_copy, sibling};
 pub(crate) use file::wal_path;
 pub(crate) use migrate::Migration;
 
