@@ -387,11 +387,13 @@ export async function submitWith({ alert, status, fields = [], check, busy, busy
   try {
     return await work(checked);
   } catch (err) {
-    if (busy && busyLabel) busy.textContent = label;
     if (onError) onError(err);
     else showErrorOn(alert, err, Array.isArray(fields) ? {} : fields);
     return undefined;
   } finally {
-    if (busy) busy.setAttribute('aria-busy', 'false');
+    if (busy) {
+      if (busyLabel) busy.textContent = label;
+      busy.setAttribute('aria-busy', 'false');
+    }
   }
 }

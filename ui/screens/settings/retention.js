@@ -28,6 +28,9 @@ function numbers(ids) {
 
 /** One run in words: what it erased and kept. */
 function runSentence(run) {
+  if (run.customersErased + run.purposesExpired + run.keptHeld + run.keptRestricted === 0 && run.finishedAt) {
+    return t('settings.retention.runNothing');
+  }
   const parts = [tn('settings.retention.runErased', run.customersErased, { n: formatNumber(run.customersErased) })];
   if (run.purposesExpired > 0) parts.push(tn('settings.retention.runEnded', run.purposesExpired, { n: formatNumber(run.purposesExpired) }));
   if (run.keptHeld > 0) parts.push(tn('settings.retention.runHeld', run.keptHeld, { n: formatNumber(run.keptHeld) }));
