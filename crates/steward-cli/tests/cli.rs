@@ -2249,6 +2249,8 @@ fn a_full_disk_is_one_clear_line_and_exit_1_and_the_join_works_once_space_is_fre
     let verify = as_owner(&shop, &["audit", "verify"]);
     assert_eq!(verify.code, 0, "{}", verify.stderr);
     assert!(verify.stdout.starts_with("intact"), "{}", verify.stdout);
+}
+
 #[test]
 fn backup_now_needs_a_folder_then_verify_and_restore_bring_back_what_it_held() {
     let shop = init_shop();
