@@ -247,6 +247,38 @@ fn zip_all(
     Ok(w.finish().map_err(fail)?.into_inner())
 }
 
+/// Every file but the pages, in the ZIP's order after them: `data.json`,
+/// then (as the rest) one CSV per register table and each receipt as JSON
+/// and PDF.
+#[allow(clippy::type_complexity)]
+fn other_files(
+    g: &Gathered,
+    key: &ed25519_dalek::SigningKey,
+    export_id: &str,
+    made_at: &str,
+    lang: Lang,
+) -> Result<(Vec<u8>, Vec<(String, Vec<u8>)>)> {
+    let data =
+        serde_json::to_vec_pretty(&data_json(g, export_id, made_at, lang)).map_err(|_| {
+            Error::InvalidInput {
+                field: "export",
+                reason: "data.json could not be written",
+            }
+        })?;
+    let mut files = Vec::new();
+    for h in REGISTER {
+        files.push((csv_name(h.table), csv_of(rows(g, h.table))?));
+    }
+    for r in rows(g, "consent_receipt") {
+        let id = s(r, "receipt_id");
+        let json = s(r, "json");
+        // Receipt ids are random UUIDs: safe as file names.
+        files.push((format!("receipts/{id}.json"), json.as_bytes().to_vec()));
+        files.push((format!("receipts/{id}.pdf"), render_pdf(key, json)?));
+    }
+    Ok((data, files))
+}
+
 impl Vault {
     /// Makes the copy of everything held about a customer, for them, in
     /// `lang` (their own language when `None`): the ZIP's bytes, encrypted
@@ -289,26 +321,25 @@ impl Vault {
             let key = load_signing_key(conn)?;
             let key_fp = fingerprint(&key.verifying_key());
             let report = build_report(&g, lang, &made_at, &key_fp);
-            let data = serde_json::to_vec_pretty(&data_json(&g, &export_id, &made_at, lang))
-                .map_err(|_| Error::InvalidInput {
-                    field: "export",
-                    reason: "data.json could not be written",
-                })?;
+            // The report's PDF is most of an export's work: it is laid out
+            // on a thread of its own while this one writes the other files.
+            let (pdf, html, rest) = std::thread::scope(|scope| {
+                let pdf = scope.spawn(|| report.pdf());
+                let html = report.html().into_bytes();
+                let rest = other_files(&g, &key, &export_id, &made_at, lang);
+                (pdf.join(), html, rest)
+            });
+            let pdf = pdf.map_err(|_| Error::InvalidInput {
+                field: "export",
+                reason: "report.pdf could not be produced",
+            })??;
+            let (data, rest) = rest?;
             let mut files: Vec<(String, Vec<u8>)> = vec![
-                ("index.html".into(), report.html().into_bytes()),
-                ("report.pdf".into(), report.pdf()?),
+                ("index.html".into(), html),
+                ("report.pdf".into(), pdf),
                 ("data.json".into(), data),
             ];
-            for h in REGISTER {
-                files.push((csv_name(h.table), csv_of(rows(&g, h.table))?));
-            }
-            for r in rows(&g, "consent_receipt") {
-                let id = s(r, "receipt_id");
-                let json = s(r, "json");
-                // Receipt ids are random UUIDs: safe as file names.
-                files.push((format!("receipts/{id}.json"), json.as_bytes().to_vec()));
-                files.push((format!("receipts/{id}.pdf"), render_pdf(&key, json)?));
-            }
+            files.extend(rest);
             let manifest = signed_manifest(&key, &export_id, &made_at, &g.shop.name, &files)?;
             let listed: Vec<ExportedFile> = files
                 .iter()

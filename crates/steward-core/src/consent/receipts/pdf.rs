@@ -1,7 +1,8 @@
 //! Lays a printable receipt out on A4 pages as PDF, with the fonts from
 //! `assets/fonts` (DejaVu Sans: Latin with every accent Catalan, Spanish
 //! and Indonesian need). krilla draws single lines; this module measures
-//! words with the font's advances and wraps them itself.
+//! words with the font's advances and wraps them itself, and shapes each
+//! line into glyphs with rustybuzz (the shaper krilla itself uses).
 //!
 //! Receipts and the customer's export (`rights::export`) share these
 //! building blocks through [`PdfDocument`]: a title, details, an optional
@@ -12,7 +13,7 @@ use krilla::geom::{PathBuilder, Point};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
 
 use super::{PrintableReceipt, PrintableSection};
@@ -127,6 +128,97 @@ impl<'f> Measure<'f> {
             lines.push(line);
         }
         lines
+    }
+}
+
+/// Turns lines of text into positioned glyphs for krilla, with the font
+/// parsed once and one shaping plan per kind of text (direction and
+/// script), kept for the whole document. krilla's `draw_text` parses the
+/// font and builds a new plan for every line it draws, which was most of
+/// the time a long export took; the glyphs, kerning and text behind them
+/// come out the same. A line already shaped in this document is shaped
+/// once: an export repeats the same words on most entries ("What: recorded
+/// a purchase").
+struct Shaper {
+    face: rustybuzz::Face<'static>,
+    plans: Vec<(
+        (rustybuzz::Direction, Option<rustybuzz::Script>),
+        rustybuzz::ShapePlan,
+    )>,
+    shaped: std::collections::HashMap<String, Vec<KrillaGlyph>>,
+}
+
+impl Shaper {
+    fn new(data: &'static [u8]) -> Result<Shaper> {
+        let face = rustybuzz::Face::from_slice(data, 0).ok_or(Error::VaultDamaged {
+            reason: "the receipt font cannot be read",
+        })?;
+        Ok(Shaper {
+            face,
+            plans: Vec::new(),
+            shaped: Default::default(),
+        })
+    }
+
+    /// The glyphs of one line, shaped once per document.
+    fn glyphs(&mut self, text: &str) -> &[KrillaGlyph] {
+        if !self.shaped.contains_key(text) {
+            let glyphs = self.shape(text);
+            self.shaped.insert(text.to_owned(), glyphs);
+        }
+        self.shaped.get(text).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The glyphs of one line, left to right as drawn, each with the part
+    /// of `text` it stands for (so that the PDF's text can be copied and
+    /// searched).
+    fn shape(&mut self, text: &str) -> Vec<KrillaGlyph> {
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.guess_segment_properties();
+        // A line of digits and punctuation only has no script of its own.
+        let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        let key = (buffer.direction(), script);
+        let plan = match self.plans.iter().position(|(k, _)| *k == key) {
+            Some(i) => &self.plans[i].1,
+            None => {
+                let plan = rustybuzz::ShapePlan::new(&self.face, key.0, key.1, None, &[]);
+                self.plans.push((key, plan));
+                // Invariant: the plan was pushed just above.
+                &self.plans[self.plans.len() - 1].1
+            }
+        };
+        let out = rustybuzz::shape_with_plan(&self.face, plan, buffer);
+        let em = self.face.units_per_em() as f32;
+        // A glyph stands for the text from its cluster's start up to the
+        // next cluster's start (clusters are byte offsets into `text`).
+        let mut starts: Vec<usize> = out
+            .glyph_infos()
+            .iter()
+            .map(|i| i.cluster as usize)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        out.glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| {
+                let start = info.cluster as usize;
+                let end = starts
+                    .get(starts.partition_point(|s| *s <= start))
+                    .copied()
+                    .unwrap_or(text.len());
+                KrillaGlyph::new(
+                    GlyphId::new(info.glyph_id),
+                    pos.x_advance as f32 / em,
+                    pos.x_offset as f32 / em,
+                    pos.y_offset as f32 / em,
+                    pos.y_advance as f32 / em,
+                    start..end,
+                    None,
+                )
+            })
+            .collect()
     }
 }
 
@@ -283,6 +375,8 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
     };
     let regular = font(REGULAR)?;
     let bold = font(BOLD)?;
+    let mut regular_shaper = Shaper::new(REGULAR)?;
+    let mut bold_shaper = Shaper::new(BOLD)?;
     let mut doc = Document::new_with(SerializeSettings::default());
     doc.set_metadata(
         krilla::metadata::Metadata::new()
@@ -313,19 +407,13 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
                     bold: is_bold,
                     text,
                 } => {
-                    let f = if is_bold {
-                        bold.clone()
+                    let (f, shaper) = if is_bold {
+                        (bold.clone(), &mut bold_shaper)
                     } else {
-                        regular.clone()
+                        (regular.clone(), &mut regular_shaper)
                     };
-                    surface.draw_text(
-                        Point::from_xy(x, y),
-                        f,
-                        size,
-                        &text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    let glyphs = shaper.glyphs(&text);
+                    surface.draw_glyphs(Point::from_xy(x, y), glyphs, f, &text, size, false);
                 }
                 Op::Rule { y } => {
                     let mut pb = PathBuilder::new();
@@ -371,13 +459,14 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
                     ("total", &total.to_string()),
                 ],
             );
-            surface.draw_text(
+            let glyphs = regular_shaper.glyphs(&label);
+            surface.draw_glyphs(
                 Point::from_xy(PAGE_W - MARGIN - 30.0, PAGE_H - MARGIN / 2.0),
+                glyphs,
                 regular.clone(),
-                8.0,
                 &label,
+                8.0,
                 false,
-                TextDirection::Auto,
             );
         }
         surface.finish();
