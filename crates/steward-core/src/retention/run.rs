@@ -37,8 +37,7 @@ use crate::permissions::Action;
 use crate::purpose_id::LOYALTY;
 use crate::records::erasure::{self as tombstones, NewRecord, Residue};
 use crate::records::{customer, fields, legal_hold, loyalty, restriction};
-use crate::rights::erasure::{bury_customer, rows_held, stored_forms, values_to_check};
-use crate::store::pages;
+use crate::rights::erasure::{bury_customer, rows_held, values_to_check};
 use crate::store::Vault;
 use crate::Role;
 
@@ -435,7 +434,8 @@ impl Vault {
     }
 
     /// Empties the journal and reads every page of the vault, its journal
-    /// and shared memory for all of `values` at once.
+    /// and shared memory for all of `values` at once, rewriting the file
+    /// if one is left ([`Vault::scrub_residue`]).
     fn check_run_residue(
         &self,
         values: &[Zeroizing<String>],
@@ -451,25 +451,7 @@ impl Vault {
             .iter()
             .filter(|v| v.chars().count() >= crate::rights::erasure::MIN_CHECKED_CHARS)
             .collect();
-        let mut patterns: Vec<Vec<u8>> = Vec::new();
-        let mut owner: Vec<usize> = Vec::new();
-        for (i, value) in checked.iter().enumerate() {
-            for form in stored_forms(value) {
-                patterns.push(form);
-                owner.push(i);
-            }
-        }
-        let found = pages::scan_many(self.path(), self.db_key(), &patterns)?;
-        patterns.iter_mut().for_each(zeroize::Zeroize::zeroize);
-        let mut residue = Residue::Clean;
-        for pattern in found {
-            let value = checked[owner[pattern]];
-            // A value another customer also has is theirs, not residue.
-            if !crate::register::still_held(&self.conn, value)? {
-                residue = Residue::Found;
-                break;
-            }
-        }
+        let residue = self.scrub_residue(&checked, "erase data on schedule")?;
         Ok((residue, checked.len()))
     }
 }

@@ -3,9 +3,11 @@
 //! `CascadeFrom` loses the customer's rows in one transaction, together
 //! with the signed withdrawal of every purpose they agreed to (their
 //! erasure confirmation), a tombstone and a destruction record. Then the
-//! journal is folded back and emptied, and the pages the erasure touched
-//! are read back decrypted to check that none of the erased values is
-//! still there; the destruction record keeps what that check found.
+//! journal is folded back and emptied, and every page of the vault is read
+//! back decrypted to check that none of the erased values is still there;
+//! if one is (old bytes SQLite left in the gap of a page it rebuilt, which
+//! `secure_delete` never zeroes), the file is rewritten and read again.
+//! The destruction record keeps what that check found.
 //!
 //! What stays, and why (the register's `Kept`): the consent ledger and the
 //! receipts (proof of what was decided, naming the customer by a random id
@@ -414,36 +416,64 @@ impl Vault {
         })
     }
 
-    /// Folds the journal back, empties it and reads the pages that changed
-    /// for `values`. Returns the result and how many values were checked.
+    /// Folds the journal back, empties it and reads the whole vault for
+    /// `values`; see [`Vault::scrub_residue`]. Returns the result and how
+    /// many values were checked.
     fn check_erased(
         &self,
         values: &[Zeroizing<String>],
         warnings: &mut Vec<Warning>,
     ) -> Result<(Residue, usize)> {
-        let touched = pages::journal_pages(self.path())?;
         if self.checkpoint_wal("erase a customer").is_err() {
             warnings.push(Warning::JournalNotCleared);
             return Ok((Residue::NotChecked, 0));
         }
-        let mut found = false;
-        for value in values {
-            let forms = stored_forms(value);
-            let places = pages::scan_pages(self.path(), self.db_key(), &touched, &forms)?;
-            // A value another customer also has (the same first name, a
-            // shared note) is theirs, not residue.
-            if !places.is_empty() && !register::still_held(&self.conn, value)? {
-                found = true;
-                break;
-            }
-        }
+        let values: Vec<&Zeroizing<String>> = values.iter().collect();
         Ok((
-            if found {
-                Residue::Found
-            } else {
-                Residue::Clean
-            },
+            self.scrub_residue(&values, "erase a customer")?,
             values.len(),
         ))
+    }
+
+    /// Once the rows are deleted and the journal emptied: reads every
+    /// page of the vault, its journal and shared memory for `values` (all
+    /// at once), and if one is still there that no one holds any more,
+    /// rewrites the file ([`Vault::rewrite_file`]) and reads it again.
+    /// Every page, not only those the erasure changed: the bytes left in
+    /// a page's gap by an earlier rebuild of it (`secure_delete` never
+    /// zeroes them) can be on a page the erasure did not touch.
+    pub(crate) fn scrub_residue(
+        &self,
+        values: &[&Zeroizing<String>],
+        op: &'static str,
+    ) -> Result<Residue> {
+        if !self.residue_left(values)? {
+            return Ok(Residue::Clean);
+        }
+        if self.rewrite_file(op).is_err() || self.residue_left(values)? {
+            return Ok(Residue::Found);
+        }
+        Ok(Residue::Clean)
+    }
+
+    /// Whether any of `values` is in the vault's files but held by no one
+    /// (a value another customer also has is theirs, not residue).
+    fn residue_left(&self, values: &[&Zeroizing<String>]) -> Result<bool> {
+        let mut patterns: Vec<Vec<u8>> = Vec::new();
+        let mut owner: Vec<usize> = Vec::new();
+        for (i, value) in values.iter().enumerate() {
+            for form in stored_forms(value) {
+                patterns.push(form);
+                owner.push(i);
+            }
+        }
+        let found = pages::scan_many(self.path(), self.db_key(), &patterns);
+        patterns.iter_mut().for_each(zeroize::Zeroize::zeroize);
+        for pattern in found? {
+            if !register::still_held(&self.conn, values[owner[pattern]])? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

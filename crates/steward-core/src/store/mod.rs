@@ -480,6 +480,19 @@ impl Vault {
         Ok(())
     }
 
+    /// Rewrites the whole file from its live rows (`VACUUM`), then empties
+    /// the journal. `secure_delete` zeroes a row's bytes where the row
+    /// was, but when SQLite rebuilds a b-tree page to balance it
+    /// (`rebuildPage`), it packs the cells at the page's end and leaves
+    /// their old bytes in the gap between the cell pointers and the cells:
+    /// copies of rows that are live at the time, still there after those
+    /// rows are deleted. Only building every page anew removes them. A pass
+    /// over the whole vault: for residue found, not for every change.
+    pub(crate) fn rewrite_file(&self, op: &'static str) -> Result<()> {
+        self.conn.execute_batch("VACUUM").map_err(Error::db(op))?;
+        self.checkpoint_wal(op)
+    }
+
     /// The schema version the vault is at.
     pub(crate) fn schema_version(&self) -> Result<i64> {
         self.conn

@@ -261,60 +261,6 @@ pub(crate) fn scan_many(path: &Path, key: &DbKey, patterns: &[Vec<u8>]) -> Resul
     Ok(found)
 }
 
-/// The pages the journal holds frames of (whatever their generation): the
-/// pages changed since the journal was last emptied.
-pub(crate) fn journal_pages(path: &Path) -> Result<BTreeSet<u64>> {
-    let wal = match fs::read(wal_path(path)) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
-        Err(e) => return Err(Error::io("read the vault's journal")(e)),
-    };
-    Ok(wal
-        .get(WAL_HEADER..)
-        .unwrap_or_default()
-        .chunks_exact(WAL_FRAME_HEADER + PAGE_SIZE)
-        .map(|f| u64::from(u32::from_be_bytes([f[0], f[1], f[2], f[3]])))
-        .filter(|p| *p > 0)
-        .collect())
-}
-
-/// Looks for `needles` in the vault file's pages `wanted` only, decrypted
-/// (the pages an erasure changed, once the journal is folded back).
-pub(crate) fn scan_pages(
-    path: &Path,
-    key: &DbKey,
-    wanted: &BTreeSet<u64>,
-    needles: &[Vec<u8>],
-) -> Result<Vec<Place>> {
-    use std::io::{Read, Seek, SeekFrom};
-    let read_err = || Error::io("read the vault's pages");
-    let mut file = fs::File::open(path).map_err(read_err())?;
-    let len = file.metadata().map_err(read_err())?.len();
-    let mut places = Vec::new();
-    let mut page = vec![0u8; PAGE_SIZE];
-    for &page_no in wanted {
-        let at = (page_no - 1) * PAGE_SIZE as u64;
-        if at + PAGE_SIZE as u64 > len {
-            // Cut off by the checkpoint: the page is gone from the file.
-            continue;
-        }
-        file.seek(SeekFrom::Start(at)).map_err(read_err())?;
-        file.read_exact(&mut page).map_err(read_err())?;
-        decrypt_page(key, page_no, &mut page)?;
-        for (form, needle) in needles.iter().enumerate() {
-            if contains(&page[..PAGE_SIZE - RESERVED], needle) {
-                places.push(Place {
-                    file: PageFile::Vault,
-                    page: page_no,
-                    free_page: false,
-                    form,
-                });
-            }
-        }
-    }
-    Ok(places)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
