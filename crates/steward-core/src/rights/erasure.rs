@@ -197,6 +197,25 @@ pub(crate) fn bury_customer(
     Ok((receipt, to_tell))
 }
 
+/// The tables (with their indexes) that can hold the values an erasure
+/// looks for afterwards: those `values_to_check` reads, and the search
+/// index's shadow tables, which copy some of them. The residue check reads
+/// every page of these, the free pages and the journal; the other tables
+/// (purchases, the ledger, receipts, the audit log) never hold them.
+const HOLD_CHECKED_VALUES: &[&str] = &[
+    "customer_field",
+    "customer_note",
+    "customer_task",
+    "customer_restriction",
+    "loyalty_account",
+    "legal_hold",
+    "customer_search_content",
+    "customer_search_data",
+    "customer_search_idx",
+    "customer_search_docsize",
+    "customer_search_config",
+];
+
 /// Shorter values are not looked for after an erasure: they match other
 /// customers' data and the vault's own words by chance.
 pub(crate) const MIN_CHECKED_CHARS: usize = 5;
@@ -416,7 +435,7 @@ impl Vault {
         })
     }
 
-    /// Folds the journal back, empties it and reads the whole vault for
+    /// Folds the journal back, empties it and reads the tables that held
     /// `values`; see [`Vault::scrub_residue`]. Returns the result and how
     /// many values were checked.
     fn check_erased(
@@ -436,8 +455,9 @@ impl Vault {
     }
 
     /// Once the rows are deleted and the journal emptied: reads every
-    /// page of the vault, its journal and shared memory for `values` (all
-    /// at once), and if one is still there that no one holds any more,
+    /// page of the tables that can hold `values` (all at once), the free
+    /// pages, the journal and shared memory, and if one is still there that
+    /// no one holds any more,
     /// rewrites the file ([`Vault::rewrite_file`]) and reads it again.
     /// Every page, not only those the erasure changed: the bytes left in
     /// a page's gap by an earlier rebuild of it (`secure_delete` never
@@ -467,7 +487,8 @@ impl Vault {
                 owner.push(i);
             }
         }
-        let found = pages::scan_many(self.path(), self.db_key(), &patterns);
+        let roots = pages::tree_roots(&self.conn, HOLD_CHECKED_VALUES)?;
+        let found = pages::scan_trees(self.path(), self.db_key(), &roots, &patterns);
         patterns.iter_mut().for_each(zeroize::Zeroize::zeroize);
         for pattern in found? {
             if !register::still_held(&self.conn, values[owner[pattern]])? {

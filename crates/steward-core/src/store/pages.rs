@@ -205,12 +205,39 @@ pub(crate) fn scan(
     Ok((places, read))
 }
 
-/// Which of `patterns` appear anywhere in the vault's decrypted pages, its
-/// journal's frames or its shared memory: one pass over the files for many
-/// texts at once (a retention run checks every value it erased). Returns
-/// the indexes of the patterns found.
-pub(crate) fn scan_many(path: &Path, key: &DbKey, patterns: &[Vec<u8>]) -> Result<BTreeSet<usize>> {
-    use std::io::Read;
+/// The root pages of the b-trees (tables and their indexes) of `tables`,
+/// from the schema: where [`scan_trees`] starts.
+pub(crate) fn tree_roots(conn: &rusqlite::Connection, tables: &[&str]) -> Result<Vec<u64>> {
+    let mut roots = Vec::new();
+    let mut stmt = conn
+        .prepare("SELECT rootpage FROM sqlite_schema WHERE tbl_name = ?1 AND rootpage > 0")
+        .map_err(Error::db("read the schema"))?;
+    for table in tables {
+        let pages: Vec<i64> = stmt
+            .query_map([table], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(Error::db("read the schema"))?;
+        roots.extend(pages.into_iter().filter_map(|p| u64::try_from(p).ok()));
+    }
+    Ok(roots)
+}
+
+/// Which of `patterns` appear in the pages of the b-trees rooted at
+/// `roots` (every interior and leaf page, read decrypted), in the free
+/// pages, in the journal's frames or in its shared memory. What an
+/// erasure's check needs: a deleted row can leave a copy in the unused gap
+/// of a page of its own table that an earlier rebuild left (`secure_delete`
+/// zeroes freed cells and pages, never that gap), so every page of the
+/// tables that held the values is read, not only those the erasure
+/// changed; the other tables (purchases, the ledger, the audit log: most of
+/// the file) never held them.
+pub(crate) fn scan_trees(
+    path: &Path,
+    key: &DbKey,
+    roots: &[u64],
+    patterns: &[Vec<u8>],
+) -> Result<BTreeSet<usize>> {
+    use std::io::{Read, Seek, SeekFrom};
     let mut found = BTreeSet::new();
     if patterns.is_empty() {
         return Ok(found);
@@ -219,24 +246,68 @@ pub(crate) fn scan_many(path: &Path, key: &DbKey, patterns: &[Vec<u8>]) -> Resul
         field: "residue check",
         reason: "too many texts to look for at once",
     })?;
-    let mut look = |bytes: &[u8]| {
-        for m in matcher.find_overlapping_iter(bytes) {
+    let read_err = || Error::io("read the vault's pages");
+    let mut file = fs::File::open(path).map_err(read_err())?;
+    let pages_in_file = file.metadata().map_err(read_err())?.len() / PAGE_SIZE as u64;
+    let mut read_page = |page_no: u64| -> Result<Option<Vec<u8>>> {
+        if page_no == 0 || page_no > pages_in_file {
+            return Ok(None);
+        }
+        let mut page = vec![0u8; PAGE_SIZE];
+        file.seek(SeekFrom::Start((page_no - 1) * PAGE_SIZE as u64))
+            .map_err(read_err())?;
+        file.read_exact(&mut page).map_err(read_err())?;
+        decrypt_page(key, page_no, &mut page)?;
+        Ok(Some(page))
+    };
+    let be16 = |b: &[u8], at: usize| usize::from(u16::from_be_bytes([b[at], b[at + 1]]));
+    let be32 = |b: &[u8], at: usize| {
+        u64::from(u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]))
+    };
+    let body = PAGE_SIZE - RESERVED;
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<u64> = roots.to_vec();
+    // The free pages too (trunks and leaves), in case a freed page kept
+    // something.
+    if let Some(first) = read_page(1)? {
+        let mut trunk = be32(&first, 32);
+        while trunk != 0 && seen.len() as u64 <= pages_in_file {
+            let Some(page) = read_page(trunk)? else { break };
+            let leaves = (be32(&page, 4) as usize).min((body - 8) / 4);
+            todo.push(trunk);
+            todo.extend((0..leaves).map(|i| be32(&page, 8 + 4 * i)));
+            let next = be32(&page, 0);
+            if !seen.insert(trunk) {
+                break;
+            }
+            trunk = next;
+        }
+        seen.clear();
+    }
+    while let Some(page_no) = todo.pop() {
+        if !seen.insert(page_no) {
+            continue;
+        }
+        let Some(page) = read_page(page_no)? else {
+            continue;
+        };
+        for m in matcher.find_overlapping_iter(&page[..body]) {
             found.insert(m.pattern().as_usize());
         }
-    };
-    let read_err = || Error::io("read the vault's pages");
-    let mut file = std::io::BufReader::new(fs::File::open(path).map_err(read_err())?);
-    let mut page = vec![0u8; PAGE_SIZE];
-    let mut page_no = 0u64;
-    loop {
-        match file.read_exact(&mut page) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(read_err()(e)),
+        // An interior page (2: index, 5: table) leads to its children: the
+        // first four bytes of each cell, and the right-most pointer.
+        let header = if page_no == 1 { 100 } else { 0 };
+        if matches!(page[header], 2 | 5) {
+            let cells = be16(&page, header + 3);
+            let pointers = header + 12;
+            for i in 0..cells {
+                let at = be16(&page, pointers + 2 * i);
+                if at + 4 <= body {
+                    todo.push(be32(&page, at));
+                }
+            }
+            todo.push(be32(&page, header + 8));
         }
-        page_no += 1;
-        decrypt_page(key, page_no, &mut page)?;
-        look(&page[..PAGE_SIZE - RESERVED]);
     }
     let wal = match fs::read(wal_path(path)) {
         Ok(bytes) => bytes,
@@ -251,12 +322,16 @@ pub(crate) fn scan_many(path: &Path, key: &DbKey, patterns: &[Vec<u8>]) -> Resul
         let frame_page = u64::from(u32::from_be_bytes([frame[0], frame[1], frame[2], frame[3]]));
         let mut page = frame[WAL_FRAME_HEADER..].to_vec();
         decrypt_page(key, frame_page, &mut page)?;
-        look(&page[..PAGE_SIZE - RESERVED]);
+        for m in matcher.find_overlapping_iter(&page[..body]) {
+            found.insert(m.pattern().as_usize());
+        }
     }
     let mut shm_path = path.as_os_str().to_owned();
     shm_path.push("-shm");
     if let Ok(shm) = fs::read(&shm_path) {
-        look(&shm);
+        for m in matcher.find_overlapping_iter(&shm) {
+            found.insert(m.pattern().as_usize());
+        }
     }
     Ok(found)
 }
