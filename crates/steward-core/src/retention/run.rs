@@ -154,7 +154,17 @@ impl Vault {
     /// left unfinished. Needs no session and says nothing else (the app's
     /// background task asks before it begins a run).
     pub fn retention_due(&self) -> Result<bool> {
-        Ok(runs::unfinished(&self.conn)?.is_some() || !all_due(&self.conn, self.now())?.is_empty())
+        if runs::unfinished(&self.conn)?.is_some() {
+            return Ok(true);
+        }
+        // Customers kept under a legal hold or a restriction stay due for as
+        // long as that lasts: they alone start no run.
+        let held = legal_hold::all(&self.conn)?;
+        let restricted = restriction::restricted_ids(&self.conn)?;
+        Ok(all_due(&self.conn, self.now())?.iter().any(|d| {
+            !restricted.contains(&d.customer_id)
+                && !held.iter().any(|h| h.customer_id == d.customer_id)
+        }))
     }
 
     /// Starts a run (or resumes the one a stopped process left): writes its
