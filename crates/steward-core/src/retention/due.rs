@@ -41,11 +41,11 @@ impl Due {
     }
 }
 
-/// Each purpose's period and what starts it.
-struct Rules(HashMap<String, (u32, RetentionClock)>);
+/// Each purpose's period and what starts it, read once per run.
+pub(crate) struct Rules(HashMap<String, (u32, RetentionClock)>);
 
 impl Rules {
-    fn load(conn: &Connection) -> Result<Rules> {
+    pub(crate) fn load(conn: &Connection) -> Result<Rules> {
         Ok(Rules(
             load_purposes(conn)?
                 .into_iter()
@@ -120,13 +120,13 @@ pub(crate) fn all_due(conn: &Connection, as_of: DateTime<Utc>) -> Result<Vec<Due
 /// again just before it acts: the customer may have come back since).
 pub(crate) fn due_for(
     conn: &Connection,
+    rules: &Rules,
     customer_id: i64,
     as_of: DateTime<Utc>,
 ) -> Result<Option<Due>> {
     if !customer::exists(conn, customer_id)? {
         return Ok(None);
     }
-    let rules = Rules::load(conn)?;
     let public_id = customer::public_id(conn, customer_id)?;
     let last_purchase = purchases::last_purchase_day(conn, customer_id)?;
     let mut ended = BTreeMap::new();

@@ -18,20 +18,22 @@
 //! the journal is emptied and the whole vault is read back, decrypted, for
 //! every value the run erased: the destruction record keeps the result.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::due::{all_due, due_for, Due};
+use super::due::{all_due, due_for, Due, Rules};
 use super::runs::{self, Counts, RetentionRunSummary, RunTrigger};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::consent::coverage;
 use crate::consent::ledger;
+use crate::consent::notices::Notice;
 use crate::consent::record::{record_decisions, Act, RETENTION_SCHEDULE};
 use crate::consent::{CollectionMethod, Decision, IdentityCheck};
 use crate::error::{Error, Result, Warning};
+use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::LOYALTY;
@@ -67,6 +69,10 @@ pub struct RetentionRun {
     /// The values erased by this process, to look for at the end; wiped on
     /// drop.
     erased_values: Vec<Zeroizing<String>>,
+    /// Read once per run: the purposes' periods, and the current notice in
+    /// each language the run's receipts are worded in.
+    rules: Rules,
+    notices: HashMap<Lang, Notice>,
 }
 
 impl RetentionRun {
@@ -205,6 +211,8 @@ impl Vault {
             planned: queue.len() as u64,
             queue,
             erased_values: Vec::new(),
+            rules: Rules::load(&self.conn)?,
+            notices: HashMap::new(),
         })
     }
 
@@ -217,7 +225,7 @@ impl Vault {
             };
             // Read again: the customer may have come back, renewed or been
             // erased since the run began.
-            if let Some(due) = due_for(&self.conn, customer_id, run.as_of)? {
+            if let Some(due) = due_for(&self.conn, &run.rules, customer_id, run.as_of)? {
                 self.handle_due(run, &due)?;
             }
         }
@@ -272,6 +280,17 @@ impl Vault {
         runs::recent(&self.conn, limit)
     }
 
+    /// The current notice in the customer's language, read once per run.
+    fn run_notice(&self, run: &mut RetentionRun, customer_id: i64) -> Result<Notice> {
+        let lang = customer::lang(&self.conn, customer_id)?;
+        if let Some(notice) = run.notices.get(&lang) {
+            return Ok(notice.clone());
+        }
+        let notice = self.current_notice_for(lang, None)?;
+        run.notices.insert(lang, notice.clone());
+        Ok(notice)
+    }
+
     /// One customer whose agreements ran out.
     fn handle_due(&mut self, run: &mut RetentionRun, due: &Due) -> Result<()> {
         let customer_id = due.customer_id;
@@ -305,8 +324,7 @@ impl Vault {
     fn erase_on_schedule(&mut self, run: &mut RetentionRun, due: &Due) -> Result<()> {
         let customer_id = due.customer_id;
         let public_id = due.public_id.as_str();
-        let lang = customer::lang(&self.conn, customer_id)?;
-        let notice = self.current_notice_for(lang, None)?;
+        let notice = self.run_notice(run, customer_id)?;
         let decisions: Vec<(String, Decision)> = ledger::granted(&self.conn, public_id)?
             .into_iter()
             .map(|p| (p, Decision::Expire))
@@ -362,8 +380,7 @@ impl Vault {
     fn expire_purposes(&mut self, run: &mut RetentionRun, due: &Due) -> Result<()> {
         let customer_id = due.customer_id;
         let public_id = due.public_id.as_str();
-        let lang = customer::lang(&self.conn, customer_id)?;
-        let notice = self.current_notice_for(lang, None)?;
+        let notice = self.run_notice(run, customer_id)?;
         let remaining: Vec<_> = ledger::current_state(&self.conn, public_id)?
             .into_iter()
             .filter(|s| s.granted && !due.ended.contains_key(&s.purpose))
