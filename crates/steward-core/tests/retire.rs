@@ -156,7 +156,7 @@ fn a_keyring_that_cannot_be_reached_destroys_nothing() {
         .approve_retirement(&mut owner, &pass(OWNER_PASS), "RETIRE")
         .unwrap();
     shop.keys.set_unavailable(true);
-    let err = v.retire(&shop.keys, ok).err().expect("refused");
+    let err = v.retire(&shop.keys, ok).expect_err("refused");
     assert_eq!(err.code(), "keyring_unavailable");
     shop.keys.set_unavailable(false);
     for p in [".keys.json", ".recovery.json", ""] {
