@@ -14,6 +14,7 @@ mod erasure;
 mod export;
 mod recipients;
 mod retention;
+mod retire;
 mod secrets;
 
 use std::path::PathBuf;
@@ -144,6 +145,10 @@ enum Command {
     /// Encrypted backups of the whole vault: make, list, verify, restore.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// Retire this computer (owner): destroy the vault, its keys and the
+    /// keyring entry for good, and print a destruction certificate.
+    /// Backups made before are not touched.
+    Retire(retire::RetireArgs),
 }
 
 #[derive(Subcommand)]
@@ -513,6 +518,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             ..
         }) => {
             backup::restore_new(cli.json, &vault_path(&cli)?, &mut secrets, file)?;
+        }
+        Command::Retire(args) => {
+            let user = cli
+                .user
+                .as_deref()
+                .ok_or_else(|| fail("this command needs --user USERNAME"))?;
+            retire::retire(cli.json, &vault_path(&cli)?, user, &mut secrets, args)?;
         }
         Command::Backup(cmd) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;

@@ -2345,3 +2345,112 @@ fn backup_now_needs_a_folder_then_verify_and_restore_bring_back_what_it_held() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Issue 13 §4: moving to a new computer and retiring the old one, with
+/// the real keyring: a wrong word or another role destroys nothing; the
+/// owner's retirement leaves no file and no keyring entry, and a
+/// certificate naming neither a person nor a folder; the backup made before
+/// sets the shop up in an empty folder with the recovery key.
+#[test]
+fn retire_destroys_the_vault_and_its_keyring_entry_and_a_backup_made_before_moves_the_shop() {
+    let shop = init_shop();
+    let folder = shop.vault.parent().unwrap().to_owned();
+    let usb = tempfile::tempdir().unwrap();
+    let run = as_owner(
+        &shop,
+        &[
+            "--json",
+            "backup",
+            "now",
+            "--to",
+            usb.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let made: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let backup = made["path"].as_str().unwrap().to_owned();
+    add_user(&shop, "pau", "manager");
+
+    let files = ["", ".keys.json", ".recovery.json", ".audit-head"].map(|s| {
+        let mut p = shop.vault.clone().into_os_string();
+        p.push(s);
+        PathBuf::from(p)
+    });
+    let untouched = |run: &Run| {
+        assert!(files.iter().all(|p| p.exists()), "{}", run.stderr);
+        assert!(secret_tool_lookup(&shop.vault_id).is_some());
+    };
+    let run = as_owner(&shop, &["retire", "--confirm", "retire"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing was destroyed"),
+        "{}",
+        run.stderr
+    );
+    untouched(&run);
+    let run = as_owner_with(&shop, &["retire"], "no\n");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    untouched(&run);
+    let run = as_user(&shop, "pau", &["retire", "--confirm", "RETIRE"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    untouched(&run);
+
+    let cert_file = usb.path().join("certificate.txt");
+    let run = as_owner(
+        &shop,
+        &[
+            "retire",
+            "--confirm",
+            "RETIRE",
+            "--certificate-out",
+            cert_file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for p in &files {
+        assert!(!p.exists(), "{}", p.display());
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&folder).unwrap().collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(secret_tool_lookup(&shop.vault_id).is_none());
+    let search = Command::new("secret-tool")
+        .args(["search", "--all", "service", "steward"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&search.stdout);
+    assert!(!listed.contains(&shop.vault_id), "{listed}");
+    let cert = std::fs::read_to_string(&cert_file).unwrap();
+    for printed in [&cert, &run.stdout] {
+        assert!(printed.contains("DESTRUCTION CERTIFICATE"), "{printed}");
+        assert!(printed.contains(&shop.vault_id));
+        assert!(printed.contains("NIST SP 800-88"));
+        assert!(!printed.contains("olga"));
+        assert!(!printed.contains(folder.to_str().unwrap()));
+    }
+    let run = as_owner(&shop, &["status"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(run.stderr.contains("no vault"), "{}", run.stderr);
+
+    // Move: on the new computer (an empty folder), the backup and the
+    // recovery key.
+    let new_computer = tempfile::tempdir().unwrap();
+    let new_vault = new_computer.path().join("shop.steward");
+    let run = steward(
+        &new_vault,
+        &["backup", "restore", &backup, "--recovery-key-stdin"],
+        &format!("{}\n", shop.recovery_key),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = steward(
+        &new_vault,
+        &["--user", "olga", "recover", "--recovery-key-stdin"],
+        &format!("{}\n{OWNER_PASS}\n", shop.recovery_key),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = steward(
+        &new_vault,
+        &["--user", "olga", "--passphrase-stdin", "audit", "verify"],
+        &format!("{OWNER_PASS}\n"),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

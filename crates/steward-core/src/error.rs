@@ -307,6 +307,11 @@ pub enum Error {
     #[error("no backup folder: give one with --to FOLDER, or have the owner set one (`steward settings backup-folder FOLDER`)")]
     NoBackupFolder,
 
+    /// Retiring this computer was asked for without the typed confirmation
+    /// word (`RETIRE`). Nothing was destroyed.
+    #[error("not confirmed: type RETIRE to retire this computer; nothing was destroyed")]
+    RetirementNotConfirmed,
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -426,6 +431,7 @@ impl Error {
             Error::BackupInvalid { .. } => "backup_invalid",
             Error::BackupOfAnotherVault => "backup_of_another_vault",
             Error::NoBackupFolder => "no_backup_folder",
+            Error::RetirementNotConfirmed => "retirement_not_confirmed",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

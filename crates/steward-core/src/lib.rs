@@ -17,7 +17,8 @@
 //! - on top: `oversight` (access log, integrity), `schema` (migrations),
 //!   `setup` (creating and opening a vault), `register` (everything held
 //!   about a customer), `rights` (the customer's export) and `backup`
-//!   (encrypted backups that honour erasure).
+//!   (encrypted backups that honour erasure), `retire` (destroying the
+//!   vault on this computer, with a certificate).
 //!
 //! This crate knows nothing about Tauri or any UI, never prints, and never
 //! puts personal data into an error, a log or a panic message.
@@ -45,6 +46,7 @@ pub mod records;
 #[allow(dead_code)]
 mod register;
 pub mod retention;
+pub mod retire;
 pub mod rights;
 pub mod schema;
 pub mod setup;
@@ -86,6 +88,7 @@ pub use retention::{
     LegalHold, RetentionPreview, RetentionRun, RetentionRunSummary, RunBy, RunTrigger,
     ScheduledErasure,
 };
+pub use retire::{DestructionCertificate, RetirementApproval, RETIRE_CONFIRMATION};
 pub use rights::{
     verify_export, CustomerExport, Erased, ErasureGround, ErasureRequest, ExportedFile,
     VerifiedExport,
@@ -96,4 +99,4 @@ pub use shop::ShopProfile;
 pub use store::pages::{PageFile, Place};
 #[cfg(feature = "test-support")]
 pub use store::raw_key_reads_file_for_tests;
-pub use store::{default_location, ClosedVault, Vault};
+pub use store::{default_location, ClosedVault, DestroyedFile, Vault};

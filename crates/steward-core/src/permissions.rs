@@ -143,10 +143,13 @@ pub enum Action {
     VerifyBackups,
     /// Replace the vault's data with a backup's.
     RestoreBackup,
+    /// Retire this computer: destroy the vault, its keys and the keyring
+    /// entry for good (crypto-erase), with a destruction certificate.
+    RetireComputer,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -180,6 +183,7 @@ impl Action {
         Action::MakeBackup,
         Action::VerifyBackups,
         Action::RestoreBackup,
+        Action::RetireComputer,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -227,6 +231,7 @@ impl Action {
             Action::MakeBackup => "make backups",
             Action::VerifyBackups => "list and verify backups",
             Action::RestoreBackup => "restore a backup",
+            Action::RetireComputer => "retire this computer",
         }
     }
 }
@@ -268,6 +273,7 @@ impl Action {
             Action::MakeBackup => "backup.make",
             Action::VerifyBackups => "backup.verify",
             Action::RestoreBackup => "backup.restore",
+            Action::RetireComputer => "computer.retire",
         }
     }
 }
@@ -318,7 +324,9 @@ impl fmt::Display for Action {
 ///   vault's key or the owner's recovery key opens: the owner and the
 ///   manager (who may close the shop at night) make them; whoever checks
 ///   the records (owner, manager, auditor) may list and verify them;
-///   replacing the vault's data with a backup's is the owner's alone.
+///   replacing the vault's data with a backup's is the owner's alone;
+/// - retiring this computer destroys the vault for good: the owner's alone,
+///   with their passphrase typed again and a typed confirmation.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -371,6 +379,7 @@ const MATRIX: &[(Action, &[Role])] = &[
         &[Role::Owner, Role::Manager, Role::Auditor],
     ),
     (Action::RestoreBackup, &[Role::Owner]),
+    (Action::RetireComputer, &[Role::Owner]),
 ];
 
 /// The roles that serve customers in the shop.

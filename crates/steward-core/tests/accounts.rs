@@ -152,6 +152,12 @@ fn attempt(
             Err(Error::BackupInvalid { .. }) => Ok(()),
             other => other.map(|_| ()),
         },
+        // A wrong confirmation word: the check of the role comes first, and
+        // nothing is destroyed.
+        Action::RetireComputer => match v.approve_retirement(s, &pass(""), "no") {
+            Err(Error::RetirementNotConfirmed) => Ok(()),
+            other => other.map(|_| ()),
+        },
     };
     match res {
         Ok(()) => true,
@@ -202,6 +208,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (MakeBackup, [true, true, false, false, false]),
         (VerifyBackups, [true, true, false, false, true]),
         (RestoreBackup, [true, false, false, false, false]),
+        (RetireComputer, [true, false, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

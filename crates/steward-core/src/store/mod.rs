@@ -21,6 +21,7 @@
 
 mod closed;
 mod copy;
+mod erase;
 mod file;
 mod migrate;
 pub(crate) mod pages;
@@ -45,6 +46,7 @@ use crate::time::{system_clock, Clock};
 pub use closed::raw_key_reads_file_for_tests;
 pub use closed::ClosedVault;
 pub(crate) use copy::{install_copy, open_copy, rekey_copy, sibling};
+pub use erase::DestroyedFile;
 pub(crate) use file::wal_path;
 pub(crate) use migrate::Migration;
 
