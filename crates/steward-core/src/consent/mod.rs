@@ -20,6 +20,7 @@
 //! above it.
 
 pub(crate) mod acts;
+pub mod clock;
 pub(crate) mod coverage;
 pub mod forms;
 pub(crate) mod handover;

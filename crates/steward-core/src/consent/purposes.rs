@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+use super::clock::default_clock;
+pub use super::clock::RetentionClock;
 use super::coverage;
 use super::notices::publish_if_changed;
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -49,38 +51,6 @@ impl LegalBasis {
             _ => Err(Error::InvalidInput {
                 field: "legal basis",
                 reason: "use consent or legal-obligation",
-            }),
-        }
-    }
-}
-
-/// What starts a purpose's retention period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RetentionClock {
-    /// The customer's latest agreement to the purpose (a renewal restarts
-    /// it): for marketing, whose consent goes stale.
-    Consent,
-    /// The later of that agreement and the customer's last purchase: for
-    /// membership and loyalty, which a regular customer keeps using.
-    LastVisit,
-}
-
-impl RetentionClock {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RetentionClock::Consent => "consent",
-            RetentionClock::LastVisit => "last-visit",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<RetentionClock> {
-        match s {
-            "consent" => Ok(RetentionClock::Consent),
-            "last-visit" => Ok(RetentionClock::LastVisit),
-            _ => Err(Error::InvalidInput {
-                field: "retention clock",
-                reason: "use consent or last-visit",
             }),
         }
     }
@@ -207,17 +177,6 @@ const DEFAULT_PURPOSES: &[(&str, LegalBasis, bool, u32, &[&str])] = &[
         &[],
     ),
 ];
-
-/// What starts a default purpose's retention period: membership and
-/// loyalty run from the customer's last visit (a regular is never erased
-/// for having joined long ago), the others from the agreement.
-fn default_clock(id: &str) -> RetentionClock {
-    if id == MEMBERSHIP || id == purpose_id::LOYALTY {
-        RetentionClock::LastVisit
-    } else {
-        RetentionClock::Consent
-    }
-}
 
 /// Fills a new (or newly migrated) vault with the default purposes, field
 /// switches and the first notice. Does nothing if purposes already exist.
