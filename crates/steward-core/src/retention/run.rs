@@ -37,7 +37,7 @@ use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::LOYALTY;
-use crate::records::erasure::{self as tombstones, NewRecord, Residue};
+use crate::records::erasure::{self as tombstones, NewRecord};
 use crate::records::{customer, fields, legal_hold, loyalty, restriction};
 use crate::rights::erasure::{bury_customer, rows_held, values_to_check};
 use crate::store::Vault;
@@ -242,7 +242,8 @@ impl Vault {
         while self.retention_step(&mut run, usize::MAX)? {}
         let mut warnings = self.warnings();
         if let Some(record) = runs::destruction_record(&self.conn, run.id)? {
-            let (residue, checked) = self.check_run_residue(&run.erased_values, &mut warnings)?;
+            let (residue, checked) =
+                self.check_erased(&run.erased_values, "erase data on schedule", &mut warnings)?;
             tombstones::set_residue(&self.conn, record, residue, checked)?;
         }
         run.erased_values.clear();
@@ -336,16 +337,7 @@ impl Vault {
         self.transact("erase a customer on schedule", |tx| {
             bury_customer(
                 tx,
-                &Act {
-                    customer_id,
-                    customer_ref: public_id,
-                    notice: &notice,
-                    method: CollectionMethod::RetentionSchedule,
-                    identity_check: IdentityCheck::NotNeeded,
-                    recorded_by: RETENTION_SCHEDULE,
-                    signature: None,
-                    form: None,
-                },
+                &scheduled_act(customer_id, public_id, &notice),
                 &decisions,
                 &erased_fields,
                 GROUND,
@@ -402,16 +394,7 @@ impl Vault {
             }
             record_decisions(
                 tx,
-                &Act {
-                    customer_id,
-                    customer_ref: public_id,
-                    notice: &notice,
-                    method: CollectionMethod::RetentionSchedule,
-                    identity_check: IdentityCheck::NotNeeded,
-                    recorded_by: RETENTION_SCHEDULE,
-                    signature: None,
-                    form: None,
-                },
+                &scheduled_act(customer_id, public_id, &notice),
                 &decisions,
                 &erased,
             )?;
@@ -459,27 +442,20 @@ impl Vault {
         }
         Ok(())
     }
+}
 
-    /// Empties the journal and reads every page of the vault, its journal
-    /// and shared memory for all of `values` at once, rewriting the file
-    /// if one is left ([`Vault::scrub_residue`]).
-    fn check_run_residue(
-        &self,
-        values: &[Zeroizing<String>],
-        warnings: &mut Vec<Warning>,
-    ) -> Result<(Residue, usize)> {
-        if self.checkpoint_wal("erase data on schedule").is_err() {
-            warnings.push(Warning::JournalNotCleared);
-            return Ok((Residue::NotChecked, 0));
-        }
-        // Too short a value matches by chance; the same rule as a single
-        // erasure's check.
-        let checked: Vec<&Zeroizing<String>> = values
-            .iter()
-            .filter(|v| v.chars().count() >= crate::rights::erasure::MIN_CHECKED_CHARS)
-            .collect();
-        let residue = self.scrub_residue(&checked, "erase data on schedule")?;
-        Ok((residue, checked.len()))
+/// What the schedule records for a customer: no one acted, no identity
+/// was checked, nothing was signed.
+fn scheduled_act<'a>(customer_id: i64, public_id: &'a str, notice: &'a Notice) -> Act<'a> {
+    Act {
+        customer_id,
+        customer_ref: public_id,
+        notice,
+        method: CollectionMethod::RetentionSchedule,
+        identity_check: IdentityCheck::NotNeeded,
+        recorded_by: RETENTION_SCHEDULE,
+        signature: None,
+        form: None,
     }
 }
 

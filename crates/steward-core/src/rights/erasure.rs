@@ -218,7 +218,7 @@ const HOLD_CHECKED_VALUES: &[&str] = &[
 
 /// Shorter values are not looked for after an erasure: they match other
 /// customers' data and the vault's own words by chance.
-pub(crate) const MIN_CHECKED_CHARS: usize = 5;
+const MIN_CHECKED_CHARS: usize = 5;
 
 /// The forms a stored text can take in the vault: as typed, in lower case,
 /// and folded as the search index keeps it (lower case, accents dropped).
@@ -418,7 +418,7 @@ impl Vault {
             Ok((receipt, record_id, to_tell))
         })?;
         let mut warnings = self.warnings();
-        let residue = self.check_erased(&values, &mut warnings)?;
+        let residue = self.check_erased(&values, "erase a customer", &mut warnings)?;
         drop(values);
         tombstones::set_residue(&self.conn, record_id, residue.0, residue.1)?;
         let destruction_record =
@@ -438,20 +438,22 @@ impl Vault {
     /// Folds the journal back, empties it and reads the tables that held
     /// `values`; see [`Vault::scrub_residue`]. Returns the result and how
     /// many values were checked.
-    fn check_erased(
+    /// The retention schedule checks a whole run's values this way too.
+    pub(crate) fn check_erased(
         &self,
         values: &[Zeroizing<String>],
+        op: &'static str,
         warnings: &mut Vec<Warning>,
     ) -> Result<(Residue, usize)> {
-        if self.checkpoint_wal("erase a customer").is_err() {
+        if self.checkpoint_wal(op).is_err() {
             warnings.push(Warning::JournalNotCleared);
             return Ok((Residue::NotChecked, 0));
         }
-        let values: Vec<&Zeroizing<String>> = values.iter().collect();
-        Ok((
-            self.scrub_residue(&values, "erase a customer")?,
-            values.len(),
-        ))
+        let values: Vec<&Zeroizing<String>> = values
+            .iter()
+            .filter(|v| v.chars().count() >= MIN_CHECKED_CHARS)
+            .collect();
+        Ok((self.scrub_residue(&values, op)?, values.len()))
     }
 
     /// Once the rows are deleted and the journal emptied: reads every
