@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use steward_core::{
     CollectionMethod, ConsentForm, ErasureGround, ErasureRequest, IdentityCheck, Lang, NewItem,
-    NewPurchase, Result, Session, Vault, Withdrawal,
+    NewPurchase, Result, RunBy, Session, Vault, Withdrawal,
 };
 
 use crate::common::{pass, signature, FileKeyStore, OWNER, OWNER_PASS};
@@ -36,14 +36,14 @@ pub struct Ctx {
 /// of its `committed` line, or `None` when there was nothing to do it on.
 pub type Change = (&'static str, u32, fn(&mut Ctx) -> Result<Option<String>>);
 
-/// Every change the harness makes. A new one (the retention run, once
-/// `retention` has it) is one more line here and one more arm in the
-/// parent's `model::apply`.
+/// Every change the harness makes. A new one is one more line here and
+/// one more arm in the parent's `model::apply` (and `settle`).
 pub const CHANGES: &[Change] = &[
     ("join", 4, join),
     ("purchase", 5, purchase),
     ("withdraw", 2, withdraw),
     ("erase", 2, erase),
+    ("retention", 1, retention),
 ];
 
 /// Runs the child: the vault and key store paths, the seed and the file
@@ -201,6 +201,20 @@ fn withdraw(ctx: &mut Ctx) -> Result<Option<String>> {
     };
     ctx.vault.withdraw_consent(&mut ctx.owner, id, request)?;
     Ok(Some(format!("{id} {purpose}")))
+}
+
+/// A run of the retention schedule two days on: e-mail offers are kept one
+/// day (set by the parent), so every customer's agreement to them ends, one
+/// customer per transaction. Killed half-way, some have ended and some not,
+/// never half of one; the next run finishes it.
+fn retention(ctx: &mut Ctx) -> Result<Option<String>> {
+    say("doing retention");
+    let later = chrono::Utc::now() + chrono::Duration::days(2);
+    ctx.vault.set_clock(std::sync::Arc::new(move || later));
+    let run = ctx.vault.run_retention(RunBy::Schedule, &mut |_, _| {});
+    ctx.vault.set_clock(steward_core::time::system_clock());
+    let (summary, _) = run?;
+    Ok(Some(summary.purposes_expired.to_string()))
 }
 
 fn erase(ctx: &mut Ctx) -> Result<Option<String>> {

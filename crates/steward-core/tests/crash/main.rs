@@ -92,8 +92,21 @@ fn run(iterations: usize, seed: u64) -> Result<Stats, (usize, String)> {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("shop.steward");
     let keys = FileKeyStore(dir.path().join("keyring.txt"));
-    let (made, _recovery) =
+    let (mut made, _recovery) =
         Vault::create(&vault, &keys, "Forn de la Plaça", OWNER, &pass(OWNER_PASS)).unwrap();
+    // E-mail offers kept one day: the child's retention run (its clock two
+    // days on) ends every customer's agreement to them.
+    let mut owner = made.login(OWNER, &pass(OWNER_PASS)).unwrap();
+    made.edit_purpose(
+        &mut owner,
+        "email-offers",
+        steward_core::PurposeChange {
+            retention_days: Some(1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    made.logout(owner).unwrap();
     drop(made);
     let mut model = Model::default();
     let mut committed = 0;

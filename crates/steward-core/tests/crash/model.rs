@@ -79,6 +79,14 @@ impl Model {
                 self.erased.insert(id, gone.name);
                 Ok(id)
             }
+            // Every agreement to e-mail offers ended (see the child's
+            // `retention`); it touched no single customer.
+            Some("retention") => {
+                for c in self.live.values_mut() {
+                    c.purposes.remove("email-offers");
+                }
+                Ok(0)
+            }
             _ => Err(format!("unknown report: {line}")),
         }
     }
@@ -99,6 +107,28 @@ impl Model {
         doing: &str,
     ) -> Result<Option<i64>, String> {
         let w: Vec<&str> = doing.split_whitespace().collect();
+        if w.first() == Some(&"retention") {
+            // Each customer's agreement ended or did not: read which.
+            let holders: Vec<i64> = self
+                .live
+                .iter()
+                .filter(|(_, c)| c.purposes.contains("email-offers"))
+                .map(|(id, _)| *id)
+                .collect();
+            for id in holders {
+                let c = read(v, s, id)?.ok_or(format!("customer {id} is gone after `{doing}`"))?;
+                let mut without = self.customer(id)?.purposes.clone();
+                without.remove("email-offers");
+                if c.purposes != without && c.purposes != self.customer(id)?.purposes {
+                    return Err(format!(
+                        "customer {id}'s consents are {:?} after `{doing}`",
+                        c.purposes
+                    ));
+                }
+                self.customer(id)?.purposes = c.purposes;
+            }
+            return Ok(None);
+        }
         let id: i64 = match w.first().copied() {
             Some("join") => self.highest + 1,
             _ => w
