@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::{sealed_in, BackupInfo, BackupMade};
+use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
@@ -100,6 +101,7 @@ impl Vault {
     /// is none). Needs no session, like the retention schedule: it only
     /// copies the vault, encrypted, where the owner asked. `Ok(None)`: not
     /// due, or no folder set; an unreachable folder is an error to show.
+    /// The backup made is verified all the way down before it counts.
     pub fn backup_if_due(&mut self) -> Result<Option<BackupMade>> {
         let Some(folder) = shop::backup_folder(&self.conn)?.map(PathBuf::from) else {
             return Ok(None);
@@ -114,6 +116,18 @@ impl Vault {
                 reason: "the folder does not exist (is the disk plugged in?)",
             });
         }
-        self.make_backup(None, &folder).map(Some)
+        let made = self.make_backup(None, &folder)?;
+        // Checked all the way down at once, so that the list can say so.
+        let res = super::open_verified(&made.path, self.db_key(), self.vault_id(), &folder);
+        let outcome = if res.is_ok() {
+            Outcome::Ok
+        } else {
+            Outcome::Failed
+        };
+        self.log_standalone(
+            AuditEvent::new("backup.verify", outcome).on(Subject::Backup(made.backup_id.clone())),
+        )?;
+        res?;
+        Ok(Some(made))
     }
 }
