@@ -233,3 +233,41 @@ pub async fn backup_now<R: Runtime>(app: tauri::AppHandle<R>) -> Res<Option<Made
     });
     work.await.map_err(|_| worker_stopped("the backup"))?
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn made(id: &str) -> BackupMade {
+        BackupMade {
+            path: PathBuf::from("backup.stewardbackup"),
+            file_name: "backup.stewardbackup".into(),
+            backup_id: id.into(),
+            created_at: Utc::now(),
+            bytes: 1,
+            pruned: 0,
+            destruction_record: None,
+        }
+    }
+
+    #[test]
+    fn a_failed_backup_is_kept_for_the_panel_retried_an_hour_later_and_cleared_by_a_success() {
+        let backups = Backups::default();
+        let t0 = Instant::now();
+        assert!(backups.may_try(t0));
+        assert!(backups.claim());
+        assert!(!backups.claim(), "one backup at a time");
+        assert!(!backups.may_try(t0));
+        backups.finish(Err(&Error::NoBackupFolder));
+        let failure = backups.lock().last_failure.clone().unwrap();
+        assert_eq!(failure.code, "no_backup_folder");
+        assert!(!backups.may_try(Instant::now() + Duration::from_secs(60)));
+        assert!(backups.may_try(Instant::now() + RETRY_AFTER));
+
+        assert!(backups.claim());
+        backups.finish(Ok(Some(&made("b-1"))));
+        let inner = backups.lock();
+        assert!(inner.last_failure.is_none() && !inner.running);
+        assert!(inner.verified.contains("b-1"));
+    }
+}
