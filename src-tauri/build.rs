@@ -64,6 +64,9 @@ const COMMANDS: &[&str] = &[
     "legal_hold_get",
     "legal_hold_place",
     "legal_hold_lift",
+    "backups_overview",
+    "backup_folder_set",
+    "backup_now",
 ];
 
 fn main() {

@@ -193,7 +193,10 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "recipients_to_tell"
         | "retention_overview"
         | "retention_progress"
-        | "retention_run_now" => json!({}),
+        | "retention_run_now"
+        | "backups_overview"
+        | "backup_now" => json!({}),
+        "backup_folder_set" => json!({ "folder": folder.join("backups") }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -243,6 +246,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         // The owner places a hold on customer 1, then lifts it.
         ("legal_hold_place", [true, false, false, false, false]),
         ("legal_hold_lift", [true, false, false, false, false]),
+        // The owner sets the folder first: the backup rows need it.
+        ("backup_folder_set", [true, false, false, false, false]),
+        ("backups_overview", [true, true, false, false, false]),
+        ("backup_now", [true, true, false, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -270,6 +277,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
     login(&window, Role::Owner);
     let folder = dir.path().join("exports");
     std::fs::create_dir(&folder).unwrap();
+    std::fs::create_dir(folder.join("backups")).unwrap();
     for _ in 0..2 {
         invoke(
             &window,

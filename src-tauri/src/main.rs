@@ -5,6 +5,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backups;
 #[cfg(test)]
 mod command_matrix;
 mod commands;
@@ -99,6 +100,9 @@ fn with_commands<R: tauri::Runtime>(
             retention::legal_hold_get,
             retention::legal_hold_place,
             retention::legal_hold_lift,
+            backups::backups_overview,
+            backups::backup_folder_set,
+            backups::backup_now,
         ])
 }
 
@@ -133,6 +137,8 @@ fn main() {
             let handle = app.handle().clone();
             // The retention schedule, while the vault is open.
             retention::spawn_scheduler(app.handle().clone());
+            // The day's backup into the owner's folder, while the vault is open.
+            backups::spawn_scheduler(app.handle().clone());
             std::thread::spawn(move || loop {
                 std::thread::sleep(std::time::Duration::from_secs(5));
                 handle

@@ -15,6 +15,8 @@ pub struct AppState {
     pub keystore: Arc<dyn KeyStore>,
     /// The retention schedule's run under way, if any (its progress).
     pub schedule: crate::retention::Schedule,
+    /// The backup under way, if any, and the last one that failed.
+    pub backups: crate::backups::Backups,
     inner: Mutex<Inner>,
 }
 
@@ -59,6 +61,7 @@ impl AppState {
             vault_path,
             keystore,
             schedule: crate::retention::Schedule::default(),
+            backups: crate::backups::Backups::default(),
             inner: Mutex::new(Inner {
                 closed,
                 cover,

@@ -4,7 +4,9 @@
 //! form for a new customer, a customer's consents, marketing audiences and
 //! the access log; and lists the keyboard shortcuts the session may use.
 //! For those who read the access log (the owner, the auditor) it first shows
-//! the core's search-limit alerts of the last 24 hours, if there are any.
+//! the core's search-limit alerts of the last 24 hours, if there are any;
+//! for the owner, a warning when no backup has been made for a week (the
+//! core's `overdue`), with a way to the Backups panel in Settings.
 
 import { h, replace } from '../components/dom.js';
 import { button, alertRegion, showError } from '../components/form.js';
@@ -62,11 +64,51 @@ function alertsPanel() {
   return panel;
 }
 
+/**
+ * The backup warning: hidden unless the core says no backup was made in
+ * the last week (or none can be seen), with the way to Settings.
+ */
+function backupWarning(ctx) {
+  const text = h('p', { id: 'home-backup-text' });
+  const open = button(t('home.backupOpen'), {
+    id: 'home-backup-open',
+    kind: 'secondary',
+    onclick: () => ctx.navigate('settings', { section: 'backups' }),
+  });
+  const panel = h(
+    'section',
+    { id: 'home-backup', class: 'panel panel--alert', 'aria-labelledby': 'home-backup-title', hidden: true },
+    h('h2', { id: 'home-backup-title' }, t('home.backupTitle')),
+    text,
+    h('div', { class: 'actions actions--start' }, open),
+  );
+  call('backups_overview')
+    .then((o) => {
+      // Answered: the warning is shown or stays hidden for good.
+      panel.dataset.checked = 'true';
+      if (!o.overdue) return;
+      const last = o.backups[0];
+      let sentence;
+      if (!o.folder) sentence = t('home.backupNoFolder');
+      else if (!o.reachable) sentence = t('home.backupUnreachable');
+      else if (last) sentence = t('home.backupOld', { at: localTime(last.createdAt) });
+      else sentence = t('home.backupNone');
+      replace(text, sentence);
+      panel.hidden = false;
+    })
+    .catch(() => {
+      // The Backups panel in Settings says what went wrong.
+    });
+  return panel;
+}
+
 export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
   const screens = ctx.screens;
   if (may(ctx.session, 'view_access_log')) content.append(alertsPanel());
+  // The owner sets the backup folder, so the owner is the one warned.
+  if (may(ctx.session, 'change_settings') && may(ctx.session, 'make_backup')) content.append(backupWarning(ctx));
   const searches = screens.offers('customers');
   const records = screens.offers('consent');
   const views = screens.offers('consents');

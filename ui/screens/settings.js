@@ -2,8 +2,9 @@
 //! the audit log check, the shop details
 //! customers read on notices and receipts, which details the shop
 //! collects, the recipients the shop hands data to with the notices
-//! still to give them (`settings/recipients.js`), and what the retention
-//! schedule erases (`settings/retention.js`). The allowed ranges, who
+//! still to give them (`settings/recipients.js`), what the retention
+//! schedule erases (`settings/retention.js`), and the backups
+//! (`settings/backups.js`; Home links here with `{ section: 'backups' }`). The allowed ranges, who
 //! may change what, and whether a change publishes a new notice are the
 //! core's; this screen sends what was chosen and reports the notice version
 //! the core now shows customers.
@@ -28,6 +29,7 @@ import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
 import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
+import { backupsPanel } from './settings/backups.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -465,6 +467,11 @@ export function render(ctx, params = {}) {
   }
   if (may(ctx.session, 'view_retention')) {
     content.append(retentionPanel(ctx.session));
+  }
+  if (may(ctx.session, 'make_backup')) {
+    const panel = backupsPanel(ctx.session);
+    content.append(panel);
+    if (params.section === 'backups') requestAnimationFrame(() => panel.scrollIntoView({ block: 'start' }));
   }
   return root;
 }

@@ -300,3 +300,51 @@ fn backups_older_than_the_longest_retention_period_are_deleted_on_record() {
     assert_eq!(record.trigger, "backup-prune");
     assert_eq!(record.rows.get("backup files"), Some(&1));
 }
+
+#[test]
+fn the_schedule_backs_up_once_a_day_into_the_owners_folder_and_the_owner_is_warned_after_a_week() {
+    let (shop, mut v, mut owner, _, dir) = scene();
+    // No folder: nothing scheduled, and the owner is warned.
+    assert!(v.backup_if_due().unwrap().is_none());
+    let seen = v.backups_overview(&mut owner).unwrap();
+    assert!(seen.folder.is_none() && seen.overdue && seen.next_at.is_none());
+
+    v.set_backup_folder(&mut owner, Some(&dir)).unwrap();
+    let made = v.backup_if_due().unwrap().expect("none yet: due at once");
+    assert!(v.backup_if_due().unwrap().is_none(), "one a day");
+    let seen = v.backups_overview(&mut owner).unwrap();
+    assert!(seen.reachable && !seen.overdue);
+    assert_eq!(seen.backups.len(), 1);
+    assert_eq!(seen.backups[0].backup_id, made.backup_id);
+    assert_eq!(
+        seen.next_at,
+        Some(seen.backups[0].created_at + Duration::hours(24))
+    );
+
+    shop.clock.advance(Duration::hours(25));
+    let second = v.backup_if_due().unwrap().expect("a day later");
+    // Idle that long, the owner signs in again.
+    let mut owner = shop.owner(&mut v);
+    let seen = v.backups_overview(&mut owner).unwrap();
+    assert_eq!(seen.backups[0].backup_id, second.backup_id, "newest first");
+
+    shop.clock.advance(Duration::days(8));
+    let mut owner = shop.owner(&mut v);
+    assert!(v.backups_overview(&mut owner).unwrap().overdue);
+
+    // The disk unplugged: the schedule says so, the overview shows it.
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(v.backup_if_due(), Err(Error::InvalidInput { .. })));
+    let seen = v.backups_overview(&mut owner).unwrap();
+    assert!(!seen.reachable && seen.overdue && seen.backups.is_empty());
+}
+
+#[test]
+fn staff_and_auditors_see_no_backup_overview() {
+    let (shop, mut v, _, _, _) = scene();
+    let mut staff = shop.user(&mut v, "sol", steward_core::Role::Staff);
+    assert!(matches!(
+        v.backups_overview(&mut staff),
+        Err(Error::Forbidden { .. })
+    ));
+}

@@ -13,6 +13,7 @@
 
 mod file;
 mod restore;
+mod schedule;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,13 +27,14 @@ use crate::consent::{ledger, purposes};
 use crate::error::{Error, Result};
 use crate::keys::keystore::DbKey;
 use crate::people::Session;
-use crate::permissions::Action;
+use crate::permissions::{Action, Role};
 use crate::records::erasure::{self as tombstones, NewRecord};
 use crate::shop;
 use crate::store::{open_copy, Vault};
 use crate::time::{format_ts, parse_ts};
 
 pub use restore::Restored;
+pub use schedule::{BackupsOverview, SCHEDULE_EVERY_HOURS, WARN_AFTER_DAYS};
 
 /// A backup just made.
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +76,14 @@ pub struct VerifiedBackup {
     pub audit_entries: i64,
     pub customers: i64,
     pub tombstones: usize,
+}
+
+/// `event` as done by `actor`, or by the schedule (no actor) when `None`.
+fn made_by(event: AuditEvent, actor: Option<(i64, Role)>) -> AuditEvent {
+    match actor {
+        Some((by, role)) => event.by(by, role),
+        None => event,
+    }
 }
 
 /// The time stamp in a backup's file name: local time, sortable.
@@ -219,7 +229,7 @@ pub(crate) fn sealed_in(
     Ok(out)
 }
 
-fn name_of(path: &Path) -> String {
+pub(crate) fn name_of(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -250,6 +260,12 @@ impl Vault {
     pub fn backup_now(&mut self, session: &mut Session, to: Option<&Path>) -> Result<BackupMade> {
         self.authorize(session, Action::MakeBackup)?;
         let folder = self.backup_folder_or(to)?;
+        self.make_backup(Some((session.user_id(), session.role())), &folder)
+    }
+
+    /// Makes the backup in `folder` for `actor` (`None`: the schedule),
+    /// then prunes the folder.
+    fn make_backup(&mut self, actor: Option<(i64, Role)>, folder: &Path) -> Result<BackupMade> {
         if !folder.is_dir() {
             return Err(Error::InvalidInput {
                 field: "backup folder",
@@ -258,8 +274,7 @@ impl Vault {
         }
         let backup_id = uuid::Uuid::new_v4().to_string();
         let backup_key = DbKey::generate();
-        let copy = temp_in(&folder, "backup-db");
-        let (by, role) = (session.user_id(), session.role());
+        let copy = temp_in(folder, "backup-db");
         let vault_id = self.vault_id().to_owned();
         let recovery_file = crate::keys::recovery::read_bytes(self.path())?;
         let recovery_file = String::from_utf8(recovery_file).map_err(|_| {
@@ -268,8 +283,7 @@ impl Vault {
         let id = backup_id.clone();
         let (created_at, mut header) = self.export_copy(&copy.0, &backup_key, |tx| {
             tx.audit(
-                AuditEvent::new("backup.make", Outcome::Ok)
-                    .by(by, role)
+                made_by(AuditEvent::new("backup.make", Outcome::Ok), actor)
                     .on(Subject::Backup(id.clone())),
             )?;
             let conn = tx.conn();
@@ -312,8 +326,7 @@ impl Vault {
                 Err(e) => {
                     // The entry in the log says a backup was made: say it was not.
                     let _ = self.log_standalone(
-                        AuditEvent::new("backup.make", Outcome::Failed)
-                            .by(by, role)
+                        made_by(AuditEvent::new("backup.make", Outcome::Failed), actor)
                             .on(Subject::Backup(backup_id.clone())),
                     );
                     return Err(e);
@@ -322,7 +335,7 @@ impl Vault {
         };
         drop(copy);
         let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-        let (pruned, destruction_record) = self.prune_backups(session, &folder, &path)?;
+        let (pruned, destruction_record) = self.prune_backups(actor, folder, &path)?;
         Ok(BackupMade {
             file_name: name_of(&path),
             path,
@@ -339,7 +352,7 @@ impl Vault {
     /// and writes a destruction record when any went.
     fn prune_backups(
         &mut self,
-        session: &Session,
+        actor: Option<(i64, Role)>,
         folder: &Path,
         keep: &Path,
     ) -> Result<(usize, Option<i64>)> {
@@ -362,7 +375,6 @@ impl Vault {
         if deleted == 0 {
             return Ok((0, None));
         }
-        let (by, role) = (session.user_id(), session.role());
         let rows = BTreeMap::from([("backup files".to_owned(), deleted as u64)]);
         let id = self.transact("record deleted backups", |tx| {
             let id = tombstones::record(
@@ -370,15 +382,14 @@ impl Vault {
                 &NewRecord {
                     trigger: "backup-prune",
                     ground: "no-longer-needed",
-                    by: Some((by, role)),
+                    by: actor,
                     rows: &rows,
                     method: Some(PRUNE_METHOD),
                 },
                 tx.now,
             )?;
             tx.audit(
-                AuditEvent::new("backup.prune", Outcome::Ok)
-                    .by(by, role)
+                made_by(AuditEvent::new("backup.prune", Outcome::Ok), actor)
                     .because("older than the longest retention period"),
             )?;
             Ok(id)
