@@ -116,3 +116,19 @@ test('with a backup made today Home shows no backup warning', async () => {
   await until(async () => (await attr('#home-backup', 'data-checked')) === 'true', 15000, 'the backup check on Home');
   assert.equal(await hidden('#home-backup'), true);
 });
+
+test('after the app closes, the CLI lists the backup and it verifies', async () => {
+  // Closed here, and waited for, as in the other files: an app left
+  // running holds the test runner's output open.
+  await app.close();
+  await until(() => {
+    const r = spawnSync(CLI, ['--vault', vault, '--json', 'status'], { encoding: 'utf8' });
+    return !/already open/.test(r.stderr) && r.status === 0;
+  }, 15000, 'the app to release the vault');
+  const [file] = readdirSync(usb);
+  const verify = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'backup', 'verify', join(usb, file)], {
+    input: `${OWNER_PASS}\n`,
+    encoding: 'utf8',
+  });
+  assert.equal(verify.status, 0, verify.stderr);
+});
