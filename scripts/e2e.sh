@@ -21,7 +21,12 @@ exec xvfb-run -a -s "-screen 0 1280x900x24" \
   scripts/with-keyring.sh bash -c '
     status=0
     for file in $STEWARD_E2E_FILES; do
-      node --test --test-concurrency=1 "$file" || status=1
+      # A file that has not finished in 20 minutes is hung (e.g. an app
+      # left running holds the output of the runner open): fail it.
+      timeout --kill-after=30 1200 node --test --test-concurrency=1 "$file" || {
+        echo "e2e: $file failed or did not finish in 20 minutes" >&2
+        status=1
+      }
     done
     exit $status
   '
