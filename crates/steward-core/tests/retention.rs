@@ -10,8 +10,8 @@ mod common;
 use chrono::Duration;
 use common::{in_store_form as form, Shop};
 use steward_core::{
-    AccessPurpose, Decision, NewItem, NewPurchase, Residue, RestrictionCategory, Role, RunBy,
-    Session, Vault,
+    AccessPurpose, Decision, DestructionRecord, NewItem, NewPurchase, Residue, RestrictionCategory,
+    RetentionRunSummary, Role, RunBy, Session, Vault,
 };
 
 const ANNA: &str = "Annabrix Quellmoor";
@@ -91,6 +91,15 @@ fn exists(v: &mut Vault, owner: &mut Session, id: i64) -> bool {
     }
 }
 
+/// The destruction record a run of the schedule wrote.
+fn run_record(v: &mut Vault, owner: &mut Session, run: &RetentionRunSummary) -> DestructionRecord {
+    v.destruction_records(owner)
+        .unwrap()
+        .into_iter()
+        .find(|r| Some(r.id) == run.destruction_record)
+        .expect("the run's destruction record")
+}
+
 fn found(v: &mut Vault, owner: &mut Session, text: &str) -> bool {
     v.residue_scan(owner, text).unwrap().found
 }
@@ -145,12 +154,7 @@ fn what_the_notice_promised_is_erased_when_its_period_ends_and_held_customers_st
     // The customer's notice says the period ended, in her language.
     let notice = v.printable_receipt(&mut owner, &ended.receipt_id).unwrap();
     assert_eq!(notice.title, "Avís de fi de termini");
-    let record = v
-        .destruction_records(&mut owner)
-        .unwrap()
-        .into_iter()
-        .find(|r| Some(r.id) == run.destruction_record)
-        .expect("the run's destruction record");
+    let record = run_record(&mut v, &mut owner, &run);
     assert_eq!(record.trigger, "retention");
     assert_eq!(record.rows.get("customer_field"), Some(&1));
     assert_eq!(record.residue, Residue::Clean);
@@ -201,12 +205,7 @@ fn what_the_notice_promised_is_erased_when_its_period_ends_and_held_customers_st
         (1, 1, 1)
     );
     assert_eq!(run.trigger, "owner");
-    let record = v
-        .destruction_records(&mut owner)
-        .unwrap()
-        .into_iter()
-        .find(|r| Some(r.id) == run.destruction_record)
-        .expect("the run's destruction record");
+    let record = run_record(&mut v, &mut owner, &run);
     assert_eq!(record.residue, Residue::Clean);
     assert_eq!(record.rows.get("customer"), Some(&1));
     assert_eq!(record.by_role.as_deref(), Some("owner"));
