@@ -121,6 +121,10 @@ export function createCustomerMode({ ctx, session, display }) {
     const also = warnings.map((code) => ` ${t(`warning.${code}`)}`).join('');
     // The customer withdrew membership: there are no consents left to show.
     if (erased) return { screen: 'home', params: { notice: t('home.erased', { number: customerId }) + also } };
+    // A new customer: straight to their profile, where the till goes on.
+    if (customerId && flow === 'join' && may(info, 'view_customer') && (info.accessPurposes || []).length > 0) {
+      return { screen: 'profile', params: { customerId, notice: t('profile.joined') + also } };
+    }
     if (customerId && may(info, 'view_consent_history')) {
       if (flow === 'join') return { screen: 'home', params: { notice: t('home.joined', { number: customerId }) + also } };
       const notice = receiptId ? t('consents.recorded', { receipt: receiptId }) : t('consents.unchanged');

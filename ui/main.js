@@ -27,6 +27,12 @@ const root = document.getElementById('app');
 let session = null;
 let shopName = null;
 let currentScreen = null;
+/**
+ * The purpose of access this session opens profiles for, once someone chose
+ * one other than their role's first; forgotten when the session ends. The
+ * core checks and logs the purpose with every visit, whichever it is.
+ */
+let chosenPurpose = null;
 
 const autolock = createAutolock({
   touch: () => call('touch'),
@@ -47,6 +53,19 @@ const ctx = {
    */
   get screens() {
     return screensFor(session);
+  },
+  /**
+   * Why this session opens customers' profiles: the one chosen last, else
+   * the first the core lets the role give ("Serve at the till" for staff);
+   * null when the role opens none.
+   */
+  get accessPurpose() {
+    const offered = (session && session.accessPurposes) || [];
+    return offered.includes(chosenPurpose) ? chosenPurpose : offered[0] || null;
+  },
+  /** Remembers `purpose` for the rest of the session (see `accessPurpose`). */
+  chooseAccessPurpose(purpose) {
+    chosenPurpose = purpose;
   },
   /** Asks the core for its state again and shows the matching screen. */
   refresh,
@@ -209,6 +228,7 @@ function beginSession(info, screen, params = {}) {
 function endLocalSession() {
   autolock.stop();
   session = null;
+  chosenPurpose = null;
   customerMode.forget();
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 }

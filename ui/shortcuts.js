@@ -38,7 +38,7 @@ export function createShortcuts({ ctx, root }) {
     if (event.key === '/' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
       if (!offered(session, screen('customers')) || document.querySelector('dialog[open]')) return;
       event.preventDefault();
-      const box = document.getElementById('customers-query');
+      const box = document.getElementById('customers-query') || document.getElementById('topbar-search');
       if (box) box.focus();
       else ctx.navigate('customers');
       return;

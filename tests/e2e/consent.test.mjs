@@ -63,7 +63,8 @@ const app = useApp({
 
 /** From home: the staff screen, the customer's language, the ID check, hand over. */
 async function startForm(lang) {
-  await app.waitFor('#home');
+  // From any staff screen (after a sign-up it is the new customer's profile).
+  await app.waitFor('.screen--session');
   await app.keys([ALT, 'n']);
   await app.waitFor('#consent-start');
   await app.waitFor('#consent-id-id-document');
@@ -231,13 +232,17 @@ test('a customer reads the notice in Catalan, joins with membership only, signs 
   );
   assert.equal((await app.findAll('#nav-home, .topbar')).length, 0, 'still no menu after the reload');
 
-  await takeScreenBack();
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', OWNER_PASS);
+  await app.click('#leave-submit');
+  // Staff land on the new customer's profile, where the till goes on.
+  await app.waitFor('#profile-context');
   assert.match(await app.text('#topbar-user'), /olga/);
-  // Home tells staff the new customer's number: the way to their consents.
-  const joined = await app.text('#home-status');
-  customerId = Number((/customer number is (\d+)/.exec(joined) || [])[1]);
-  assert.ok(customerId > 0, `home names the customer number: ${joined}`);
-  await shot('40-home-customer-number');
+  assert.match(await app.text('#profile-status'), /they have joined/);
+  const context = await app.text('#profile-context');
+  customerId = Number((/Customer (\d+)/.exec(context) || [])[1]);
+  assert.ok(customerId > 0, `the profile names the customer number: ${context}`);
+  await shot('40-profile-after-joining');
 });
 
 test('without membership the core refuses, in Catalan, and nothing is stored', async () => {

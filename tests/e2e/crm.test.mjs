@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { until } from './webdriver.mjs';
-import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow } from './helpers.mjs';
+import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow, openedFor } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-crm-'));
 const vault = join(dir, 'shop.steward');
@@ -97,7 +97,8 @@ async function firstLogin(username, initial, own) {
   await app.type('#cp-new', own);
   await app.type('#cp-confirm', own);
   await app.click('#cp-submit');
-  await app.waitFor('#home');
+  // Staff start on the search (their home), the others on home.
+  await app.waitFor('#home, #customers');
 }
 
 async function logout() {
@@ -204,23 +205,25 @@ test('Núria joins on the screen with loyalty points and the birthday gift', asy
   await app.type('#leave-username', OWNER);
   await app.type('#leave-passphrase', OWNER_PASS);
   await app.click('#leave-submit');
-  await app.waitFor('#home');
-  const joined = await app.text('#home-status');
-  nuriaId = Number((/customer number is (\d+)/.exec(joined) || [])[1]);
-  assert.ok(nuriaId > 0 && nuriaId !== pereId, `home names the customer number: ${joined}`);
+  // Straight to the new customer's profile, where the till goes on.
+  assert.equal(await profileLoaded(), NAME);
+  assert.match(await app.text('#profile-status'), /they have joined/);
+  nuriaId = Number((/Customer (\d+)/.exec(await app.text('#profile-context')) || [])[1]);
+  assert.ok(nuriaId > 0 && nuriaId !== pereId, `the profile names the customer number: ${await app.text('#profile-context')}`);
   await logout();
 });
 
-test('staff find Núria with three letters and open her at the till: Enter, Enter', async () => {
+test('staff find Núria with three letters and open her at the till with Enter', async () => {
   await firstLogin(STAFF, STAFF_INITIAL, STAFF_OWN);
   assert.match(await app.text('#topbar-user'), /Staff/);
   assert.equal(await app.isDisplayed('#nav-customers'), true);
-  assert.match(await app.text('#home-find-customer'), /Find a customer/);
+  // Staff's home is the search, the cursor already in it, and "New customer".
+  await app.waitFor('#customers');
+  assert.equal(await attr('#nav-home', 'aria-current'), 'page');
+  assert.equal(await activeId(), 'customers-query', 'the cursor is in the search box');
+  assert.equal(await count('#customers-new'), 1);
   await shot('62-home-staff');
 
-  await app.keys([ALT, 'f']);
-  await app.waitFor('#customers');
-  assert.equal(await activeId(), 'customers-query', 'the cursor is in the search box');
   await app.type('#customers-query', 'nur');
   await app.waitFor(`#customers-hit-${nuriaId}`);
   assert.equal(await attr(`#customers-hit-${nuriaId}`, 'aria-selected'), 'true', 'the first hit is chosen');
@@ -230,16 +233,8 @@ test('staff find Núria with three letters and open her at the till: Enter, Ente
   assert.equal(await activeId(), 'customers-query', 'the cursor stays in the box');
   await shot('63-customers-search-nur');
 
-  // Enter: the purpose of access, the first (serve at the till) chosen already.
-  await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  assert.equal(await app.execute("return document.getElementById('access-purpose-serve-at-till').checked"), true);
-  assert.equal(await activeId(), 'access-purpose-serve-at-till');
-  const offered = await app.execute("return [...document.querySelectorAll('#purpose-picker input[type=radio]')].map((r) => r.value)");
-  assert.deepEqual(offered, ['serve-at-till', 'delivery', 'follow-up'], "the core's list for staff");
-  await shot('64-purpose-picker');
-
-  // Enter again: the profile, as the till sees it.
+  // Enter: the profile, as the till sees it, opened to serve at the till
+  // without a question (the role's first purpose).
   await app.keys([ENTER]);
   assert.equal(await profileLoaded(), NAME);
   assert.equal(await count('#purpose-picker'), 0);
@@ -253,11 +248,50 @@ test('staff find Núria with three letters and open her at the till: Enter, Ente
   assert.equal(await count('#profile-fields'), 0, 'no details list in the till view');
   await assertNoBirthDateOrEmail('the till view');
   await shot('65-profile-till');
+
+  // Another reason is one key away (Alt+W), offers the core's list for
+  // staff, and is remembered for the next customer opened (tried on Pere,
+  // so that Núria's access history holds only till visits).
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'soler');
+  await app.waitFor(`#customers-hit-${pereId}`);
+  await app.keys([ENTER]);
+  assert.equal(await profileLoaded(), PERE);
+  await app.keys([ALT, 'w']);
+  await app.waitFor('#purpose-picker');
+  const offered = await app.execute("return [...document.querySelectorAll('#purpose-picker input[type=radio]')].map((r) => r.value)");
+  assert.deepEqual(offered, ['serve-at-till', 'delivery', 'follow-up'], "the core's list for staff");
+  assert.equal(await app.execute("return document.getElementById('access-purpose-serve-at-till').checked"), true);
+  await shot('64-purpose-picker');
+  await app.check('#access-purpose-delivery');
+  await app.click('#purpose-picker-open');
+  await until(async () => (await attr('#profile-context', 'data-purpose')) === 'delivery', 15000, 'the profile opened for a delivery');
+  assert.equal(await profileLoaded(), PERE);
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'soler');
+  await app.waitFor(`#customers-hit-${pereId}`);
+  await app.keys([ENTER]);
+  await openedFor('delivery');
+  assert.match(await app.text('#profile-context'), /Prepare a delivery/);
+  await openedFor('serve-at-till');
+
+  // Back to Núria for what follows.
+  await app.keys([ALT, 'f']);
+  await app.waitFor('#customers');
+  await app.type('#customers-query', 'nur');
+  await app.waitFor(`#customers-hit-${nuriaId}`);
+  await app.keys([ENTER]);
+  await openedFor('serve-at-till');
+  assert.equal(await profileLoaded(), NAME);
 });
 
-test('staff record a purchase with the keyboard and see the points it earned', async () => {
+test('staff record an itemised purchase with the keyboard and see the points it earned', async () => {
   await app.keys([ALT, 'p']);
   await app.waitFor('#purchase');
+  assert.equal(await activeId(), 'purchase-amount', 'the amount spent comes first');
+  await app.click('#purchase-mode');
   assert.equal(await activeId(), 'purchase-description-0');
   await app.type('#purchase-description-0', 'Pa de pagès');
   await app.keys([ENTER]);
@@ -312,6 +346,42 @@ test('staff add a note and a follow-up task with the keyboard, and tick the task
   await assertNoBirthDateOrEmail('the till view after the note and the task');
 });
 
+test('at the till, a customer is found and a purchase recorded in four keypresses besides the name and the amount', async () => {
+  // From wherever the till is (here: Núria's profile), counting every key
+  // that is not part of the name or the amount typed.
+  let presses = 0;
+  const press = async (...combo) => {
+    presses += 1;
+    await app.keys(combo);
+  };
+  const typeKeys = async (text) => {
+    for (const ch of text) await app.keys([ch]);
+  };
+  assert.equal(await count('#profile'), 1);
+  await press('/');
+  assert.equal(await activeId(), 'topbar-search', '"/" puts the cursor in the search box of the top bar');
+  await typeKeys('puigd');
+  await app.waitFor('#customers');
+  await app.waitFor(`#customers-hit-${nuriaId}`);
+  assert.equal(await activeId(), 'customers-query', 'the typing went on in the search');
+  assert.equal(await app.execute("return document.getElementById('customers-query').value"), 'puigd');
+  await press(ENTER);
+  assert.equal(await profileLoaded(), NAME);
+  await press(ALT, 'p');
+  await app.waitFor('#purchase');
+  assert.equal(await activeId(), 'purchase-amount');
+  await typeKeys('12,50');
+  await press(ENTER);
+  assert.equal(await profileLoaded(), NAME);
+  const notice = await app.waitForText('#profile-status', (t) => /recorded/.test(t));
+  assert.match(notice, /Purchase of €12\.50 recorded\. It earned 12 points\./);
+  assert.ok(presses <= 6, `${presses} keypresses`);
+  assert.equal(presses, 4);
+  assert.equal((await app.text('#profile-points')).trim(), '18');
+  assert.match(await app.text('#profile-purchases'), /Amount spent/);
+  await shot('68b-profile-after-amount');
+});
+
 test('a query of two letters gets a calm hint, not a list', async () => {
   await app.keys([ALT, 'f']);
   await app.waitFor('#customers');
@@ -351,16 +421,16 @@ test('marketing has no customer search; the birthday audience lists Núria and n
   await assertFitsWindow('the birthday audience', 1024, 700);
 
   // Her profile, for a campaign: only what her marketing consents cover.
+  // Marketing opens profiles for one reason only (a campaign): no question,
+  // and nothing to change.
   await app.click(`${row} button`);
-  await app.waitFor('#purpose-picker');
-  const offered = await app.execute("return [...document.querySelectorAll('#purpose-picker input[type=radio]')].map((r) => r.value)");
-  assert.deepEqual(offered, ['campaign']);
-  await app.keys([ENTER]);
   assert.equal(await profileLoaded(), `Customer ${nuriaId}`, 'no name in the marketing view');
+  assert.equal(await attr('#profile-context', 'data-purpose'), 'campaign');
+  assert.equal(await count('#profile-purpose-change'), 0);
   assert.match(await app.text('#profile-purposes-list'), /Birthday gift/);
   const shown = await app.execute("return [...document.querySelectorAll('#profile-fields dd')].map((d) => d.dataset.field)");
   assert.deepEqual(shown.sort(), ['birth_date', 'email']);
-  assert.match(await app.text('#profile-totals-list'), /6\.40/);
+  assert.match(await app.text("#profile-totals-list"), /18\.90/);
   assert.equal(await count('#profile-add-purchase, #profile-note-form, #profile-loyalty'), 0, 'nothing of the till');
   await shot('72-profile-marketing');
 
@@ -412,9 +482,7 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   // The owner's hit shows the e-mail, and the purposes are the shop floor's.
   assert.match(await app.text(`#customers-hit-${nuriaId}`), new RegExp(EMAIL.replace(/\./g, '\\.')));
   await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  await app.check('#access-purpose-customer-request');
-  await app.keys([ENTER]);
+  await openedFor('customer-request');
   assert.equal(await profileLoaded(), NAME);
   assert.equal((await app.text('#profile-fields dd[data-field="birth_date"]')).trim(), BIRTH);
   assert.equal(await attr('#profile-consents-table tr[data-purpose="birthday-offer"]', 'data-granted'), 'yes');
@@ -480,9 +548,7 @@ test("the owner exports Núria's data for her; its pages list the staff member's
   await app.type('#customers-query', 'puigdom');
   await app.waitFor(`#customers-hit-${nuriaId}`);
   await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  await app.check('#access-purpose-complaint');
-  await app.keys([ENTER]);
+  await openedFor('complaint');
   assert.equal(await profileLoaded(), NAME);
   await app.waitFor('#profile-export-needs-request');
   assert.match(await app.text('#profile-export-needs-request'), /Complaint/);
@@ -619,9 +685,7 @@ test('the owner keeps Pere for a legal claim, lifts it, and runs the retention s
   await app.type('#customers-query', 'soler');
   await app.waitFor(`#customers-hit-${pereId}`);
   await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  await app.check('#access-purpose-customer-request');
-  await app.keys([ENTER]);
+  await openedFor('customer-request');
   assert.equal(await profileLoaded(), PERE);
   await app.waitFor('#profile-hold-form');
   await app.execute("document.getElementById('profile-hold').scrollIntoView({ block: 'start' })");
@@ -654,9 +718,7 @@ test('the owner erases Pere at his request and gets his erasure confirmation', a
   await app.type('#customers-query', 'soler');
   await app.waitFor(`#customers-hit-${pereId}`);
   await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  await app.check('#access-purpose-customer-request');
-  await app.keys([ENTER]);
+  await openedFor('customer-request');
   assert.equal(await profileLoaded(), PERE);
   await app.waitFor('#profile-erasure');
   await app.execute("document.getElementById('profile-erasure').scrollIntoView({ block: 'start' })");

@@ -5,7 +5,7 @@
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startDriver, Session } from './webdriver.mjs';
+import { startDriver, Session, until } from './webdriver.mjs';
 
 export const APP = process.env.STEWARD_APP;
 export const CLI = process.env.STEWARD_CLI;
@@ -100,4 +100,24 @@ export async function assertFitsWindow(where, width, height) {
 export async function shot(name) {
   await assertNoSidewaysScroll(`screenshot ${name}`);
   await app.screenshot(join(SHOTS, `${name}.png`));
+}
+
+/**
+ * After a hit was opened: waits for the profile, and when the session's
+ * purpose of access is not `purpose`, changes it (Alt+W, the purpose, Open)
+ * and waits for the profile opened again for it.
+ */
+export async function openedFor(purpose) {
+  const loaded = () =>
+    app.execute(
+      "const b = document.getElementById('profile-body'); const c = document.getElementById('profile-context'); return b && c && b.getAttribute('aria-busy') === 'false' ? c.dataset.purpose : null",
+    );
+  let now = null;
+  await until(async () => (now = await loaded()) !== null, 15000, 'the profile to load');
+  if (now === purpose) return;
+  await app.keys([ALT, 'w']);
+  await app.waitFor('#purpose-picker');
+  await app.check(`#access-purpose-${purpose}`);
+  await app.click('#purpose-picker-open');
+  await until(async () => (await loaded()) === purpose, 15000, `the profile opened for ${purpose}`);
 }

@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { until } from './webdriver.mjs';
-import { CLI, ALT, ENTER, useApp, login, shot, assertFitsWindow } from './helpers.mjs';
+import { CLI, ALT, ENTER, useApp, login, shot, assertFitsWindow, openedFor } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-recipients-'));
 const vault = join(dir, 'shop.steward');
@@ -244,9 +244,7 @@ test("after Anna's phone number is corrected, the firm is to be told; the owner 
   await app.type('#customers-query', 'vidal');
   await app.waitFor(`#customers-hit-${annaId}`);
   await app.keys([ENTER]);
-  await app.waitFor('#purpose-picker');
-  await app.check('#access-purpose-customer-request');
-  await app.keys([ENTER]);
+  await openedFor('customer-request');
   await app.waitFor('#profile-name');
   await until(async () => (await attr('#profile-body', 'aria-busy')) === 'false', 15000, 'the profile to load');
   assert.equal(await app.text('#profile-name'), ANNA.name);

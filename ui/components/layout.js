@@ -1,10 +1,11 @@
-//! The frame of every screen used while logged in: the top bar (shop, who is
-//! signed in, Lock, Log out), the navigation, and the content area with its
-//! heading, alert region and notice region.
+//! The frame of every screen used while logged in: the top bar (shop, a
+//! search box for those who find customers, who is signed in, Lock, Log
+//! out), the navigation, and the content area with its heading, alert
+//! region and notice region.
 
 import { h } from './dom.js';
 import { alertRegion, statusRegion, button, showError, showText } from './form.js';
-import { roleLabel } from './roles.js';
+import { roleLabel, may } from './roles.js';
 import { t } from '../i18n.js';
 
 /**
@@ -20,7 +21,7 @@ import { t } from '../i18n.js';
  * for the session (`session.allowed`) includes one it needs; the core
  * refuses the actions behind it to other roles whatever the menu shows.
  */
-export function sessionLayout(ctx, { screenId, current, title, params = {}, regionPrefix = screenId }) {
+export function sessionLayout(ctx, { screenId, current, title, params = {}, regionPrefix = screenId, search = true }) {
   const session = ctx.session;
   const headingId = `${screenId}-title`;
 
@@ -28,6 +29,7 @@ export function sessionLayout(ctx, { screenId, current, title, params = {}, regi
     'header',
     { class: 'topbar' },
     h('p', { id: 'topbar-shop', class: 'topbar__shop' }, session.shopName || ctx.shopName || t('app.name')),
+    search && may(session, 'search_customers') ? topbarSearch(ctx) : null,
     h(
       'p',
       { id: 'topbar-user', class: 'topbar__user' },
@@ -85,4 +87,27 @@ export function sessionLayout(ctx, { screenId, current, title, params = {}, regi
   );
   const root = h('div', { id: screenId, class: 'screen screen--session' }, topbar, h('div', { class: 'session' }, nav, content));
   return { root, alert, status, content };
+}
+
+/**
+ * The search box in the top bar of every screen but Customers: the first
+ * letter typed opens Customers with it, where the search goes on in that
+ * screen's box (so a name typed anywhere finds the customer).
+ */
+function topbarSearch(ctx) {
+  const box = h('input', {
+    id: 'topbar-search',
+    type: 'search',
+    class: 'input topbar__search',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    spellcheck: 'false',
+    placeholder: t('topbar.searchPlaceholder'),
+    'aria-label': t('topbar.searchLabel'),
+    'aria-keyshortcuts': '/',
+    oninput: () => {
+      if (box.value.trim() !== '') ctx.navigate('customers', { query: box.value });
+    },
+  });
+  return h('div', { role: 'search', class: 'topbar__find' }, box);
 }

@@ -1,9 +1,10 @@
-//! The purpose-of-access question asked before a customer's profile opens:
-//! a small modal dialog listing the purposes the core lets this role give
-//! (`SessionInfo.accessPurposes`, in the core's order). The first is chosen
-//! already, so at the till Enter opens the profile at once; the arrow keys
-//! choose another, Escape cancels. The purpose goes to `customer_profile`,
-//! which checks it and writes it to the access log with the visit.
+//! Changing why profiles are opened: a small modal dialog, from the
+//! profile's "Change" (Alt+W), listing the purposes the core lets this role
+//! give (`SessionInfo.accessPurposes`, in the core's order) with the
+//! current one chosen; the arrow keys choose another, Enter takes it,
+//! Escape cancels. The session remembers the choice (`ctx.accessPurpose`);
+//! `customer_profile` checks it and writes it to the access log with each
+//! visit.
 
 import { h, focus } from './dom.js';
 import { button, radioGroup, form } from './form.js';
@@ -17,14 +18,14 @@ import { t } from '../i18n.js';
  * `returnFocus` where the cursor goes back if the question is cancelled.
  * Resolves with the chosen purpose id, or null when cancelled.
  */
-export function askAccessPurpose({ host, purposes, customer, returnFocus }) {
+export function askAccessPurpose({ host, purposes, current, customer, returnFocus }) {
   return new Promise((resolve) => {
     let chosen = null;
     const choice = radioGroup({
       id: 'access-purpose',
       legend: t('picker.legend'),
       options: purposes.map((value) => ({ value, label: accessPurposeLabel(value) })),
-      value: purposes[0],
+      value: purposes.includes(current) ? current : purposes[0],
     });
     const dialog = h('dialog', {
       id: 'purpose-picker',

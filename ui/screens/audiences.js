@@ -9,7 +9,6 @@ import { h, replace, focus } from '../components/dom.js';
 import { selectField, form, button, showError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
-import { askAccessPurpose } from '../components/purpose-picker.js';
 import { fieldLabel, purposeNames, purposeName } from '../components/labels.js';
 import { formatMoney } from '../components/money.js';
 import { call } from '../api.js';
@@ -148,7 +147,7 @@ export function render(ctx, params = {}) {
                   {},
                   button(t('audience.open'), {
                     kind: 'secondary',
-                    onclick: (event) => openProfile(c, event.currentTarget),
+                    onclick: () => openProfile(c),
                   }),
                 )
               : null,
@@ -190,13 +189,8 @@ export function render(ctx, params = {}) {
     );
   }
 
-  async function openProfile(customer, trigger) {
-    const purpose = await askAccessPurpose({
-      host: root,
-      purposes: ctx.session.accessPurposes,
-      customer: t('audience.customer', { number: customer.id }),
-      returnFocus: trigger,
-    });
+  function openProfile(customer) {
+    const purpose = ctx.accessPurpose;
     if (purpose) ctx.navigate('profile', { customerId: customer.id, purpose });
   }
 

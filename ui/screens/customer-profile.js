@@ -6,6 +6,9 @@
 //! the view's keys as they arrive and nothing else, so a detail the core
 //! left out has no place to appear.
 //!
+//! The profile opens for the session's purpose of access (`ctx.accessPurpose`);
+//! "Change" (Alt+W) by the purpose asks another and opens it again for that.
+//!
 //! The actions on the profile are offered when the session's `allowed`
 //! lists them, each with its shortcut: Edit details (Alt+E, full view),
 //! Add purchase (Alt+P), Add note (Alt+O), Add task (Alt+T), ticking off a
@@ -18,6 +21,7 @@ import { button, showError, showText } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { purposeNames } from '../components/labels.js';
+import { askAccessPurpose } from '../components/purpose-picker.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 import { fullView } from './profile/full.js';
@@ -36,7 +40,9 @@ const VIEWS = new Map([
  * give), and optionally `notice` (what just happened, e.g. after a purchase).
  */
 export function render(ctx, params = {}) {
-  const { customerId, purpose } = params;
+  const { customerId } = params;
+  // Opened without one (after a sign-up): the session's purpose of access.
+  const purpose = params.purpose || ctx.accessPurpose;
   const { root, alert, status, content } = sessionLayout(ctx, {
     screenId: 'profile',
     current: 'customers',
@@ -72,6 +78,25 @@ export function render(ctx, params = {}) {
         currency: ctx.session.currency,
       });
     },
+    /**
+     * Asks why the record is open now (the current purpose chosen), keeps
+     * the answer for the session and opens the profile again for it: a
+     * new visit in the access log.
+     */
+    async changePurpose(trigger) {
+      const offered = ctx.session.accessPurposes || [];
+      if (offered.length < 2) return;
+      const chosen = await askAccessPurpose({
+        host: root,
+        purposes: offered,
+        current: purpose,
+        customer: found && found.view === 'full' ? found.fields.name : (found && found.name) || t('profile.customerNumber', { number: customerId }),
+        returnFocus: trigger || document.getElementById('profile-purpose-change'),
+      });
+      if (!chosen || chosen === purpose) return;
+      ctx.chooseAccessPurpose(chosen);
+      ctx.navigate('profile', { customerId, purpose: chosen });
+    },
     focusInput(id) {
       const el = document.getElementById(id);
       if (!el) return;
@@ -85,6 +110,7 @@ export function render(ctx, params = {}) {
     p: () => found && allowed('record_purchase') && profile.addPurchase(),
     o: () => profile.focusInput('profile-note-text'),
     t: () => profile.focusInput('profile-task-title'),
+    w: () => profile.changePurpose(),
   });
 
   if (!Number.isSafeInteger(customerId) || typeof purpose !== 'string') {

@@ -5,14 +5,14 @@
 //! calm hint under the box, and "more match" when it cut the list.
 //!
 //! Keyboard: the cursor stays in the box; Up and Down choose a hit (the
-//! first is chosen), Enter opens it, which asks the purpose of access first
-//! (Enter again takes the first, "Serve at the till" for staff). "/" from
-//! anywhere comes back to the box. What was typed is never stored.
+//! first is chosen), Enter opens it for the session's purpose of access
+//! (`ctx.accessPurpose`: "Serve at the till" for staff until someone
+//! changes it on a profile). "/" from anywhere comes back to the box. What
+//! was typed is never stored.
 
 import { h, replace } from '../components/dom.js';
 import { button, showError, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
-import { askAccessPurpose } from '../components/purpose-picker.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, tn } from '../i18n.js';
@@ -20,11 +20,18 @@ import { t, tn } from '../i18n.js';
 /** How long typing must pause before the box searches, in milliseconds. */
 const DEBOUNCE_MS = 200;
 
-export function render(ctx) {
+/**
+ * `params`: `query` (what was typed in the top bar's search box: the box
+ * here takes it, and the cursor, over), `home` (shown as staff's home),
+ * and the router's `notice` and `error`.
+ */
+export function render(ctx, params = {}) {
   const { root, alert, content } = sessionLayout(ctx, {
     screenId: 'customers',
-    current: 'customers',
+    current: params.home ? 'home' : 'customers',
     title: t('search.title'),
+    params,
+    search: false,
   });
 
   const box = h('input', {
@@ -174,16 +181,16 @@ export function render(ctx) {
     }
   }
 
-  async function open(hit) {
-    const purposes = ctx.session.accessPurposes || [];
-    if (purposes.length === 0) return;
-    const purpose = await askAccessPurpose({
-      host: root,
-      purposes,
-      customer: t('search.hitLabel', { name: hit.name, number: hit.id }),
-      returnFocus: box,
-    });
+  function open(hit) {
+    const purpose = ctx.accessPurpose;
     if (purpose) ctx.navigate('profile', { customerId: hit.id, purpose });
+  }
+
+  if (typeof params.query === 'string' && params.query !== '') {
+    box.value = params.query;
+    // The cursor goes on after what was typed in the top bar.
+    box.addEventListener('focus', () => box.setSelectionRange(box.value.length, box.value.length), { once: true });
+    pending = search();
   }
 
   const label = h('label', { for: 'customers-query', class: 'field__label' }, t('search.label'));

@@ -1,4 +1,5 @@
-//! Home: the logged-in start screen. Welcomes the user and offers the
+//! Home: the logged-in start screen. For staff it is the customer search
+//! with "New customer" (`customers.js`). For the others it welcomes the user and offers the
 //! screens the core allows this session (`allowed`, read through
 //! `ctx.screens`, the registry of screens): finding a customer, the consent
 //! form for a new customer, a customer's consents, marketing audiences and
@@ -14,6 +15,7 @@ import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, has, currentLanguage } from '../i18n.js';
+import * as customersScreen from './customers.js';
 
 /** A stored UTC time as the user's local date and time. */
 function localTime(iso) {
@@ -103,6 +105,11 @@ function backupWarning(ctx) {
 }
 
 export function render(ctx, params = {}) {
+  // At the till the start screen is the search (and "New customer"): a
+  // name typed at once, nothing to read first.
+  if (ctx.session.role === 'staff' && ctx.screens.offers('customers')) {
+    return customersScreen.render(ctx, { ...params, home: true });
+  }
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
   const screens = ctx.screens;

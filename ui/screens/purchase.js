@@ -1,7 +1,9 @@
-//! Add a purchase: item lines (what, how many, the price of one), saved with
-//! `purchase_add` for the customer whose profile was open. Made for the
-//! keyboard: Enter moves along a line, Enter in the price of the last line
-//! starts a new one, Ctrl+Enter saves, Escape goes back. Prices are typed
+//! Add a purchase for the customer whose profile was open, saved with
+//! `purchase_add`: by default only the amount spent (the shop's till
+//! already has the lines: type it, Enter saves), or, after "Itemise",
+//! item lines (what, how many, the price of one). Made for the keyboard:
+//! Enter moves along a line, Enter in the price of the last line starts a
+//! new one, Ctrl+Enter saves, Escape goes back. Prices are typed
 //! as people write them ("3,20" or "3.20") and sent as whole cents; what a
 //! purchase may hold, its total and the points it earns are the core's,
 //! and the profile then says what was recorded.
@@ -32,6 +34,17 @@ export function render(ctx, params = {}) {
     showError(alert, { code: 'customer_not_found', message: '' });
     return root;
   }
+
+  /** Whether the purchase is typed as the amount spent (else as lines). */
+  let byAmount = true;
+  const amount = textField({
+    id: 'purchase-amount',
+    label: t('purchase.amount'),
+    hint: t('purchase.amountHint'),
+    className: 'input--short input--amount',
+    inputmode: 'decimal',
+  });
+  amount.input.dataset.autofocus = '';
 
   /** The item lines: `{ row, description, quantity, price, error }` (inputs and the line's error slot). */
   const lines = [];
@@ -142,6 +155,17 @@ export function render(ctx, params = {}) {
 
   /** The purchase as typed, or null after marking the first line that is not a purchase line. */
   function readPurchase() {
+    if (byAmount) {
+      const cents = parseMoney(amount.input.value);
+      if (cents === null || cents <= 0) {
+        amount.setError(t('purchase.amountInvalid'));
+        focus(amount.input);
+        return null;
+      }
+      const purchase = { amountCents: cents };
+      if (date.input.value.trim()) purchase.date = date.input.value.trim();
+      return { purchase, used: [] };
+    }
     const used = lines.filter((line) => !isBlank(line));
     const items = [];
     let firstBad = null;
@@ -173,7 +197,7 @@ export function render(ctx, params = {}) {
     return submitWith(
       {
         alert,
-        fields: [date],
+        fields: [date, amount],
         check: () => {
           const read = readPurchase();
           if (read) sent = read.used;
@@ -200,6 +224,11 @@ export function render(ctx, params = {}) {
    */
   function showCoreError(err, used) {
     const kind = err.field;
+    if (byAmount && kind === 'amount') {
+      amount.setError(errorText(err));
+      focus(amount.input);
+      return;
+    }
     if (['description', 'quantity', 'price'].includes(kind) && used.length === 1) {
       const line = used[0];
       lineError(line, line[kind], errorText(err));
@@ -215,8 +244,9 @@ export function render(ctx, params = {}) {
     if (!showErrorOn(alert, err, { date })) focus(lines[0].description);
   }
 
-  const purchaseForm = form(
-    { id: 'purchase-form', label: t('purchase.title'), onSubmit: save },
+  const linesPart = h(
+    'div',
+    { id: 'purchase-lines-part', hidden: true },
     h(
       'div',
       { class: 'purchase-line purchase-line--head', 'aria-hidden': 'true' },
@@ -235,8 +265,27 @@ export function render(ctx, params = {}) {
       }),
       h('p', { class: 'muted purchase-more__hint' }, t('purchase.enterHint')),
     ),
-    date.element,
     total,
+  );
+  const amountPart = h('div', { id: 'purchase-amount-part' }, amount.element);
+  const switchMode = button(t('purchase.itemise'), {
+    id: 'purchase-mode',
+    kind: 'secondary',
+    onclick: () => {
+      byAmount = !byAmount;
+      amountPart.hidden = !byAmount;
+      linesPart.hidden = byAmount;
+      switchMode.textContent = t(byAmount ? 'purchase.itemise' : 'purchase.amountOnly');
+      focus(byAmount ? amount.input : lines[0].description);
+    },
+  });
+
+  const purchaseForm = form(
+    { id: 'purchase-form', label: t('purchase.title'), onSubmit: save },
+    amountPart,
+    linesPart,
+    h('div', { class: 'actions actions--start' }, switchMode),
+    date.element,
     h(
       'div',
       { class: 'actions' },
@@ -274,8 +323,7 @@ export function render(ctx, params = {}) {
     h('p', { id: 'purchase-for', class: 'lead' }, t('purchase.for', { name: name || '', number: customerId })),
     h('section', { class: 'panel', 'aria-label': t('purchase.title') }, purchaseForm),
   );
-  const first = newLine();
-  first.description.dataset.autofocus = '';
+  newLine();
   showTotal();
   return root;
 }

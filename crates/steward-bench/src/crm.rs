@@ -343,6 +343,7 @@ pub fn crm(customers: usize, purchases: usize, rounds: usize) -> Result<()> {
             quantity: 2,
             unit_cents: 320,
         }],
+        ..Default::default()
     };
     // Loyalty members (every second customer), so that points are earned.
     let members: Vec<i64> = shop

@@ -40,8 +40,12 @@ pub enum PurchasesCommand {
         id: i64,
         /// A line as `[QUANTITY x ]DESCRIPTION @ PRICE`, e.g.
         /// `2 x Rye bread @ 3.20` (repeat).
-        #[arg(long = "item", value_name = "LINE", required = true, value_parser = parse_item)]
+        #[arg(long = "item", value_name = "LINE", required_unless_present = "amount", value_parser = parse_item)]
         items: Vec<NewItem>,
+        /// Only the amount spent, e.g. `12.50`, instead of the lines (the
+        /// till already has them).
+        #[arg(long, value_name = "AMOUNT", conflicts_with = "items", value_parser = parse_amount)]
+        amount: Option<i64>,
         /// The day of the purchase, YYYY-MM-DD (default: today).
         #[arg(long)]
         date: Option<String>,
@@ -110,6 +114,10 @@ fn parse_item(s: &str) -> Result<NewItem, String> {
     })
 }
 
+fn parse_amount(s: &str) -> Result<i64, String> {
+    parse_cents(s).ok_or_else(|| "expected an amount such as 12.50".to_owned())
+}
+
 fn money(cents: i64, currency: &str) -> String {
     format!("{}.{:02} {currency}", cents / 100, cents % 100)
 }
@@ -124,6 +132,11 @@ fn purchase_line(p: &Purchase) -> String {
         .points
         .map(|n| format!(" (+{n} points)"))
         .unwrap_or_default();
+    let items = if items.is_empty() {
+        vec!["amount spent".to_owned()]
+    } else {
+        items
+    };
     format!(
         "{}  {}  {}{points}",
         p.date,
@@ -310,13 +323,19 @@ pub fn purchases(
     session: &mut Session,
     cmd: &PurchasesCommand,
 ) -> Result<(), Failure> {
-    let PurchasesCommand::Add { id, items, date } = cmd;
+    let PurchasesCommand::Add {
+        id,
+        items,
+        amount,
+        date,
+    } = cmd;
     let purchase = vault.add_purchase(
         session,
         *id,
         &NewPurchase {
             date: date.clone(),
             items: items.clone(),
+            amount_cents: *amount,
         },
     )?;
     output(json, &purchase, || {

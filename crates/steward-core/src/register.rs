@@ -483,6 +483,7 @@ mod tests {
                 quantity: 2,
                 unit_cents: 450,
             }],
+            ..Default::default()
         };
         v.add_purchase(&mut owner, id, &purchase).unwrap();
         v.add_note(&mut owner, id, "Prefers the morning bake")

@@ -82,6 +82,7 @@ fn attempt(
                         quantity: 1,
                         unit_cents: 250,
                     }],
+                    ..Default::default()
                 },
             )
             .map(|_| ()),
@@ -241,6 +242,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
             quantity: 1,
             unit_cents: 2000,
         }],
+        ..Default::default()
     };
     v.add_purchase(&mut owner, 1, &points).unwrap();
     v.logout(owner).unwrap();

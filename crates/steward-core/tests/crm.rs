@@ -123,6 +123,7 @@ fn purchase(desc: &str, cents: i64) -> NewPurchase {
             quantity: 1,
             unit_cents: cents,
         }],
+        ..Default::default()
     }
 }
 
@@ -583,6 +584,48 @@ fn corrections_are_validated_field_by_field_and_all_or_nothing() {
 }
 
 #[test]
+fn a_purchase_can_be_recorded_as_the_amount_spent_alone() {
+    let Scene {
+        shop, mut v, nuria, ..
+    } = scene();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    let amount = |cents| NewPurchase {
+        amount_cents: Some(cents),
+        ..Default::default()
+    };
+    let p = v.add_purchase(&mut staff, nuria, &amount(1250)).unwrap();
+    assert_eq!(p.total_cents, 1250);
+    assert!(p.items.is_empty(), "no lines were made up for it");
+    assert_eq!(p.points, Some(12));
+
+    for refused in [0, -5, 100_000_001] {
+        assert_eq!(
+            v.add_purchase(&mut staff, nuria, &amount(refused))
+                .unwrap_err()
+                .field(),
+            Some("amount"),
+            "{refused} cents"
+        );
+    }
+    let both = NewPurchase {
+        amount_cents: Some(500),
+        ..purchase("Coca", 500)
+    };
+    assert_eq!(
+        v.add_purchase(&mut staff, nuria, &both)
+            .unwrap_err()
+            .field(),
+        Some("items")
+    );
+    assert_eq!(
+        v.add_purchase(&mut staff, nuria, &NewPurchase::default())
+            .unwrap_err()
+            .field(),
+        Some("items")
+    );
+}
+
+#[test]
 fn purchases_earn_points_and_free_text_never_holds_a_card_number() {
     let Scene {
         shop,
@@ -610,6 +653,7 @@ fn purchases_earn_points_and_free_text_never_holds_a_card_number() {
                         unit_cents: 1275,
                     },
                 ],
+                ..Default::default()
             },
         )
         .unwrap();

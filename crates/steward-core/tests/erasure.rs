@@ -73,6 +73,7 @@ fn scene() -> (Shop, Vault, Session, i64, i64) {
             quantity: 2,
             unit_cents: 450,
         }],
+        ..Default::default()
     };
     v.add_purchase(&mut owner, erased, &purchase).unwrap();
     v.restrict_customer(

@@ -29,6 +29,7 @@ fn busy_customer(v: &mut Vault, owner: &mut Session, name: &str, marker: &str) -
             quantity: 2,
             unit_cents: 450,
         }],
+        ..Default::default()
     };
     v.add_purchase(owner, id, &purchase).unwrap();
     v.add_note(owner, id, &format!("Note {marker}")).unwrap();

@@ -172,6 +172,7 @@ fn what_the_notice_promised_is_erased_when_its_period_ends_and_held_customers_st
             quantity: 1,
             unit_cents: 320,
         }],
+        ..Default::default()
     };
     v.add_purchase(&mut owner, berta, &purchase).unwrap();
 

@@ -70,10 +70,22 @@ export function header(profile, name, p) {
     h('h2', { id: 'profile-name', class: 'profile-header__name', tabindex: '-1' }, name || t('profile.customerNumber', { number: p.id })),
     h(
       'p',
-      { id: 'profile-context', class: 'muted' },
-      name
-        ? t('profile.context', { number: p.id, purpose: accessPurposeLabel(purpose) })
-        : t('profile.contextNoName', { purpose: accessPurposeLabel(purpose) }),
+      { class: 'profile-header__context' },
+      h(
+        'span',
+        { id: 'profile-context', class: 'muted', dataset: { purpose } },
+        name
+          ? t('profile.context', { number: p.id, purpose: accessPurposeLabel(purpose) })
+          : t('profile.contextNoName', { purpose: accessPurposeLabel(purpose) }),
+      ),
+      (ctx.session.accessPurposes || []).length > 1
+        ? button(t('profile.changePurpose'), {
+            id: 'profile-purpose-change',
+            kind: 'secondary',
+            shortcut: 'Alt+W',
+            onclick: (event) => profile.changePurpose(event.currentTarget),
+          })
+        : null,
     ),
     p.view === 'till'
       ? h(

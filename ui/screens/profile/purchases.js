@@ -47,7 +47,9 @@ export function purchasesPanel(purchases, count) {
                   h(
                     'td',
                     {},
-                    h(
+                    pu.items.length === 0
+                      ? h('span', { class: 'muted' }, t('profile.amountOnly'))
+                      : h(
                       'ul',
                       { class: 'plain-list' },
                       pu.items.map((it) =>

@@ -25,15 +25,23 @@ use crate::time::format_ts;
 /// One loyalty point per whole unit of currency spent.
 const CENTS_PER_POINT: i64 = 100;
 const MAX_ITEMS: usize = 50;
+/// The most a price or an amount spent may be: 1,000,000.00.
+const MAX_CENTS: i64 = 100_000_000;
 
-/// A purchase to record.
-#[derive(Debug, Clone, Deserialize)]
+/// A purchase to record: either its lines, or only the amount spent (the
+/// shop's till already knows the lines; Steward needs the total for the
+/// customer's history and points). Never both.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewPurchase {
     /// `YYYY-MM-DD`; today when absent.
     #[serde(default)]
     pub date: Option<String>,
+    #[serde(default)]
     pub items: Vec<NewItem>,
+    /// The amount spent, in cents, for a purchase recorded without lines.
+    #[serde(default)]
+    pub amount_cents: Option<i64>,
 }
 
 /// One line of a purchase to record.
@@ -83,10 +91,29 @@ fn check_purchase(new: &NewPurchase, today: NaiveDate) -> Result<CheckedPurchase
             reason: "a purchase is dated today or in the last ten years",
         });
     }
+    if let Some(amount) = new.amount_cents {
+        if !new.items.is_empty() {
+            return Err(Error::InvalidInput {
+                field: "items",
+                reason: "a purchase is recorded by its lines or by the amount spent, not both",
+            });
+        }
+        if !(1..=MAX_CENTS).contains(&amount) {
+            return Err(Error::InvalidInput {
+                field: "amount",
+                reason: "it must be more than 0 and at most 1,000,000.00",
+            });
+        }
+        return Ok(CheckedPurchase {
+            date,
+            items: Vec::new(),
+            total_cents: amount,
+        });
+    }
     if new.items.is_empty() || new.items.len() > MAX_ITEMS {
         return Err(Error::InvalidInput {
             field: "items",
-            reason: "a purchase has 1 to 50 lines",
+            reason: "a purchase has 1 to 50 lines, or only the amount spent",
         });
     }
     let mut items = Vec::with_capacity(new.items.len());
@@ -99,7 +126,7 @@ fn check_purchase(new: &NewPurchase, today: NaiveDate) -> Result<CheckedPurchase
                 reason: "it must be a whole number from 1 to 10000",
             });
         }
-        if !(0..=100_000_000).contains(&item.unit_cents) {
+        if !(0..=MAX_CENTS).contains(&item.unit_cents) {
             return Err(Error::InvalidInput {
                 field: "price",
                 reason: "it must be from 0 to 1,000,000.00",

@@ -169,6 +169,7 @@ fn purchase(ctx: &mut Ctx) -> Result<Option<String>> {
             quantity: ctx.rng.gen_range(1..4),
             unit_cents: ctx.rng.gen_range(50..3000),
         }],
+        ..Default::default()
     };
     say(&format!("doing purchase {id}"));
     let done = ctx.vault.add_purchase(&mut ctx.owner, id, &new)?;
