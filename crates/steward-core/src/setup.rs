@@ -228,7 +228,7 @@ impl Vault {
 /// Opens the store, checks the consent ledger's end against the anchor
 /// (a cut or a forgery raises the sticky alarm, which is logged), and
 /// brings the consent set-up up to date.
-fn open_and_check(closed: &ClosedVault, unlock: Unlock<'_>) -> Result<Vault> {
+pub(crate) fn open_and_check(closed: &ClosedVault, unlock: Unlock<'_>) -> Result<Vault> {
     let (mut vault, anchored_ledger) = Vault::open_store(closed, unlock, MIGRATIONS)?;
     vault.set_ledger_head(ledger::head(&vault.conn)?);
     if vault.audit_alarm().is_none() {
