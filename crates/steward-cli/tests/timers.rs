@@ -54,9 +54,11 @@ fn the_readmes_timers_are_the_files_in_packaging() {
 fn every_timer_runs_only_the_unattended_schedule() {
     for name in FILES {
         let text = unit(name);
+        // The timer starts the service of its name and runs nothing itself.
         assert!(
             text.contains("retention run --unattended")
-                || text.contains("<string>--unattended</string>"),
+                || text.contains("<string>--unattended</string>")
+                || (name.ends_with(".timer") && !text.contains("Exec")),
             "{name}"
         );
         for forbidden in ["--user", "--passphrase", "recover"] {
