@@ -63,7 +63,11 @@ pub fn retention(
     match command {
         RetentionCommand::Run {
             unattended: true, ..
-        } => return Err(crate::fail("--unattended signs nobody in: leave out --user")),
+        } => {
+            return Err(crate::fail(
+                "--unattended signs nobody in: leave out --user",
+            ))
+        }
         RetentionCommand::Run { dry_run: true, .. } => {
             let preview = vault.retention_preview(session, 0)?;
             output(json, &preview, || describe_preview(&preview, "now"));

@@ -59,7 +59,10 @@ pub fn backup(json: bool, vault_path: &Path) -> Result<(), Failure> {
     let made = vault.backup_if_due()?;
     output(json, &made, || match &made {
         Some(m) => format!("Backup written: {} ({} bytes)", m.file_name, m.bytes),
-        None => "No backup is due (one a day), or no backup folder is set (`settings backup-folder`).".to_owned(),
+        None => {
+            "No backup is due (one a day), or no backup folder is set (`settings backup-folder`)."
+                .to_owned()
+        }
     });
     Ok(())
 }

@@ -2544,7 +2544,11 @@ fn the_unattended_schedule_erases_an_expired_customer_until_the_owner_switches_i
         assert_eq!(v["found"], false, "{word} is still in the vault");
     }
     let log = as_owner(&shop, &["--json", "audit", "log"]);
-    assert!(log.stdout.contains("retention.schedule_on"), "{}", log.stdout);
+    assert!(
+        log.stdout.contains("retention.schedule_on"),
+        "{}",
+        log.stdout
+    );
 
     let off = as_owner(&shop, &["retention", "schedule", "disable"]);
     assert_eq!(off.code, 0, "{}", off.stderr);
@@ -2557,7 +2561,11 @@ fn the_unattended_schedule_erases_an_expired_customer_until_the_owner_switches_i
         refused.stderr
     );
     let log = as_owner(&shop, &["--json", "audit", "log"]);
-    assert!(log.stdout.contains("retention.schedule_off"), "{}", log.stdout);
+    assert!(
+        log.stdout.contains("retention.schedule_off"),
+        "{}",
+        log.stdout
+    );
 }
 
 #[test]

@@ -119,7 +119,11 @@ fn check_keys(name: &str, allowed: &[(&str, &[&str])]) -> BTreeMap<String, Vec<(
     sections
 }
 
-fn value<'a>(sections: &'a BTreeMap<String, Vec<(String, String)>>, section: &str, key: &str) -> Vec<&'a str> {
+fn value<'a>(
+    sections: &'a BTreeMap<String, Vec<(String, String)>>,
+    section: &str,
+    key: &str,
+) -> Vec<&'a str> {
     sections
         .get(section)
         .map(|keys| {
@@ -152,10 +156,7 @@ fn the_systemd_units_hold_keys_systemd_knows_where_it_expects_them() {
         "steward-retention.timer",
         &[
             ("Unit", UNIT_KEYS),
-            (
-                "Timer",
-                &["OnCalendar", "Persistent", "RandomizedDelaySec"],
-            ),
+            ("Timer", &["OnCalendar", "Persistent", "RandomizedDelaySec"]),
             ("Install", &["WantedBy"]),
         ],
     );

@@ -30,7 +30,8 @@ fn shop_with_a_member() -> Shop {
 fn enable(shop: &Shop) {
     let mut v = shop.open();
     let mut owner = shop.owner(&mut v);
-    v.enable_unattended_schedule(&mut owner, &shop.keys).unwrap();
+    v.enable_unattended_schedule(&mut owner, &shop.keys)
+        .unwrap();
     assert!(v.unattended_schedule_on(&mut owner, &shop.keys).unwrap());
     v.logout(owner).unwrap();
 }
@@ -92,7 +93,11 @@ fn the_schedule_slot_opens_nothing_without_the_keyrings_schedule_secret() {
         Error::KeySlotsDamaged(_)
     ));
     // Neither secret is the database key.
-    let secret = shop.keys.get(&schedule_account(&vault_id)).unwrap().unwrap();
+    let secret = shop
+        .keys
+        .get(&schedule_account(&vault_id))
+        .unwrap()
+        .unwrap();
     for key in [secret, device] {
         assert!(!raw_key_reads_file_for_tests(&shop.path, &key));
     }
@@ -168,7 +173,8 @@ fn only_the_owner_switches_the_schedule_and_a_new_passphrase_keeps_it_working() 
         v.logout(s).unwrap();
     }
     let mut owner = shop.owner(&mut v);
-    v.enable_unattended_schedule(&mut owner, &shop.keys).unwrap();
+    v.enable_unattended_schedule(&mut owner, &shop.keys)
+        .unwrap();
     v.change_own_passphrase(
         &mut owner,
         &pass(OWNER_PASS),
@@ -192,7 +198,10 @@ fn recovering_without_the_sign_in_file_leaves_no_schedule_behind() {
     enable(&shop);
     let vault_id = shop.closed().vault_id().to_owned();
     std::fs::remove_file(shop.file(".keys.json")).unwrap();
-    let v = shop.closed().recover(&shop.keys, &shop.recovery_key).unwrap();
+    let v = shop
+        .closed()
+        .recover(&shop.keys, &shop.recovery_key)
+        .unwrap();
     drop(v);
     assert!(shop
         .keys
@@ -217,9 +226,7 @@ fn retiring_the_computer_removes_the_schedule_secret_from_the_keyring() {
         .unwrap();
     let cert = v.retire(&shop.keys, approval).unwrap();
     assert!(cert.complete);
-    assert!(cert
-        .keyring_entries
-        .contains(&schedule_account(&vault_id)));
+    assert!(cert.keyring_entries.contains(&schedule_account(&vault_id)));
     assert!(shop
         .keys
         .get(&schedule_account(&vault_id))

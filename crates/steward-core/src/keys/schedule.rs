@@ -52,15 +52,19 @@ impl KeySlots {
     /// Switches the schedule on: a fresh schedule secret in the keyring and
     /// a fresh slot wrapping `db_key`, saved. Switching it on again
     /// replaces both, so an older copy of the secret opens nothing.
-    pub(crate) fn enable_schedule(&mut self, keystore: &dyn KeyStore, db_key: &DbKey) -> Result<()> {
+    pub(crate) fn enable_schedule(
+        &mut self,
+        keystore: &dyn KeyStore,
+        db_key: &DbKey,
+    ) -> Result<()> {
         let secret = DbKey::generate();
         let vault_id = self.body.vault_id.clone();
         keystore.set(&schedule_account(&vault_id), &secret)?;
         let kek = self.schedule_kek(&secret);
-        let previous = self
-            .body
-            .schedule
-            .replace(seal(&kek, db_key.as_bytes(), &schedule_aad(&vault_id)));
+        let previous =
+            self.body
+                .schedule
+                .replace(seal(&kek, db_key.as_bytes(), &schedule_aad(&vault_id)));
         if let Err(e) = self.save() {
             // The file keeps its old slot; the new secret in the keyring
             // opens nothing without the new slot.

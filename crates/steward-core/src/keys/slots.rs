@@ -211,7 +211,12 @@ pub(super) fn seal(key: &[u8; 32], msg: &[u8], aad: &[u8]) -> Sealed {
 
 /// Opens a sealed 32-byte secret; `None` if the key is wrong or the text
 /// was changed.
-pub(super) fn unseal(key: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+pub(super) fn unseal(
+    key: &[u8; 32],
+    nonce: &str,
+    wrapped: &str,
+    aad: &[u8],
+) -> Option<Zeroizing<[u8; 32]>> {
     let nonce = hex::decode(nonce).ok().filter(|n| n.len() == 24)?;
     let wrapped = hex::decode(wrapped).ok().filter(|w| w.len() == 32 + 16)?;
     let mut plain = XChaCha20Poly1305::new(key.into())

@@ -281,7 +281,9 @@ impl Vault {
                 (key, slots, false, || Error::WrongRecoveryKey)
             }
             Unlock::Schedule(keystore) => {
-                let slots = closed.key_slots(keystore)?.ok_or(Error::ScheduleNotEnabled)?;
+                let slots = closed
+                    .key_slots(keystore)?
+                    .ok_or(Error::ScheduleNotEnabled)?;
                 let key = slots.unlock_schedule(keystore)?;
                 (key, Some(slots), false, || Error::WrongKey)
             }
