@@ -2549,6 +2549,25 @@ fn the_unattended_schedule_erases_an_expired_customer_until_the_owner_switches_i
         "{}",
         log.stdout
     );
+    // The scheduled backup goes into the owner's folder, once a day.
+    let folder = dir.join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let set = as_owner(
+        &shop,
+        &["settings", "backup-folder", folder.to_str().unwrap()],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let backup = ["backup", "now", "--unattended"];
+    let made = steward(&shop.vault, &backup, "");
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    assert!(made.stdout.contains("Backup written"), "{}", made.stdout);
+    let again = steward(&shop.vault, &backup, "");
+    assert!(
+        again.stdout.contains("No backup is due"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
 
     let off = as_owner(&shop, &["retention", "schedule", "disable"]);
     assert_eq!(off.code, 0, "{}", off.stderr);
