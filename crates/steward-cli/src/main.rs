@@ -356,6 +356,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                             "users who can sign in on this computer: {}",
                             c.sign_in_slots
                         );
+                        println!(
+                            "unattended schedule: {}",
+                            if c.unattended_schedule { "on" } else { "off" }
+                        );
                     }
                     _ => println!("made by an older Steward: the owner's next sign-in updates it"),
                 }

@@ -2519,6 +2519,12 @@ fn the_unattended_schedule_erases_an_expired_customer_until_the_owner_switches_i
     assert_eq!(status["enabled"], true);
     let account = format!("schedule-{}", shop.vault_id);
     assert!(secret_tool_lookup_account(&account).is_some());
+    let cover = steward(&shop.vault, &["status"], "");
+    assert!(
+        cover.stdout.contains("unattended schedule: on"),
+        "{}",
+        cover.stdout
+    );
 
     // Three years and a month without a visit: membership's period is over.
     let due = unattended_days_later(

@@ -54,6 +54,9 @@ pub struct VaultCover {
     pub receipt_key: Option<String>,
     /// How many users can open the vault on this computer.
     pub sign_in_slots: usize,
+    /// Whether the owner switched the unattended schedule on (its slot is
+    /// in the sign-in file).
+    pub unattended_schedule: bool,
     /// True until the owner's next sign-in moves an older vault to slots.
     pub upgrade_pending: bool,
 }
@@ -72,6 +75,7 @@ impl ClosedVault {
             shop_name: slots.as_ref().and_then(|s| known(s.shop_name())),
             receipt_key: slots.as_ref().and_then(|s| known(s.receipt_key())),
             sign_in_slots: slots.as_ref().map_or(0, |s| s.slot_count()),
+            unattended_schedule: slots.as_ref().is_some_and(|s| s.has_schedule()),
             upgrade_pending: slots.is_none(),
         })
     }
