@@ -12,7 +12,7 @@ const FILES: [&str; 4] = [
     "steward-retention.service",
     "steward-retention.timer",
     "steward-retention.cmd",
-    "org.steward.retention.plist",
+    "steward-retention.plist",
 ];
 
 fn root() -> PathBuf {
@@ -69,7 +69,7 @@ fn every_timer_runs_only_the_unattended_schedule() {
     assert!(schtasks.starts_with("schtasks /Create "), "{schtasks}");
     assert!(schtasks.contains("/SC DAILY"), "{schtasks}");
     assert_eq!(schtasks.trim_end().lines().count(), 1, "a one-liner");
-    let plist = unit("org.steward.retention.plist");
+    let plist = unit("steward-retention.plist");
     for key in ["Label", "ProgramArguments", "StartCalendarInterval"] {
         assert!(plist.contains(&format!("<key>{key}</key>")), "{key}");
     }
