@@ -22,6 +22,11 @@ pub enum BackupCommand {
         /// backup-folder`).
         #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
+        /// Run as the OS timer does: no --user, no passphrase, into the
+        /// backup folder, only when a backup is due (one a day), through
+        /// the schedule the owner switched on (`retention schedule enable`).
+        #[arg(long, conflicts_with = "to")]
+        unattended: bool,
     },
     /// This vault's backups in a folder (default: the backup folder).
     List {
@@ -58,7 +63,7 @@ pub fn backup(
     cmd: &BackupCommand,
 ) -> Result<(), Failure> {
     match cmd {
-        BackupCommand::Now { to } => {
+        BackupCommand::Now { to, .. } => {
             let made = vault.backup_now(session, to.as_deref())?;
             output(json, &made, || {
                 let mut text = format!("Backup written: {} ({} bytes)", made.file_name, made.bytes);

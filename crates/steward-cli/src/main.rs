@@ -16,6 +16,7 @@ mod recipients;
 mod retention;
 mod retire;
 mod secrets;
+mod unattended;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -303,6 +304,14 @@ fn login(cli: &Cli, secrets: &mut Secrets) -> Result<(Vault, Session), Failure> 
     Ok(closed.sign_in(&OsKeyring, user, &passphrase)?)
 }
 
+/// The unattended commands sign nobody in: a `--user` is a mistake to say.
+fn no_user(cli: &Cli) -> Result<(), Failure> {
+    match cli.user {
+        Some(_) => Err(fail("--unattended signs nobody in: leave out --user")),
+        None => Ok(()),
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let mut secrets = Secrets::new(cli.passphrase_stdin);
     match &cli.command {
@@ -346,6 +355,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         println!(
                             "users who can sign in on this computer: {}",
                             c.sign_in_slots
+                        );
+                        println!(
+                            "unattended schedule: {}",
+                            if c.unattended_schedule { "on" } else { "off" }
                         );
                     }
                     _ => println!("made by an older Steward: the owner's next sign-in updates it"),
@@ -525,6 +538,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .as_deref()
                 .ok_or_else(|| fail("this command needs --user USERNAME"))?;
             retire::retire(cli.json, &vault_path(&cli)?, user, &mut secrets, args)?;
+        }
+        Command::Retention(retention::RetentionCommand::Run {
+            unattended: true,
+            dry_run,
+        }) => {
+            no_user(&cli)?;
+            unattended::retention(cli.json, &vault_path(&cli)?, *dry_run)?;
+        }
+        Command::Backup(backup::BackupCommand::Now {
+            unattended: true, ..
+        }) => {
+            no_user(&cli)?;
+            unattended::backup(cli.json, &vault_path(&cli)?)?;
         }
         Command::Backup(cmd) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;

@@ -1,13 +1,15 @@
 //! The retention schedule from the command line: `retention run
 //! [--dry-run]` (owner; a progress bar on standard error), `retention
-//! preview [--days N]` and `retention runs` (owner, auditor). The core
-//! decides what is due and erases it; this file asks and prints.
+//! preview [--days N]` and `retention runs` (owner, auditor), and `retention
+//! schedule enable|disable|status` (owner: the unattended schedule an OS
+//! timer runs with `--unattended`, see `unattended.rs`). The core decides
+//! what is due and erases it; this file asks and prints.
 
 use std::io::{IsTerminal, Write};
 
 use chrono::Local;
 use clap::Subcommand;
-use steward_core::{RetentionPreview, RetentionRunSummary, RunBy, Session, Vault};
+use steward_core::{OsKeyring, RetentionPreview, RetentionRunSummary, RunBy, Session, Vault};
 
 use crate::{output, warn, Failure};
 
@@ -18,6 +20,10 @@ pub enum RetentionCommand {
     Run {
         #[arg(long)]
         dry_run: bool,
+        /// Run as the OS timer does: no --user, no passphrase, through the
+        /// schedule the owner switched on (`retention schedule enable`).
+        #[arg(long)]
+        unattended: bool,
     },
     /// What the schedule will erase in the next days: customers by number,
     /// and per purpose how many agreements end (owner, auditor).
@@ -30,6 +36,22 @@ pub enum RetentionCommand {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// The unattended schedule, for an OS timer while Steward is closed
+    /// (owner). Switching it on lets anyone who can use this computer
+    /// account run the schedule, and only that: see the README.
+    #[command(subcommand)]
+    Schedule(ScheduleCommand),
+}
+
+#[derive(Subcommand)]
+pub enum ScheduleCommand {
+    /// Switch it on: `retention run --unattended` and `backup now
+    /// --unattended` then work without a sign-in on this computer.
+    Enable,
+    /// Switch it off: its key leaves the keyring and the sign-in file.
+    Disable,
+    /// Whether it is on.
+    Status,
 }
 
 pub fn retention(
@@ -39,11 +61,18 @@ pub fn retention(
     command: &RetentionCommand,
 ) -> Result<(), Failure> {
     match command {
-        RetentionCommand::Run { dry_run: true } => {
+        RetentionCommand::Run {
+            unattended: true, ..
+        } => {
+            return Err(crate::fail(
+                "--unattended signs nobody in: leave out --user",
+            ))
+        }
+        RetentionCommand::Run { dry_run: true, .. } => {
             let preview = vault.retention_preview(session, 0)?;
             output(json, &preview, || describe_preview(&preview, "now"));
         }
-        RetentionCommand::Run { dry_run: false } => {
+        RetentionCommand::Run { dry_run: false, .. } => {
             let mut bar = Progress::new();
             let (summary, warnings) = vault
                 .run_retention(RunBy::Owner(session), &mut |done, planned| {
@@ -78,6 +107,32 @@ pub fn retention(
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        RetentionCommand::Schedule(ScheduleCommand::Enable) => {
+            vault.enable_unattended_schedule(session, &OsKeyring)?;
+            output(json, &serde_json::json!({ "enabled": true }), || {
+                "The unattended schedule is on: an OS timer can now run `steward retention run --unattended` on this computer account (see the README for the timer and what this trades).".to_owned()
+            });
+        }
+        RetentionCommand::Schedule(ScheduleCommand::Disable) => {
+            let was_on = vault.disable_unattended_schedule(session, &OsKeyring)?;
+            output(json, &serde_json::json!({ "enabled": false }), || {
+                if was_on {
+                    "The unattended schedule is off: its key is gone from the keyring and the sign-in file.".to_owned()
+                } else {
+                    "The unattended schedule was not on.".to_owned()
+                }
+            });
+        }
+        RetentionCommand::Schedule(ScheduleCommand::Status) => {
+            let on = vault.unattended_schedule_on(session, &OsKeyring)?;
+            output(json, &serde_json::json!({ "enabled": on }), || {
+                if on {
+                    "The unattended schedule is on for this computer account.".to_owned()
+                } else {
+                    "The unattended schedule is off: retention runs while Steward is open, or with `retention run` as the owner.".to_owned()
+                }
             });
         }
     }
@@ -126,7 +181,7 @@ fn describe_preview(p: &RetentionPreview, when: &str) -> String {
     lines.join("\n")
 }
 
-fn describe_run(r: &RetentionRunSummary) -> String {
+pub(crate) fn describe_run(r: &RetentionRunSummary) -> String {
     let mut text = format!(
         "{} customer(s)' data erased on schedule, {} other agreement(s) ended",
         r.customers_erased, r.purposes_expired
@@ -158,20 +213,20 @@ fn join(ids: &[i64]) -> String {
 
 /// A progress bar on standard error, drawn only on a terminal (a timer's
 /// log gets the summary alone).
-struct Progress {
+pub(crate) struct Progress {
     terminal: bool,
     drawn: bool,
 }
 
 impl Progress {
-    fn new() -> Progress {
+    pub(crate) fn new() -> Progress {
         Progress {
             terminal: std::io::stderr().is_terminal(),
             drawn: false,
         }
     }
 
-    fn show(&mut self, done: u64, planned: u64) {
+    pub(crate) fn show(&mut self, done: u64, planned: u64) {
         if !self.terminal || planned == 0 {
             return;
         }
@@ -186,7 +241,7 @@ impl Progress {
         self.drawn = true;
     }
 
-    fn end(&self) {
+    pub(crate) fn end(&self) {
         if self.drawn {
             eprintln!();
         }

@@ -2454,3 +2454,162 @@ fn retire_destroys_the_vault_and_its_keyring_entry_and_a_backup_made_before_move
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// `steward ARGS…` as an OS timer runs it (no `--user`, nothing on standard
+/// input), with the system clock moved `days` ahead.
+fn unattended_days_later(shop: &Shop, days: u32, args: &[&str]) -> Run {
+    let offset = format!("+{days}d");
+    steward_env(
+        &shop.vault,
+        args,
+        "",
+        &[
+            ("FAKETIME", offset.as_str()),
+            (
+                "LD_PRELOAD",
+                "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+            ),
+            ("FAKETIME_DONT_FAKE_MONOTONIC", "1"),
+        ],
+    )
+}
+
+/// Issue 13 §2: the retention schedule run by an OS timer while Steward is
+/// closed, through the schedule the owner switched on, and refused again
+/// once it is switched off.
+#[test]
+fn the_unattended_schedule_erases_an_expired_customer_until_the_owner_switches_it_off() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap().to_owned();
+    let run = as_owner(
+        &shop,
+        &join_args(
+            dir.join("join.json").to_str().unwrap(),
+            &[
+                "--purpose",
+                "membership",
+                "--field",
+                "name=Quorvath Plimsendow",
+            ],
+        ),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let unattended = ["retention", "run", "--unattended"];
+    let refused = steward(&shop.vault, &unattended, "");
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("retention schedule enable"),
+        "{}",
+        refused.stderr
+    );
+    add_user(&shop, "sam", "staff");
+    let denied = as_user(&shop, "sam", &["retention", "schedule", "enable"]);
+    assert_eq!(denied.code, 3, "{}", denied.stderr);
+    let with_user = steward(
+        &shop.vault,
+        &["--user", "olga", "retention", "run", "--unattended"],
+        "",
+    );
+    assert_eq!(with_user.code, 2, "{}", with_user.stderr);
+
+    let on = as_owner(&shop, &["retention", "schedule", "enable"]);
+    assert_eq!(on.code, 0, "{}", on.stderr);
+    let status = as_owner(&shop, &["--json", "retention", "schedule", "status"]);
+    let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(status["enabled"], true);
+    let account = format!("schedule-{}", shop.vault_id);
+    assert!(secret_tool_lookup_account(&account).is_some());
+    let cover = steward(&shop.vault, &["status"], "");
+    assert!(
+        cover.stdout.contains("unattended schedule: on"),
+        "{}",
+        cover.stdout
+    );
+
+    // Three years and a month without a visit: membership's period is over.
+    let due = unattended_days_later(
+        &shop,
+        1125,
+        &["--json", "retention", "run", "--unattended", "--dry-run"],
+    );
+    assert_eq!(due.code, 0, "{}", due.stderr);
+    let due_json: serde_json::Value = serde_json::from_str(&due.stdout).unwrap();
+    assert_eq!(due_json["customersToErase"], 1);
+    assert!(!due.stdout.contains("Quorvath"), "{}", due.stdout);
+    let ran = unattended_days_later(&shop, 1125, &["--json", "retention", "run", "--unattended"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let summary: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(summary["customersErased"], 1);
+    assert_eq!(summary["trigger"], "schedule");
+    assert!(!ran.stdout.contains("Quorvath"), "{}", ran.stdout);
+    assert_eq!(customers_in(&shop), 0);
+    for word in ["Quorvath Plimsendow", "quorvath", "plimsendow"] {
+        let scan = as_owner_with(&shop, &["--json", "residue-scan"], &format!("{word}\n"));
+        assert_eq!(scan.code, 0, "{}", scan.stderr);
+        let v: serde_json::Value = serde_json::from_str(&scan.stdout).unwrap();
+        assert_eq!(v["found"], false, "{word} is still in the vault");
+    }
+    let log = as_owner(&shop, &["--json", "audit", "log"]);
+    assert!(
+        log.stdout.contains("retention.schedule_on"),
+        "{}",
+        log.stdout
+    );
+    // The scheduled backup goes into the owner's folder, once a day.
+    let folder = dir.join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    let set = as_owner(
+        &shop,
+        &["settings", "backup-folder", folder.to_str().unwrap()],
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let backup = ["backup", "now", "--unattended"];
+    let made = steward(&shop.vault, &backup, "");
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    assert!(made.stdout.contains("Backup written"), "{}", made.stdout);
+    let again = steward(&shop.vault, &backup, "");
+    assert!(
+        again.stdout.contains("No backup is due"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+
+    let off = as_owner(&shop, &["retention", "schedule", "disable"]);
+    assert_eq!(off.code, 0, "{}", off.stderr);
+    assert!(secret_tool_lookup_account(&account).is_none());
+    let refused = steward(&shop.vault, &unattended, "");
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("retention schedule enable"),
+        "{}",
+        refused.stderr
+    );
+    let log = as_owner(&shop, &["--json", "audit", "log"]);
+    assert!(
+        log.stdout.contains("retention.schedule_off"),
+        "{}",
+        log.stdout
+    );
+}
+
+#[test]
+fn an_unattended_run_while_the_app_holds_the_vault_leaves_the_schedule_to_the_app() {
+    let shop = init_shop();
+    let on = as_owner(&shop, &["retention", "schedule", "enable"]);
+    assert_eq!(on.code, 0, "{}", on.stderr);
+    // What the app holds from its login screen on.
+    let _app = steward_core::ClosedVault::take(&shop.vault).unwrap();
+    for args in [
+        &["retention", "run", "--unattended"][..],
+        &["backup", "now", "--unattended"][..],
+    ] {
+        let run = steward(&shop.vault, args, "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("keeps the schedule itself"),
+            "{}",
+            run.stdout
+        );
+    }
+}

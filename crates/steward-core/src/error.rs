@@ -96,6 +96,12 @@ pub enum Error {
     #[error("the sign-in file beside the vault ({0}) was changed outside Steward or is damaged; open the vault with the recovery key (`steward recover`)")]
     KeySlotsDamaged(PathBuf),
 
+    /// An unattended run was asked for, but the owner has not switched the
+    /// unattended schedule on for this vault on this computer (no schedule
+    /// slot, or no schedule secret in this keyring).
+    #[error("the unattended schedule is not switched on for this vault on this computer; the owner can switch it on with `steward --user OWNER retention schedule enable`")]
+    ScheduleNotEnabled,
+
     /// The recovery file next to the vault is missing or unreadable.
     #[error("the recovery file next to the vault is missing or damaged ({0})")]
     RecoveryFileMissing(PathBuf),
@@ -386,6 +392,7 @@ impl Error {
             Error::WrongRecoveryKey => "wrong_recovery_key",
             Error::RecoveryFileMissing(_) => "recovery_file_missing",
             Error::KeySlotsDamaged(_) => "key_slots_damaged",
+            Error::ScheduleNotEnabled => "schedule_not_enabled",
             Error::WrongCredentials => "wrong_credentials",
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::AccountDisabled => "account_disabled",
@@ -463,7 +470,8 @@ impl Error {
             | Error::WrongKey
             | Error::WrongRecoveryKey
             | Error::RecoveryFileMissing(_)
-            | Error::KeySlotsDamaged(_) => ErrorKind::VaultUnavailable,
+            | Error::KeySlotsDamaged(_)
+            | Error::ScheduleNotEnabled => ErrorKind::VaultUnavailable,
             Error::DiskFull
             | Error::JournalNotCleared
             | Error::Database { .. }

@@ -18,7 +18,9 @@
 //!   `setup` (creating and opening a vault), `register` (everything held
 //!   about a customer), `rights` (the customer's export) and `backup`
 //!   (encrypted backups that honour erasure), `retire` (destroying the
-//!   vault on this computer, with a certificate).
+//!   vault on this computer, with a certificate), `unattended` (the
+//!   schedule run by an OS timer, opened into a type that can do nothing
+//!   else).
 //!
 //! This crate knows nothing about Tauri or any UI, never prints, and never
 //! puts personal data into an error, a log or a panic message.
@@ -53,6 +55,7 @@ pub mod setup;
 pub mod shop;
 pub mod store;
 pub mod time;
+pub mod unattended;
 
 pub use audit::{Outcome, Subject, Verdict};
 pub use backup::{BackupInfo, BackupMade, BackupsOverview, Restored, VerifiedBackup};
@@ -74,6 +77,7 @@ pub use error::{Error, ErrorKind, Result, Warning};
 pub use keys::keystore::MemoryKeyStore;
 pub use keys::keystore::{keyring_account, DbKey, KeyStore, OsKeyring};
 pub use keys::recovery::RecoveryKey;
+pub use keys::schedule::schedule_account;
 pub use keys::slots::{device_account, slots_path};
 pub use language::Lang;
 pub use oversight::ResidueScan;
@@ -100,3 +104,4 @@ pub use store::pages::{PageFile, Place};
 #[cfg(feature = "test-support")]
 pub use store::raw_key_reads_file_for_tests;
 pub use store::{default_location, ClosedVault, DestroyedFile, Vault};
+pub use unattended::{ScheduledDue, ScheduledVault};

@@ -136,6 +136,10 @@ pub enum Action {
     RunRetention,
     /// See what the retention schedule will erase soon, and what it did.
     ViewRetention,
+    /// Switch the unattended schedule (an OS timer runs retention and the
+    /// scheduled backup with no one signed in) on or off, and see whether
+    /// it is on.
+    ManageUnattendedSchedule,
     /// Make an encrypted backup of the whole vault (and delete backups
     /// older than the longest retention period).
     MakeBackup,
@@ -149,7 +153,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 35] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -180,6 +184,7 @@ impl Action {
         Action::ManageLegalHold,
         Action::RunRetention,
         Action::ViewRetention,
+        Action::ManageUnattendedSchedule,
         Action::MakeBackup,
         Action::VerifyBackups,
         Action::RestoreBackup,
@@ -228,6 +233,7 @@ impl Action {
             Action::ManageLegalHold => "place and lift legal holds",
             Action::RunRetention => "run the retention schedule",
             Action::ViewRetention => "see what the retention schedule will erase",
+            Action::ManageUnattendedSchedule => "switch the unattended schedule on or off",
             Action::MakeBackup => "make backups",
             Action::VerifyBackups => "list and verify backups",
             Action::RestoreBackup => "restore a backup",
@@ -270,6 +276,7 @@ impl Action {
             Action::ManageLegalHold => "customer.legal_hold",
             Action::RunRetention => "retention.run",
             Action::ViewRetention => "retention.view",
+            Action::ManageUnattendedSchedule => "retention.schedule",
             Action::MakeBackup => "backup.make",
             Action::VerifyBackups => "backup.verify",
             Action::RestoreBackup => "backup.restore",
@@ -326,7 +333,10 @@ impl fmt::Display for Action {
 ///   the records (owner, manager, auditor) may list and verify them;
 ///   replacing the vault's data with a backup's is the owner's alone;
 /// - retiring this computer destroys the vault for good: the owner's alone,
-///   with their passphrase typed again and a typed confirmation.
+///   with their passphrase typed again and a typed confirmation;
+/// - the unattended schedule puts a second way to the database key in this
+///   computer's keyring (see `keys::schedule`): only the owner, who holds
+///   the keys, decides to make that trade.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -373,6 +383,7 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ManageLegalHold, &[Role::Owner]),
     (Action::RunRetention, &[Role::Owner]),
     (Action::ViewRetention, &[Role::Owner, Role::Auditor]),
+    (Action::ManageUnattendedSchedule, &[Role::Owner]),
     (Action::MakeBackup, &[Role::Owner, Role::Manager]),
     (
         Action::VerifyBackups,

@@ -26,7 +26,7 @@ use crate::store::{DestroyedFile, Vault};
 pub const RETIRE_CONFIRMATION: &str = "RETIRE";
 
 /// The method, as NIST SP 800-88 Rev. 1 names it.
-pub const METHOD: &str = "Purge by cryptographic erase (NIST SP 800-88 Rev. 1, section 2.6 and appendix A): every copy of the keys that open the vault on this computer was destroyed (the device secret in the system keyring, every key slot, the recovery file), then the encrypted database, its journal and every file beside it were overwritten once with random bytes and deleted.";
+pub const METHOD: &str = "Purge by cryptographic erase (NIST SP 800-88 Rev. 1, section 2.6 and appendix A): every copy of the keys that open the vault on this computer was destroyed (the device secret and any unattended-schedule secret in the system keyring, every key slot, the recovery file), then the encrypted database, its journal and every file beside it were overwritten once with random bytes and deleted.";
 
 /// What cryptographic erase cannot promise, said on every certificate.
 pub const LIMITS: &[&str] = &[

@@ -54,6 +54,9 @@ pub struct VaultCover {
     pub receipt_key: Option<String>,
     /// How many users can open the vault on this computer.
     pub sign_in_slots: usize,
+    /// Whether the owner switched the unattended schedule on (its slot is
+    /// in the sign-in file).
+    pub unattended_schedule: bool,
     /// True until the owner's next sign-in moves an older vault to slots.
     pub upgrade_pending: bool,
 }
@@ -72,6 +75,7 @@ impl ClosedVault {
             shop_name: slots.as_ref().and_then(|s| known(s.shop_name())),
             receipt_key: slots.as_ref().and_then(|s| known(s.receipt_key())),
             sign_in_slots: slots.as_ref().map_or(0, |s| s.slot_count()),
+            unattended_schedule: slots.as_ref().is_some_and(|s| s.has_schedule()),
             upgrade_pending: slots.is_none(),
         })
     }
@@ -228,7 +232,7 @@ impl Vault {
 /// Opens the store, checks the consent ledger's end against the anchor
 /// (a cut or a forgery raises the sticky alarm, which is logged), and
 /// brings the consent set-up up to date.
-fn open_and_check(closed: &ClosedVault, unlock: Unlock<'_>) -> Result<Vault> {
+pub(crate) fn open_and_check(closed: &ClosedVault, unlock: Unlock<'_>) -> Result<Vault> {
     let (mut vault, anchored_ledger) = Vault::open_store(closed, unlock, MIGRATIONS)?;
     vault.set_ledger_head(ledger::head(&vault.conn)?);
     if vault.audit_alarm().is_none() {

@@ -145,6 +145,10 @@ fn attempt(
             .run_retention(steward_core::RunBy::Owner(s), &mut |_, _| {})
             .map(|_| ()),
         Action::ViewRetention => v.retention_preview(s, 30).map(|_| ()),
+        // Whether it is on: reads only, so the rows that follow are unchanged.
+        Action::ManageUnattendedSchedule => v
+            .unattended_schedule_on(s, &steward_core::MemoryKeyStore::new())
+            .map(|_| ()),
         Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
         Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
         // A file that is not there: the check of the role comes first, and
@@ -206,6 +210,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ManageLegalHold, [true, false, false, false, false]),
         (RunRetention, [true, false, false, false, false]),
         (ViewRetention, [true, false, false, false, true]),
+        (ManageUnattendedSchedule, [true, false, false, false, false]),
         (MakeBackup, [true, true, false, false, false]),
         (VerifyBackups, [true, true, false, false, true]),
         (RestoreBackup, [true, false, false, false, false]),

@@ -1,6 +1,8 @@
 //! The vault's secrets: the database key, wrapped per user under the
 //! device secret from the OS keyring and the user's passphrase (`slots`),
-//! and once more by the recovery key (`recovery`); the keyring itself
+//! and once more by the recovery key (`recovery`) and, when the owner
+//! switches the unattended schedule on, by the schedule's own secret
+//! (`schedule`); the keyring itself
 //! (`keystore`); and the keys derived from the database key that chain the
 //! audit log and the consent ledger (`chain`).
 //!
@@ -10,4 +12,5 @@
 pub mod chain;
 pub mod keystore;
 pub mod recovery;
+pub mod schedule;
 pub mod slots;

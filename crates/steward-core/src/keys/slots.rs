@@ -118,7 +118,7 @@ impl DeviceSecret {
     }
 
     /// An HMAC keyed with a key derived from the device secret for `label`.
-    fn mac(&self, label: &[u8], vault_id: &str) -> HmacSha256 {
+    pub(super) fn mac(&self, label: &[u8], vault_id: &str) -> HmacSha256 {
         let mut derive = new_mac(self.0.as_ref());
         derive.update(label);
         derive.update(vault_id.as_bytes());
@@ -156,16 +156,16 @@ struct Backoff {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
-struct Sealed {
-    nonce: String,
-    wrapped: String,
+pub(super) struct Sealed {
+    pub(super) nonce: String,
+    pub(super) wrapped: String,
 }
 
 /// What the MAC covers: everything in the file but the MAC itself.
 #[derive(Clone, Serialize, Deserialize)]
-struct Body {
+pub(super) struct Body {
     format: String,
-    vault_id: String,
+    pub(super) vault_id: String,
     shop_name: String,
     /// The fingerprint of the shop's receipt-signing key (public: printed
     /// on every notice), so receipts are checked without a sign-in.
@@ -174,6 +174,10 @@ struct Body {
     device_escrow: Sealed,
     slots: Vec<Slot>,
     backoff: Vec<Backoff>,
+    /// The unattended schedule's slot (see `schedule`); absent, and so
+    /// outside the MAC's bytes, until the owner switches it on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) schedule: Option<Sealed>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -186,12 +190,12 @@ struct OnDisk {
 /// A vault's key slots, read and authenticated (or new), with the device
 /// secret that opens them.
 pub(crate) struct KeySlots {
-    path: PathBuf,
+    pub(super) path: PathBuf,
     device: DeviceSecret,
-    body: Body,
+    pub(super) body: Body,
 }
 
-fn seal(key: &[u8; 32], msg: &[u8], aad: &[u8]) -> Sealed {
+pub(super) fn seal(key: &[u8; 32], msg: &[u8], aad: &[u8]) -> Sealed {
     let mut nonce = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let wrapped = XChaCha20Poly1305::new(key.into())
@@ -207,7 +211,12 @@ fn seal(key: &[u8; 32], msg: &[u8], aad: &[u8]) -> Sealed {
 
 /// Opens a sealed 32-byte secret; `None` if the key is wrong or the text
 /// was changed.
-fn unseal(key: &[u8; 32], nonce: &str, wrapped: &str, aad: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+pub(super) fn unseal(
+    key: &[u8; 32],
+    nonce: &str,
+    wrapped: &str,
+    aad: &[u8],
+) -> Option<Zeroizing<[u8; 32]>> {
     let nonce = hex::decode(nonce).ok().filter(|n| n.len() == 24)?;
     let wrapped = hex::decode(wrapped).ok().filter(|w| w.len() == 32 + 16)?;
     let mut plain = XChaCha20Poly1305::new(key.into())
@@ -281,6 +290,7 @@ impl KeySlots {
                 device_escrow,
                 slots: Vec::new(),
                 backoff: Vec::new(),
+                schedule: None,
             },
         }
     }

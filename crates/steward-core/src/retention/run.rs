@@ -126,7 +126,13 @@ impl Vault {
         days: u32,
     ) -> Result<RetentionPreview> {
         self.authorize(session, Action::ViewRetention)?;
-        let until = self.now() + Duration::days(i64::from(days));
+        self.retention_due_until(self.now() + Duration::days(i64::from(days)))
+    }
+
+    /// What the schedule will erase by `until`, with no check of who asks:
+    /// for [`Vault::retention_preview`] and the unattended schedule's dry
+    /// run, which shows only counts.
+    pub(crate) fn retention_due_until(&self, until: DateTime<Utc>) -> Result<RetentionPreview> {
         let held = legal_hold::all(&self.conn)?;
         let restricted = restriction::restricted_ids(&self.conn)?;
         let mut preview = RetentionPreview {

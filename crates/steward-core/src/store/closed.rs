@@ -195,6 +195,36 @@ impl Vault {
         Ok(())
     }
 
+    /// Puts (or replaces) the unattended schedule's slot and its secret in
+    /// the keyring. `KeyMissing` on a vault without key slots (recovered
+    /// while the keyring was away): there is no device secret to bind it to.
+    pub(crate) fn put_schedule_slot(&mut self, keystore: &dyn KeyStore) -> Result<()> {
+        let slots = self.key_slots.as_mut().ok_or(Error::KeyMissing)?;
+        slots.enable_schedule(keystore, &self.db_key)
+    }
+
+    /// Removes the unattended schedule's slot and its keyring secret;
+    /// whether there was a slot.
+    pub(crate) fn remove_schedule_slot(&mut self, keystore: &dyn KeyStore) -> Result<bool> {
+        match self.key_slots.as_mut() {
+            Some(slots) => slots.disable_schedule(keystore),
+            None => Ok(false),
+        }
+    }
+
+    /// Whether an unattended run would open this vault now: the slot is in
+    /// the sign-in file and this keyring's schedule secret unwraps it.
+    pub(crate) fn schedule_slot_opens(&self, keystore: &dyn KeyStore) -> Result<bool> {
+        let Some(slots) = self.key_slots.as_ref().filter(|s| s.has_schedule()) else {
+            return Ok(false);
+        };
+        match slots.unlock_schedule(keystore) {
+            Ok(key) => Ok(key == self.db_key),
+            Err(Error::ScheduleNotEnabled | Error::KeySlotsDamaged(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// How many users can open the vault on this computer; `None` when the
     /// vault has no key slots (made before them, or the keyring was away).
     pub fn sign_in_slots(&self) -> Option<usize> {

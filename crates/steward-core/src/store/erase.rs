@@ -17,6 +17,7 @@ use super::{sibling, Vault};
 use crate::audit::anchor;
 use crate::error::{Error, Result};
 use crate::keys::keystore::{keyring_account, KeyStore};
+use crate::keys::schedule::schedule_account;
 use crate::keys::{recovery, slots};
 
 /// One file of the vault, as destroyed.
@@ -50,6 +51,7 @@ impl Vault {
         let mut keyring_entries = Vec::new();
         for account in [
             slots::device_account(&self.vault_id),
+            schedule_account(&self.vault_id),
             keyring_account(&self.vault_id),
         ] {
             // A malformed entry is still an entry to remove.

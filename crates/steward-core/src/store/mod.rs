@@ -39,6 +39,7 @@ use crate::files::{owner_only, restrict_to_owner};
 use crate::keys::chain::{ChainKey, Head};
 use crate::keys::keystore::{keyring_account, DbKey, KeyStore};
 use crate::keys::recovery::{self, RecoveryKey};
+use crate::keys::schedule::schedule_account;
 use crate::keys::slots::{self, DeviceSecret, KeySlots};
 use crate::time::{system_clock, Clock};
 
@@ -97,6 +98,9 @@ pub(crate) enum Unlock<'a> {
     },
     /// The recovery key; the device secret is then put (back) into the keyring.
     Recovery(&'a dyn KeyStore, &'a RecoveryKey),
+    /// The unattended schedule: the device secret and the schedule secret
+    /// from the keyring open the schedule slot (see `keys::schedule`).
+    Schedule(&'a dyn KeyStore),
 }
 
 impl Vault {
@@ -258,6 +262,11 @@ impl Vault {
                 let slots = match slots.device().store(keystore, &vault_id) {
                     Ok(()) => {
                         slots.save()?;
+                        if !from_escrow {
+                            // New slots have no schedule slot: a schedule
+                            // secret left in the keyring would wrap nothing.
+                            let _ = keystore.delete(&schedule_account(&vault_id));
+                        }
                         let _ = keystore.delete(&keyring_account(&vault_id));
                         Some(slots)
                     }
@@ -270,6 +279,13 @@ impl Vault {
                     Err(e) => return Err(e),
                 };
                 (key, slots, false, || Error::WrongRecoveryKey)
+            }
+            Unlock::Schedule(keystore) => {
+                let slots = closed
+                    .key_slots(keystore)?
+                    .ok_or(Error::ScheduleNotEnabled)?;
+                let key = slots.unlock_schedule(keystore)?;
+                (key, Some(slots), false, || Error::WrongKey)
             }
         };
         // Vaults made before files were created owner-only are narrowed
