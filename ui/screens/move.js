@@ -71,7 +71,14 @@ function keyBoxes() {
     { class: 'field key-group' },
     h('legend', { class: 'field__label' }, t('setup.move.key')),
     h('p', { id: hintId, class: 'field__hint' }, t('setup.move.keyHint')),
-    h('div', { class: 'key-group__boxes' }, ...boxes.flatMap((b, i) => (i === 0 ? [b] : [h('span', { class: 'key-group__dash', 'aria-hidden': 'true' }, '–'), b]))),
+    // Two rows of four groups, each group's dash as on the paper.
+    ...[0, 4].map((from) =>
+      h(
+        'div',
+        { class: 'key-group__boxes' },
+        ...boxes.slice(from, from + 4).flatMap((b, i) => (i === 0 ? [b] : [h('span', { class: 'key-group__dash', 'aria-hidden': 'true' }, '–'), b])),
+      ),
+    ),
     error,
     show.element,
   );
