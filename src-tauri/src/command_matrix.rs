@@ -920,7 +920,10 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
     let new_path = dir.path().join("new computer").join("shop.steward");
     let new_keys = Arc::new(MemoryKeyStore::new());
     let (_app, window) = app(new_path.clone(), new_keys.clone());
-    assert_eq!(invoke(&window, "app_status", json!({})).unwrap()["state"], "needs_setup");
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "needs_setup"
+    );
     let args = json!({ "backup": first_backup, "recoveryKey": recovery_key });
     // Another shop's recovery key.
     let (_, other_key) = Vault::create(
@@ -941,7 +944,10 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
     assert!(!new_path.exists(), "a preview writes no vault");
     let moved = invoke(&window, "move_restore", args.clone()).unwrap();
     assert_eq!(moved["erasedAgain"], 1);
-    assert_eq!(invoke(&window, "app_status", json!({})).unwrap()["state"], "locked");
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "locked"
+    );
     let again = invoke(&window, "move_restore", args).unwrap_err();
     assert_eq!(again["code"], "vault_exists");
     login(&window, Role::Owner);
@@ -965,7 +971,10 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
     )
     .unwrap();
     assert_eq!(cert["complete"], true);
-    assert!(cert["text"].as_str().unwrap().starts_with("STEWARD DESTRUCTION CERTIFICATE"));
+    assert!(cert["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("STEWARD DESTRUCTION CERTIFICATE"));
     assert!(!new_path.exists());
     let status = invoke(&window, "app_status", json!({})).unwrap();
     assert_eq!(status["state"], "retired");
@@ -982,5 +991,8 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
 
     // Restarted: no vault here, the setup wizard.
     let (_app, window) = app(new_path, new_keys);
-    assert_eq!(invoke(&window, "app_status", json!({})).unwrap()["state"], "needs_setup");
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "needs_setup"
+    );
 }

@@ -940,7 +940,12 @@ pub(crate) fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
 /// `-3`... when that name is taken): never over an existing file, never
 /// half a file. Callers build `stem` from a date and a number only, never
 /// from anything personal.
-pub(crate) fn write_numbered(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+pub(crate) fn write_numbered(
+    folder: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, Error> {
     for n in 1..=99 {
         let name = if n == 1 {
             format!("{stem}.{ext}")

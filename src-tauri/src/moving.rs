@@ -117,12 +117,8 @@ pub async fn move_restore<R: Runtime>(
         ensure_no_vault(&state, &state.lock())?;
         // Not under the state's lock: the restore can take minutes, and
         // the core holds the vault's own lock meanwhile.
-        let (vault, restored) = Vault::restore_backup_new(
-            &state.vault_path,
-            state.keystore.as_ref(),
-            &backup,
-            &key,
-        )?;
+        let (vault, restored) =
+            Vault::restore_backup_new(&state.vault_path, state.keystore.as_ref(), &backup, &key)?;
         let mut inner = state.lock();
         inner.vault = Some(vault);
         inner.open_error = None;
@@ -176,7 +172,10 @@ pub async fn retire_computer<R: Runtime>(
         })?;
         let mut guard = state.lock();
         let inner = &mut *guard;
-        let vault = inner.vault.take().ok_or_else(crate::commands::not_logged_in)?;
+        let vault = inner
+            .vault
+            .take()
+            .ok_or_else(crate::commands::not_logged_in)?;
         inner.session = None;
         match vault.retire(state.keystore.as_ref(), approval) {
             Ok(cert) => {

@@ -179,7 +179,8 @@ fn the_recovery_key_alone_restores_into_an_empty_folder_without_the_erased_custo
 }
 
 #[test]
-fn before_restoring_on_a_new_computer_the_owner_sees_what_the_backup_holds_and_nothing_is_written() {
+fn before_restoring_on_a_new_computer_the_owner_sees_what_the_backup_holds_and_nothing_is_written()
+{
     let (shop, mut v, mut owner, id, dir) = scene();
     join(&mut v, &mut owner, LATER, None);
     let before = v.backup_now(&mut owner, Some(&dir)).unwrap();
@@ -195,7 +196,12 @@ fn before_restoring_on_a_new_computer_the_owner_sees_what_the_backup_holds_and_n
     assert_eq!(seen.customers, 2);
     assert_eq!(seen.erased_before, 0);
     assert_eq!(seen.erasures_to_replay, 1);
-    assert_eq!(seen.backup_made_at, before.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+    assert_eq!(
+        seen.backup_made_at,
+        before
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    );
     // Nothing is left where the vault will go, and it holds no customer value.
     let left: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
