@@ -64,6 +64,13 @@ fn backup_path(typed: &str) -> Res<PathBuf> {
         }
         .into());
     }
+    if path.is_dir() {
+        return Err(Error::InvalidInput {
+            field: "backup",
+            reason: "that is a folder: add the backup file's name",
+        }
+        .into());
+    }
     Ok(path)
 }
 

@@ -2,7 +2,7 @@
 // as the owner meets them in the app. The old computer (CLI): a shop with
 // two customers, a backup, one customer erased, a later backup. The new
 // computer (the app on a path with no vault): "I have a backup from my old
-// computer", a file that is not a backup and a mistyped key refused in
+// computer", a folder, a file that is not a backup and a mistyped key refused in
 // words, what the backup holds, the restore, the erased customer erased
 // again and said so, the last step named, the sign-in, the erased customer
 // not found. Then Settings → Retire this computer: the certificate shown,
@@ -82,14 +82,24 @@ async function typeKey(key) {
   }
 }
 
-test('a first start offers the move; a file that is not a backup and a mistyped key are refused in words', async () => {
+test('a first start offers the move; a folder, a file that is not a backup and a mistyped key are refused in words', async () => {
   await app.waitFor('#setup');
   assert.match(await app.text('#setup'), /I have a backup from my old computer/);
+  await shot('97a-setup-move-offer');
+  await assertFitsWindow('setup with the move offered', 1024, 700);
   await app.click('#setup-move');
   await app.waitFor('#move');
   await shot('97-move-backup');
   await assertFitsWindow('the move: backup step', 1024, 700);
 
+  // A folder instead of a file.
+  await app.type('#move-file', usb);
+  await typeKey(recoveryKey);
+  await app.click('#move-check');
+  await app.waitForText('#move-error', (t) => /That is a folder/.test(t), 30000);
+  assert.equal(await attr('#move-file', 'aria-invalid'), 'true');
+
+  await app.clear('#move-file');
   await app.type('#move-file', join(usb, 'shopping-list.txt'));
   await typeKey(recoveryKey);
   assert.equal(await attr('#move-key-1', 'type'), 'password', 'the key stays hidden');

@@ -107,11 +107,16 @@ function keyBoxes() {
 function showMoveError(region, err) {
   const code = err && err.code;
   const missing = code === 'backup_invalid' && /no file with that name/.test(err.message || '');
-  const key = missing ? 'setup.move.error.no_file' : `setup.move.error.${code}`;
-  const own = ['wrong_recovery_key', 'backup_invalid', 'vault_exists'].includes(code) || missing;
+  const folder = code === 'invalid_input' && err.field === 'backup' && /folder/.test(err.message || '');
+  const key = missing ? 'setup.move.error.no_file' : folder ? 'setup.move.error.folder' : `setup.move.error.${code}`;
+  const own = ['wrong_recovery_key', 'backup_invalid', 'vault_exists'].includes(code) || missing || folder;
   replace(
     region,
-    h('p', { class: 'alert__text' }, own ? t(key) : err.message || t('error.internal')),
+    h(
+      'p',
+      { class: 'alert__text' },
+      own ? t(key) : code === 'invalid_input' ? t('setup.move.error.invalid_input', { message: err.message }) : err.message || t('error.internal'),
+    ),
     code === 'backup_invalid' && !missing ? h('p', { class: 'alert__detail' }, t('common.details', { message: err.message })) : null,
   );
 }
