@@ -67,6 +67,11 @@ const COMMANDS: &[&str] = &[
     "backups_overview",
     "backup_folder_set",
     "backup_now",
+    "move_preview",
+    "move_restore",
+    "retire_computer",
+    "retire_certificate_save",
+    "retired_close",
 ];
 
 fn main() {

@@ -17,6 +17,8 @@ import { createCustomerMode } from './customer-mode.js';
 import { createShortcuts } from './shortcuts.js';
 import { screen as sessionScreen, addressable, screensFor } from './screens/registry.js';
 import * as setupScreen from './screens/setup.js';
+import * as moveScreen from './screens/move.js';
+import * as retiredScreen from './screens/retired.js';
 import * as recoveryScreen from './screens/recovery-key.js';
 import * as loginScreen from './screens/login.js';
 import * as unavailableScreen from './screens/unavailable.js';
@@ -139,6 +141,10 @@ const ctx = {
   logout() {
     return endSession('logout', {}, t('login.loggedOut'));
   },
+  /** From the setup wizard: moving the shop here from another computer. */
+  showMove() {
+    show(moveScreen.render(ctx));
+  },
   /** After `setup`: the one-time recovery key screen. */
   showRecoveryKey(recoveryKey, newShopName) {
     shopName = newShopName;
@@ -192,6 +198,12 @@ function route(status, params = {}) {
     case 'locked':
       endLocalSession();
       showLogin(params);
+      break;
+    case 'retired':
+      // The vault is gone: the certificate, and closing, are all that is left.
+      endLocalSession();
+      currentScreen = 'retired';
+      show(retiredScreen.render(ctx, { certificate: status.certificate }));
       break;
     case 'unlocked':
       if (status.session) {

@@ -29,11 +29,20 @@ fn own_pass(name: &str) -> String {
 /// A shop with one user per role and one customer (number 1) who agreed to
 /// everything and gave every field.
 fn shop(dir: &std::path::Path) -> (std::path::PathBuf, Arc<MemoryKeyStore>) {
+    let (path, keys, _) = shop_with_recovery_key(dir);
+    (path, keys)
+}
+
+/// [`shop`], and its recovery key.
+fn shop_with_recovery_key(
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, Arc<MemoryKeyStore>, String) {
     let path = dir.join("shop.steward");
     let keys = Arc::new(MemoryKeyStore::new());
     let store: &dyn KeyStore = keys.as_ref();
     let pass = |s: &str| Passphrase::new(s.to_owned());
-    let (mut v, _) = Vault::create(&path, store, "Forn", OWNER.0, &pass(OWNER.1)).unwrap();
+    let (mut v, recovery_key) =
+        Vault::create(&path, store, "Forn", OWNER.0, &pass(OWNER.1)).unwrap();
     let mut owner = v.login(OWNER.0, &pass(OWNER.1)).unwrap();
     for field in ["phone", "birth_date", "postal_address", "postal_code"] {
         v.set_field_enabled(&mut owner, field, true).unwrap();
@@ -82,7 +91,7 @@ fn shop(dir: &std::path::Path) -> (std::path::PathBuf, Arc<MemoryKeyStore>) {
     )
     .unwrap();
     v.logout(owner).unwrap();
-    (path, keys)
+    (path, keys, recovery_key.as_str().to_owned())
 }
 
 fn app(
@@ -197,6 +206,8 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "backups_overview"
         | "backup_now" => json!({}),
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
+        // Not the word: the role is checked first, and nothing is destroyed.
+        "retire_computer" => json!({ "passphrase": "not the passphrase", "confirmation": "no" }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -250,6 +261,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("backup_folder_set", [true, false, false, false, false]),
         ("backups_overview", [true, true, false, false, false]),
         ("backup_now", [true, true, false, false, false]),
+        ("retire_computer", [true, false, false, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -300,6 +312,9 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 Err(e) if cmd == &"customer_erase" && e["code"] == "customer_not_found" => true,
                 Err(e) if cmd == &"recipients_remove" && e["code"] == "recipient_not_found" => true,
                 Err(e) if cmd == &"recipients_told" && e["field"] == "notice" => true,
+                Err(e) if cmd == &"retire_computer" && e["code"] == "retirement_not_confirmed" => {
+                    true
+                }
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");
@@ -871,4 +886,113 @@ fn a_hand_over_holds_only_what_its_purpose_covers_and_a_correction_is_a_notice_t
         assert_eq!(refused["code"], "recipient_not_found", "{cmd}: {refused}");
     }
     assert_eq!(file_names(&folder).len(), 2);
+}
+
+/// Issue 13 §4 in the app: the shop moved to a computer with no vault
+/// through the commands (what the backup holds first, then the restore
+/// with the recovery key, the erasure made since replayed), signed in,
+/// then that computer retired from the owner's session: the certificate is
+/// all that is left, and a restart finds no vault (the setup wizard).
+#[test]
+fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys, recovery_key) = shop_with_recovery_key(dir.path());
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    // The old computer: a backup, then customer 1 erased, then a backup
+    // that knows it.
+    let first_backup = {
+        let (_app, window) = app(path, keys);
+        login(&window, Role::Owner);
+        invoke(&window, "backup_folder_set", json!({ "folder": usb })).unwrap();
+        let made = invoke(&window, "backup_now", json!({})).unwrap();
+        invoke(
+            &window,
+            "customer_erase",
+            json!({ "customerId": 1, "identityCheck": "id-document", "ground": "customer-request" }),
+        )
+        .unwrap();
+        invoke(&window, "backup_now", json!({})).unwrap();
+        usb.join(made["fileName"].as_str().unwrap())
+    };
+
+    // The new computer: its own keyring, no vault.
+    let new_path = dir.path().join("new computer").join("shop.steward");
+    let new_keys = Arc::new(MemoryKeyStore::new());
+    let (_app, window) = app(new_path.clone(), new_keys.clone());
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "needs_setup"
+    );
+    let args = json!({ "backup": first_backup, "recoveryKey": recovery_key });
+    // Another shop's recovery key.
+    let (_, other_key) = Vault::create(
+        &dir.path().join("other.steward"),
+        &MemoryKeyStore::new(),
+        "Other",
+        OWNER.0,
+        &Passphrase::new(OWNER.1.to_owned()),
+    )
+    .unwrap();
+    let wrong = json!({ "backup": first_backup, "recoveryKey": other_key.as_str() });
+    let refused = invoke(&window, "move_preview", wrong).unwrap_err();
+    assert_eq!(refused["code"], "wrong_recovery_key");
+    let seen = invoke(&window, "move_preview", args.clone()).unwrap();
+    assert_eq!(seen["shopName"], "Forn");
+    assert_eq!(seen["customers"], 1);
+    assert_eq!(seen["erasuresToReplay"], 1);
+    assert!(!new_path.exists(), "a preview writes no vault");
+    let moved = invoke(&window, "move_restore", args.clone()).unwrap();
+    assert_eq!(moved["erasedAgain"], 1);
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "locked"
+    );
+    let again = invoke(&window, "move_restore", args).unwrap_err();
+    assert_eq!(again["code"], "vault_exists");
+    login(&window, Role::Owner);
+    let hits = invoke(&window, "customer_search", json!({ "query": "nuria" })).unwrap();
+    assert!(!hits.to_string().contains("Núria"), "{hits}");
+
+    // Retired: a wrong word destroys nothing; the right one leaves only
+    // the certificate.
+    let not_yet = invoke(
+        &window,
+        "retire_computer",
+        json!({ "passphrase": OWNER.1, "confirmation": "RETIRED" }),
+    )
+    .unwrap_err();
+    assert_eq!(not_yet["code"], "retirement_not_confirmed");
+    assert!(new_path.exists());
+    let cert = invoke(
+        &window,
+        "retire_computer",
+        json!({ "passphrase": OWNER.1, "confirmation": "RETIRE" }),
+    )
+    .unwrap();
+    assert_eq!(cert["complete"], true);
+    assert!(cert["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("STEWARD DESTRUCTION CERTIFICATE"));
+    assert!(!new_path.exists());
+    let status = invoke(&window, "app_status", json!({})).unwrap();
+    assert_eq!(status["state"], "retired");
+    assert_eq!(status["certificate"]["text"], cert["text"]);
+    let out = dir.path().join("papers");
+    std::fs::create_dir(&out).unwrap();
+    let saved = invoke(&window, "retire_certificate_save", json!({ "folder": out })).unwrap();
+    let again = invoke(&window, "retire_certificate_save", json!({ "folder": out })).unwrap();
+    assert_ne!(saved["path"], again["path"], "never over the first");
+    let text = std::fs::read_to_string(saved["path"].as_str().unwrap()).unwrap();
+    assert_eq!(text, cert["text"].as_str().unwrap());
+    drop(window);
+    drop(_app);
+
+    // Restarted: no vault here, the setup wizard.
+    let (_app, window) = app(new_path, new_keys);
+    assert_eq!(
+        invoke(&window, "app_status", json!({})).unwrap()["state"],
+        "needs_setup"
+    );
 }

@@ -138,10 +138,26 @@ pub struct AppStatus {
     /// What the shop should know though every change was saved (an audit
     /// anchor that lags behind the log until the next change).
     warnings: Vec<WarningInfo>,
+    /// After this computer was retired (state `retired`): the destruction
+    /// certificate, until the app closes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<crate::moving::CertificateView>,
 }
 
 fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
     let vault_path = state.vault_path.display().to_string();
+    if let Some(certificate) = &inner.retired {
+        // The vault is gone: only the certificate is left to show.
+        return Ok(AppStatus {
+            state: "retired",
+            shop_name: None,
+            vault_path,
+            session: None,
+            error: None,
+            warnings: Vec::new(),
+            certificate: Some(certificate.clone()),
+        });
+    }
     Ok(match (&inner.vault, &inner.open_error) {
         // Held, not opened yet: the login screen, with the shop's name from
         // the sign-in file.
@@ -152,6 +168,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             session: None,
             error: None,
             warnings: Vec::new(),
+            certificate: None,
         },
         (Some(vault), _) => {
             let session = match &inner.session {
@@ -169,6 +186,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
                 session,
                 error: None,
                 warnings: vault.warnings().into_iter().map(Into::into).collect(),
+                certificate: None,
             }
         }
         (None, Some(e)) => AppStatus {
@@ -183,6 +201,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
                 field: None,
             }),
             warnings: Vec::new(),
+            certificate: None,
         },
         (None, None) => AppStatus {
             state: "needs_setup",
@@ -191,6 +210,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             session: None,
             error: None,
             warnings: Vec::new(),
+            certificate: None,
         },
     })
 }
@@ -612,6 +632,14 @@ pub struct SavedFile {
     path: String,
 }
 
+impl SavedFile {
+    pub(crate) fn at(path: &Path) -> SavedFile {
+        SavedFile {
+            path: path.display().to_string(),
+        }
+    }
+}
+
 /// Saves the receipt's signed PDF in a `receipts` folder next to the vault
 /// (named by the receipt's random id, never by the customer).
 #[tauri::command]
@@ -891,7 +919,7 @@ pub struct ExportSaved {
 }
 
 /// The folder an export goes to: a whole path to a folder that exists.
-fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
+pub(crate) fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
     let path = PathBuf::from(folder.trim());
     if !path.is_absolute() {
         return Err(Error::InvalidInput {
@@ -912,7 +940,12 @@ fn export_folder_checked(folder: &str) -> Result<PathBuf, Error> {
 /// `-3`... when that name is taken): never over an existing file, never
 /// half a file. Callers build `stem` from a date and a number only, never
 /// from anything personal.
-fn write_numbered(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+pub(crate) fn write_numbered(
+    folder: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, Error> {
     for n in 1..=99 {
         let name = if n == 1 {
             format!("{stem}.{ext}")
@@ -930,7 +963,7 @@ fn write_numbered(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<
 }
 
 /// Today's local date, as a file name starts with it.
-fn local_date() -> String {
+pub(crate) fn local_date() -> String {
     chrono::Local::now().format("%Y-%m-%d").to_string()
 }
 

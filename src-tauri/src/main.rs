@@ -9,6 +9,7 @@ mod backups;
 #[cfg(test)]
 mod command_matrix;
 mod commands;
+mod moving;
 mod retention;
 mod state;
 
@@ -103,6 +104,11 @@ fn with_commands<R: tauri::Runtime>(
             backups::backups_overview,
             backups::backup_folder_set,
             backups::backup_now,
+            moving::move_preview,
+            moving::move_restore,
+            moving::retire_computer,
+            moving::retire_certificate_save,
+            moving::retired_close,
         ])
 }
 

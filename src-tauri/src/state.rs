@@ -35,6 +35,9 @@ pub struct Inner {
     /// Since when the open vault has had nobody signed in (see
     /// [`AppState::tick`]).
     pub locked_since: Option<Instant>,
+    /// This computer was retired in this run: the vault is gone, the
+    /// destruction certificate is kept until the app closes.
+    pub retired: Option<crate::moving::CertificateView>,
 }
 
 impl AppState {
@@ -69,6 +72,7 @@ impl AppState {
                 open_error,
                 session: None,
                 locked_since: None,
+                retired: None,
             }),
         }
     }

@@ -4,7 +4,8 @@
 //! collects, the recipients the shop hands data to with the notices
 //! still to give them (`settings/recipients.js`), what the retention
 //! schedule erases (`settings/retention.js`), and the backups
-//! (`settings/backups.js`; Home links here with `{ section: 'backups' }`). The allowed ranges, who
+//! (`settings/backups.js`; Home links here with `{ section: 'backups' }`),
+//! and, for the owner, retiring this computer (`settings/retire.js`). The allowed ranges, who
 //! may change what, and whether a change publishes a new notice are the
 //! core's; this screen sends what was chosen and reports the notice version
 //! the core now shows customers.
@@ -30,6 +31,7 @@ import { t, tn, has, formatNumber } from '../i18n.js';
 import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
 import { backupsPanel } from './settings/backups.js';
+import { retirePanel } from './settings/retire.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -472,6 +474,10 @@ export function render(ctx, params = {}) {
     const panel = backupsPanel(ctx.session);
     content.append(panel);
     if (params.section === 'backups') requestAnimationFrame(() => panel.scrollIntoView({ block: 'start' }));
+  }
+  if (may(ctx.session, 'retire_computer')) {
+    // Last: it ends the shop's life on this computer.
+    content.append(retirePanel(ctx));
   }
   return root;
 }

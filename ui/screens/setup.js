@@ -1,7 +1,9 @@
 //! First start: a three-step wizard (shop name, owner account, confirm) that
 //! calls `setup` and then shows the one-time recovery key. The passphrase
 //! rules are the core's; this screen only checks that fields are filled in
-//! and that the passphrase was typed the same twice.
+//! and that the passphrase was typed the same twice. A shop that already
+//! uses Steward on an old computer is offered the move instead
+//! (`screens/move.js`).
 
 import { h, replace, focus } from '../components/dom.js';
 import {
@@ -38,6 +40,12 @@ export function render(ctx) {
       h('p', { class: 'card__brand' }, t('app.name')),
       h('h1', { id: 'setup-title', class: 'card__title', tabindex: '-1' }, t('setup.title')),
       h('p', { class: 'lead' }, t('setup.intro')),
+      h(
+        'div',
+        { class: 'setup__move' },
+        h('p', {}, h('strong', {}, t('setup.moveOffer')), ' ', t('setup.moveOfferHint')),
+        button(t('setup.moveStart'), { id: 'setup-move', kind: 'secondary', onclick: () => ctx.showMove() }),
+      ),
       steps,
       alert,
       body,

@@ -58,7 +58,9 @@ pub mod time;
 pub mod unattended;
 
 pub use audit::{Outcome, Subject, Verdict};
-pub use backup::{BackupInfo, BackupMade, BackupsOverview, Restored, VerifiedBackup};
+pub use backup::{
+    BackupInfo, BackupMade, BackupPreview, BackupsOverview, Restored, VerifiedBackup,
+};
 pub use consent::notices::Notice;
 pub use consent::purposes::{
     FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText, RetentionClock,

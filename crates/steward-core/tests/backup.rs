@@ -178,6 +178,44 @@ fn the_recovery_key_alone_restores_into_an_empty_folder_without_the_erased_custo
     assert!(!found(&mut v, &mut owner, NAME));
 }
 
+#[test]
+fn before_restoring_on_a_new_computer_the_owner_sees_what_the_backup_holds_and_nothing_is_written()
+{
+    let (shop, mut v, mut owner, id, dir) = scene();
+    join(&mut v, &mut owner, LATER, None);
+    let before = v.backup_now(&mut owner, Some(&dir)).unwrap();
+    erase(&mut v, &mut owner, id);
+    v.backup_now(&mut owner, Some(&dir)).unwrap();
+    v.logout(owner).unwrap();
+    drop(v);
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    let new_path = elsewhere.path().join("shop.steward");
+    let seen = Vault::preview_backup_new(&new_path, &before.path, &shop.recovery_key).unwrap();
+    assert_eq!(seen.shop_name, "Forn de la Plaça");
+    assert_eq!(seen.customers, 2);
+    assert_eq!(seen.erased_before, 0);
+    assert_eq!(seen.erasures_to_replay, 1);
+    assert_eq!(
+        seen.backup_made_at,
+        before
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    );
+    // Nothing is left where the vault will go, and it holds no customer value.
+    let left: Vec<_> = std::fs::read_dir(elsewhere.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert!(!format!("{seen:?}").contains(NAME));
+
+    let other = Shop::new();
+    let err = Vault::preview_backup_new(&new_path, &before.path, &other.recovery_key).unwrap_err();
+    assert!(matches!(err, Error::WrongRecoveryKey), "{err}");
+    let not_a_backup = dir.join("notes.stewardbackup");
+    std::fs::write(&not_a_backup, b"shopping list").unwrap();
+    let err = Vault::preview_backup_new(&new_path, &not_a_backup, &shop.recovery_key).unwrap_err();
+    assert!(matches!(err, Error::BackupInvalid { .. }), "{err}");
+}
+
 fn shop_vault_id(shop: &Shop) -> String {
     steward_core::ClosedVault::take(&shop.path)
         .unwrap()

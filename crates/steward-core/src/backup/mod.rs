@@ -33,7 +33,7 @@ use crate::shop;
 use crate::store::{open_copy, Vault};
 use crate::time::{format_ts, parse_ts};
 
-pub use restore::Restored;
+pub use restore::{BackupPreview, Restored};
 pub use schedule::{BackupsOverview, SCHEDULE_EVERY_HOURS, WARN_AFTER_DAYS};
 
 /// A backup just made.
@@ -122,6 +122,8 @@ pub(crate) struct Opened {
     pub db: TempFile,
     pub audit_entries: i64,
     pub customers: i64,
+    /// The shop's name in the backup (the shop's, never a customer's).
+    pub shop_name: String,
 }
 
 /// Checks a backup all the way down with the vault's database key.
@@ -183,6 +185,7 @@ pub(crate) fn open_verified(
         });
     }
     let customers = crate::records::customer::count(&conn)?;
+    let shop_name = shop::name(&conn)?;
     drop(conn);
     Ok(Opened {
         header,
@@ -190,6 +193,7 @@ pub(crate) fn open_verified(
         db,
         audit_entries: verdict.entries,
         customers,
+        shop_name,
     })
 }
 

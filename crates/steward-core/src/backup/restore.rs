@@ -46,6 +46,47 @@ pub struct Restored {
     pub warnings: Vec<Warning>,
 }
 
+/// What a backup holds, shown before it is restored on a computer with no
+/// vault: the shop's name, dates and counts, never a customer's data.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupPreview {
+    /// When the backup was made.
+    pub backup_made_at: String,
+    pub shop_name: String,
+    /// Customers in the backup.
+    pub customers: i64,
+    /// Customers erased before the backup was made.
+    pub erased_before: usize,
+    /// Erasures made after it that the other backups in its folder carry:
+    /// the restore makes them again.
+    pub erasures_to_replay: usize,
+    /// How many backups of this vault in the folder were read.
+    pub other_backups_read: usize,
+}
+
+/// The database key of the backup's vault, from the backup's copy of the
+/// recovery file and the owner's recovery key.
+fn key_by_recovery(unsealed: &file::Unsealed, recovery_key: &RecoveryKey) -> Result<DbKey> {
+    recovery::unwrap_copy(
+        unsealed.header.recovery_file.as_bytes(),
+        &unsealed.header.vault_id,
+        recovery_key,
+    )
+    .ok_or(Error::BackupInvalid {
+        reason: "its copy of the recovery file is damaged",
+    })?
+}
+
+/// The folder beside the vault at `vault_path` (where a restore works).
+fn vault_folder(vault_path: &Path) -> std::path::PathBuf {
+    vault_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_owned()
+}
+
 /// The tombstones of the other backups of this vault in `backup`'s folder.
 fn folder_tombstones(backup: &Path, db_key: &DbKey, vault_id: &str) -> (Vec<Tombstone>, usize) {
     let folder = match backup.parent() {
@@ -115,19 +156,8 @@ impl Vault {
     ) -> Result<(Vault, Restored)> {
         let unsealed = file::read(backup)?;
         let vault_id = unsealed.header.vault_id.clone();
-        let db_key = recovery::unwrap_copy(
-            unsealed.header.recovery_file.as_bytes(),
-            &vault_id,
-            recovery_key,
-        )
-        .ok_or(Error::BackupInvalid {
-            reason: "its copy of the recovery file is damaged",
-        })??;
-        let scratch = vault_path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_owned();
+        let db_key = key_by_recovery(&unsealed, recovery_key)?;
+        let scratch = vault_folder(vault_path);
         std::fs::create_dir_all(&scratch).map_err(Error::io("create the vault folder"))?;
         let opened = open_verified(backup, &db_key, &vault_id, &scratch)?;
         let audit_head = opened.header.audit_head.to_head()?;
@@ -152,6 +182,43 @@ impl Vault {
         let restored =
             vault.finish_restore((owner, Role::Owner), &opened.header, known, n_others)?;
         Ok((vault, restored))
+    }
+
+    /// What the backup at `backup` holds, checked all the way down with
+    /// the owner's recovery key alone, before [`Vault::restore_backup_new`]
+    /// puts it at `vault_path`: nothing is written but a scratch copy
+    /// beside `vault_path`, removed at once.
+    pub fn preview_backup_new(
+        vault_path: &Path,
+        backup: &Path,
+        recovery_key: &RecoveryKey,
+    ) -> Result<BackupPreview> {
+        let unsealed = file::read(backup)?;
+        let vault_id = unsealed.header.vault_id.clone();
+        let db_key = key_by_recovery(&unsealed, recovery_key)?;
+        let scratch = vault_folder(vault_path);
+        std::fs::create_dir_all(&scratch).map_err(Error::io("create the vault folder"))?;
+        let opened = open_verified(backup, &db_key, &vault_id, &scratch)?;
+        let (known, n_others) = folder_tombstones(backup, &db_key, &vault_id);
+        let present: BTreeSet<&str> = opened
+            .header
+            .tombstones
+            .iter()
+            .map(|t| t.public_id.as_str())
+            .collect();
+        let to_replay: BTreeSet<&str> = known
+            .iter()
+            .map(|t| t.public_id.as_str())
+            .filter(|id| !present.contains(id))
+            .collect();
+        Ok(BackupPreview {
+            backup_made_at: opened.header.created_at.clone(),
+            shop_name: opened.shop_name.clone(),
+            customers: opened.customers,
+            erased_before: present.len(),
+            erasures_to_replay: to_replay.len(),
+            other_backups_read: n_others,
+        })
     }
 
     /// Logs the restore and replays the erasures in `known` that the
