@@ -197,6 +197,12 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "backups_overview"
         | "backup_now" => json!({}),
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
+        // Off: the rows after it run as before (and it removes no PIN).
+        "quick_switch_set" => json!({ "on": false }),
+        "users_with_pin" => json!({}),
+        "pin_clear" => json!({ "username": OWNER.0 }),
+        // With quick switch off, past the permission check to "not now".
+        "pin_set_own" => json!({ "passphrase": "not checked here", "pin": "7391" }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -250,6 +256,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("backup_folder_set", [true, false, false, false, false]),
         ("backups_overview", [true, true, false, false, false]),
         ("backup_now", [true, true, false, false, false]),
+        ("quick_switch_set", [true, false, false, false, false]),
+        ("users_with_pin", [true, false, false, false, true]),
+        ("pin_clear", [true, false, false, false, false]),
+        ("pin_set_own", [true, true, true, true, true]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -300,6 +310,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 Err(e) if cmd == &"customer_erase" && e["code"] == "customer_not_found" => true,
                 Err(e) if cmd == &"recipients_remove" && e["code"] == "recipient_not_found" => true,
                 Err(e) if cmd == &"recipients_told" && e["field"] == "notice" => true,
+                Err(e) if cmd == &"pin_set_own" && e["code"] == "pin_not_available" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");

@@ -30,6 +30,7 @@ import { t, tn, has, formatNumber } from '../i18n.js';
 import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
 import { backupsPanel } from './settings/backups.js';
+import { quickSwitchPanel } from './settings/quick-switch.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -254,6 +255,7 @@ export function render(ctx, params = {}) {
         autolockForm,
         closeAfterForm,
       ),
+      quickSwitchPanel(ctx),
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'settings-currency-title' },
