@@ -35,6 +35,8 @@ let currentScreen = null;
  * core checks and logs the purpose with every visit, whichever it is.
  */
 let chosenPurpose = null;
+/** The login screen may take a PIN: the vault is open and the shop allows it. */
+let quickSwitch = false;
 
 const autolock = createAutolock({
   touch: () => call('touch'),
@@ -68,6 +70,10 @@ const ctx = {
   /** Remembers `purpose` for the rest of the session (see `accessPurpose`). */
   chooseAccessPurpose(purpose) {
     chosenPurpose = purpose;
+  },
+  /** Whether the login screen may take a PIN (see `quickSwitch`). */
+  get quickSwitch() {
+    return quickSwitch;
   },
   /** Asks the core for its state again and shows the matching screen. */
   refresh,
@@ -132,6 +138,7 @@ const ctx = {
   sessionUpdated(info) {
     if (!session) return;
     session = info;
+    quickSwitch = Boolean(info.quickSwitch);
     shopName = info.shopName || shopName;
     autolock.setDelay(info.autolockSeconds);
   },
@@ -190,6 +197,7 @@ async function refresh(params = {}) {
 
 function route(status, params = {}) {
   if (status.shopName) shopName = status.shopName;
+  quickSwitch = Boolean(status.quickSwitch);
   switch (status.state) {
     case 'needs_setup':
       endLocalSession();
@@ -226,6 +234,8 @@ function showLogin(params = {}) {
 
 function beginSession(info, screen, params = {}) {
   session = info;
+  // The vault stays open after this session locks: a PIN may sign in then.
+  quickSwitch = Boolean(info.quickSwitch);
   shopName = info.shopName || shopName;
   // The auto-lock applies in customer mode too: activity keeps it open.
   autolock.start(info.autolockSeconds);

@@ -208,6 +208,12 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
         // Not the word: the role is checked first, and nothing is destroyed.
         "retire_computer" => json!({ "passphrase": "not the passphrase", "confirmation": "no" }),
+        // Off: the rows after it run as before (and it removes no PIN).
+        "quick_switch_set" => json!({ "on": false }),
+        "users_with_pin" => json!({}),
+        "pin_clear" => json!({ "username": OWNER.0 }),
+        // With quick switch off, past the permission check to "not now".
+        "pin_set_own" => json!({ "passphrase": "not checked here", "pin": "7391" }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -262,6 +268,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("backups_overview", [true, true, false, false, false]),
         ("backup_now", [true, true, false, false, false]),
         ("retire_computer", [true, false, false, false, false]),
+        ("quick_switch_set", [true, false, false, false, false]),
+        ("users_with_pin", [true, false, false, false, true]),
+        ("pin_clear", [true, false, false, false, false]),
+        ("pin_set_own", [true, true, true, true, true]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -315,6 +325,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 Err(e) if cmd == &"retire_computer" && e["code"] == "retirement_not_confirmed" => {
                     true
                 }
+                Err(e) if cmd == &"pin_set_own" && e["code"] == "pin_not_available" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");

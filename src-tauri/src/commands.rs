@@ -77,7 +77,7 @@ pub(crate) fn not_logged_in() -> CommandError {
     }
 }
 
-fn no_vault(state: &AppState) -> CommandError {
+pub(crate) fn no_vault(state: &AppState) -> CommandError {
     Error::NoVault(state.vault_path.clone()).into()
 }
 
@@ -108,9 +108,14 @@ pub struct SessionInfo {
     /// How many different customers the searches of one manager or staff
     /// account may show within an hour (the owner's setting).
     search_limit_per_hour: u32,
+    /// Whether the shop lets users unlock and switch with a PIN.
+    quick_switch: bool,
+    /// This session was opened with a PIN: what changes the shop is not
+    /// in `allowed` and asks for the passphrase.
+    by_pin: bool,
 }
 
-fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
+pub(crate) fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
     Ok(SessionInfo {
         username: session.username().to_owned(),
         role: session.role(),
@@ -124,6 +129,8 @@ fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
         access_purposes: access::scope(session.role()).access_purposes,
         currency: vault.currency()?,
         search_limit_per_hour: vault.search_limit_per_hour()?,
+        quick_switch: vault.quick_switch_enabled()?,
+        by_pin: session.by_pin(),
     })
 }
 
@@ -142,6 +149,9 @@ pub struct AppStatus {
     /// certificate, until the app closes.
     #[serde(skip_serializing_if = "Option::is_none")]
     certificate: Option<crate::moving::CertificateView>,
+    /// The login screen may offer a PIN: the vault is open (locked) and
+    /// the shop switched quick switch on.
+    quick_switch: bool,
 }
 
 fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
@@ -156,6 +166,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             error: None,
             warnings: Vec::new(),
             certificate: Some(certificate.clone()),
+            quick_switch: false,
         });
     }
     Ok(match (&inner.vault, &inner.open_error) {
@@ -169,6 +180,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             error: None,
             warnings: Vec::new(),
             certificate: None,
+            quick_switch: false,
         },
         (Some(vault), _) => {
             let session = match &inner.session {
@@ -187,6 +199,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
                 error: None,
                 warnings: vault.warnings().into_iter().map(Into::into).collect(),
                 certificate: None,
+                quick_switch: vault.quick_switch_enabled()?,
             }
         }
         (None, Some(e)) => AppStatus {
@@ -202,6 +215,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             }),
             warnings: Vec::new(),
             certificate: None,
+            quick_switch: false,
         },
         (None, None) => AppStatus {
             state: "needs_setup",
@@ -211,6 +225,7 @@ fn status_of(state: &AppState, inner: &Inner) -> Res<AppStatus> {
             error: None,
             warnings: Vec::new(),
             certificate: None,
+            quick_switch: false,
         },
     })
 }

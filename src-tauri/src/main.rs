@@ -10,6 +10,7 @@ mod backups;
 mod command_matrix;
 mod commands;
 mod moving;
+mod quick_switch;
 mod retention;
 mod state;
 
@@ -61,6 +62,12 @@ fn with_commands<R: tauri::Runtime>(
             commands::consent_form,
             commands::enter_customer_mode,
             commands::leave_customer_mode,
+            quick_switch::login_pin,
+            quick_switch::leave_customer_mode_pin,
+            quick_switch::quick_switch_set,
+            quick_switch::pin_set_own,
+            quick_switch::pin_clear,
+            quick_switch::users_with_pin,
             commands::join_customer,
             commands::grant_consent,
             commands::withdraw_consent,

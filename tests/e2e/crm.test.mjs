@@ -18,7 +18,7 @@ import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { until } from './webdriver.mjs';
-import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow, openedFor } from './helpers.mjs';
+import { CLI, ALT, CTRL, ENTER, useApp, login, shot, assertFitsWindow, openedFor, openStaffLogin } from './helpers.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'steward-e2e-crm-'));
 const vault = join(dir, 'shop.steward');
@@ -201,6 +201,8 @@ test('Núria joins on the screen with loyalty points and the birthday gift', asy
   await app.waitForText('#signature-pad-state', (t) => /^Signat/.test(t.trim()));
   await app.click('#consent-submit');
   await app.waitForText('#receipt-title', (t) => /Comprovant de consentiment/.test(t), 30000);
+
+  await openStaffLogin();
 
   await app.type('#leave-username', OWNER);
   await app.type('#leave-passphrase', OWNER_PASS);
@@ -506,7 +508,7 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   await app.click('#edit-birth_date');
   await app.keys([CTRL, ENTER]);
   assert.equal(await profileLoaded(), NAME);
-  await app.waitForText('#profile-status', (t) => /Saved: Date of birth\./.test(t));
+  await app.waitForText('#profile-status', (t) => /Removed: Date of birth\./.test(t));
   assert.equal(await count('#profile-fields dd[data-field="birth_date"]'), 0);
   await shot('76-profile-after-edit');
 });

@@ -121,3 +121,13 @@ export async function openedFor(purpose) {
   await app.click('#purpose-picker-open');
   await until(async () => (await loaded()) === purpose, 15000, `the profile opened for ${purpose}`);
 }
+
+/**
+ * Under a customer screen: opens the staff login behind the small "Staff"
+ * button (unless it is open already).
+ */
+export async function openStaffLogin() {
+  if (await app.isDisplayed('#leave-username')) return;
+  await app.click('#leave-open');
+  await app.waitFor('#leave-username');
+}

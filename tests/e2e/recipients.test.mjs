@@ -169,7 +169,7 @@ test('the owner adds a delivery firm in Settings and is told customers will see 
   assert.ok(firmId > 0);
   const said = await app.waitForText('#recipients-status', (t) => /Customers will see the change/.test(t));
   assert.match(said, new RegExp(`${FIRM} was added`));
-  assert.match(said, /Version \d+ of the notice was published/);
+  assert.match(said, /read the updated notice \(version \d+\)/);
   assert.equal(await activeId(), `recipient-${firmId}-hand-over`, 'the cursor is on the new firm');
   assert.equal(await app.text(`#recipient-${firmId}-name`), FIRM);
   const fact = (key) => app.text(`li[data-recipient="${firmId}"] dd[data-fact="${key}"]`);
@@ -303,7 +303,7 @@ test('the owner removes the firm; customers will see the change, what it receive
   await app.waitFor('#recipients-none');
   const said = await app.waitForText('#recipients-status', (t) => /was removed/.test(t));
   assert.match(said, /Customers will see the change: from now on the notice they read no longer names/);
-  assert.match(said, /Version \d+ of the notice was published/);
+  assert.match(said, /read the updated notice \(version \d+\)/);
   await toTop('#settings-recipients');
   await shot('99-recipient-removed');
 });

@@ -7,6 +7,7 @@ import { textField, form, button, alertRegion, showError, fieldError, markRefuse
 import { sessionLayout } from '../components/layout.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
+import { ownPinPanel } from './settings/quick-switch.js';
 
 export function render(ctx, params = {}) {
   const forced = params.forced === true;
@@ -53,6 +54,8 @@ export function render(ctx, params = {}) {
     alert = frame.alert;
     container = h('section', { class: 'panel' });
     frame.content.append(container);
+    // The PIN for quick switching, when the owner allows PINs.
+    if (ctx.session.quickSwitch) frame.content.append(ownPinPanel(ctx));
   }
 
   const actions = forced

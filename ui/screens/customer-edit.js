@@ -98,11 +98,15 @@ export function render(ctx, params = {}) {
             },
             async (list) => {
               const changed = await call('customer_correct', { customerId, changes: list });
-              ctx.navigate('profile', {
-                customerId,
-                purpose,
-                notice: t('edit.saved', { fields: changed.map(fieldLabel).join(', ') }),
-              });
+              // Say what happened to each detail: changed, or removed.
+              const removed = new Set(list.filter((c) => c.value === null).map((c) => c.field));
+              const named = (keys) => keys.map(fieldLabel).join(', ');
+              const kept = changed.filter((k) => !removed.has(k));
+              const gone = changed.filter((k) => removed.has(k));
+              const notice = [kept.length ? t('edit.saved', { fields: named(kept) }) : '', gone.length ? t('edit.removed', { fields: named(gone) }) : '']
+                .filter(Boolean)
+                .join(' ');
+              ctx.navigate('profile', { customerId, purpose, notice });
             },
           ),
       },

@@ -1,4 +1,5 @@
-//! Log in: username and passphrase for the shop named on the screen. Also
+//! Log in: username and passphrase (or, with quick switch on and the vault
+//! open, the user's PIN) for the shop named on the screen. Also
 //! where the app lands after a lock, a logout or a lost session, with a
 //! notice saying why. Back-off after failed attempts is the core's.
 
@@ -15,6 +16,7 @@ import {
   fieldError,
   submitWith,
 } from '../components/form.js';
+import { looksLikePin } from '../components/pin.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -25,9 +27,11 @@ export function render(ctx, params = {}) {
     autocomplete: 'username',
     autofocus: true,
   });
+  // While the vault is open and the shop allows it, a PIN signs in too.
+  const pinToo = Boolean(ctx.quickSwitch);
   const passphrase = textField({
     id: 'login-passphrase',
-    label: t('login.passphrase'),
+    label: t(pinToo ? 'login.passphraseOrPin' : 'login.passphrase'),
     type: 'password',
     autocomplete: 'current-password',
   });
@@ -54,7 +58,10 @@ export function render(ctx, params = {}) {
             },
           },
           async ({ name, secret }) => {
-            const info = await call('login', { username: name, passphrase: secret });
+            const info =
+              pinToo && looksLikePin(secret)
+                ? await call('login_pin', { username: name, pin: secret })
+                : await call('login', { username: name, passphrase: secret });
             passphrase.input.value = '';
             ctx.loggedIn(info);
           },

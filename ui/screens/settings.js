@@ -32,6 +32,7 @@ import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
 import { backupsPanel } from './settings/backups.js';
 import { retirePanel } from './settings/retire.js';
+import { quickSwitchPanel } from './settings/quick-switch.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -256,6 +257,7 @@ export function render(ctx, params = {}) {
         autolockForm,
         closeAfterForm,
       ),
+      quickSwitchPanel(ctx),
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'settings-currency-title' },

@@ -170,6 +170,12 @@ enum UsersCommand {
         #[arg(value_parser = parse_role)]
         role: Role,
     },
+    /// Set your own PIN for quick switching at the till (asks your
+    /// passphrase again, then the PIN; the owner must have switched quick
+    /// switch on).
+    SetPin,
+    /// Remove a user's PIN (owner).
+    ClearPin { name: String },
 }
 
 #[derive(Subcommand)]
@@ -193,6 +199,12 @@ enum SettingsCommand {
     /// How many different customers the searches of one manager or staff
     /// account may show within an hour (1–1000; the owner is not limited).
     SearchLimit { customers: u32 },
+    /// Let users unlock and switch at the till with a PIN while the app has
+    /// the vault open (`on`), or not (`off`: every PIN is removed).
+    QuickSwitch {
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
     /// The folder `backup now` writes to when given none (it must exist).
     BackupFolder { folder: PathBuf },
     /// The contact line and jurisdiction shown on notices and receipts.
@@ -452,6 +464,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let u = vault.disable_user(&mut session, name)?;
                     output(cli.json, &u, || format!("Disabled {}.", u.username));
                 }
+                UsersCommand::SetPin => {
+                    let passphrase = secrets.passphrase("Your passphrase again: ")?;
+                    let pin = steward_core::Pin::new(
+                        secrets
+                            .new_passphrase("New PIN (4 to 8 digits): ")?
+                            .as_str()
+                            .to_owned(),
+                    );
+                    vault.set_own_pin(&mut session, &passphrase, &pin)?;
+                    output(cli.json, &serde_json::json!({ "pinSet": true }), || {
+                        "Your PIN is set: use it to unlock or switch at the till while Steward is open.".to_owned()
+                    });
+                }
+                UsersCommand::ClearPin { name } => {
+                    vault.clear_pin(&mut session, name)?;
+                    output(cli.json, &serde_json::json!({ "pinCleared": name }), || {
+                        format!("{name}'s PIN is removed.")
+                    });
+                }
                 UsersCommand::SetRole { name, role } => {
                     let u = vault.set_role(&mut session, name, *role)?;
                     output(cli.json, &u, || {
@@ -491,6 +522,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             logout(&mut vault, session)?;
             output(cli.json, &serde_json::json!({ "currency": code }), || {
                 format!("Purchases are now recorded in {code}.")
+            });
+        }
+        Command::Settings(SettingsCommand::QuickSwitch { state }) => {
+            let on = state == "on";
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            vault.set_quick_switch(&mut session, on)?;
+            logout(&mut vault, session)?;
+            output(cli.json, &serde_json::json!({ "quickSwitch": on }), || {
+                if on {
+                    "Quick switch is on: each user may set a PIN (`users set-pin`).".to_owned()
+                } else {
+                    "Quick switch is off: every PIN was removed.".to_owned()
+                }
             });
         }
         Command::Settings(SettingsCommand::SearchLimit { customers }) => {

@@ -114,6 +114,26 @@ pub enum Error {
     #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
 
+    /// Quick switch is off for the shop, this account has no PIN, or the
+    /// vault was closed (a PIN never opens it): sign in with the passphrase.
+    #[error("a PIN cannot be used now; sign in with your passphrase")]
+    PinNotAvailable,
+
+    /// Five wrong PINs in a row: this account's PIN works again after a
+    /// sign-in with the passphrase.
+    #[error("too many wrong PINs; sign in with your passphrase")]
+    PinBlocked,
+
+    /// A PIN the shop does not accept (too short, too long, not digits, or
+    /// too easy to guess).
+    #[error("this PIN is not accepted: {0}")]
+    WeakPin(&'static str),
+
+    /// A session opened with a PIN may serve customers, not change the
+    /// shop: this action needs a sign-in with the passphrase.
+    #[error("to {action}, sign in with your passphrase (a PIN is for the till)")]
+    PassphraseNeeded { action: Action },
+
     /// The account has been disabled by the owner.
     #[error("this account is disabled; ask the shop owner")]
     AccountDisabled,
@@ -396,6 +416,10 @@ impl Error {
             Error::WrongCredentials => "wrong_credentials",
             Error::TooManyAttempts { .. } => "too_many_attempts",
             Error::AccountDisabled => "account_disabled",
+            Error::PinNotAvailable => "pin_not_available",
+            Error::PinBlocked => "pin_blocked",
+            Error::WeakPin(_) => "weak_pin",
+            Error::PassphraseNeeded { .. } => "passphrase_needed",
             Error::PassphraseChangeRequired => "passphrase_change_required",
             Error::WeakPassphrase(_) => "weak_passphrase",
             Error::Forbidden { .. } => "forbidden",
@@ -456,9 +480,12 @@ impl Error {
             | Error::CustomerRestricted
             | Error::UnderLegalHold
             | Error::SearchLimitReached { .. } => ErrorKind::NotPermitted,
-            Error::WrongCredentials | Error::TooManyAttempts { .. } | Error::AccountDisabled => {
-                ErrorKind::Credentials
-            }
+            Error::WrongCredentials
+            | Error::TooManyAttempts { .. }
+            | Error::AccountDisabled
+            | Error::PinNotAvailable
+            | Error::PinBlocked => ErrorKind::Credentials,
+            Error::PassphraseNeeded { .. } => ErrorKind::NotPermitted,
             Error::SessionLocked => ErrorKind::SessionLost,
             Error::NoVault(_)
             | Error::NotAVault { .. }

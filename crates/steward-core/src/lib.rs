@@ -85,7 +85,7 @@ pub use language::Lang;
 pub use oversight::ResidueScan;
 pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
-pub use people::{HandedTo, Passphrase, Session, UserSummary};
+pub use people::{HandedTo, Passphrase, Pin, Session, UserSummary, MAX_PIN_FAILURES};
 pub use permissions::{Action, Role};
 pub use records::erasure::{DestructionRecord, Residue};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};

@@ -285,6 +285,29 @@ impl Action {
     }
 }
 
+impl Action {
+    /// Whether a session opened with a PIN is refused this action: a PIN
+    /// is for serving customers at the till; managing the shop's people,
+    /// settings, promises and records, and erasing or handing out
+    /// customers' data, asks for the passphrase.
+    pub fn needs_passphrase(self) -> bool {
+        matches!(
+            self,
+            Action::ManageUsers
+                | Action::ChangeSettings
+                | Action::ManagePurposes
+                | Action::ManageRecipients
+                | Action::ExportForCustomer
+                | Action::EraseCustomer
+                | Action::ScanForResidue
+                | Action::ManageLegalHold
+                | Action::RunRetention
+                | Action::RestoreBackup
+                | Action::RetireComputer
+        )
+    }
+}
+
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

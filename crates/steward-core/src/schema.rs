@@ -66,6 +66,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/012_backups.sql"),
         data: None,
     },
+    Migration {
+        // Quick switch at the till: per-user PINs (issue 14).
+        sql: include_str!("../migrations/015_quick_switch.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

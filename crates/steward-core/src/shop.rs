@@ -112,6 +112,19 @@ pub(crate) fn set_close_after_locked_minutes(conn: &Connection, minutes: u32) ->
     Ok(())
 }
 
+/// Whether staff may unlock and switch users with a PIN while the vault is open.
+pub(crate) fn quick_switch(conn: &Connection) -> Result<bool> {
+    conn.prepare_cached("SELECT quick_switch FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the quick-switch setting"))
+}
+
+pub(crate) fn set_quick_switch(conn: &Connection, on: bool) -> Result<()> {
+    conn.execute("UPDATE shop SET quick_switch = ?1 WHERE id = 1", [on])
+        .map_err(Error::db("change a setting"))?;
+    Ok(())
+}
+
 /// The folder the owner keeps backups in, if they set one.
 pub(crate) fn backup_folder(conn: &Connection) -> Result<Option<String>> {
     conn.prepare_cached("SELECT backup_folder FROM shop WHERE id = 1")

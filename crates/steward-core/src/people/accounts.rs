@@ -180,9 +180,12 @@ pub(crate) fn record_failed_login(
     Ok(())
 }
 
+/// After a sign-in with the passphrase: no back-off, and the PIN works
+/// again (it stops after five wrong ones in a row).
 pub(crate) fn clear_failed_logins(conn: &Connection, id: i64) -> Result<()> {
     conn.execute(
-        "UPDATE user_account SET failed_logins = 0, retry_not_before = NULL WHERE id = ?1",
+        "UPDATE user_account SET failed_logins = 0, retry_not_before = NULL, pin_failures = 0
+         WHERE id = ?1",
         [id],
     )
     .map_err(Error::db("record a login"))?;
@@ -276,4 +279,54 @@ pub(crate) fn counts(conn: &Connection) -> Result<(i64, i64)> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
     .map_err(Error::db("count records"))
+}
+
+/// An account's PIN hash (if it set one) and its wrong PINs in a row.
+pub(crate) fn pin_of(conn: &Connection, id: i64) -> Result<(Option<String>, u32)> {
+    conn.prepare_cached("SELECT pin_hash, pin_failures FROM user_account WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
+        .map_err(Error::db("read a PIN"))
+}
+
+/// Sets (or, with `None`, removes) an account's PIN hash; either way the
+/// count of wrong PINs starts again.
+pub(crate) fn set_pin_hash(conn: &Connection, id: i64, hash: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE user_account SET pin_hash = ?1, pin_failures = 0 WHERE id = ?2",
+        params![hash, id],
+    )
+    .map_err(Error::db("set a PIN"))?;
+    Ok(())
+}
+
+/// Removes every account's PIN (quick switch turned off).
+pub(crate) fn clear_all_pins(conn: &Connection) -> Result<usize> {
+    conn.execute(
+        "UPDATE user_account SET pin_hash = NULL, pin_failures = 0 WHERE pin_hash IS NOT NULL",
+        [],
+    )
+    .map_err(Error::db("remove the PINs"))
+}
+
+pub(crate) fn record_pin_failure(conn: &Connection, id: i64, failures: u32) -> Result<()> {
+    conn.execute(
+        "UPDATE user_account SET pin_failures = ?1 WHERE id = ?2",
+        params![failures, id],
+    )
+    .map_err(Error::db("record a wrong PIN"))?;
+    Ok(())
+}
+
+/// Who has a PIN, by username (for the owner's list of users).
+pub(crate) fn with_pin(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT username FROM user_account WHERE pin_hash IS NOT NULL ORDER BY username",
+        )
+        .map_err(Error::db("list PINs"))?;
+    let names = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(Iterator::collect)
+        .map_err(Error::db("list PINs"))?;
+    Ok(names)
 }

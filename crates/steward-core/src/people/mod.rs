@@ -9,11 +9,13 @@
 pub mod access;
 pub(crate) mod accounts;
 pub mod passphrase;
+pub mod pin;
 pub mod session;
 pub mod settings;
 mod users;
 
 pub use accounts::UserSummary;
 pub use passphrase::{Passphrase, MIN_PASSPHRASE_CHARS};
+pub use pin::{Pin, MAX_PIN_FAILURES};
 pub use session::{backoff_after, HandedTo, Session};
 pub use settings::AUTOLOCK_RANGE;

@@ -30,6 +30,9 @@ pub struct Session {
     pub(super) locked: bool,
     /// Set while the screen is handed to a customer: who it was handed to.
     pub(super) customer_mode: Option<HandedTo>,
+    /// Opened with a PIN (quick switch), not the passphrase: see
+    /// `Action::needs_passphrase`.
+    pub(super) by_pin: bool,
 }
 
 /// Who the screen was handed to (customer mode). Every consent act in
@@ -43,6 +46,30 @@ pub enum HandedTo {
 }
 
 impl Session {
+    /// A session that a sign-in has just proved.
+    pub(super) fn opened(
+        user_id: i64,
+        username: String,
+        role: Role,
+        must_change_passphrase: bool,
+        now: DateTime<Utc>,
+        by_pin: bool,
+    ) -> Session {
+        Session {
+            user_id,
+            username,
+            role,
+            must_change_passphrase,
+            last_active: now,
+            locked: false,
+            customer_mode: None,
+            by_pin,
+        }
+    }
+    /// True when the session was opened with a PIN (quick switch).
+    pub fn by_pin(&self) -> bool {
+        self.by_pin
+    }
     pub fn user_id(&self) -> i64 {
         self.user_id
     }
@@ -75,6 +102,7 @@ impl Session {
         crate::permissions::allowed_actions(self.role)
             .into_iter()
             .filter(|a| self.customer_mode.is_none() || a.allowed_in_customer_mode())
+            .filter(|a| !(self.by_pin && a.needs_passphrase()))
             .collect()
     }
     pub fn is_locked(&self) -> bool {
@@ -159,15 +187,14 @@ impl Vault {
             accounts::clear_failed_logins(tx.conn(), user.id)?;
             tx.audit(AuditEvent::new("login", Outcome::Ok).by(user.id, user.role))
         })?;
-        Ok(Session {
-            user_id: user.id,
-            username: user.username,
-            role: user.role,
-            must_change_passphrase: user.must_change_passphrase,
-            last_active: now,
-            locked: false,
-            customer_mode: None,
-        })
+        Ok(Session::opened(
+            user.id,
+            user.username,
+            user.role,
+            user.must_change_passphrase,
+            now,
+            false,
+        ))
     }
 
     /// The gate every operation passes: refuses a locked, idle, disabled or
@@ -209,6 +236,14 @@ impl Vault {
             )?;
             return Err(Error::CustomerMode);
         }
+        if session.by_pin && action.needs_passphrase() && is_allowed(session.role, action) {
+            self.log_standalone(
+                AuditEvent::new(action.audit_label(), Outcome::Denied)
+                    .by(session.user_id, session.role)
+                    .because("signed in with a PIN"),
+            )?;
+            return Err(Error::PassphraseNeeded { action });
+        }
         if !is_allowed(session.role, action) {
             self.log_standalone(
                 AuditEvent::new(action.audit_label(), Outcome::Denied)
@@ -234,11 +269,16 @@ impl Vault {
         passphrase: &Passphrase,
     ) -> Result<Session> {
         let next = self.login(username, passphrase)?;
+        self.hand_back(session, &next)?;
+        Ok(next)
+    }
+
+    /// The customer-mode session `session` ends: `next` took the screen back.
+    pub(super) fn hand_back(&mut self, session: &mut Session, next: &Session) -> Result<()> {
         session.locked = true;
         self.log_standalone(
             AuditEvent::new("customer_mode.leave", Outcome::Ok).by(next.user_id, next.role),
-        )?;
-        Ok(next)
+        )
     }
 
     /// Locks the session if it has been idle longer than the auto-lock

@@ -4,7 +4,7 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -78,32 +78,32 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // People read the time on this computer's clock; the signed JSON keeps UTC.
     let time = s(&["steward", "time"]);
     let when = DateTime::parse_from_rfc3339(&time)
-        .map(|t| t.with_timezone(&Utc).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&Local)
+                .format(&pack.text("export.time_format", &[]))
+                .to_string()
+        })
         .unwrap_or(time);
+    let notice_hash: String = s(&["steward", "noticeSha256"]).chars().take(16).collect();
     let details = vec![
         (pack.text("receipt.shop", &[]), shop.clone()),
         (pack.text("receipt.date", &[]), when),
         (
             pack.text("receipt.receipt_id", &[]),
-            verified.receipt_id.clone(),
+            short_reference(&verified.receipt_id),
         ),
-        (pack.text("receipt.customer", &[]), s(&["piiPrincipalId"])),
+        (
+            pack.text("receipt.customer", &[]),
+            short_reference(&s(&["piiPrincipalId"])),
+        ),
         (
             pack.text("receipt.notice", &[]),
             pack.text(
                 "receipt.notice_value",
-                &[
-                    ("version", &steward["noticeVersion"].to_string()),
-                    (
-                        "hash",
-                        &s(&["steward", "noticeSha256"])
-                            .chars()
-                            .take(16)
-                            .collect::<String>(),
-                    ),
-                ],
+                &[("version", &steward["noticeVersion"].to_string())],
             ),
         ),
         (pack.text("receipt.method", &[]), s(&["collectionMethod"])),
@@ -214,6 +214,7 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         "receipt.signed",
         &[("shop", &shop), ("fingerprint", &fingerprint(&public))],
     ));
+    notes.push(pack.text("receipt.notice_fingerprint", &[("hash", &notice_hash)]));
     let signature = v[SIGNATURE_MEMBER]["value"].as_str().unwrap_or_default();
     let sig_url = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(B64.decode(signature).unwrap_or_default());
@@ -255,6 +256,23 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         qr_modules,
         qr_caption: pack.text("receipt.qr", &[]),
     })
+}
+
+/// A random id (a UUID) as people can read it out and compare: its first
+/// eight characters in two groups (`3F9A-1C2E`). The receipt's JSON and its
+/// QR code keep the whole id.
+pub(crate) fn short_reference(id: &str) -> String {
+    let head: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if head.len() == 8 {
+        format!("{}-{}", &head[..4], &head[4..])
+    } else {
+        head
+    }
 }
 
 fn qr_modules(text: &str) -> Result<Vec<Vec<bool>>> {
