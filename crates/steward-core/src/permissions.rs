@@ -136,6 +136,11 @@ pub enum Action {
     RunRetention,
     /// See what the retention schedule will erase soon, and what it did.
     ViewRetention,
+    /// See the record-keeping rules (how long sales records, the access
+    /// log and destruction records are kept) and the sales totals.
+    ViewRecordKeeping,
+    /// Change the record-keeping rules and the shop's jurisdiction.
+    ManageRecordKeeping,
     /// Make an encrypted backup of the whole vault (and delete backups
     /// older than the longest retention period).
     MakeBackup,
@@ -149,7 +154,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 36] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -180,6 +185,8 @@ impl Action {
         Action::ManageLegalHold,
         Action::RunRetention,
         Action::ViewRetention,
+        Action::ViewRecordKeeping,
+        Action::ManageRecordKeeping,
         Action::MakeBackup,
         Action::VerifyBackups,
         Action::RestoreBackup,
@@ -228,6 +235,8 @@ impl Action {
             Action::ManageLegalHold => "place and lift legal holds",
             Action::RunRetention => "run the retention schedule",
             Action::ViewRetention => "see what the retention schedule will erase",
+            Action::ViewRecordKeeping => "see the record-keeping rules",
+            Action::ManageRecordKeeping => "change the record-keeping rules",
             Action::MakeBackup => "make backups",
             Action::VerifyBackups => "list and verify backups",
             Action::RestoreBackup => "restore a backup",
@@ -270,6 +279,8 @@ impl Action {
             Action::ManageLegalHold => "customer.legal_hold",
             Action::RunRetention => "retention.run",
             Action::ViewRetention => "retention.view",
+            Action::ViewRecordKeeping => "record_keeping.view",
+            Action::ManageRecordKeeping => "record_keeping.manage",
             Action::MakeBackup => "backup.make",
             Action::VerifyBackups => "backup.verify",
             Action::RestoreBackup => "backup.restore",
@@ -325,6 +336,9 @@ impl fmt::Display for Action {
 ///   manager (who may close the shop at night) make them; whoever checks
 ///   the records (owner, manager, auditor) may list and verify them;
 ///   replacing the vault's data with a backup's is the owner's alone;
+/// - how long the shop keeps records for its own obligations (and which
+///   law's defaults it starts from) is the owner's decision, like the
+///   purposes; the auditor reads the rules to check them.
 /// - retiring this computer destroys the vault for good: the owner's alone,
 ///   with their passphrase typed again and a typed confirmation.
 const MATRIX: &[(Action, &[Role])] = &[
@@ -373,6 +387,8 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::ManageLegalHold, &[Role::Owner]),
     (Action::RunRetention, &[Role::Owner]),
     (Action::ViewRetention, &[Role::Owner, Role::Auditor]),
+    (Action::ViewRecordKeeping, &[Role::Owner, Role::Auditor]),
+    (Action::ManageRecordKeeping, &[Role::Owner]),
     (Action::MakeBackup, &[Role::Owner, Role::Manager]),
     (
         Action::VerifyBackups,

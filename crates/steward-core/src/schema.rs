@@ -66,6 +66,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/012_backups.sql"),
         data: None,
     },
+    Migration {
+        // The jurisdiction's record-keeping rules, sales records kept
+        // without the customer, and the audit log's checkpoints (issue 13
+        // §1).
+        sql: include_str!("../migrations/013_record_keeping.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

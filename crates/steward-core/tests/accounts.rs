@@ -144,6 +144,14 @@ fn attempt(
             .run_retention(steward_core::RunBy::Owner(s), &mut |_, _| {})
             .map(|_| ()),
         Action::ViewRetention => v.retention_preview(s, 30).map(|_| ()),
+        Action::ViewRecordKeeping => v.record_keeping(s).map(|_| ()),
+        Action::ManageRecordKeeping => v
+            .set_record_keeping_rule(
+                s,
+                steward_core::RecordCategory::AccessLog,
+                steward_core::Period::years(3),
+            )
+            .map(|_| ()),
         Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
         Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
         // A file that is not there: the check of the role comes first, and
@@ -205,6 +213,8 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (ManageLegalHold, [true, false, false, false, false]),
         (RunRetention, [true, false, false, false, false]),
         (ViewRetention, [true, false, false, false, true]),
+        (ViewRecordKeeping, [true, false, false, false, true]),
+        (ManageRecordKeeping, [true, false, false, false, false]),
         (MakeBackup, [true, true, false, false, false]),
         (VerifyBackups, [true, true, false, false, true]),
         (RestoreBackup, [true, false, false, false, false]),

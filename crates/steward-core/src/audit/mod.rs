@@ -14,6 +14,7 @@
 //! person's record: callers pass ids and field names only.
 
 pub mod anchor;
+pub(crate) mod checkpoint;
 mod subject;
 
 use chrono::{DateTime, Utc};
@@ -241,11 +242,17 @@ pub(crate) fn verify_chain(conn: &Connection, key: &ChainKey) -> Result<Verdict>
         message: format!("broken at entry {seq}: {why}"),
     };
 
-    let mut prev = GENESIS.to_vec();
+    // After the retention schedule removed old entries, the chain goes on
+    // from its checkpoint.
+    let (start_seq, mut prev) = match checkpoint::latest(conn, key)? {
+        Ok(Some(c)) => (c.through_seq, c.through_hash),
+        Ok(None) => (0, GENESIS.to_vec()),
+        Err(why) => return Ok(broken(1, why)),
+    };
     let mut entries = 0;
     for row in rows {
         let row = row.map_err(Error::db("read the audit log"))?;
-        let expected_seq = entries + 1;
+        let expected_seq = start_seq + entries + 1;
         if row.seq != expected_seq {
             return Ok(broken(expected_seq, "an entry is missing or out of order"));
         }
