@@ -182,7 +182,9 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "record_keeping_set_rule" => {
             json!({ "category": "access-log", "period": { "amount": 3, "unit": "years" } })
         }
-        "record_keeping_set_jurisdiction" => json!({ "jurisdiction": "EU", "applyDefaults": false }),
+        "record_keeping_set_jurisdiction" => {
+            json!({ "jurisdiction": "EU", "applyDefaults": false })
+        }
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
@@ -248,7 +250,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("retention_progress", [true, true, true, true, true]),
         ("retention_run_now", [true, false, false, false, false]),
         ("record_keeping", [true, false, false, false, true]),
-        ("record_keeping_set_rule", [true, false, false, false, false]),
+        (
+            "record_keeping_set_rule",
+            [true, false, false, false, false],
+        ),
         (
             "record_keeping_set_jurisdiction",
             [true, false, false, false, false],

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use steward_core::{
-    Jurisdiction, LegalHold, Period, RecordCategory, RecordKeeping, RetentionPreview,
-    RetentionRun, RetentionRunSummary, RunBy, Session, Vault,
+    Jurisdiction, LegalHold, Period, RecordCategory, RecordKeeping, RetentionPreview, RetentionRun,
+    RetentionRunSummary, RunBy, Session, Vault,
 };
 use tauri::{Manager, Runtime, State};
 

@@ -7,9 +7,7 @@
 //! asks and prints.
 
 use clap::Subcommand;
-use steward_core::{
-    Jurisdiction, Period, RecordCategory, RecordKeeping, Session, Unit, Vault,
-};
+use steward_core::{Jurisdiction, Period, RecordCategory, RecordKeeping, Session, Unit, Vault};
 
 use crate::{output, Failure};
 

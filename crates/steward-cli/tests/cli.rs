@@ -2166,7 +2166,9 @@ fn record_keeping_rules_are_shown_to_the_auditor_and_set_by_the_owner() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("Jurisdiction: EU"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("Sales records of customers who left (day, total, currency; from each sale): not kept"),
+        run.stdout.contains(
+            "Sales records of customers who left (day, total, currency; from each sale): not kept"
+        ),
         "{}",
         run.stdout
     );
@@ -2177,7 +2179,13 @@ fn record_keeping_rules_are_shown_to_the_auditor_and_set_by_the_owner() {
     assert!(run.stdout.contains("--apply-defaults"), "{}", run.stdout);
     let run = as_owner(
         &shop,
-        &["--json", "settings", "jurisdiction", "ES", "--apply-defaults"],
+        &[
+            "--json",
+            "settings",
+            "jurisdiction",
+            "ES",
+            "--apply-defaults",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let kept: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -2185,7 +2193,15 @@ fn record_keeping_rules_are_shown_to_the_auditor_and_set_by_the_owner() {
     assert_eq!(kept["rules"][0]["period"]["amount"], 6);
     let run = as_owner(
         &shop,
-        &["--json", "retention", "rules", "set", "access-log", "--days", "400"],
+        &[
+            "--json",
+            "retention",
+            "rules",
+            "set",
+            "access-log",
+            "--days",
+            "400",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let kept: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -2197,7 +2213,11 @@ fn record_keeping_rules_are_shown_to_the_auditor_and_set_by_the_owner() {
     add_user(&shop, "aina", "auditor");
     let run = as_user(&shop, "aina", &["retention", "rules"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = as_user(&shop, "aina", &["retention", "rules", "set", "sales-records", "--years", "1"]);
+    let run = as_user(
+        &shop,
+        "aina",
+        &["retention", "rules", "set", "sales-records", "--years", "1"],
+    );
     assert_eq!(run.code, 3, "{}", run.stderr);
     add_user(&shop, "sergi", "staff");
     let run = as_user(&shop, "sergi", &["retention", "rules"]);

@@ -12,7 +12,7 @@ mod common;
 use chrono::Duration;
 use common::{in_store_form as form, Shop};
 use steward_core::{
-    CollectionMethod, Error, ErasureGround, ErasureRequest, IdentityCheck, Jurisdiction, Lang,
+    CollectionMethod, ErasureGround, ErasureRequest, Error, IdentityCheck, Jurisdiction, Lang,
     NewItem, NewPurchase, Period, RecordCategory, Role, RunBy, Session, Vault,
 };
 
@@ -54,9 +54,9 @@ fn customer_with_purchases(v: &mut Vault, owner: &mut Session) -> i64 {
 /// in the shop's currency.
 fn sales(v: &mut Vault, owner: &mut Session) -> (u64, u64, i64) {
     let kept = v.record_keeping(owner).unwrap();
-    kept.sales
-        .first()
-        .map_or((0, 0, 0), |t| (t.purchases, t.kept_without_customer, t.total_cents))
+    kept.sales.first().map_or((0, 0, 0), |t| {
+        (t.purchases, t.kept_without_customer, t.total_cents)
+    })
 }
 
 fn run(v: &mut Vault, owner: &mut Session) -> steward_core::RetentionRunSummary {
@@ -232,7 +232,11 @@ fn switching_jurisdiction_shows_its_defaults_and_applies_them_when_asked() {
         (Jurisdiction::Eu, 0, 3, 5),
     ];
     for (j, sales, log, records) in table {
-        let years = [Period::years(sales), Period::years(log), Period::years(records)];
+        let years = [
+            Period::years(sales),
+            Period::years(log),
+            Period::years(records),
+        ];
         // Switching alone shows the defaults but changes no rule.
         let shown = v.set_jurisdiction(&mut owner, j, false).unwrap();
         assert_eq!(shown.jurisdiction, j);
@@ -256,20 +260,28 @@ fn only_the_owner_changes_the_rules_and_the_auditor_reads_them() {
     let shop = Shop::new();
     let mut v = shop.open();
     let mut staff = shop.user(&mut v, "sam", Role::Staff);
-    let forbidden = v.set_record_keeping_rule(&mut staff, RecordCategory::SalesRecords, Period::years(1));
+    let forbidden =
+        v.set_record_keeping_rule(&mut staff, RecordCategory::SalesRecords, Period::years(1));
     assert!(matches!(forbidden, Err(Error::Forbidden { .. })));
     let forbidden = v.set_jurisdiction(&mut staff, Jurisdiction::Es, true);
     assert!(matches!(forbidden, Err(Error::Forbidden { .. })));
-    assert!(matches!(v.record_keeping(&mut staff), Err(Error::Forbidden { .. })));
+    assert!(matches!(
+        v.record_keeping(&mut staff),
+        Err(Error::Forbidden { .. })
+    ));
     v.logout(staff).unwrap();
     let mut auditor = shop.user(&mut v, "aud", Role::Auditor);
     assert!(v.record_keeping(&mut auditor).is_ok());
-    let forbidden = v.set_record_keeping_rule(&mut auditor, RecordCategory::AccessLog, Period::days(1));
+    let forbidden =
+        v.set_record_keeping_rule(&mut auditor, RecordCategory::AccessLog, Period::days(1));
     assert!(matches!(forbidden, Err(Error::Forbidden { .. })));
     v.logout(auditor).unwrap();
     // Nothing changed.
     let mut owner = shop.owner(&mut v);
-    assert_eq!(v.record_keeping(&mut owner).unwrap().rules[0].period, Period::years(0));
+    assert_eq!(
+        v.record_keeping(&mut owner).unwrap().rules[0].period,
+        Period::years(0)
+    );
     // A period the schedule could not honour is refused.
     let zero = v.set_record_keeping_rule(&mut owner, RecordCategory::AccessLog, Period::days(0));
     assert!(matches!(zero, Err(Error::InvalidInput { .. })));
@@ -296,11 +308,16 @@ fn the_notice_tells_customers_how_long_their_purchase_records_are_kept_after_the
     let (before, text) = keep_section(&mut v, &mut owner, Lang::En);
     assert!(!text.contains("purchases"), "{text}");
 
-    v.set_jurisdiction(&mut owner, Jurisdiction::Es, true).unwrap();
+    v.set_jurisdiction(&mut owner, Jurisdiction::Es, true)
+        .unwrap();
     let (after, text) = keep_section(&mut v, &mut owner, Lang::En);
     assert_eq!(after, before + 1, "a new notice version");
     assert!(text.contains("6 years from each purchase"), "{text}");
-    for (lang, words) in [(Lang::Es, "6 años"), (Lang::Ca, "6 anys"), (Lang::Id, "6 tahun")] {
+    for (lang, words) in [
+        (Lang::Es, "6 años"),
+        (Lang::Ca, "6 anys"),
+        (Lang::Id, "6 tahun"),
+    ] {
         let (_, text) = keep_section(&mut v, &mut owner, lang);
         assert!(text.contains(words), "{lang:?}: {text}");
     }

@@ -72,7 +72,10 @@ pub(crate) fn totals(conn: &Connection) -> Result<Vec<SalesTotal>> {
             "SELECT currency, count(*), coalesce(sum(total_cents), 0) FROM sales_record
              GROUP BY currency",
         )
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
         .map_err(Error::db("read the sales totals"))?;
     for (rows, kept) in [(purchases::totals_by_currency(conn)?, false), (kept, true)] {
         for (currency, n, cents) in rows {

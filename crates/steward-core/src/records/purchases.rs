@@ -170,7 +170,10 @@ pub(crate) fn totals_by_currency(conn: &Connection) -> Result<Vec<(String, i64, 
     conn.prepare_cached(
         "SELECT currency, count(*), coalesce(sum(total_cents), 0) FROM purchase GROUP BY currency",
     )
-    .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+    .and_then(|mut s| {
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
     .map_err(Error::db("read the sales totals"))
 }
 

@@ -16,6 +16,6 @@ mod run;
 mod runs;
 
 pub use crate::records::legal_hold::LegalHold;
-pub use run::{RetentionPreview, RetentionRun, RunBy, ScheduledErasure};
 pub use rules::{RecordKeeping, RecordKeepingRule};
+pub use run::{RetentionPreview, RetentionRun, RunBy, ScheduledErasure};
 pub use runs::{Removed, RetentionRunSummary, RunTrigger};

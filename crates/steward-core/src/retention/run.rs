@@ -165,7 +165,8 @@ impl Vault {
     /// left unfinished. Needs no session and says nothing else (the app's
     /// background task asks before it begins a run).
     pub fn retention_due(&self) -> Result<bool> {
-        if runs::unfinished(&self.conn)?.is_some() || keeping::anything_due(&self.conn, self.now())? {
+        if runs::unfinished(&self.conn)?.is_some() || keeping::anything_due(&self.conn, self.now())?
+        {
             return Ok(true);
         }
         // Customers kept under a legal hold or a restriction stay due for as

@@ -36,10 +36,11 @@ use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::MEMBERSHIP;
-use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
 use crate::record_keeping;
+use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
 use crate::records::{
-    bookkeeping, customer, fields, legal_hold, loyalty, notes, recipients, restriction, search, tasks,
+    bookkeeping, customer, fields, legal_hold, loyalty, notes, recipients, restriction, search,
+    tasks,
 };
 use crate::register::{self, CustomerKey, Erasure, REGISTER};
 use crate::store::{pages, Tx, Vault};
