@@ -24,6 +24,9 @@ pub(crate) struct Checkpoint {
     pub through_hash: Vec<u8>,
 }
 
+/// A stored checkpoint: (at, through_seq, through_hash, removed, mac).
+type StoredRow = (String, i64, Vec<u8>, i64, Vec<u8>);
+
 fn checkpoint_mac(
     key: &ChainKey,
     at: &str,
@@ -48,7 +51,7 @@ pub(crate) fn latest(
     conn: &Connection,
     key: &ChainKey,
 ) -> Result<std::result::Result<Option<Checkpoint>, &'static str>> {
-    let row: Option<(String, i64, Vec<u8>, i64, Vec<u8>)> = conn
+    let row: Option<StoredRow> = conn
         .query_row(
             "SELECT at, through_seq, through_hash, removed, mac FROM audit_checkpoint
              ORDER BY through_seq DESC, id DESC LIMIT 1",
