@@ -7,7 +7,9 @@
 //! vault key, over the previous entry's hash and the entry's fields: editing,
 //! deleting or reordering rows breaks the chain. The newest (seq, hash) is
 //! also written to an anchor file next to the vault (`anchor`), so cutting
-//! entries off the end is detected too.
+//! entries off the end is detected too. The retention schedule removes the
+//! oldest entries once the shop's access-log period ends, behind a
+//! checkpoint (`checkpoint`) from which verification continues.
 //!
 //! This module owns `audit_event`: no other module writes or reads it with
 //! SQL. It must never be given a name, an e-mail or any other value from a
