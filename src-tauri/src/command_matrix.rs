@@ -188,6 +188,12 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "recipients_told" => json!({ "noticeId": 999 }),
         "legal_hold_get" | "legal_hold_lift" => json!({ "customerId": 1 }),
         "legal_hold_place" => json!({ "customerId": 1, "reason": "A claim about an order" }),
+        "record_keeping_set_rule" => {
+            json!({ "category": "access-log", "period": { "amount": 3, "unit": "years" } })
+        }
+        "record_keeping_set_jurisdiction" => {
+            json!({ "jurisdiction": "EU", "applyDefaults": false })
+        }
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
@@ -203,6 +209,7 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "retention_overview"
         | "retention_progress"
         | "retention_run_now"
+        | "record_keeping"
         | "backups_overview"
         | "backup_now" => json!({}),
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
@@ -259,6 +266,15 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("retention_overview", [true, false, false, false, true]),
         ("retention_progress", [true, true, true, true, true]),
         ("retention_run_now", [true, false, false, false, false]),
+        ("record_keeping", [true, false, false, false, true]),
+        (
+            "record_keeping_set_rule",
+            [true, false, false, false, false],
+        ),
+        (
+            "record_keeping_set_jurisdiction",
+            [true, false, false, false, false],
+        ),
         ("legal_hold_get", [true, false, false, false, false]),
         // The owner places a hold on customer 1, then lifts it.
         ("legal_hold_place", [true, false, false, false, false]),

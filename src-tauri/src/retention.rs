@@ -2,8 +2,8 @@
 //! vault is open, runs the core's schedule soon after the first sign-in and
 //! then every hour, a few customers at a time, so that the vault is never
 //! held for long and the window stays responsive; the owner's "run now";
-//! the overview the Retention screen shows; and the legal-hold commands of
-//! the profile. Every rule is the core's: who may see or run what, what is
+//! the overview the Retention screen shows; the record-keeping rules; and
+//! the legal-hold commands of the profile. Every rule is the core's: who may see or run what, what is
 //! due, how it is erased.
 
 use std::sync::Mutex;
@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use steward_core::{
-    LegalHold, RetentionPreview, RetentionRun, RetentionRunSummary, RunBy, Session, Vault,
+    Jurisdiction, LegalHold, Period, RecordCategory, RecordKeeping, RetentionPreview, RetentionRun,
+    RetentionRunSummary, RunBy, Session, Vault,
 };
 use tauri::{Manager, Runtime, State};
 
@@ -180,6 +181,38 @@ pub fn retention_overview(state: State<'_, AppState>) -> Res<Overview> {
         preview,
         runs,
         progress: state.schedule.progress(),
+    })
+}
+
+/// The record-keeping rules, the shop's jurisdiction and its sales totals
+/// (owner, auditor).
+#[tauri::command]
+pub fn record_keeping(state: State<'_, AppState>) -> Res<RecordKeeping> {
+    with_session(&state, |vault, session| vault.record_keeping(session))
+}
+
+/// The owner changes how long one category is kept.
+#[tauri::command]
+pub fn record_keeping_set_rule(
+    state: State<'_, AppState>,
+    category: RecordCategory,
+    period: Period,
+) -> Res<RecordKeeping> {
+    with_session(&state, |vault, session| {
+        vault.set_record_keeping_rule(session, category, period)
+    })
+}
+
+/// The owner sets the shop's jurisdiction, and with `applyDefaults` its
+/// default rules.
+#[tauri::command]
+pub fn record_keeping_set_jurisdiction(
+    state: State<'_, AppState>,
+    jurisdiction: Jurisdiction,
+    apply_defaults: bool,
+) -> Res<RecordKeeping> {
+    with_session(&state, |vault, session| {
+        vault.set_jurisdiction(session, jurisdiction, apply_defaults)
     })
 }
 

@@ -94,7 +94,7 @@ export const SCREENS = [
     label: 'nav.settings',
     key: 's',
     help: 'settings',
-    needs: ['change_settings', 'verify_audit_log', 'manage_purposes', 'manage_recipients', 'view_retention', 'make_backup', 'retire_computer'],
+    needs: ['change_settings', 'verify_audit_log', 'manage_purposes', 'manage_recipients', 'view_retention', 'view_record_keeping', 'make_backup', 'retire_computer'],
     addressable: true,
     render: settingsScreen.render,
   },

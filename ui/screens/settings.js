@@ -30,6 +30,7 @@ import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
 import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
+import { recordKeepingPanel } from './settings/record-keeping.js';
 import { backupsPanel } from './settings/backups.js';
 import { retirePanel } from './settings/retire.js';
 import { quickSwitchPanel } from './settings/quick-switch.js';
@@ -471,6 +472,9 @@ export function render(ctx, params = {}) {
   }
   if (may(ctx.session, 'view_retention')) {
     content.append(retentionPanel(ctx.session));
+  }
+  if (may(ctx.session, 'view_record_keeping')) {
+    content.append(recordKeepingPanel(ctx.session));
   }
   if (may(ctx.session, 'make_backup')) {
     const panel = backupsPanel(ctx.session);

@@ -13,6 +13,7 @@ mod crm;
 mod erasure;
 mod export;
 mod recipients;
+mod record_keeping;
 mod retention;
 mod retire;
 mod secrets;
@@ -207,12 +208,19 @@ enum SettingsCommand {
     },
     /// The folder `backup now` writes to when given none (it must exist).
     BackupFolder { folder: PathBuf },
+    /// Where the shop operates (ES, ID or EU), which picks the defaults
+    /// of the record-keeping rules; --apply-defaults also sets them.
+    Jurisdiction {
+        code: String,
+        #[arg(long)]
+        apply_defaults: bool,
+    },
     /// The contact line and jurisdiction shown on notices and receipts.
     Shop {
         /// How customers reach the shop about their data (address, e-mail).
         #[arg(long)]
         contact: String,
-        /// Country or region code, e.g. ES, ID, EU.
+        /// ES, ID or EU.
         #[arg(long)]
         jurisdiction: String,
     },
@@ -561,6 +569,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output(cli.json, &profile, || {
                 "Saved. Notices and receipts now show these details.".to_owned()
             });
+        }
+        Command::Settings(SettingsCommand::Jurisdiction {
+            code,
+            apply_defaults,
+        }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            let res = record_keeping::jurisdiction(
+                cli.json,
+                &mut vault,
+                &mut session,
+                code,
+                *apply_defaults,
+            );
+            logout(&mut vault, session)?;
+            res?;
         }
         Command::Settings(SettingsCommand::BackupFolder { folder }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;

@@ -1,9 +1,10 @@
 //! The retention schedule from the command line: `retention run
 //! [--dry-run]` (owner; a progress bar on standard error), `retention
-//! preview [--days N]` and `retention runs` (owner, auditor), and `retention
-//! schedule enable|disable|status` (owner: the unattended schedule an OS
-//! timer runs with `--unattended`, see `unattended.rs`). The core decides
-//! what is due and erases it; this file asks and prints.
+//! preview [--days N]`, `retention rules` and `retention runs` (owner,
+//! auditor; `retention rules set` owner), and `retention schedule
+//! enable|disable|status` (owner: the unattended schedule an OS timer runs
+//! with `--unattended`, see `unattended.rs`). The core decides what is due
+//! and erases it; this file asks and prints.
 
 use std::io::{IsTerminal, Write};
 
@@ -30,6 +31,13 @@ pub enum RetentionCommand {
     Preview {
         #[arg(long, default_value_t = 30)]
         days: u32,
+    },
+    /// How long the shop keeps sales records of customers who left, the
+    /// access log and destruction records (owner, auditor); `set` changes
+    /// one (owner).
+    Rules {
+        #[command(subcommand)]
+        set: Option<crate::record_keeping::RulesCommand>,
     },
     /// The latest runs of the schedule and what each did (owner, auditor).
     Runs {
@@ -90,6 +98,9 @@ pub fn retention(
                 n => format!("in the next {n} days"),
             };
             output(json, &preview, || describe_preview(&preview, &when));
+        }
+        RetentionCommand::Rules { set } => {
+            crate::record_keeping::rules(json, vault, session, set.as_ref())?;
         }
         RetentionCommand::Runs { limit } => {
             let runs = vault.retention_runs(session, *limit)?;
@@ -178,6 +189,13 @@ fn describe_preview(p: &RetentionPreview, when: &str) -> String {
             join(&p.kept_restricted)
         ));
     }
+    let r = &p.records_removed;
+    if r.sales_records + r.audit_entries + r.destruction_records > 0 {
+        lines.push(format!(
+            "Past their keeping period {when}: {} sales record(s), {} access-log entries, {} destruction record(s).",
+            r.sales_records, r.audit_entries, r.destruction_records
+        ));
+    }
     lines.join("\n")
 }
 
@@ -191,6 +209,25 @@ pub(crate) fn describe_run(r: &RetentionRunSummary) -> String {
     }
     if r.kept_restricted > 0 {
         text.push_str(&format!(", {} kept because restricted", r.kept_restricted));
+    }
+    let removed = &r.removed;
+    if removed.sales_records > 0 {
+        text.push_str(&format!(
+            ", {} sales record(s) past their keeping period deleted",
+            removed.sales_records
+        ));
+    }
+    if removed.audit_entries > 0 {
+        text.push_str(&format!(
+            ", {} access-log entries past their keeping period removed",
+            removed.audit_entries
+        ));
+    }
+    if removed.destruction_records > 0 {
+        text.push_str(&format!(
+            ", {} old destruction record(s) removed",
+            removed.destruction_records
+        ));
     }
     if r.finished_at.is_none() {
         text.push_str(" (interrupted: the next run resumes it)");

@@ -2159,6 +2159,71 @@ fn the_retention_schedule_runs_from_the_command_line_as_time_passes() {
     assert_eq!(runs.as_array().unwrap().len(), 3);
 }
 
+#[test]
+fn record_keeping_rules_are_shown_to_the_auditor_and_set_by_the_owner() {
+    let shop = init_shop();
+    let run = as_owner(&shop, &["retention", "rules"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Jurisdiction: EU"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "Sales records of customers who left (day, total, currency; from each sale): not kept"
+        ),
+        "{}",
+        run.stdout
+    );
+    // Switching shows the new defaults, and sets them only when asked.
+    let run = as_owner(&shop, &["settings", "jurisdiction", "ES"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("(default: 6 years)"), "{}", run.stdout);
+    assert!(run.stdout.contains("--apply-defaults"), "{}", run.stdout);
+    let run = as_owner(
+        &shop,
+        &[
+            "--json",
+            "settings",
+            "jurisdiction",
+            "ES",
+            "--apply-defaults",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(kept["jurisdiction"], "ES");
+    assert_eq!(kept["rules"][0]["period"]["amount"], 6);
+    let run = as_owner(
+        &shop,
+        &[
+            "--json",
+            "retention",
+            "rules",
+            "set",
+            "access-log",
+            "--days",
+            "400",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(kept["rules"][1]["period"]["amount"], 400);
+    assert_eq!(kept["rules"][1]["period"]["unit"], "days");
+    let run = as_owner(&shop, &["settings", "jurisdiction", "FR"]);
+    assert_ne!(run.code, 0);
+    // The auditor reads them; staff neither read nor change them.
+    add_user(&shop, "aina", "auditor");
+    let run = as_user(&shop, "aina", &["retention", "rules"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = as_user(
+        &shop,
+        "aina",
+        &["retention", "rules", "set", "sales-records", "--years", "1"],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    add_user(&shop, "sergi", "staff");
+    let run = as_user(&shop, "sergi", &["retention", "rules"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+}
+
 /// A tmpfs of a few MiB mounted on a temporary folder (root only, as in
 /// CI); unmounted when dropped.
 struct SmallVolume(tempfile::TempDir);

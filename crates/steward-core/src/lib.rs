@@ -11,7 +11,8 @@
 //! - base: `error`, `time`, `language`, `files`, `permissions`, `catalog`,
 //!   `purpose_id`, `keys`;
 //! - `audit` (the log and its anchor), then `store` (the file, the
-//!   transactions), then `shop` (the shop's own record);
+//!   transactions), then `shop` (the shop's own record) and
+//!   `record_keeping` (what the shop's law makes it keep, for how long);
 //! - `people` (accounts, sessions, roles' scopes), then `records` (the
 //!   tables about a customer), then `consent`, then `crm`;
 //! - on top: `oversight` (access log, integrity), `schema` (migrations),
@@ -42,6 +43,7 @@ pub mod oversight;
 pub mod people;
 pub mod permissions;
 pub mod purpose_id;
+pub mod record_keeping;
 pub mod records;
 // The export walks it; erasure (issue 12 §3) does not yet, so what erasing
 // does to each table and the schema check are used by tests only.
@@ -87,12 +89,14 @@ pub use oversight::{LogEntry, LogFilter};
 pub use people::access::{AccessPurpose, SearchMatch};
 pub use people::{HandedTo, Passphrase, Pin, Session, UserSummary, MAX_PIN_FAILURES};
 pub use permissions::{Action, Role};
+pub use record_keeping::{Category as RecordCategory, Jurisdiction, Period, Unit};
+pub use records::bookkeeping::SalesTotal;
 pub use records::erasure::{DestructionRecord, Residue};
 pub use records::recipients::{Disclosure, Recipient, RecipientNotice};
 pub use records::restriction::{Restriction, RestrictionCategory};
 pub use retention::{
-    LegalHold, RetentionPreview, RetentionRun, RetentionRunSummary, RunBy, RunTrigger,
-    ScheduledErasure,
+    LegalHold, RecordKeeping, RecordKeepingRule, Removed, RetentionPreview, RetentionRun,
+    RetentionRunSummary, RunBy, RunTrigger, ScheduledErasure,
 };
 pub use retire::{DestructionCertificate, RetirementApproval, RETIRE_CONFIRMATION};
 pub use rights::{

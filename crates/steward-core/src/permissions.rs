@@ -140,6 +140,11 @@ pub enum Action {
     /// scheduled backup with no one signed in) on or off, and see whether
     /// it is on.
     ManageUnattendedSchedule,
+    /// See the record-keeping rules (how long sales records, the access
+    /// log and destruction records are kept) and the sales totals.
+    ViewRecordKeeping,
+    /// Change the record-keeping rules and the shop's jurisdiction.
+    ManageRecordKeeping,
     /// Make an encrypted backup of the whole vault (and delete backups
     /// older than the longest retention period).
     MakeBackup,
@@ -153,7 +158,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ListUsers,
@@ -185,6 +190,8 @@ impl Action {
         Action::RunRetention,
         Action::ViewRetention,
         Action::ManageUnattendedSchedule,
+        Action::ViewRecordKeeping,
+        Action::ManageRecordKeeping,
         Action::MakeBackup,
         Action::VerifyBackups,
         Action::RestoreBackup,
@@ -234,6 +241,8 @@ impl Action {
             Action::RunRetention => "run the retention schedule",
             Action::ViewRetention => "see what the retention schedule will erase",
             Action::ManageUnattendedSchedule => "switch the unattended schedule on or off",
+            Action::ViewRecordKeeping => "see the record-keeping rules",
+            Action::ManageRecordKeeping => "change the record-keeping rules",
             Action::MakeBackup => "make backups",
             Action::VerifyBackups => "list and verify backups",
             Action::RestoreBackup => "restore a backup",
@@ -277,6 +286,8 @@ impl Action {
             Action::RunRetention => "retention.run",
             Action::ViewRetention => "retention.view",
             Action::ManageUnattendedSchedule => "retention.schedule",
+            Action::ViewRecordKeeping => "record_keeping.view",
+            Action::ManageRecordKeeping => "record_keeping.manage",
             Action::MakeBackup => "backup.make",
             Action::VerifyBackups => "backup.verify",
             Action::RestoreBackup => "backup.restore",
@@ -304,6 +315,8 @@ impl Action {
                 | Action::RunRetention
                 | Action::RestoreBackup
                 | Action::RetireComputer
+                | Action::ManageUnattendedSchedule
+                | Action::ManageRecordKeeping
         )
     }
 }
@@ -355,6 +368,9 @@ impl fmt::Display for Action {
 ///   manager (who may close the shop at night) make them; whoever checks
 ///   the records (owner, manager, auditor) may list and verify them;
 ///   replacing the vault's data with a backup's is the owner's alone;
+/// - how long the shop keeps records for its own obligations (and which
+///   law's defaults it starts from) is the owner's decision, like the
+///   purposes; the auditor reads the rules to check them.
 /// - retiring this computer destroys the vault for good: the owner's alone,
 ///   with their passphrase typed again and a typed confirmation;
 /// - the unattended schedule puts a second way to the database key in this
@@ -407,6 +423,8 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RunRetention, &[Role::Owner]),
     (Action::ViewRetention, &[Role::Owner, Role::Auditor]),
     (Action::ManageUnattendedSchedule, &[Role::Owner]),
+    (Action::ViewRecordKeeping, &[Role::Owner, Role::Auditor]),
+    (Action::ManageRecordKeeping, &[Role::Owner]),
     (Action::MakeBackup, &[Role::Owner, Role::Manager]),
     (
         Action::VerifyBackups,

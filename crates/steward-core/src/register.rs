@@ -245,6 +245,18 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
         "destruction_record",
         "what each erasure destroyed: categories, row counts, when, why, how; no customer",
     ),
+    (
+        "record_keeping_rule",
+        "how long the shop keeps sales records, the access log and destruction records",
+    ),
+    (
+        "sales_record",
+        "sales of customers who left, kept for the law: day, total, currency; no customer, no items",
+    ),
+    (
+        "audit_checkpoint",
+        "where the audit log starts after old entries were removed: an entry number and hash",
+    ),
 ];
 
 /// Whether a live record still holds `text` somewhere (another customer's

@@ -67,6 +67,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         data: None,
     },
     Migration {
+        // The jurisdiction's record-keeping rules, sales records kept
+        // without the customer, and the audit log's checkpoints (issue 13
+        // §1).
+        sql: include_str!("../migrations/013_record_keeping.sql"),
+        data: None,
+    },
+    Migration {
         // Quick switch at the till: per-user PINs (issue 14).
         sql: include_str!("../migrations/015_quick_switch.sql"),
         data: None,

@@ -20,7 +20,8 @@ pub struct ShopProfile {
     pub name: String,
     /// How customers reach the shop about their data (address, e-mail...).
     pub contact: String,
-    /// Where the shop operates, e.g. `ES`, `ID`, `EU`.
+    /// Where the shop operates: `ES`, `ID` or `EU` (`record_keeping`'s
+    /// `Jurisdiction`), which picks the record-keeping defaults.
     pub jurisdiction: String,
 }
 
@@ -174,6 +175,15 @@ pub(crate) fn set_contact(conn: &Connection, contact: &str, jurisdiction: &str) 
         params![contact, jurisdiction],
     )
     .map_err(Error::db("change the shop's details"))?;
+    Ok(())
+}
+
+pub(crate) fn set_jurisdiction(conn: &Connection, jurisdiction: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET jurisdiction = ?1 WHERE id = 1",
+        [jurisdiction],
+    )
+    .map_err(Error::db("change the jurisdiction"))?;
     Ok(())
 }
 

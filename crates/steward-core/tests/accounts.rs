@@ -149,6 +149,14 @@ fn attempt(
         Action::ManageUnattendedSchedule => v
             .unattended_schedule_on(s, &steward_core::MemoryKeyStore::new())
             .map(|_| ()),
+        Action::ViewRecordKeeping => v.record_keeping(s).map(|_| ()),
+        Action::ManageRecordKeeping => v
+            .set_record_keeping_rule(
+                s,
+                steward_core::RecordCategory::AccessLog,
+                steward_core::Period::years(3),
+            )
+            .map(|_| ()),
         Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
         Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
         // A file that is not there: the check of the role comes first, and
@@ -211,6 +219,8 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RunRetention, [true, false, false, false, false]),
         (ViewRetention, [true, false, false, false, true]),
         (ManageUnattendedSchedule, [true, false, false, false, false]),
+        (ViewRecordKeeping, [true, false, false, false, true]),
+        (ManageRecordKeeping, [true, false, false, false, false]),
         (MakeBackup, [true, true, false, false, false]),
         (VerifyBackups, [true, true, false, false, true]),
         (RestoreBackup, [true, false, false, false, false]),

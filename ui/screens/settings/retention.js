@@ -28,13 +28,21 @@ function numbers(ids) {
 
 /** One run in words: what it erased and kept. */
 function runSentence(run) {
-  if (run.customersErased + run.purposesExpired + run.keptHeld + run.keptRestricted === 0 && run.finishedAt) {
+  const r = run.removed ?? {};
+  const removedAny = (r.salesRecords ?? 0) + (r.auditEntries ?? 0) + (r.destructionRecords ?? 0);
+  if (run.customersErased + run.purposesExpired + run.keptHeld + run.keptRestricted + removedAny === 0 && run.finishedAt) {
     return t('settings.retention.runNothing');
   }
   const parts = [tn('settings.retention.runErased', run.customersErased, { n: formatNumber(run.customersErased) })];
   if (run.purposesExpired > 0) parts.push(tn('settings.retention.runEnded', run.purposesExpired, { n: formatNumber(run.purposesExpired) }));
   if (run.keptHeld > 0) parts.push(tn('settings.retention.runHeld', run.keptHeld, { n: formatNumber(run.keptHeld) }));
   if (run.keptRestricted > 0) parts.push(tn('settings.retention.runRestricted', run.keptRestricted, { n: formatNumber(run.keptRestricted) }));
+  const removed = run.removed ?? { salesRecords: 0, auditEntries: 0, destructionRecords: 0 };
+  if (removed.salesRecords > 0) parts.push(tn('settings.retention.runSales', removed.salesRecords, { n: formatNumber(removed.salesRecords) }));
+  if (removed.auditEntries > 0) parts.push(tn('settings.retention.runAudit', removed.auditEntries, { n: formatNumber(removed.auditEntries) }));
+  if (removed.destructionRecords > 0) {
+    parts.push(tn('settings.retention.runRecords', removed.destructionRecords, { n: formatNumber(removed.destructionRecords) }));
+  }
   let text = parts.join(', ');
   if (!run.finishedAt) text += ` ${t('settings.retention.runInterrupted')}`;
   return text;

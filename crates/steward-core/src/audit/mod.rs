@@ -7,13 +7,16 @@
 //! vault key, over the previous entry's hash and the entry's fields: editing,
 //! deleting or reordering rows breaks the chain. The newest (seq, hash) is
 //! also written to an anchor file next to the vault (`anchor`), so cutting
-//! entries off the end is detected too.
+//! entries off the end is detected too. The retention schedule removes the
+//! oldest entries once the shop's access-log period ends, behind a
+//! checkpoint (`checkpoint`) from which verification continues.
 //!
 //! This module owns `audit_event`: no other module writes or reads it with
 //! SQL. It must never be given a name, an e-mail or any other value from a
 //! person's record: callers pass ids and field names only.
 
 pub mod anchor;
+pub(crate) mod checkpoint;
 mod subject;
 
 use chrono::{DateTime, Utc};
@@ -241,11 +244,17 @@ pub(crate) fn verify_chain(conn: &Connection, key: &ChainKey) -> Result<Verdict>
         message: format!("broken at entry {seq}: {why}"),
     };
 
-    let mut prev = GENESIS.to_vec();
+    // After the retention schedule removed old entries, the chain goes on
+    // from its checkpoint.
+    let (start_seq, mut prev) = match checkpoint::latest(conn, key)? {
+        Ok(Some(c)) => (c.through_seq, c.through_hash),
+        Ok(None) => (0, GENESIS.to_vec()),
+        Err(why) => return Ok(broken(1, why)),
+    };
     let mut entries = 0;
     for row in rows {
         let row = row.map_err(Error::db("read the audit log"))?;
-        let expected_seq = entries + 1;
+        let expected_seq = start_seq + entries + 1;
         if row.seq != expected_seq {
             return Ok(broken(expected_seq, "an entry is missing or out of order"));
         }

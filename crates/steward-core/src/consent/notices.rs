@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
+use crate::record_keeping;
 use crate::records::recipients;
 use crate::shop::{self, ShopProfile};
 use crate::store::{Tx, Vault};
@@ -161,6 +162,7 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
     }
     section_keys.extend(["keep", "others", "rights", "withdraw"]);
     let recipients_text = recipients_text(conn, lang, &purposes)?;
+    let keep_text = keep_text(conn, lang, &vars)?;
     let sections = section_keys
         .into_iter()
         .map(|k| NoticeSection {
@@ -168,6 +170,7 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
             heading: pack.text(&format!("notice.{k}_heading"), &vars),
             text: match (k, &recipients_text) {
                 ("others", Some(text)) => text.clone(),
+                ("keep", _) => keep_text.clone(),
                 _ => pack.text(&format!("notice.{k}_text"), &vars),
             },
         })
@@ -180,6 +183,26 @@ fn render(conn: &Connection, lang: Lang) -> Result<NoticeBody> {
         sections,
         purposes,
     })
+}
+
+/// The "how long we keep it" text: where the shop keeps sales records of
+/// customers who left, for how long after each purchase.
+fn keep_text(conn: &Connection, lang: Lang, vars: &[(&str, &str)]) -> Result<String> {
+    let pack = lang.pack();
+    let mut text = pack.text("notice.keep_text", vars);
+    let sales = record_keeping::get(conn, record_keeping::Category::SalesRecords)?;
+    if sales.keeps() {
+        let days = match sales.unit {
+            record_keeping::Unit::Days => sales.amount,
+            record_keeping::Unit::Years => sales.amount * 365,
+        };
+        text.push(' ');
+        text.push_str(&pack.text(
+            "notice.keep_sales_records",
+            &[("period", &pack.period(days))],
+        ));
+    }
+    Ok(text)
 }
 
 /// The "who else gets it" text when the shop has recipients: each one, what
@@ -332,19 +355,9 @@ impl Vault {
                 reason: crate::catalog::DIRECTION_CONTROL_REASON,
             });
         }
-        let jurisdiction = jurisdiction.trim().to_uppercase();
-        if !(2..=10).contains(&jurisdiction.len())
-            || !jurisdiction
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c == '-')
-        {
-            return Err(Error::InvalidInput {
-                field: "jurisdiction",
-                reason: "use a country or region code such as ES, ID or EU",
-            });
-        }
+        let jurisdiction = crate::record_keeping::Jurisdiction::parse(jurisdiction)?.as_str();
         self.transact("change the shop's details", |tx| {
-            shop::set_contact(tx.conn(), contact, &jurisdiction)?;
+            shop::set_contact(tx.conn(), contact, jurisdiction)?;
             tx.audit(
                 AuditEvent::new("shop.profile", Outcome::Ok).by(session.user_id(), session.role()),
             )?;

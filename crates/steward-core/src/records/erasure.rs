@@ -253,6 +253,35 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<DestructionRecord>> {
         .map_err(Error::db("read the destruction records"))
 }
 
+/// The destruction records written before `cutoff`, but never `except`
+/// (the running schedule's own record).
+pub(crate) fn ids_before(
+    conn: &Connection,
+    cutoff: DateTime<Utc>,
+    except: Option<i64>,
+) -> Result<Vec<i64>> {
+    conn.prepare_cached(
+        "SELECT id FROM destruction_record WHERE at < ?1 AND id IS NOT ?2 ORDER BY id",
+    )
+    .and_then(|mut s| {
+        s.query_map(params![format_ts(cutoff), except], |r| r.get(0))?
+            .collect()
+    })
+    .map_err(Error::db("read the destruction records"))
+}
+
+/// Deletes the destruction records `ids` (nothing refers to them any more).
+pub(crate) fn delete_records(conn: &Connection, ids: &[i64]) -> Result<u64> {
+    let mut n = 0;
+    for id in ids {
+        n += conn
+            .prepare_cached("DELETE FROM destruction_record WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .map_err(Error::db("delete old destruction records"))?;
+    }
+    Ok(n as u64)
+}
+
 /// Every erased customer: their number and random id.
 pub(crate) fn buried(conn: &Connection) -> Result<Vec<(i64, String)>> {
     conn.prepare_cached("SELECT customer_id, public_id FROM erasure_tombstone ORDER BY customer_id")

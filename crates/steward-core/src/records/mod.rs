@@ -12,6 +12,7 @@
 //! with how to export and erase it, in the register of customer data
 //! (`register`).
 
+pub mod bookkeeping;
 pub mod customer;
 pub mod erasure;
 pub mod fields;

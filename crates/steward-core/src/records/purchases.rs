@@ -147,6 +147,36 @@ pub(crate) fn stats(
     .map_err(Error::db("read the customer's purchases"))
 }
 
+/// The day, total and currency of each of the customer's purchases, oldest
+/// first (the bookkeeping copy kept when they leave).
+pub(crate) fn days_and_totals(
+    conn: &Connection,
+    customer_id: i64,
+) -> Result<Vec<(String, i64, String)>> {
+    conn.prepare_cached(
+        "SELECT substr(bought_on, 1, 10), total_cents, currency FROM purchase
+         WHERE customer_id = ?1 ORDER BY bought_on, id",
+    )
+    .and_then(|mut s| {
+        s.query_map([customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
+    .map_err(Error::db("read the customer's purchases"))
+}
+
+/// Every customer's purchases together, per currency: (currency, count,
+/// total in minor units).
+pub(crate) fn totals_by_currency(conn: &Connection) -> Result<Vec<(String, i64, i64)>> {
+    conn.prepare_cached(
+        "SELECT currency, count(*), coalesce(sum(total_cents), 0) FROM purchase GROUP BY currency",
+    )
+    .and_then(|mut s| {
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
+    .map_err(Error::db("read the sales totals"))
+}
+
 pub(crate) fn export(conn: &Connection, customer_id: i64) -> Result<Vec<Value>> {
     super::rows_as_json(
         conn,

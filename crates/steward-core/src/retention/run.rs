@@ -25,7 +25,8 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::due::{all_due, due_for, Due, Rules};
-use super::runs::{self, Counts, RetentionRunSummary, RunTrigger};
+use super::keeping;
+use super::runs::{self, Counts, Removed, RetentionRunSummary, RunTrigger};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::consent::coverage;
 use crate::consent::ledger;
@@ -44,7 +45,7 @@ use crate::store::Vault;
 use crate::Role;
 
 /// The audit log's reason for everything the schedule does.
-const REASON: &str = "retention-schedule";
+pub(super) const REASON: &str = "retention-schedule";
 /// The ground of an erasure on schedule (GDPR Art. 17(1)(a)).
 const GROUND: &str = "no-longer-needed";
 
@@ -108,6 +109,9 @@ pub struct RetentionPreview {
     pub kept_held: Vec<i64>,
     /// Customers due but kept: their record is restricted.
     pub kept_restricted: Vec<i64>,
+    /// What the record-keeping rules remove by then (sales records of
+    /// customers who left, audit entries, destruction records).
+    pub records_removed: Removed,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +145,7 @@ impl Vault {
             purposes_ending: BTreeMap::new(),
             kept_held: Vec::new(),
             kept_restricted: Vec::new(),
+            records_removed: keeping::due(&self.conn, until)?,
         };
         for due in all_due(&self.conn, until)? {
             let id = due.customer_id;
@@ -166,7 +171,8 @@ impl Vault {
     /// left unfinished. Needs no session and says nothing else (the app's
     /// background task asks before it begins a run).
     pub fn retention_due(&self) -> Result<bool> {
-        if runs::unfinished(&self.conn)?.is_some() {
+        if runs::unfinished(&self.conn)?.is_some() || keeping::anything_due(&self.conn, self.now())?
+        {
             return Ok(true);
         }
         // Customers kept under a legal hold or a restriction stay due for as
@@ -246,6 +252,8 @@ impl Vault {
         mut run: RetentionRun,
     ) -> Result<(RetentionRunSummary, Vec<Warning>)> {
         while self.retention_step(&mut run, usize::MAX)? {}
+        // After the customers: what the shop kept for its own obligations.
+        self.remove_kept_records(run.id, run.as_of, run.by)?;
         let mut warnings = self.warnings();
         if let Some(record) = runs::destruction_record(&self.conn, run.id)? {
             let (residue, checked) =
@@ -475,7 +483,7 @@ fn actor(event: AuditEvent, by: Option<(i64, Role)>) -> AuditEvent {
 
 /// Adds rows erased to the run's destruction record, writing it on the
 /// run's first erasure.
-fn add_to_record(
+pub(super) fn add_to_record(
     conn: &rusqlite::Connection,
     run_id: i64,
     by: Option<(i64, Role)>,

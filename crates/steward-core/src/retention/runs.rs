@@ -51,10 +51,25 @@ pub struct RetentionRunSummary {
     /// Customers whose data was kept because they asked for it to be
     /// restricted (e.g. for a claim of their own).
     pub kept_restricted: u64,
+    /// Records removed because their record-keeping period ended.
+    pub removed: Removed,
     /// The run's destruction record, when it erased anything.
     pub destruction_record: Option<i64>,
     /// `None` while the run is under way (or was interrupted).
     pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// What a run removed under the record-keeping rules (none of it personal
+/// data about anyone who could be named).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Removed {
+    /// Sales records of customers who left, past the sales-records period.
+    pub sales_records: u64,
+    /// Audit log entries past the access-log period.
+    pub audit_entries: u64,
+    /// Destruction records past their period.
+    pub destruction_records: u64,
 }
 
 /// What one customer's turn in a run added to it.
@@ -142,6 +157,37 @@ pub(crate) fn set_destruction_record(conn: &Connection, id: i64, record: i64) ->
     Ok(())
 }
 
+/// Forgets the destruction records `ids` in the runs that wrote them, before
+/// the records themselves are deleted (the run's counts stay).
+pub(crate) fn forget_destruction_records(conn: &Connection, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        conn.prepare_cached(
+            "UPDATE retention_run SET destruction_record = NULL WHERE destruction_record = ?1",
+        )
+        .and_then(|mut s| s.execute([id]))
+        .map_err(Error::db("update the retention runs"))?;
+    }
+    Ok(())
+}
+
+/// Adds what a run removed under the record-keeping rules.
+pub(crate) fn add_kept_records_removed(conn: &Connection, id: i64, r: Removed) -> Result<()> {
+    conn.execute(
+        "UPDATE retention_run SET sales_records_deleted = sales_records_deleted + ?2,
+             audit_entries_removed = audit_entries_removed + ?3,
+             destruction_records_removed = destruction_records_removed + ?4
+         WHERE id = ?1",
+        params![
+            id,
+            r.sales_records as i64,
+            r.audit_entries as i64,
+            r.destruction_records as i64
+        ],
+    )
+    .map_err(Error::db("update the retention run"))?;
+    Ok(())
+}
+
 pub(crate) fn finish(conn: &Connection, id: i64, now: DateTime<Utc>) -> Result<()> {
     conn.execute(
         "UPDATE retention_run SET finished_at = ?2 WHERE id = ?1",
@@ -168,6 +214,11 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RetentionRunSummary> {
         kept_restricted: n(8)?,
         destruction_record: r.get(9)?,
         finished_at: ts(10)?,
+        removed: Removed {
+            sales_records: n(11)?,
+            audit_entries: n(12)?,
+            destruction_records: n(13)?,
+        },
     })
 }
 
@@ -175,7 +226,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RetentionRunSummary> {
 pub(crate) fn recent(conn: &Connection, limit: usize) -> Result<Vec<RetentionRunSummary>> {
     conn.prepare_cached(
         "SELECT id, started_at, as_of, trigger, planned, customers_erased, purposes_expired,
-                kept_held, kept_restricted, destruction_record, finished_at
+                kept_held, kept_restricted, destruction_record, finished_at,
+                sales_records_deleted, audit_entries_removed, destruction_records_removed
          FROM retention_run ORDER BY id DESC LIMIT ?1",
     )
     .and_then(|mut s| s.query_map([limit as i64], row)?.collect())
@@ -186,7 +238,8 @@ pub(crate) fn recent(conn: &Connection, limit: usize) -> Result<Vec<RetentionRun
 pub(crate) fn find(conn: &Connection, id: i64) -> Result<Option<RetentionRunSummary>> {
     conn.prepare_cached(
         "SELECT id, started_at, as_of, trigger, planned, customers_erased, purposes_expired,
-                kept_held, kept_restricted, destruction_record, finished_at
+                kept_held, kept_restricted, destruction_record, finished_at,
+                sales_records_deleted, audit_entries_removed, destruction_records_removed
          FROM retention_run WHERE id = ?1",
     )
     .and_then(|mut s| s.query_row([id], row).optional())

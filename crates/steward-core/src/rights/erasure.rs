@@ -12,7 +12,10 @@
 //! What stays, and why (the register's `Kept`): the consent ledger and the
 //! receipts (proof of what was decided, naming the customer by a random id
 //! only), the audit log and the disclosures (who accessed or received
-//! what, never a value).
+//! what, never a value). Where the shop's law keeps sales records
+//! (`record_keeping`), the customer's purchases are copied first into the
+//! bookkeeping table without them (day, total, currency), then go with the
+//! record like everything else.
 
 use std::collections::BTreeMap;
 
@@ -33,9 +36,11 @@ use crate::language::Lang;
 use crate::people::Session;
 use crate::permissions::Action;
 use crate::purpose_id::MEMBERSHIP;
+use crate::record_keeping;
 use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
 use crate::records::{
-    customer, fields, legal_hold, loyalty, notes, recipients, restriction, search, tasks,
+    bookkeeping, customer, fields, legal_hold, loyalty, notes, recipients, restriction, search,
+    tasks,
 };
 use crate::register::{self, CustomerKey, Erasure, REGISTER};
 use crate::store::{pages, Tx, Vault};
@@ -191,6 +196,11 @@ pub(crate) fn bury_customer(
     let receipt = record_decisions(tx, act, decisions, erased_fields)?;
     let customer_id = act.customer_id;
     let to_tell = recipients::queue_notices(tx.conn(), customer_id, "erased", None, tx.now)?;
+    // Where the shop's law keeps sales records, the customer's purchases
+    // stay as bookkeeping rows without them (the day, total and currency).
+    if record_keeping::get(tx.conn(), record_keeping::Category::SalesRecords)?.keeps() {
+        bookkeeping::keep_without_customer(tx.conn(), customer_id)?;
+    }
     search::remove(tx.conn(), customer_id)?;
     customer::delete(tx.conn(), customer_id)?;
     tombstones::bury(tx.conn(), customer_id, act.customer_ref, ground, tx.now)?;

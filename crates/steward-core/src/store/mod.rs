@@ -570,6 +570,12 @@ impl Tx<'_> {
         ChainKey::derive_for(self.db_key, label)
     }
 
+    /// Removes the audit log's entries made before `cutoff` (never the
+    /// newest) behind a checkpoint; returns how many went.
+    pub(crate) fn remove_old_audit_entries(&mut self, cutoff: DateTime<Utc>) -> Result<u64> {
+        audit::checkpoint::remove_before(&self.tx, self.chain_key, cutoff, self.now)
+    }
+
     /// Notes the consent ledger's new head for the anchor written after commit.
     pub(crate) fn set_ledger_head(&mut self, head: Head) {
         self.ledger_head = Some(head);
