@@ -38,6 +38,7 @@ fn purchase(cents: i64) -> NewPurchase {
             quantity: 1,
             unit_cents: cents,
         }],
+        ..Default::default()
     }
 }
 
