@@ -96,9 +96,14 @@ export async function assertFitsWindow(where, width, height) {
   }
 }
 
-/** Saves a screenshot `<name>.png`, after checking the screen does not scroll sideways. */
+/**
+ * Saves a screenshot `<name>.png`, after checking the screen does not scroll
+ * sideways at the window's size and on a 1024×700 till screen (every screen
+ * shot is checked at both).
+ */
 export async function shot(name) {
   await assertNoSidewaysScroll(`screenshot ${name}`);
+  await assertFitsWindow(`screenshot ${name}`, 1024, 700);
   await app.screenshot(join(SHOTS, `${name}.png`));
 }
 
