@@ -33,7 +33,7 @@ function whoWords(e) {
 /** What happened, as a sentence part: "opened the profile of customer 12". */
 function whatWords(e) {
   const subject = subjectWords(e.subject);
-  const key = `log.did.${e.action}`;
+  const key = `log.did.${e.action.replace(/\./g, '_')}`;
   return has(key) ? t(key, { subject }) : t('log.didOther', { action: e.action, subject });
 }
 
@@ -93,7 +93,8 @@ export function render(ctx, params = {}) {
   const action = selectField({
     id: 'log-action',
     label: t('log.action'),
-    options: KINDS.map((value) => ({ value, label: t(`log.kind.${value || 'all'}`) })),
+    // Keys of the language file have no dots: `customer.view` is `customer_view` there.
+    options: KINDS.map((value) => ({ value, label: t(`log.kind.${(value || 'all').replace(/\./g, '_')}`) })),
   });
   const from = textField({ id: 'log-from', label: t('log.from'), hint: t('log.dateHint'), inputmode: 'numeric' });
   const to = textField({ id: 'log-to', label: t('log.to'), hint: t('log.dateHint'), inputmode: 'numeric' });
