@@ -251,6 +251,19 @@ test('staff find Núria with three letters and open her at the till with Enter',
   await assertNoBirthDateOrEmail('the till view');
   await shot('65-profile-till');
 
+  // The keys are listed on "?", not on the buttons.
+  assert.equal(await app.isDisplayed('#profile-add-purchase kbd'), false, 'no key chip on the button');
+  await app.execute('document.activeElement && document.activeElement.blur()');
+  await app.keys(['?']);
+  await app.waitFor('#key-help');
+  const help = await app.text('#key-help');
+  assert.match(help, /Alt\+P/);
+  assert.match(help, /Add purchase/);
+  assert.match(help, /Find a customer/);
+  await shot('65b-key-help');
+  await app.keys(['\uE00C']);
+  await until(async () => (await count('#key-help')) === 0, 5000, 'the help to close');
+
   // Another reason is one key away (Alt+W), offers the core's list for
   // staff, and is remembered for the next customer opened (tried on Pere,
   // so that Núria's access history holds only till visits).
