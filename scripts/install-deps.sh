@@ -18,8 +18,10 @@ test_pkgs=(
 
 pkgs=("${build_pkgs[@]}")
 [ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
-# The end-to-end runner is Node's built-in test runner (no npm packages).
+# The end-to-end runner is Node's built-in test runner; its one npm package
+# (axe-core, the accessibility checker) comes from tests/e2e/package-lock.json.
 [ "$want" = test ] && ! command -v node >/dev/null && pkgs+=(nodejs)
+[ "$want" = test ] && ! command -v npm >/dev/null && pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -44,6 +46,12 @@ if [ "$want" = test ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version 2.1.0 --locked
 fi
 
+e2e_dir="$(dirname "$0")/../tests/e2e"
+if [ "$want" = test ] && [ ! -f "$e2e_dir/node_modules/axe-core/axe.min.js" ]; then
+  echo "Installing the end-to-end tests' npm packages (tests/e2e/package-lock.json)"
+  npm ci --prefix "$e2e_dir" --no-audit --no-fund
+fi
+
 # Say loudly, before any test runs, if something the tests rely on is still
 # missing (a failed install, a package renamed on this release): a missing
 # tool would otherwise show up as a confusing test failure much later.
@@ -51,7 +59,7 @@ if [ "$want" = test ]; then
   export PATH="$HOME/.cargo/bin:$PATH"
   absent=()
   for tool in xvfb-run WebKitWebDriver tauri-driver dbus-run-session gnome-keyring-daemon \
-              secret-tool pdftoppm pdftotext zbarimg node; do
+              secret-tool pdftoppm pdftotext zbarimg node npm; do
     command -v "$tool" >/dev/null || absent+=("$tool")
   done
   # The end-to-end tests are written for the fonts a fresh machine has:

@@ -2,11 +2,13 @@
 //! the user must choose a passphrase): Alt+<letter> for the screens and
 //! commands of `screens/registry.js`, each acting only when the session is
 //! offered it (the same test as the menu's: its `allowed` includes an action
-//! the entry needs); "/" for the customer search; and the Alt+<letter> keys a
+//! the entry needs); "/" for the customer search; "?" for the list of keys
+//! (`components/key-help.js`); and the Alt+<letter> keys a
 //! screen registers for itself while it is shown (`ctx.screenKeys`), which
 //! take precedence.
 
-import { byKey, offered, screen } from './screens/registry.js';
+import { byKey, offered, screen, screensFor } from './screens/registry.js';
+import { showKeyHelp, screenKeysOf } from './components/key-help.js';
 
 /**
  * `ctx`: what the screens get (its `session`, `navigate` and the commands'
@@ -34,6 +36,14 @@ export function createShortcuts({ ctx, root }) {
     const session = ctx.session;
     if (!session || session.mustChangePassphrase || session.customerMode) return;
     if (event.defaultPrevented) return;
+    // "?" anywhere but in a text box: the list of keys.
+    if (event.key === '?' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      const shown = root.firstElementChild || root;
+      showKeyHelp(shown, screensFor(session).keyList(), screenKeysOf(shown));
+      return;
+    }
     // "/" anywhere but in a text box: the customer search, cursor in its box.
     if (event.key === '/' && !event.altKey && !event.ctrlKey && !event.metaKey && !takesText(event.target)) {
       if (!offered(session, screen('customers')) || document.querySelector('dialog[open]')) return;

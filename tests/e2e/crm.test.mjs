@@ -251,6 +251,19 @@ test('staff find Núria with three letters and open her at the till with Enter',
   await assertNoBirthDateOrEmail('the till view');
   await shot('65-profile-till');
 
+  // The keys are listed on "?", not on the buttons.
+  assert.equal(await app.isDisplayed('#profile-add-purchase kbd'), false, 'no key chip on the button');
+  await app.execute('document.activeElement && document.activeElement.blur()');
+  await app.keys(['?']);
+  await app.waitFor('#key-help');
+  const help = await app.text('#key-help');
+  assert.match(help, /Alt\+P/);
+  assert.match(help, /Add purchase/);
+  assert.match(help, /Find a customer/);
+  await shot('65b-key-help');
+  await app.keys(['\uE00C']);
+  await until(async () => (await count('#key-help')) === 0, 5000, 'the help to close');
+
   // Another reason is one key away (Alt+W), offers the core's list for
   // staff, and is remembered for the next customer opened (tried on Pere,
   // so that Núria's access history holds only till visits).
@@ -464,13 +477,19 @@ test("the owner reads Núria's access history: the till visit, why, and which fi
   const visit = `#log-table tbody tr[data-action="customer.view"][data-user="${STAFF}"]`;
   await app.waitFor(visit);
   assert.equal(await attr(visit, 'data-purpose'), 'serve-at-till');
-  const fields = (await app.text(`${visit} .log__fields`)).split(', ');
+  const fields = (await attr(visit, 'data-fields')).split(',');
   for (const field of ['name', 'contact_preference', 'loyalty', 'purchases']) assert.ok(fields.includes(field), fields.join(', '));
   assert.ok(!fields.includes('birth_date') && !fields.includes('email'), 'the till view showed neither');
-  assert.match(await app.text(visit), /staff/);
+  // In words, not codes: who, what, why and which details.
+  const words = await app.text(visit);
+  assert.match(words, new RegExp(`${STAFF} \\(Staff\\)`));
+  assert.match(words, new RegExp(`opened the profile of customer ${nuriaId}`));
+  assert.match(words, /Serve at the till/);
+  assert.match(words, /Full name, Contact preference, .*Points, Purchases/);
+  assert.doesNotMatch(words, /customer\.view|serve-at-till|contact_preference|customer:/, 'no codes on the screen');
   // Every entry shown is about Núria.
-  const subjects = await app.execute("return [...document.querySelectorAll('#log-table tbody tr td:nth-child(6)')].map((c) => c.textContent)");
-  assert.ok(subjects.length > 0 && subjects.every((s) => s.split(' ').includes(`customer:${nuriaId}`)), subjects.join(' | '));
+  const subjects = await app.execute("return [...document.querySelectorAll('#log-table tbody tr')].map((r) => r.dataset.subject)");
+  assert.ok(subjects.length > 0 && subjects.every((s) => s === `customer:${nuriaId}`), subjects.join(' | '));
   await app.execute(`document.querySelector('${visit}').scrollIntoView({ block: 'center' })`);
   await shot('73-access-log-nuria');
   await assertFitsWindow('the access log', 1024, 700);

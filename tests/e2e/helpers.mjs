@@ -4,7 +4,9 @@
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { startDriver, Session, until } from './webdriver.mjs';
 
 export const APP = process.env.STEWARD_APP;
@@ -96,9 +98,51 @@ export async function assertFitsWindow(where, width, height) {
   }
 }
 
-/** Saves a screenshot `<name>.png`, after checking the screen does not scroll sideways. */
+/** axe-core, the accessibility checker (test-only: `tests/e2e/package.json`). */
+const AXE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** The WCAG levels every screen must pass: 2.0, 2.1 and 2.2, A and AA. */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Checks the screen on show with axe-core for WCAG 2.2 AA and fails with
+ * each rule broken, where, and how many times.
+ */
+export async function assertAccessible(where) {
+  // WebDriver runs the checker's source itself: the window's CSP allows no
+  // eval and no script from elsewhere.
+  if (!(await app.execute('return !!window.axe'))) {
+    await app.execute(`${AXE}\n;if (typeof axe !== 'undefined') window.axe = axe; return !!window.axe;`);
+  }
+  const found = await app.executeAsync(
+    `const done = arguments[arguments.length - 1];
+     window.axe
+       .run(document, { runOnly: { type: 'tag', values: arguments[1] }, resultTypes: ['violations'] })
+       .then((r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')), count: v.nodes.length }))))
+       .catch((e) => done([{ id: 'axe-error', help: String(e), nodes: [], count: 1 }]));`,
+    [null, WCAG_AA],
+  );
+  // STEWARD_AXE_REPORT=1 lists what every screen breaks instead of failing.
+  if (process.env.STEWARD_AXE_REPORT) {
+    if (found.length > 0) console.log(`AXE ${where}: ${JSON.stringify(found)}`);
+    return;
+  }
+  assert.deepEqual(
+    found.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.count}× e.g. ${v.nodes.join(' | ')}`),
+    [],
+    `${where}: accessibility violations`,
+  );
+}
+
+/**
+ * Saves a screenshot `<name>.png`, after checking the screen does not scroll
+ * sideways at the window's size and on a 1024×700 till screen, and passes
+ * axe-core's WCAG 2.2 AA rules (every screen shot is checked).
+ */
 export async function shot(name) {
   await assertNoSidewaysScroll(`screenshot ${name}`);
+  await assertFitsWindow(`screenshot ${name}`, 1024, 700);
+  await assertAccessible(`screenshot ${name}`);
   await app.screenshot(join(SHOTS, `${name}.png`));
 }
 

@@ -227,6 +227,14 @@ export class Session {
     return this.cmd('POST', '/execute/sync', { script, args });
   }
 
+  /**
+   * Runs `script` in the page; it ends by calling its last argument (the
+   * callback WebDriver adds after `args`) with the result.
+   */
+  async executeAsync(script, args = []) {
+    return this.cmd('POST', '/execute/async', { script, args });
+  }
+
   async pageText() {
     return this.cmd('POST', '/execute/sync', { script: 'return document.body.innerText', args: [] });
   }

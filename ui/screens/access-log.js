@@ -2,23 +2,53 @@
 //! which fields it touched, newest first (`access_log`), filtered by user,
 //! customer number, action and days; "Older entries" pages on with `before`
 //! (the last entry's number). At the top, the core's verdict on the whole
-//! log (`audit_verify`). Entries hold ids and field names only.
+//! log (`audit_verify`). Entries hold ids and field names only; each is
+//! shown in words ("sam (Staff) opened the profile of customer 2 — Serve at
+//! the till — Name, Points"), in local time, and keeps the codes in its
+//! `data-*` attributes.
 
 import { h, replace, focus } from '../components/dom.js';
-import { textField, form, button, showError, showErrorOn, fieldError, submitWith } from '../components/form.js';
+import { textField, selectField, form, button, showError, showErrorOn, fieldError, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
-import { may } from '../components/roles.js';
-import { timeCell } from '../components/labels.js';
+import { may, roleLabel } from '../components/roles.js';
+import { timeCell, labelOr, fieldLabel, accessPurposeLabel, purposeNames } from '../components/labels.js';
 import { call } from '../api.js';
-import { t, tn, formatNumber } from '../i18n.js';
+import { t, tn, has, formatNumber } from '../i18n.js';
 
-/**
- * An id such as `marketing.audience`, breakable after its dots (and, as
- * any text, at spaces and hyphens) so a narrow column never splits a word.
- */
-function code(text) {
-  const parts = String(text).split(/(?<=\.)/);
-  return parts.flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), part]));
+/** The kinds of entry the filter offers, as the core's action prefixes. */
+const KINDS = ['', 'customer.view', 'customer.search', 'purchase', 'consent', 'customer.correct', 'customer.export', 'customer.erase', 'login'];
+
+/** "customer 12" for `customer:12`, "account 3" for `user:3`. */
+function subjectWords(subject) {
+  const m = /^(customer|user):(\d+)$/.exec(subject || '');
+  return m ? t(`log.subject.${m[1]}`, { number: m[2] }) : subject || '';
+}
+
+/** Who did it: "sam (Staff)". */
+function whoWords(e) {
+  if (!e.user) return t('log.nobody');
+  return e.role ? t('log.who', { user: e.user, role: roleLabel(e.role) }) : e.user;
+}
+
+/** What happened, as a sentence part: "opened the profile of customer 12". */
+function whatWords(e) {
+  const subject = subjectWords(e.subject);
+  const key = `log.did.${e.action.replace(/\./g, '_')}`;
+  return has(key) ? t(key, { subject }) : t('log.didOther', { action: e.action, subject });
+}
+
+/** Why: a purpose of access, a consent purpose by its name, or the reason given. */
+function whyWords(purpose, names) {
+  if (!purpose) return '–';
+  if (has(`accessPurpose.${purpose}`)) return accessPurposeLabel(purpose);
+  if (names.has(purpose)) return names.get(purpose);
+  return labelOr('log.reason', purpose);
+}
+
+/** Which details, by their names. */
+function detailWords(fields) {
+  if (fields.length === 0) return '–';
+  return fields.map((f) => (has(`field.${f}`) ? fieldLabel(f) : labelOr('log.field', f))).join(', ');
 }
 
 /** Entries asked for at a time. */
@@ -60,13 +90,25 @@ export function render(ctx, params = {}) {
   // ---- The filter ----
   const user = textField({ id: 'log-user', label: t('log.user'), hint: t('log.userHint') });
   const customer = textField({ id: 'log-customer', label: t('log.customer'), hint: t('log.customerHint'), inputmode: 'numeric' });
-  const action = textField({ id: 'log-action', label: t('log.action'), hint: t('log.actionHint') });
+  const action = selectField({
+    id: 'log-action',
+    label: t('log.action'),
+    // Keys of the language file have no dots: `customer.view` is `customer_view` there.
+    options: KINDS.map((value) => ({ value, label: t(`log.kind.${(value || 'all').replace(/\./g, '_')}`) })),
+  });
   const from = textField({ id: 'log-from', label: t('log.from'), hint: t('log.dateHint'), inputmode: 'numeric' });
   const to = textField({ id: 'log-to', label: t('log.to'), hint: t('log.dateHint'), inputmode: 'numeric' });
   const inputs = { user, customer, action, from, to };
   user.input.dataset.autofocus = '';
 
   const result = h('div', { id: 'log-result' });
+  /** Consent purposes by name, to say why in words (filled in as it arrives). */
+  let names = new Map();
+  const namesRead = call('purposes_list')
+    .then((list) => {
+      names = purposeNames(list);
+    })
+    .catch(() => {});
   /** The filter of the entries shown, to page on with. */
   let shown = null;
   /** The rows shown so far (pages are appended). */
@@ -83,7 +125,7 @@ export function render(ctx, params = {}) {
       }
       filter.customer = Number(text(customer));
     }
-    if (text(action)) filter.action = text(action);
+    if (action.input.value) filter.action = action.input.value;
     if (text(from)) filter.from = text(from);
     if (text(to)) filter.to = text(to);
     return filter;
@@ -127,7 +169,7 @@ export function render(ctx, params = {}) {
                 h(
                   'tr',
                   {},
-                  ['seq', 'at', 'user', 'role', 'action', 'subject', 'purpose', 'fields', 'outcome'].map((k) =>
+                  ['seq', 'at', 'user', 'action', 'purpose', 'fields', 'outcome'].map((k) =>
                     h('th', { scope: 'col' }, t(`log.col.${k}`)),
                   ),
                 ),
@@ -138,16 +180,25 @@ export function render(ctx, params = {}) {
                 entries.map((e) =>
                   h(
                     'tr',
-                    { dataset: { seq: e.seq, action: e.action, user: e.user || '', purpose: e.purpose || '', outcome: e.outcome } },
+                    {
+                      dataset: {
+                        seq: e.seq,
+                        action: e.action,
+                        user: e.user || '',
+                        role: e.role || '',
+                        subject: e.subject || '',
+                        purpose: e.purpose || '',
+                        fields: e.fields.join(','),
+                        outcome: e.outcome,
+                      },
+                    },
                     h('th', { scope: 'row' }, String(e.seq)),
                     h('td', {}, timeCell(e.at)),
-                    h('td', {}, e.user || '–'),
-                    h('td', {}, e.role || '–'),
-                    h('td', { class: 'log__code' }, code(e.action)),
-                    h('td', { class: 'log__code' }, e.subject || '–'),
-                    h('td', { class: 'log__code' }, e.purpose ? code(e.purpose) : '–'),
-                    h('td', { class: 'log__fields' }, e.fields.length > 0 ? e.fields.join(', ') : '–'),
-                    h('td', {}, h('span', { class: e.outcome === 'ok' ? 'state state--on' : 'state state--off' }, e.outcome)),
+                    h('td', { class: 'log__who' }, whoWords(e)),
+                    h('td', { class: 'log__what' }, whatWords(e)),
+                    h('td', { class: 'log__why' }, whyWords(e.purpose, names)),
+                    h('td', { class: 'log__fields' }, detailWords(e.fields)),
+                    h('td', {}, h('span', { class: e.outcome === 'ok' ? 'state state--on' : 'state state--off' }, labelOr('log.outcome', e.outcome))),
                   ),
                 ),
               ),
@@ -195,6 +246,6 @@ export function render(ctx, params = {}) {
     ),
     result,
   );
-  load({}, false);
+  namesRead.then(() => load({}, false));
   return root;
 }

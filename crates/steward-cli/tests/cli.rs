@@ -1252,6 +1252,53 @@ fn the_till_commands_show_each_role_its_own_view_and_refuse_the_same_way() {
     let bought: serde_json::Value = serde_json::from_str(&buy.stdout).unwrap();
     assert_eq!(bought["totalCents"], 1915);
     assert_eq!(bought["points"], 19);
+    // Only the amount spent, as the till shows it; never both.
+    let amount = as_user(
+        &shop,
+        "sam",
+        &["purchases", "add", &id, "--amount", "12,50", "--json"],
+    );
+    assert_eq!(amount.code, 0, "{}", amount.stderr);
+    let amount: serde_json::Value = serde_json::from_str(&amount.stdout).unwrap();
+    assert_eq!(amount["totalCents"], 1250);
+    assert_eq!(amount["items"], serde_json::json!([]));
+    assert_eq!(
+        as_user(
+            &shop,
+            "sam",
+            &["purchases", "add", &id, "--amount", "1", "--item", "x @ 1"]
+        )
+        .code,
+        2
+    );
+    // Quick switch: off until the owner allows PINs; then staff set their own.
+    let no_pin = steward(
+        &shop.vault,
+        &["--user", "sam", "--passphrase-stdin", "users", "set-pin"],
+        "sam own passphrase\nsam own passphrase\n2580\n",
+    );
+    assert_eq!(no_pin.code, 4, "{}", no_pin.stderr);
+    assert!(no_pin.stderr.contains("PIN"), "{}", no_pin.stderr);
+    assert_eq!(as_owner(&shop, &["settings", "quick-switch", "on"]).code, 0);
+    assert_eq!(
+        as_user(&shop, "sam", &["settings", "quick-switch", "off"]).code,
+        3
+    );
+    let pin = steward(
+        &shop.vault,
+        &["--user", "sam", "--passphrase-stdin", "users", "set-pin"],
+        "sam own passphrase\nsam own passphrase\n2580\n",
+    );
+    assert_eq!(pin.code, 0, "{}", pin.stderr);
+    assert!(!pin.stdout.contains("2580"));
+    let weak = steward(
+        &shop.vault,
+        &["--user", "sam", "--passphrase-stdin", "users", "set-pin"],
+        "sam own passphrase\nsam own passphrase\n1234\n",
+    );
+    assert_eq!(weak.code, 1, "{}", weak.stderr);
+    assert_eq!(as_owner(&shop, &["users", "clear-pin", "sam"]).code, 0);
+
     let note = as_user(&shop, "sam", &["notes", "add", &id, "Prefers the rye loaf"]);
     assert_eq!(note.code, 0, "{}", note.stderr);
     let card = as_user(
