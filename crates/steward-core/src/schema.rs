@@ -66,6 +66,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/012_backups.sql"),
         data: None,
     },
+    Migration {
+        // Each account's language for the staff screens, and the shop's
+        // default (issue 14). Number 013 belongs to another branch: it is
+        // listed before this one when both are merged.
+        sql: include_str!("../migrations/014_user_language.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.
