@@ -5,7 +5,8 @@
 //! cannot (how long to wait, which field, why).
 
 import { h, replace, focus } from './dom.js';
-import { t, has } from '../i18n.js';
+import { t, has, currentLanguage } from '../i18n.js';
+import { dateHintVars } from './format.js';
 
 /** Codes whose core message carries specifics worth showing under the sentence. */
 const DETAIL_CODES = new Set([
@@ -28,9 +29,22 @@ const DETAIL_CODES = new Set([
   'internal',
 ]);
 
-/** The localized sentence for an error (falls back to the core's message). */
+/** Inputs the core reads as a calendar day (`YYYY-MM-DD`), by the name it gives in `field`. */
+const DATE_FIELDS = new Set(['birth_date', 'date', 'due', 'from', 'to', 'agreement date']);
+
+/**
+ * The localized sentence for an error (falls back to the core's message).
+ * A refused input the core names gets a sentence about that input ("Date
+ * of birth: check the date. Type it as day/month/year, …"), never the
+ * core's English reason.
+ */
 export function errorSentence(err) {
   const code = err && typeof err.code === 'string' ? err.code : 'internal';
+  if (code === 'invalid_input' && err.field) {
+    const label = has(`field.${err.field}`) ? t(`field.${err.field}`) : null;
+    if (DATE_FIELDS.has(err.field)) return t('error.invalidDate', { field: label || t('profile.col.date'), ...dateHintVars() });
+    if (label) return t('error.invalidField', { field: label });
+  }
   const key = `error.${code}`;
   if (has(key)) return t(key);
   return err && err.message ? err.message : t('error.internal');
@@ -38,6 +52,10 @@ export function errorSentence(err) {
 
 function errorDetail(err) {
   if (!err || !err.message) return null;
+  // The core's detail is English, and for an input it names, already said
+  // in the sentence: other languages, and named inputs, go without it.
+  if (currentLanguage() !== 'en') return null;
+  if (err.code === 'invalid_input' && err.field && (DATE_FIELDS.has(err.field) || has(`field.${err.field}`))) return null;
   const known = has(`error.${err.code}`);
   return known && DETAIL_CODES.has(err.code) ? err.message : null;
 }

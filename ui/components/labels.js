@@ -5,6 +5,7 @@
 
 import { h } from './dom.js';
 import { t, has } from '../i18n.js';
+import { localParts } from './format.js';
 
 /** A label from `<prefix>.<value>` in the language file, or the value itself. */
 export function labelOr(prefix, value) {
@@ -35,14 +36,15 @@ export function purposeName(names, id) {
 
 /**
  * A `<time>` for one of the core's times (UTC, `2025-03-01T09:30:12.345Z`),
- * shown as `2025-03-01 09:30:12`; a narrow column breaks it between the date
- * and the time only.
+ * shown in this computer's time zone as the language writes it
+ * ("1 de març 2025 10:30"); a narrow column breaks it between the date and
+ * the time only.
  */
 export function timeCell(at) {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(String(at));
+  const local = localParts(at);
   return h(
     'time',
     { datetime: String(at) },
-    m ? [h('span', { class: 'nowrap' }, m[1]), ' ', h('span', { class: 'nowrap' }, m[2])] : String(at),
+    local ? [h('span', { class: 'nowrap' }, local.date), ' ', h('span', { class: 'nowrap' }, local.time)] : String(at),
   );
 }

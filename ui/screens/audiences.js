@@ -11,6 +11,7 @@ import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { fieldLabel, purposeNames, purposeName } from '../components/labels.js';
 import { formatMoney } from '../components/money.js';
+import { formatMonth } from '../components/format.js';
 import { call } from '../api.js';
 import { t, formatNumber } from '../i18n.js';
 
@@ -140,7 +141,7 @@ export function render(ctx, params = {}) {
             ),
             h('td', { class: 'num' }, formatNumber(c.purchases.count)),
             h('td', { class: 'num nowrap' }, formatMoney(c.purchases.totalCents, c.purchases.currency)),
-            h('td', { class: 'nowrap' }, c.purchases.lastMonth || '–'),
+            h('td', { class: 'nowrap' }, c.purchases.lastMonth ? formatMonth(c.purchases.lastMonth) : '–'),
             opens
               ? h(
                   'td',
