@@ -29,8 +29,19 @@ const DETAIL_CODES = new Set([
   'internal',
 ]);
 
-/** Inputs the core reads as a calendar day (`YYYY-MM-DD`), by the name it gives in `field`. */
-const DATE_FIELDS = new Set(['birth_date', 'date', 'due', 'from', 'to', 'agreement date']);
+/**
+ * Inputs the core reads as a calendar day (`YYYY-MM-DD`), by the name it
+ * gives in `field`: the label that names each, and whether the day may not
+ * be in the future.
+ */
+const DATE_FIELDS = new Map([
+  ['birth_date', { label: 'field.birth_date', past: true }],
+  ['date', { label: 'profile.col.date', past: true }],
+  ['agreement date', { label: 'settings.recipients.agreementDate', past: true }],
+  ['due', { label: 'profile.taskDueLabel', past: false }],
+  ['from', { label: 'log.from', past: false }],
+  ['to', { label: 'log.to', past: false }],
+]);
 
 /**
  * The localized sentence for an error (falls back to the core's message).
@@ -41,9 +52,9 @@ const DATE_FIELDS = new Set(['birth_date', 'date', 'due', 'from', 'to', 'agreeme
 export function errorSentence(err) {
   const code = err && typeof err.code === 'string' ? err.code : 'internal';
   if (code === 'invalid_input' && err.field) {
-    const label = has(`field.${err.field}`) ? t(`field.${err.field}`) : null;
-    if (DATE_FIELDS.has(err.field)) return t('error.invalidDate', { field: label || t('profile.col.date'), ...dateHintVars() });
-    if (label) return t('error.invalidField', { field: label });
+    const date = DATE_FIELDS.get(err.field);
+    if (date) return t(date.past ? 'error.invalidPastDate' : 'error.invalidDate', { field: t(date.label), ...dateHintVars() });
+    if (has(`field.${err.field}`)) return t('error.invalidField', { field: t(`field.${err.field}`) });
   }
   const key = `error.${code}`;
   if (has(key)) return t(key);
