@@ -104,20 +104,19 @@ const profileLoaded = async () => {
 test('a staff member whose language is Catalan logs in to Catalan screens', async () => {
   // Before anyone signs in, the window speaks the computer's language or English.
   await login(STAFF, STAFF_PASS);
-  await app.waitFor('#home');
+  // Staff start on the search, as at the till.
+  await app.waitFor('#customers');
   assert.equal(await app.execute('return document.documentElement.lang'), 'ca');
   assert.equal((await app.text('#nav-customers')).trim(), 'Clients');
   assert.equal((await app.text('#nav-passphrase')).trim(), 'La meva frase de pas');
   assert.match(plain(await app.text('#topbar-user')), /marta \(Dependent\)/);
-  await assertNoEnglish('Home');
-  await shot('i18n-01-home-ca');
+  await assertNoEnglish('the search');
+  await shot('i18n-01-search-ca');
 });
 
 test('she finds a customer and records 6,40 on a date typed day/month/year, and reads it in Catalan', async () => {
-  await app.keys(['/']);
-  assert.equal(await activeId(), 'topbar-search');
+  assert.equal(await activeId(), 'customers-query');
   for (const ch of 'Vidal') await app.keys([ch]);
-  await app.waitFor('#customers');
   await until(async () => (await app.findAll('#customers-results li')).length === 1, 15000, 'one hit');
   await app.keys([ENTER]);
   await profileLoaded();
