@@ -164,3 +164,31 @@ test('she switches her own screens to Spanish, and the next screen speaks it', a
   assert.match(plain(await app.text('#change-passphrase')), /Guardado: ahora sus pantallas están en Español\./);
   await shot('i18n-05-my-passphrase-es');
 });
+
+test('after she logs out the login screen speaks the shop’s language; the owner sets languages in Users and Settings', async () => {
+  await app.click('#logout-button');
+  await app.waitFor('#login');
+  assert.equal(await app.execute('return document.documentElement.lang'), 'en', 'the shop’s default');
+  await login(OWNER, OWNER_PASS);
+  await app.waitFor('#nav-users');
+  await app.click('#nav-users');
+  await app.waitFor('tr[data-username="marta"] select[data-field="language"]');
+  assert.equal(await app.execute('return document.querySelector(\'tr[data-username="marta"] select[data-field="language"]\').value'), 'es');
+  await app.selectOption('tr[data-username="marta"] select[data-field="language"]', 'ca');
+  await app.click('tr[data-username="marta"] [data-action="set-language"]');
+  await app.waitForText('#users-status', (t) => /marta's screens now speak Català/.test(t));
+  await shot('i18n-06-users-languages');
+  await assertFitsWindow('Users with languages', 1024, 700);
+
+  await app.click('#nav-settings');
+  await app.waitFor('#settings-language');
+  assert.equal(await app.execute("return document.getElementById('settings-language').value"), 'en');
+  await app.selectOption('#settings-language', 'ca');
+  await app.click('#settings-language-save');
+  // The owner chose no language of their own: their screens follow the shop's.
+  await app.waitForText('#nav-settings', (t) => t.trim() === 'Configuració');
+  assert.match(plain(await app.text('#settings')), /Desat: ara les pantalles del personal són en Català/);
+  await assertNoEnglish('Settings');
+  await app.execute("document.getElementById('settings-language').scrollIntoView({ block: 'center' })");
+  await shot('i18n-07-settings-language-ca');
+});

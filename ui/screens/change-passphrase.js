@@ -40,6 +40,8 @@ export function render(ctx, params = {}) {
   let root;
   let alert;
   let container;
+  /** Where the language choice goes: its own panel, or the card's end. */
+  let languageBox;
   if (forced) {
     alert = alertRegion('change-passphrase-error');
     container = h('div', { class: 'card card--wide' });
@@ -55,7 +57,8 @@ export function render(ctx, params = {}) {
     root = frame.root;
     alert = frame.alert;
     container = h('section', { class: 'panel' });
-    frame.content.append(container);
+    languageBox = h('section', { class: 'panel', 'aria-labelledby': 'own-language-title' });
+    frame.content.append(container, languageBox);
   }
 
   const actions = forced
@@ -112,7 +115,10 @@ export function render(ctx, params = {}) {
       h('div', { class: 'actions' }, actions),
     ),
   );
-  container.append(languageForm(ctx, alert, forced));
+  (languageBox || container).append(
+    h('h2', { id: 'own-language-title' }, t('language.label')),
+    languageForm(ctx, alert, forced),
+  );
   return root;
 }
 
@@ -121,7 +127,7 @@ function languageForm(ctx, alert, forced) {
   const session = ctx.session || {};
   const picker = selectField({
     id: 'own-language',
-    label: t('language.label'),
+    label: t('users.col.language'),
     hint: t('language.hint'),
     options: languageOptions(session.staffLanguage || 'en'),
     value: session.ownLanguage || '',

@@ -162,7 +162,8 @@ export function render(ctx, params = {}) {
     const select = h(
       'select',
       { id: selectId, class: 'input input--compact', 'data-field': 'language' },
-      languageOptions(shopLanguage).map((o) => h('option', { value: o.value }, o.label)),
+      // The shop's default without its name, to keep the column narrow.
+      [{ value: '', label: t('users.languageDefault') }, ...languageOptions(null)].map((o) => h('option', { value: o.value }, o.label)),
     );
     select.value = user.language || '';
     const save = button(t('users.changeLanguage'), {
