@@ -107,13 +107,14 @@ test('staff chooses a passphrase, is refused user management by the core, and au
   await app.type('#cp-new', STAFF_OWN);
   await app.type('#cp-confirm', STAFF_OWN);
   await app.click('#cp-submit');
-  await app.waitFor('#home');
+  // Staff's home is the customer search.
+  await app.waitFor('#customers');
   assert.match(await app.text('#topbar-user'), /Staff/);
   assert.equal(await app.isDisplayed('#nav-users'), false, 'no Users entry for staff');
 
   // Like the menu, the keyboard offers staff no Users screen: Alt+U does nothing.
   await app.keys([ALT, 'u']);
-  assert.equal(await app.isDisplayed('#home'), true, 'Alt+U leaves staff on home');
+  assert.equal(await app.isDisplayed('#customers'), true, 'Alt+U leaves staff on home (the search)');
   assert.equal((await app.findAll('#users')).length, 0, 'Alt+U leads nowhere for staff');
 
   // Go to the user screen anyway (its address): the core refuses.
