@@ -494,7 +494,7 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   await app.keys([ALT, 'e']);
   await app.waitFor('#edit-form');
   assert.equal(await app.execute("return document.getElementById('edit-birth_date').value"), BIRTH_TYPED);
-  assert.match(await app.text('#edit-birth_date-hint'), /month\/day\/year, for example 04\/12\/2025/);
+  assert.match(await app.text('#edit-birth_date-hint'), /^Month\/day\/year, for example 04\/12\/2025\./);
   // A date in the future is the core's to refuse: the input says why in words.
   await app.clear('#edit-birth_date');
   await app.type('#edit-birth_date', '04/12/2999');

@@ -43,9 +43,13 @@ export function dateHintVars(lang = currentLanguage(), tr = t) {
   };
 }
 
-/** How to type a date, in plain words: "day/month/year, for example 12/04/2025." */
-export function dateHint() {
-  return t('format.dateHint', dateHintVars());
+/**
+ * How to type a date, in plain words: "Day/month/year, for example
+ * 12/04/2025." (the text `key`, which starts with the order, as a sentence).
+ */
+export function dateHint(key = 'format.dateHint') {
+  const text = t(key, dateHintVars());
+  return text.charAt(0).toLocaleUpperCase(currentLanguage()) + text.slice(1);
 }
 
 /** The sentence for a date that could not be read. */

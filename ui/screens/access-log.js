@@ -9,7 +9,7 @@ import { textField, form, button, showError, showErrorOn, fieldError, submitWith
 import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { timeCell } from '../components/labels.js';
-import { dateHintVars, dateInvalid, parseDate } from '../components/format.js';
+import { dateHint, dateInvalid, parseDate } from '../components/format.js';
 import { call } from '../api.js';
 import { t, tn, formatNumber } from '../i18n.js';
 
@@ -62,8 +62,8 @@ export function render(ctx, params = {}) {
   const user = textField({ id: 'log-user', label: t('log.user'), hint: t('log.userHint') });
   const customer = textField({ id: 'log-customer', label: t('log.customer'), hint: t('log.customerHint'), inputmode: 'numeric' });
   const action = textField({ id: 'log-action', label: t('log.action'), hint: t('log.actionHint') });
-  const from = textField({ id: 'log-from', label: t('log.from'), hint: t('log.dateHint', dateHintVars()), inputmode: 'numeric' });
-  const to = textField({ id: 'log-to', label: t('log.to'), hint: t('log.dateHint', dateHintVars()), inputmode: 'numeric' });
+  const from = textField({ id: 'log-from', label: t('log.from'), hint: dateHint('log.dateHint'), inputmode: 'numeric' });
+  const to = textField({ id: 'log-to', label: t('log.to'), hint: dateHint('log.dateHint'), inputmode: 'numeric' });
   const inputs = { user, customer, action, from, to };
   user.input.dataset.autofocus = '';
 

@@ -33,6 +33,9 @@ const STEPS = ['notice', 'choices', 'details', 'review', 'sign'];
  */
 const INPUT_TYPES = { email: 'email', phone: 'tel' };
 
+/** `text` with its first letter a capital (a hint that starts with "day/month/year"). */
+const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The step where the customer can put right what the core refused. */
 const STEP_TO_FIX = {
   consent_missing: 'choices',
@@ -294,7 +297,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
     const id = `field-${f.key}`;
     const hints = [
       f.kind === 'phone' ? t('customer.details.phoneHint') : null,
-      f.kind === 'date' ? t('format.dateHint', dateHintVars(lang, t)) : null,
+      f.kind === 'date' ? capitalized(t('format.dateHint', dateHintVars(lang, t))) : null,
       f.sensitive ? t('customer.details.sensitiveHint') : null,
     ].filter(Boolean);
     const hint = hints.length > 0 ? hints.join(' ') : null;

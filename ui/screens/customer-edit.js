@@ -8,7 +8,7 @@
 
 import { h, focus } from '../components/dom.js';
 import { textField, textAreaField, form, button, showError, showText, submitWith, fieldError } from '../components/form.js';
-import { dateForInput, dateHintVars, dateInvalid, parseDate } from '../components/format.js';
+import { dateForInput, dateHint, dateInvalid, parseDate } from '../components/format.js';
 import { sessionLayout } from '../components/layout.js';
 import { fieldLabel } from '../components/labels.js';
 import { call } from '../api.js';
@@ -43,7 +43,7 @@ export function render(ctx, params = {}) {
 
   function hintFor(setting, isHeld) {
     const parts = [];
-    if (has(`edit.hint.${setting.kind}`)) parts.push(t(`edit.hint.${setting.kind}`, dateHintVars()));
+    if (has(`edit.hint.${setting.kind}`)) parts.push(setting.kind === 'date' ? dateHint('edit.hint.date') : t(`edit.hint.${setting.kind}`));
     if (setting.sensitivity === 'sensitive') parts.push(t('edit.hintSensitive'));
     if (!setting.enabled && isHeld) parts.push(t('edit.hintSwitchedOff'));
     return parts.length > 0 ? parts.join(' ') : null;

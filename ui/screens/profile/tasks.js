@@ -4,7 +4,7 @@
 
 import { h } from '../../components/dom.js';
 import { textField, form, button, showText, submitWith, fieldError } from '../../components/form.js';
-import { dateHintVars, dateInvalid, formatDate, parseDate } from '../../components/format.js';
+import { dateHint, dateInvalid, formatDate, parseDate } from '../../components/format.js';
 import { call } from '../../api.js';
 import { t } from '../../i18n.js';
 import { panel } from './parts.js';
@@ -44,7 +44,7 @@ export function tasksPanel(profile, tasks) {
   const due = textField({
     id: 'profile-task-due',
     label: t('profile.taskDueLabel'),
-    hint: t('profile.dateHint', dateHintVars()),
+    hint: dateHint('profile.dateHint'),
     className: 'input--short',
     inputmode: 'numeric',
   });

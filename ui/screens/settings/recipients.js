@@ -24,7 +24,7 @@ import {
   submitWith,
 } from '../../components/form.js';
 import { fieldLabel, labelOr, purposeNames, purposeName } from '../../components/labels.js';
-import { dateHintVars, parseDate } from '../../components/format.js';
+import { dateHint, dateHintVars, parseDate } from '../../components/format.js';
 import { call } from '../../api.js';
 import { t, tn, currentLanguage } from '../../i18n.js';
 
@@ -120,7 +120,7 @@ export function recipientsPanels({ reportNotice }) {
   const agreementDate = textField({
     id: 'recipient-agreement-date',
     label: t('settings.recipients.agreementDate'),
-    hint: t('settings.recipients.agreementDateHint', dateHintVars()),
+    hint: dateHint('settings.recipients.agreementDateHint'),
     className: 'input--short',
     inputmode: 'numeric',
   });
