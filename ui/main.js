@@ -9,9 +9,14 @@
 //! screens are shown (`customer-mode.js`): no menu, no shortcuts, no other
 //! screen, until someone logs in through the staff panel. The keyboard
 //! shortcuts are `shortcuts.js`'s.
+//!
+//! The staff screens speak the session's language (`SessionInfo.language`:
+//! the user's own choice, else the shop's default). Before anyone signs in,
+//! the login screen speaks the shop's default as the last session reported
+//! it, else the computer's language when Steward has it, else English.
 
 import { call, onSessionLost, isSessionLost } from './api.js';
-import { loadLanguage, t, tn } from './i18n.js';
+import { loadLanguage, currentLanguage, t, tn } from './i18n.js';
 import { createAutolock } from './autolock.js';
 import { createCustomerMode } from './customer-mode.js';
 import { createShortcuts } from './shortcuts.js';
@@ -29,6 +34,34 @@ const root = document.getElementById('app');
 let session = null;
 let shopName = null;
 let currentScreen = null;
+/** The shop's default language for the staff screens, once a session told it. */
+let shopLanguage = null;
+
+/** The languages the staff screens are written in (`i18n/<lang>.json`). */
+const LANGUAGES = ['en', 'ca', 'es', 'id'];
+
+/** The login screen's language: the shop's, else the computer's if Steward has it, else English. */
+function loginLanguage() {
+  if (shopLanguage) return shopLanguage;
+  for (const tag of navigator.languages || [navigator.language]) {
+    const base = String(tag || '').toLowerCase().split('-')[0];
+    if (LANGUAGES.includes(base)) return base;
+  }
+  return 'en';
+}
+
+/**
+ * Speaks `lang` from now on (a no-op if it already does). A file that
+ * cannot be loaded leaves the current language: the screens still work.
+ */
+async function useLanguage(lang) {
+  if (!LANGUAGES.includes(lang) || lang === currentLanguage()) return;
+  try {
+    await loadLanguage(lang);
+  } catch {
+    // Keep the words already loaded.
+  }
+}
 /**
  * The purpose of access this session opens profiles for, once someone chose
  * one other than their role's first; forgotten when the session ends. The
@@ -134,19 +167,25 @@ const ctx = {
   loggedIn(info) {
     beginSession(info, 'home');
   },
-  /** After a command returned a fresh `SessionInfo` (passphrase, settings). */
-  sessionUpdated(info) {
+  /**
+   * After a command returned a fresh `SessionInfo` (passphrase, settings,
+   * language). Resolves once the session's language is loaded; a screen
+   * whose language changed shows itself again (`navigate`).
+   */
+  async sessionUpdated(info) {
     if (!session) return;
     session = info;
     quickSwitch = Boolean(info.quickSwitch);
     shopName = info.shopName || shopName;
+    shopLanguage = info.staffLanguage || shopLanguage;
     autolock.setDelay(info.autolockSeconds);
+    await useLanguage(info.language);
   },
   lock() {
-    return endSession('lock', { reason: 'manual' }, t('login.lockedManually'));
+    return endSession('lock', { reason: 'manual' }, () => t('login.lockedManually'));
   },
   logout() {
-    return endSession('logout', {}, t('login.loggedOut'));
+    return endSession('logout', {}, () => t('login.loggedOut'));
   },
   /** From the setup wizard: moving the shop here from another computer. */
   showMove() {
@@ -227,16 +266,23 @@ function route(status, params = {}) {
   }
 }
 
-function showLogin(params = {}) {
+async function showLogin(params = {}) {
   currentScreen = 'login';
-  show(loginScreen.render(ctx, params));
+  await useLanguage(loginLanguage());
+  // A notice may be a function, so that it is written in the login
+  // screen's language rather than the one of the session that ended.
+  const notice = typeof params.notice === 'function' ? params.notice() : params.notice;
+  show(loginScreen.render(ctx, { ...params, notice }));
 }
 
-function beginSession(info, screen, params = {}) {
+async function beginSession(info, screen, params = {}) {
   session = info;
   // The vault stays open after this session locks: a PIN may sign in then.
   quickSwitch = Boolean(info.quickSwitch);
   shopName = info.shopName || shopName;
+  shopLanguage = info.staffLanguage || shopLanguage;
+  await useLanguage(info.language);
+  if (session !== info) return;
   // The auto-lock applies in customer mode too: activity keeps it open.
   autolock.start(info.autolockSeconds);
   if (info.customerMode) {
@@ -280,7 +326,7 @@ async function lockForInactivity(seconds) {
   } catch {
     // The core may have locked the idle session already; either way it is locked.
   }
-  showLogin({ notice: tn('login.autolocked', seconds, { seconds }) });
+  showLogin({ notice: () => tn('login.autolocked', seconds, { seconds }) });
 }
 
 function hashScreen() {
@@ -321,7 +367,7 @@ function renderSessionScreen(name, params) {
 
 async function start() {
   try {
-    await loadLanguage('en');
+    await loadLanguage(loginLanguage()).catch(() => loadLanguage('en'));
   } catch {
     // Without the language file there are no words to show; this one
     // sentence is the only text not in it.
@@ -331,7 +377,7 @@ async function start() {
   onSessionLost(() => {
     if (!session) return;
     endLocalSession();
-    showLogin({ notice: t('login.sessionEnded') });
+    showLogin({ notice: () => t('login.sessionEnded') });
   });
   window.addEventListener('hashchange', onHashChange);
   shortcuts.start();

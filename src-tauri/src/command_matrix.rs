@@ -195,6 +195,10 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
             json!({ "jurisdiction": "EU", "applyDefaults": false })
         }
         "settings_set_currency" => json!({ "code": "EUR" }),
+        "settings_set_staff_language" => json!({ "language": "en" }),
+        "users_set_language" => json!({ "username": OWNER.0, "language": "en" }),
+        // Back to the shop's default, so the other rows see it.
+        "own_language_set" => json!({ "language": null }),
         "settings_set_close_after_lock" => json!({ "minutes": 15 }),
         // The default, so the other rows are searched under the usual limit.
         "settings_set_search_limit" => json!({ "customers": 60 }),
@@ -242,6 +246,12 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("consent_history", [true, true, true, false, true]),
         ("users_list", [true, false, false, false, true]),
         ("settings_set_currency", [true, false, false, false, false]),
+        (
+            "settings_set_staff_language",
+            [true, false, false, false, false],
+        ),
+        ("users_set_language", [true, false, false, false, false]),
+        ("own_language_set", [true, true, true, true, true]),
         (
             "settings_set_close_after_lock",
             [true, false, false, false, false],

@@ -113,6 +113,13 @@ pub struct SessionInfo {
     /// This session was opened with a PIN: what changes the shop is not
     /// in `allowed` and asks for the passphrase.
     by_pin: bool,
+    /// The language the staff screens speak for this user: their own
+    /// choice, or else the shop's default.
+    language: Lang,
+    /// The user's own choice of language, if they made one.
+    own_language: Option<Lang>,
+    /// The shop's default language for the staff screens.
+    staff_language: Lang,
 }
 
 pub(crate) fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo> {
@@ -131,6 +138,9 @@ pub(crate) fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo>
         search_limit_per_hour: vault.search_limit_per_hour()?,
         quick_switch: vault.quick_switch_enabled()?,
         by_pin: session.by_pin(),
+        language: vault.session_language(session)?,
+        own_language: vault.own_language(session)?,
+        staff_language: vault.staff_language()?,
     })
 }
 
@@ -375,12 +385,55 @@ pub fn users_add(
     username: String,
     role: String,
     initial_passphrase: String,
+    language: Option<String>,
 ) -> Res<UserSummary> {
     let initial = Passphrase::new(initial_passphrase);
     let role = parse_role(&role)?;
+    let language = parse_language(language.as_deref())?;
     with_session(&state, |vault, session| {
-        vault.add_user(session, &username, role, &initial)
+        vault.add_user_speaking(session, &username, role, &initial, language)
     })
+}
+
+/// `None` or an empty choice: the shop's default.
+fn parse_language(code: Option<&str>) -> Res<Option<Lang>> {
+    match code.filter(|c| !c.is_empty()) {
+        Some(code) => Ok(Some(Lang::parse(code)?)),
+        None => Ok(None),
+    }
+}
+
+#[tauri::command]
+pub fn users_set_language(
+    state: State<'_, AppState>,
+    username: String,
+    language: Option<String>,
+) -> Res<UserSummary> {
+    let language = parse_language(language.as_deref())?;
+    with_session(&state, |vault, session| {
+        vault.set_user_language(session, &username, language)
+    })
+}
+
+#[tauri::command]
+pub fn own_language_set(state: State<'_, AppState>, language: Option<String>) -> Res<SessionInfo> {
+    let language = parse_language(language.as_deref())?;
+    with_session(&state, |vault, session| {
+        vault.set_own_language(session, language)
+    })?;
+    current_session_info(&state)
+}
+
+#[tauri::command]
+pub fn settings_set_staff_language(
+    state: State<'_, AppState>,
+    language: String,
+) -> Res<SessionInfo> {
+    let language = Lang::parse(&language)?;
+    with_session(&state, |vault, session| {
+        vault.set_staff_language(session, language)
+    })?;
+    current_session_info(&state)
 }
 
 #[tauri::command]

@@ -35,6 +35,9 @@ const MARKETING_OWN = 'marta plans campaigns';
 const NAME = 'Núria Puigdomènech';
 const EMAIL = 'nuria.puigdomenech@example.cat';
 const BIRTH = '1990-04-12';
+/** Her birth date as the English staff screens write it, and as they ask for it typed. */
+const BIRTH_SHOWN = 'Apr 12, 1990';
+const BIRTH_TYPED = '04/12/1990';
 const PERE = 'Pere Soler';
 /** A signature: a zigzag across the pad, in fractions of its box. */
 const SCRIBBLE = [
@@ -430,7 +433,7 @@ test('marketing has no customer search; the birthday audience lists Núria and n
   await app.waitFor('#audience-table[data-purpose="birthday-offer"]');
   const row = `#audience-table tbody tr[data-customer-id="${nuriaId}"]`;
   assert.equal(await count(row), 1, 'Núria agrees to the birthday gift');
-  assert.equal((await app.text(`${row} td[data-field="birth_date"]`)).trim(), BIRTH);
+  assert.equal((await app.text(`${row} td[data-field="birth_date"]`)).trim(), BIRTH_SHOWN);
   assert.match(await app.text('#audience-count'), /of 1\./);
   await shot('71-audience-birthday');
   await assertFitsWindow('the birthday audience', 1024, 700);
@@ -505,19 +508,23 @@ test('the owner opens Núria in full; a detail the core refuses is marked on its
   await app.keys([ENTER]);
   await openedFor('customer-request');
   assert.equal(await profileLoaded(), NAME);
-  assert.equal((await app.text('#profile-fields dd[data-field="birth_date"]')).trim(), BIRTH);
+  assert.equal((await app.text('#profile-fields dd[data-field="birth_date"]')).trim(), BIRTH_SHOWN);
   assert.equal(await attr('#profile-consents-table tr[data-purpose="birthday-offer"]', 'data-granted'), 'yes');
   await shot('74-profile-full');
 
   await app.keys([ALT, 'e']);
   await app.waitFor('#edit-form');
-  assert.equal(await app.execute("return document.getElementById('edit-birth_date').value"), BIRTH);
-  await app.type('#edit-birth_date', '12/04/1990');
+  assert.equal(await app.execute("return document.getElementById('edit-birth_date').value"), BIRTH_TYPED);
+  assert.match(await app.text('#edit-birth_date-hint'), /^Month\/day\/year, for example 04\/12\/2025\./);
+  // A date in the future is the core's to refuse: the input says why in words.
+  await app.clear('#edit-birth_date');
+  await app.type('#edit-birth_date', '04/12/2999');
   await app.click('#edit-save');
   await until(async () => (await attr('#edit-birth_date', 'aria-invalid')) === 'true', 15000, 'the date to be marked');
   assert.equal(await activeId(), 'edit-birth_date');
   assert.match(await attr('#edit-birth_date', 'aria-describedby'), /\bedit-birth_date-error\b/);
-  assert.match(await app.text('#edit-birth_date-error'), /not accepted/);
+  assert.match(await app.text('#edit-birth_date-error'), /^Date of birth: check the date\. It must be a real date not in the future/);
+  assert.ok(!(await app.text('#edit-birth_date-error')).includes('YYYY'), 'no format code');
   assert.equal(await attr('#edit-email', 'aria-invalid'), null, 'only the refused detail is marked');
   await shot('75-edit-date-refused');
 

@@ -5,7 +5,8 @@
 //! cannot (how long to wait, which field, why).
 
 import { h, replace, focus } from './dom.js';
-import { t, has } from '../i18n.js';
+import { t, has, currentLanguage } from '../i18n.js';
+import { dateHintVars } from './format.js';
 
 /** Codes whose core message carries specifics worth showing under the sentence. */
 const DETAIL_CODES = new Set([
@@ -28,9 +29,33 @@ const DETAIL_CODES = new Set([
   'internal',
 ]);
 
-/** The localized sentence for an error (falls back to the core's message). */
+/**
+ * Inputs the core reads as a calendar day (`YYYY-MM-DD`), by the name it
+ * gives in `field`: the label that names each, and whether the day may not
+ * be in the future.
+ */
+const DATE_FIELDS = new Map([
+  ['birth_date', { label: 'field.birth_date', past: true }],
+  ['date', { label: 'profile.col.date', past: true }],
+  ['agreement date', { label: 'settings.recipients.agreementDate', past: true }],
+  ['due', { label: 'profile.taskDueLabel', past: false }],
+  ['from', { label: 'log.from', past: false }],
+  ['to', { label: 'log.to', past: false }],
+]);
+
+/**
+ * The localized sentence for an error (falls back to the core's message).
+ * A refused input the core names gets a sentence about that input ("Date
+ * of birth: check the date. Type it as day/month/year, …"), never the
+ * core's English reason.
+ */
 export function errorSentence(err) {
   const code = err && typeof err.code === 'string' ? err.code : 'internal';
+  if (code === 'invalid_input' && err.field) {
+    const date = DATE_FIELDS.get(err.field);
+    if (date) return t(date.past ? 'error.invalidPastDate' : 'error.invalidDate', { field: t(date.label), ...dateHintVars() });
+    if (has(`field.${err.field}`)) return t('error.invalidField', { field: t(`field.${err.field}`) });
+  }
   const key = `error.${code}`;
   if (has(key)) return t(key);
   return err && err.message ? err.message : t('error.internal');
@@ -38,6 +63,10 @@ export function errorSentence(err) {
 
 function errorDetail(err) {
   if (!err || !err.message) return null;
+  // The core's detail is English, and for an input it names, already said
+  // in the sentence: other languages, and named inputs, go without it.
+  if (currentLanguage() !== 'en') return null;
+  if (err.code === 'invalid_input' && err.field && (DATE_FIELDS.has(err.field) || has(`field.${err.field}`))) return null;
   const known = has(`error.${err.code}`);
   return known && DETAIL_CODES.has(err.code) ? err.message : null;
 }

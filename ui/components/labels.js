@@ -4,7 +4,8 @@
 //! core sends is ever hidden by a missing word.
 
 import { h } from './dom.js';
-import { t, has, currentLanguage } from '../i18n.js';
+import { t, has } from '../i18n.js';
+import { localParts } from './format.js';
 
 /** A label from `<prefix>.<value>` in the language file, or the value itself. */
 export function labelOr(prefix, value) {
@@ -34,19 +35,16 @@ export function purposeName(names, id) {
 }
 
 /**
- * A `<time>` for one of the core's times (stored in UTC,
- * `2025-03-01T09:30:12.345Z`), shown in this computer's time zone and the
- * user's language ("1 Mar 2025 10:30"); a narrow column breaks it between
- * the date and the time only. A day alone (`2025-03-01`) is shown as a date.
+ * A `<time>` for one of the core's times (UTC, `2025-03-01T09:30:12.345Z`),
+ * shown in this computer's time zone as the language writes it
+ * ("1 de març 2025 10:30"); a narrow column breaks it between the date and
+ * the time only.
  */
 export function timeCell(at) {
-  const text = String(at);
-  const when = new Date(text);
-  if (Number.isNaN(when.getTime())) return h('time', { datetime: text }, text);
-  const lang = currentLanguage();
-  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const date = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeZone: dayOnly ? 'UTC' : undefined }).format(when);
-  if (dayOnly) return h('time', { datetime: text }, h('span', { class: 'nowrap' }, date));
-  const time = new Intl.DateTimeFormat(lang, { timeStyle: 'short' }).format(when);
-  return h('time', { datetime: text }, h('span', { class: 'nowrap' }, date), ' ', h('span', { class: 'nowrap' }, time));
+  const local = localParts(at);
+  return h(
+    'time',
+    { datetime: String(at) },
+    local ? [h('span', { class: 'nowrap' }, local.date), ' ', h('span', { class: 'nowrap' }, local.time)] : String(at),
+  );
 }

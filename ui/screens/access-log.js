@@ -12,6 +12,7 @@ import { textField, selectField, form, button, showError, showErrorOn, fieldErro
 import { sessionLayout } from '../components/layout.js';
 import { may, roleLabel } from '../components/roles.js';
 import { timeCell, labelOr, fieldLabel, accessPurposeLabel, purposeNames } from '../components/labels.js';
+import { dateHint, dateInvalid, parseDate } from '../components/format.js';
 import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
 
@@ -96,8 +97,8 @@ export function render(ctx, params = {}) {
     // Keys of the language file have no dots: `customer.view` is `customer_view` there.
     options: KINDS.map((value) => ({ value, label: t(`log.kind.${(value || 'all').replace(/\./g, '_')}`) })),
   });
-  const from = textField({ id: 'log-from', label: t('log.from'), hint: t('log.dateHint'), inputmode: 'numeric' });
-  const to = textField({ id: 'log-to', label: t('log.to'), hint: t('log.dateHint'), inputmode: 'numeric' });
+  const from = textField({ id: 'log-from', label: t('log.from'), hint: dateHint('log.dateHint'), inputmode: 'numeric' });
+  const to = textField({ id: 'log-to', label: t('log.to'), hint: dateHint('log.dateHint'), inputmode: 'numeric' });
   const inputs = { user, customer, action, from, to };
   user.input.dataset.autofocus = '';
 
@@ -126,8 +127,15 @@ export function render(ctx, params = {}) {
       filter.customer = Number(text(customer));
     }
     if (action.input.value) filter.action = action.input.value;
-    if (text(from)) filter.from = text(from);
-    if (text(to)) filter.to = text(to);
+    for (const [name, field] of [['from', from], ['to', to]]) {
+      if (!text(field)) continue;
+      const iso = parseDate(text(field));
+      if (!iso) {
+        fieldError(field, dateInvalid());
+        return null;
+      }
+      filter[name] = iso;
+    }
     return filter;
   }
 

@@ -11,6 +11,7 @@ import { sessionLayout } from '../components/layout.js';
 import { may } from '../components/roles.js';
 import { fieldLabel, purposeNames, purposeName } from '../components/labels.js';
 import { formatMoney } from '../components/money.js';
+import { formatDate, formatMonth } from '../components/format.js';
 import { call } from '../api.js';
 import { t, formatNumber } from '../i18n.js';
 
@@ -135,12 +136,16 @@ export function render(ctx, params = {}) {
               h(
                 'td',
                 { dataset: { field: k }, class: ['date', 'phone', 'postal_code'].includes(kinds.get(k)) ? 'nowrap' : null },
-                Object.prototype.hasOwnProperty.call(c.fields, k) ? c.fields[k] : h('span', { class: 'muted' }, '–'),
+                Object.prototype.hasOwnProperty.call(c.fields, k)
+                  ? kinds.get(k) === 'date'
+                    ? formatDate(c.fields[k])
+                    : c.fields[k]
+                  : h('span', { class: 'muted' }, '–'),
               ),
             ),
             h('td', { class: 'num' }, formatNumber(c.purchases.count)),
             h('td', { class: 'num nowrap' }, formatMoney(c.purchases.totalCents, c.purchases.currency)),
-            h('td', { class: 'nowrap' }, c.purchases.lastMonth || '–'),
+            h('td', { class: 'nowrap' }, c.purchases.lastMonth ? formatMonth(c.purchases.lastMonth) : '–'),
             opens
               ? h(
                   'td',

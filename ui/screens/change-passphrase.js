@@ -1,9 +1,12 @@
 //! Change one's own passphrase. Forced (no way around it but logging out)
 //! right after logging in with a passphrase the owner handed out; otherwise
-//! reachable from the menu. Strength rules are the core's.
+//! reachable from the menu. Strength rules are the core's. Below it, the
+//! language of one's own screens (also on the forced screen, so that a new
+//! user reads the rest in their language).
 
 import { h } from '../components/dom.js';
-import { textField, form, button, alertRegion, showError, fieldError, markRefused, submitWith } from '../components/form.js';
+import { textField, selectField, form, button, alertRegion, showError, fieldError, markRefused, submitWith } from '../components/form.js';
+import { languageOptions, languageName } from '../components/languages.js';
 import { sessionLayout } from '../components/layout.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
@@ -38,6 +41,8 @@ export function render(ctx, params = {}) {
   let root;
   let alert;
   let container;
+  /** Where the language choice goes: its own panel, or the card's end. */
+  let languageBox;
   if (forced) {
     alert = alertRegion('change-passphrase-error');
     container = h('div', { class: 'card card--wide' });
@@ -53,7 +58,8 @@ export function render(ctx, params = {}) {
     root = frame.root;
     alert = frame.alert;
     container = h('section', { class: 'panel' });
-    frame.content.append(container);
+    languageBox = h('section', { class: 'panel', 'aria-labelledby': 'own-language-title' });
+    frame.content.append(container, languageBox);
     // The PIN for quick switching, when the owner allows PINs.
     if (ctx.session.quickSwitch) frame.content.append(ownPinPanel(ctx));
   }
@@ -112,5 +118,36 @@ export function render(ctx, params = {}) {
       h('div', { class: 'actions' }, actions),
     ),
   );
+  (languageBox || container).append(
+    h('h2', { id: 'own-language-title' }, t('language.label')),
+    languageForm(ctx, alert, forced),
+  );
   return root;
+}
+
+/** The choice of the language of one's own screens. */
+function languageForm(ctx, alert, forced) {
+  const session = ctx.session || {};
+  const picker = selectField({
+    id: 'own-language',
+    label: t('users.col.language'),
+    hint: t('language.hint'),
+    options: languageOptions(session.staffLanguage || 'en'),
+    value: session.ownLanguage || '',
+  });
+  return form(
+    {
+      id: 'own-language-form',
+      label: t('language.label'),
+      onSubmit: () =>
+        submitWith({ alert }, async () => {
+          const info = await call('own_language_set', { language: picker.input.value || null });
+          await ctx.sessionUpdated(info);
+          const notice = t('language.saved', { language: languageName(info.language) });
+          ctx.navigate(forced ? 'home' : 'passphrase', { notice });
+        }),
+    },
+    picker.element,
+    h('div', { class: 'actions actions--start' }, button(t('language.save'), { id: 'own-language-save', kind: 'secondary', type: 'submit' })),
+  );
 }

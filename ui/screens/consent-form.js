@@ -22,11 +22,19 @@ import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmar
 import { customerSignaturePad } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
+import { dateHintVars, parseDate } from '../components/format.js';
 
 const STEPS = ['notice', 'choices', 'details', 'review', 'sign'];
 
-/** The input type for a field's kind; other kinds are one line of text. */
-const INPUT_TYPES = { email: 'email', phone: 'tel', date: 'date' };
+/**
+ * The input type for a field's kind; other kinds are one line of text. A
+ * date is typed as text in the customer's order (`12/04/1990` in ca, es and
+ * id) and sent to the core as `YYYY-MM-DD`.
+ */
+const INPUT_TYPES = { email: 'email', phone: 'tel' };
+
+/** `text` with its first letter a capital (a hint that starts with "day/month/year"). */
+const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The step where the customer can put right what the core refused. */
 const STEP_TO_FIX = {
@@ -287,7 +295,12 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
 
   function detailField(f) {
     const id = `field-${f.key}`;
-    const hint = f.kind === 'phone' ? t('customer.details.phoneHint') : f.sensitive ? t('customer.details.sensitiveHint') : null;
+    const hints = [
+      f.kind === 'phone' ? t('customer.details.phoneHint') : null,
+      f.kind === 'date' ? capitalized(t('format.dateHint', dateHintVars(lang, t))) : null,
+      f.sensitive ? t('customer.details.sensitiveHint') : null,
+    ].filter(Boolean);
+    const hint = hints.length > 0 ? hints.join(' ') : null;
     const hintId = hint ? `${id}-hint` : null;
     const common = {
       id,
@@ -301,7 +314,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
     const control =
       f.kind === 'multiline_text'
         ? h('textarea', { ...common, class: 'input input--multiline', rows: 3 })
-        : h('input', { ...common, type: INPUT_TYPES[f.kind] || 'text' });
+        : h('input', { ...common, type: INPUT_TYPES[f.kind] || 'text', inputmode: f.kind === 'date' ? 'numeric' : undefined });
     control.value = answers.values.get(f.key) ?? '';
     control.addEventListener('input', () => {
       answers.values.set(f.key, control.value);
@@ -397,7 +410,9 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
             const fields = {};
             for (const f of neededFields()) {
               const value = answers.values.get(f.key) ?? '';
-              if (value.trim() !== '') fields[f.key] = value;
+              // A date the form cannot read goes as typed: the core's
+              // refusal names the field, and the form points at it.
+              if (value.trim() !== '') fields[f.key] = f.kind === 'date' ? parseDate(value, lang) || value : value;
             }
             const consentForm = {
               lang,

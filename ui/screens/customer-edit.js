@@ -7,7 +7,8 @@
 //! and stores all or nothing. A refusal about one field is shown on it.
 
 import { h, focus } from '../components/dom.js';
-import { textField, textAreaField, form, button, showError, showText, submitWith } from '../components/form.js';
+import { textField, textAreaField, form, button, showError, showText, submitWith, fieldError } from '../components/form.js';
+import { dateForInput, dateHint, dateInvalid, parseDate } from '../components/format.js';
 import { sessionLayout } from '../components/layout.js';
 import { fieldLabel } from '../components/labels.js';
 import { call } from '../api.js';
@@ -42,7 +43,7 @@ export function render(ctx, params = {}) {
 
   function hintFor(setting, isHeld) {
     const parts = [];
-    if (has(`edit.hint.${setting.kind}`)) parts.push(t(`edit.hint.${setting.kind}`));
+    if (has(`edit.hint.${setting.kind}`)) parts.push(setting.kind === 'date' ? dateHint('edit.hint.date') : t(`edit.hint.${setting.kind}`));
     if (setting.sensitivity === 'sensitive') parts.push(t('edit.hintSensitive'));
     if (!setting.enabled && isHeld) parts.push(t('edit.hintSwitchedOff'));
     return parts.length > 0 ? parts.join(' ') : null;
@@ -64,21 +65,41 @@ export function render(ctx, params = {}) {
     const inputs = {};
     for (const s of shown) {
       const isHeld = Object.prototype.hasOwnProperty.call(held, s.key);
-      const common = { id: `edit-${s.key}`, label: fieldLabel(s.key), hint: hintFor(s, isHeld), value: isHeld ? held[s.key] : '' };
+      // A date is shown, and typed, in the language's order.
+      const shownValue = isHeld ? (s.kind === 'date' ? dateForInput(held[s.key]) : held[s.key]) : '';
+      const common = { id: `edit-${s.key}`, label: fieldLabel(s.key), hint: hintFor(s, isHeld), value: shownValue };
       inputs[s.key] =
         s.kind === 'multiline_text'
           ? textAreaField({ ...common, rows: 3 })
           : textField({ ...common, type: INPUT_TYPES[s.kind] || 'text', inputmode: s.kind === 'date' ? 'numeric' : undefined });
       inputs[s.key].input.dataset.field = s.key;
     }
+    const dates = new Set(shown.filter((s) => s.kind === 'date').map((s) => s.key));
     // An emptied input is a value to remove; one left as it was is not sent.
-    const changes = () =>
-      Object.entries(inputs).flatMap(([key, f]) => {
-        const before = Object.prototype.hasOwnProperty.call(held, key) ? held[key] : '';
+    // A date goes to the core as YYYY-MM-DD, whatever order it was typed in;
+    // one that cannot be read is marked here (null is returned).
+    const changes = () => {
+      const list = [];
+      for (const [key, f] of Object.entries(inputs)) {
+        const isHeld = Object.prototype.hasOwnProperty.call(held, key);
+        const before = isHeld ? (dates.has(key) ? dateForInput(held[key]) : held[key]) : '';
         const now = f.input.value;
-        if (now.trim() === before.trim()) return [];
-        return [{ field: key, value: now.trim() === '' ? null : now }];
-      });
+        if (now.trim() === before.trim()) continue;
+        if (now.trim() === '') {
+          list.push({ field: key, value: null });
+        } else if (dates.has(key)) {
+          const iso = parseDate(now);
+          if (!iso) {
+            fieldError(f, dateInvalid());
+            return null;
+          }
+          list.push({ field: key, value: iso });
+        } else {
+          list.push({ field: key, value: now });
+        }
+      }
+      return list;
+    };
 
     const editForm = form(
       {
@@ -92,8 +113,8 @@ export function render(ctx, params = {}) {
               fields: inputs,
               check: () => {
                 const list = changes();
-                if (list.length === 0) showText(status, t('edit.nothing'));
-                return list.length > 0 ? list : null;
+                if (list && list.length === 0) showText(status, t('edit.nothing'));
+                return list && list.length > 0 ? list : null;
               },
             },
             async (list) => {

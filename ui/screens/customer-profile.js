@@ -66,6 +66,8 @@ export function render(ctx, params = {}) {
     allowed,
     load,
     fieldOrder: [],
+    /** The keys of the fields that hold a calendar day, shown as the language writes it. */
+    dateFields: new Set(),
     names: new Map(),
     editDetails() {
       ctx.navigate('customer-edit', { customerId, purpose, profile: found });
@@ -134,6 +136,7 @@ export function render(ctx, params = {}) {
       ]);
       found = sent;
       profile.fieldOrder = fields.map((f) => f.key);
+      profile.dateFields = new Set(fields.filter((f) => f.kind === 'date').map((f) => f.key));
       profile.names = purposeNames(purposes);
       const view = VIEWS.get(sent.view);
       replace(body, ...(view ? view(profile, sent) : [h('p', { class: 'muted' }, t('profile.unknownView'))]));

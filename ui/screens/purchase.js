@@ -12,6 +12,7 @@ import { h, replace, focus } from '../components/dom.js';
 import { textField, form, button, showError, showErrorOn, errorText, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { formatMoney, formatAmount, parseMoney, parseWhole } from '../components/money.js';
+import { dateHintVars, dateInvalid, parseDate } from '../components/format.js';
 import { call } from '../api.js';
 import { t, tn, formatNumber } from '../i18n.js';
 
@@ -54,7 +55,7 @@ export function render(ctx, params = {}) {
   const date = textField({
     id: 'purchase-date',
     label: t('purchase.date'),
-    hint: t('purchase.dateHint'),
+    hint: t('purchase.dateHint', dateHintVars()),
     className: 'input--short',
     inputmode: 'numeric',
   });
@@ -153,6 +154,23 @@ export function render(ctx, params = {}) {
     markInvalid(el, line.error.id);
   }
 
+  /**
+   * Puts the typed date (in the language's order) into `purchase` as
+   * `YYYY-MM-DD`; false after marking the date input if it is not a date.
+   */
+  function readDate(purchase) {
+    const typed = date.input.value.trim();
+    if (!typed) return true;
+    const iso = parseDate(typed);
+    if (!iso) {
+      date.setError(dateInvalid());
+      focus(date.input);
+      return false;
+    }
+    purchase.date = iso;
+    return true;
+  }
+
   /** The purchase as typed, or null after marking the first line that is not a purchase line. */
   function readPurchase() {
     if (byAmount) {
@@ -163,7 +181,7 @@ export function render(ctx, params = {}) {
         return null;
       }
       const purchase = { amountCents: cents };
-      if (date.input.value.trim()) purchase.date = date.input.value.trim();
+      if (!readDate(purchase)) return null;
       return { purchase, used: [] };
     }
     const used = lines.filter((line) => !isBlank(line));
@@ -187,7 +205,7 @@ export function render(ctx, params = {}) {
       return null;
     }
     const purchase = { items };
-    if (date.input.value.trim()) purchase.date = date.input.value.trim();
+    if (!readDate(purchase)) return null;
     return { purchase, used };
   }
 

@@ -13,6 +13,7 @@
 import { h, replace, focus } from '../components/dom.js';
 import {
   textField,
+  selectField,
   form,
   button,
   alertRegion,
@@ -25,6 +26,7 @@ import {
   submitWith,
 } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
+import { languageOptions, languageName } from '../components/languages.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, tn, has, formatNumber } from '../i18n.js';
@@ -168,6 +170,30 @@ export function render(ctx, params = {}) {
     currencyStatus,
   );
 
+  // ---- The staff screens' language ----
+  const staffLanguage = selectField({
+    id: 'settings-language',
+    label: t('settings.language'),
+    hint: t('settings.languageHint'),
+    options: languageOptions(null),
+    value: ctx.session.staffLanguage || 'en',
+  });
+  const languageForm = form(
+    {
+      id: 'settings-language-form',
+      label: t('settings.languageTitle'),
+      onSubmit: () =>
+        submitWith({ alert }, async () => {
+          const info = await call('settings_set_staff_language', { language: staffLanguage.input.value });
+          await ctx.sessionUpdated(info);
+          // Shown again, in the owner's language if it followed the shop's.
+          ctx.navigate('settings', { notice: t('settings.languageSaved', { language: languageName(info.staffLanguage) }) });
+        }),
+    },
+    staffLanguage.element,
+    h('div', { class: 'actions actions--start' }, button(t('settings.languageSave'), { id: 'settings-language-save', type: 'submit' })),
+  );
+
   // ---- Search limit ----
   const searchLimit = textField({
     id: 'settings-search-limit',
@@ -264,6 +290,12 @@ export function render(ctx, params = {}) {
         { class: 'panel', 'aria-labelledby': 'settings-currency-title' },
         h('h2', { id: 'settings-currency-title' }, t('settings.currencyTitle')),
         currencyForm,
+      ),
+      h(
+        'section',
+        { class: 'panel', 'aria-labelledby': 'settings-language-title' },
+        h('h2', { id: 'settings-language-title' }, t('settings.languageTitle')),
+        languageForm,
       ),
       h(
         'section',

@@ -1,4 +1,5 @@
-//! Users: the shop's accounts, adding one, changing a role, disabling one.
+//! Users: the shop's accounts, adding one, changing a role or the language
+//! of someone's screens, disabling one.
 //! Any role can open this screen; the core decides who may list or change
 //! accounts, and a refusal (`forbidden`) is shown as is.
 
@@ -6,6 +7,7 @@ import { h, replace, focus } from '../components/dom.js';
 import { textField, selectField, form, button, showError, showText, fieldError, markRefused, submitWith } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { roleLabel, roleOptions, may } from '../components/roles.js';
+import { languageOptions, languageName } from '../components/languages.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -21,6 +23,8 @@ export function render(ctx, params = {}) {
   // ---- Adding a user ----
   const username = textField({ id: 'user-add-username', label: t('users.username'), autofocus: true });
   const role = selectField({ id: 'user-add-role', label: t('users.role'), options: roleOptions(), value: 'staff' });
+  const shopLanguage = (ctx.session && ctx.session.staffLanguage) || 'en';
+  const language = selectField({ id: 'user-add-language', label: t('users.language'), options: languageOptions(shopLanguage), value: '' });
   const passphrase = textField({
     id: 'user-add-passphrase',
     label: t('users.initialPassphrase'),
@@ -50,10 +54,12 @@ export function render(ctx, params = {}) {
               username: name,
               role: role.input.value,
               initialPassphrase: passphrase.input.value,
+              language: language.input.value || null,
             });
             username.input.value = '';
             passphrase.input.value = '';
             role.input.value = 'staff';
+            language.input.value = '';
             showText(status, t('users.added', { username: added.username, role: roleLabel(added.role) }));
             await load();
             focus(username.input);
@@ -65,7 +71,7 @@ export function render(ctx, params = {}) {
           },
         ),
     },
-    h('div', { class: 'form-row' }, username.element, role.element, passphrase.element),
+    h('div', { class: 'form-row' }, username.element, role.element, language.element, passphrase.element),
     h('div', { class: 'actions actions--start' }, button(t('users.add'), { id: 'user-add-submit', type: 'submit' })),
   );
   const addSection = h(
@@ -125,7 +131,7 @@ export function render(ctx, params = {}) {
         h(
           'tr',
           {},
-          ['users.col.username', 'users.col.role', 'users.col.status', 'users.col.mustChange', 'users.col.actions'].map((key) =>
+          ['users.col.username', 'users.col.role', 'users.col.language', 'users.col.status', 'users.col.mustChange', 'users.col.actions'].map((key) =>
             h('th', { scope: 'col' }, t(key)),
           ),
         ),
@@ -141,12 +147,50 @@ export function render(ctx, params = {}) {
       { 'data-username': user.username, class: user.disabled ? 'is-disabled' : null },
       h('th', { scope: 'row' }, user.username),
       h('td', {}, roleLabel(user.role)),
+      manages && !user.disabled ? languageCell(user, index) : h('td', {}, user.language ? languageName(user.language) : t('users.languageDefault')),
       h('td', {}, user.disabled ? t('users.status.disabled') : t('users.status.active')),
       h('td', {}, user.mustChangePassphrase ? t('common.yes') : t('common.no')),
       actions,
     );
     if (manages) showRowActions(user, index, actions);
     return tr;
+  }
+
+  /** The owner's choice of the language of `user`'s screens, in its cell. */
+  function languageCell(user, index) {
+    const selectId = `user-language-${index}`;
+    const select = h(
+      'select',
+      { id: selectId, class: 'input input--compact', 'data-field': 'language' },
+      // The shop's default without its name, to keep the column narrow.
+      [{ value: '', label: t('users.languageDefault') }, ...languageOptions(null)].map((o) => h('option', { value: o.value }, o.label)),
+    );
+    select.value = user.language || '';
+    const save = button(t('users.changeLanguage'), {
+      kind: 'secondary',
+      onclick: () => changeLanguage(user, select.value),
+    });
+    save.dataset.action = 'set-language';
+    return h(
+      'td',
+      {},
+      h(
+        'div',
+        { class: 'row-actions' },
+        h('label', { for: selectId, class: 'visually-hidden' }, t('users.languageFor', { username: user.username })),
+        select,
+        save,
+      ),
+    );
+  }
+
+  function changeLanguage(user, code) {
+    return submitWith({ alert, status }, async () => {
+      const updated = await call('users_set_language', { username: user.username, language: code || null });
+      const name = updated.language ? languageName(updated.language) : t('users.languageDefault');
+      showText(status, t('users.languageChanged', { username: updated.username, language: name }));
+      if (await load()) focusRow(updated.username, 'set-language');
+    });
   }
 
   function showRowActions(user, index, cell) {

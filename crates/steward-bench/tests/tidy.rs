@@ -2,7 +2,7 @@
 //! rules about where things may live that no compiler checks. Each test
 //! reads the files as they are in the work tree and says what to fix.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -254,11 +254,43 @@ fn the_app_declares_allows_registers_and_documents_the_same_commands() {
     );
 }
 
-/// A language file's keys, nested objects flattened to `a.b.c`.
-fn i18n_keys(lang: &str) -> BTreeSet<String> {
-    fn flatten(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
-        match value.as_object() {
-            Some(map) => {
+/// The plural categories `Intl.PluralRules` uses for each UI language
+/// (CLDR): a plural object in that language's file has exactly these.
+const PLURAL_CATEGORIES: &[(&str, &[&str])] = &[
+    ("en", &["one", "other"]),
+    ("ca", &["many", "one", "other"]),
+    ("es", &["many", "one", "other"]),
+    ("id", &["other"]),
+];
+const ANY_PLURAL_CATEGORY: [&str; 6] = ["few", "many", "one", "other", "two", "zero"];
+
+/// One text of a language file: a string, or a plural object by category.
+#[derive(Debug)]
+enum Text {
+    One(String),
+    Plural(BTreeMap<String, String>),
+}
+
+fn is_plural(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    !map.is_empty()
+        && map
+            .iter()
+            .all(|(k, v)| ANY_PLURAL_CATEGORY.contains(&k.as_str()) && v.is_string())
+}
+
+/// A language file's texts by key, nested objects flattened to `a.b.c`
+/// (a plural object is one text).
+fn i18n_texts(lang: &str) -> BTreeMap<String, Text> {
+    fn flatten(prefix: &str, value: &serde_json::Value, out: &mut BTreeMap<String, Text>) {
+        match value {
+            serde_json::Value::Object(map) if is_plural(map) => {
+                let forms = map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                    .collect();
+                out.insert(prefix.to_owned(), Text::Plural(forms));
+            }
+            serde_json::Value::Object(map) => {
                 for (k, v) in map {
                     let key = if prefix.is_empty() {
                         k.clone()
@@ -268,54 +300,110 @@ fn i18n_keys(lang: &str) -> BTreeSet<String> {
                     flatten(&key, v, out);
                 }
             }
-            None => {
-                out.insert(prefix.to_owned());
+            other => {
+                out.insert(
+                    prefix.to_owned(),
+                    Text::One(other.as_str().unwrap_or("<not a string>").to_owned()),
+                );
             }
         }
     }
     let file = format!("ui/i18n/{lang}.json");
     let json: serde_json::Value = serde_json::from_str(&read(&file))
         .unwrap_or_else(|e| panic!("{file} is not valid JSON: {e}"));
-    let mut out = BTreeSet::new();
+    let mut out = BTreeMap::new();
     flatten("", &json, &mut out);
     out
 }
 
-#[test]
-fn every_ui_language_has_the_same_texts() {
-    // FIXME(issue 14): staff screens in every language. Today the staff
-    // screens are English-only, so en.json has more keys than the others;
-    // the rule checked is that the other languages add nothing English
-    // lacks and agree with each other exactly.
-    let en = i18n_keys("en");
-    let others = ["ca", "es", "id"].map(|lang| (lang, i18n_keys(lang)));
-    let mut problems = Vec::new();
-    for (lang, keys) in &others {
-        let extra: Vec<&str> = keys.difference(&en).map(String::as_str).collect();
-        if !extra.is_empty() {
-            problems.push(format!(
-                "{lang}.json has keys en.json lacks: {}",
-                extra.join(", ")
-            ));
+/// The `{name}` placeholders of a text.
+fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end)
+                if end > 0
+                    && after[..end]
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || c == '_') =>
+            {
+                out.insert(after[..end].to_owned());
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
         }
     }
-    let (first, first_keys) = &others[0];
-    for (lang, keys) in &others[1..] {
-        for (a, a_keys, b, b_keys) in [
-            (first, first_keys, lang, keys),
-            (lang, keys, first, first_keys),
-        ] {
-            let missing: Vec<&str> = a_keys.difference(b_keys).map(String::as_str).collect();
-            if !missing.is_empty() {
-                problems.push(format!(
-                    "{b}.json lacks keys {a}.json has: {}",
-                    missing.join(", ")
-                ));
+    out
+}
+
+/// Checks one language file against en.json: the same keys, the same
+/// placeholders, and plural objects with that language's categories.
+fn language_problems(lang: &str, en: &BTreeMap<String, Text>) -> Vec<String> {
+    let texts = i18n_texts(lang);
+    let categories: BTreeSet<&str> = PLURAL_CATEGORIES
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map(|(_, c)| c.iter().copied().collect())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for key in texts.keys().filter(|k| !en.contains_key(*k)) {
+        problems.push(format!("{lang}.json has {key}, which en.json lacks"));
+    }
+    for (key, english) in en {
+        let Some(text) = texts.get(key) else {
+            problems.push(format!("{lang}.json lacks {key}"));
+            continue;
+        };
+        match (english, text) {
+            (Text::One(e), Text::One(t)) => {
+                if placeholders(e) != placeholders(t) {
+                    problems.push(format!(
+                        "{lang}.json {key}: placeholders {:?}, en.json has {:?}",
+                        placeholders(t),
+                        placeholders(e)
+                    ));
+                }
             }
+            (Text::Plural(e), Text::Plural(t)) => {
+                let has: BTreeSet<&str> = t.keys().map(String::as_str).collect();
+                if has != categories {
+                    problems.push(format!(
+                        "{lang}.json {key}: plural forms {has:?}, the language needs {categories:?}"
+                    ));
+                }
+                let allowed: BTreeSet<String> = e.values().flat_map(|v| placeholders(v)).collect();
+                let e_other = e.get("other").map(|v| placeholders(v)).unwrap_or_default();
+                for (category, form) in t {
+                    let used = placeholders(form);
+                    if !used.is_subset(&allowed)
+                        || (category == "other" && lang != "en" && used != e_other)
+                    {
+                        problems.push(format!(
+                            "{lang}.json {key}.{category}: placeholders {used:?}, en.json has {e_other:?}"
+                        ));
+                    }
+                }
+            }
+            _ => problems.push(format!(
+                "{lang}.json {key}: a plural object in one file and a string in the other"
+            )),
         }
+    }
+    problems
+}
+
+#[test]
+fn every_ui_language_has_every_text_with_its_placeholders_and_plural_forms() {
+    let en = i18n_texts("en");
+    let mut problems = language_problems("en", &en);
+    for lang in ["ca", "es", "id"] {
+        problems.extend(language_problems(lang, &en));
     }
     report(
-        "ui/i18n: ca, es and id must have the same keys, all of them in en",
+        "ui/i18n: ca, es and id have every text of en, with the same placeholders, \
+         and plural objects with the categories of their language",
         &problems,
     );
 }

@@ -160,6 +160,10 @@ enum UsersCommand {
         name: String,
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// The language of their screens (en, ca, es, id); without it, the
+        /// shop's default.
+        #[arg(long, value_parser = consent::parse_lang)]
+        lang: Option<steward_core::Lang>,
     },
     /// List the accounts.
     List,
@@ -177,6 +181,24 @@ enum UsersCommand {
     SetPin,
     /// Remove a user's PIN (owner).
     ClearPin { name: String },
+    /// Change the language of an account's screens: en, ca, es, id, or
+    /// `default` for the shop's default.
+    SetLanguage {
+        name: String,
+        #[arg(value_parser = parse_lang_or_default)]
+        lang: LangChoice,
+    },
+}
+
+/// A language, or `default`: the shop's.
+#[derive(Clone, Copy)]
+struct LangChoice(Option<steward_core::Lang>);
+
+fn parse_lang_or_default(s: &str) -> Result<LangChoice, String> {
+    if s == "default" {
+        return Ok(LangChoice(None));
+    }
+    consent::parse_lang(s).map(|l| LangChoice(Some(l)))
 }
 
 #[derive(Subcommand)]
@@ -197,6 +219,12 @@ enum SettingsCommand {
     CloseAfterLock { minutes: u32 },
     /// The currency purchases are recorded in (ISO 4217, e.g. EUR, IDR).
     Currency { code: String },
+    /// The language of the staff screens for accounts that chose none
+    /// (en, ca, es, id).
+    Language {
+        #[arg(value_parser = consent::parse_lang)]
+        lang: steward_core::Lang,
+    },
     /// How many different customers the searches of one manager or staff
     /// account may show within an hour (1–1000; the owner is not limited).
     SearchLimit { customers: u32 },
@@ -442,10 +470,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Users(cmd) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             match cmd {
-                UsersCommand::Add { name, role } => {
+                UsersCommand::Add { name, role, lang } => {
                     let initial =
                         secrets.new_passphrase(&format!("Initial passphrase for {name}: "))?;
-                    let u = vault.add_user(&mut session, name, *role, &initial)?;
+                    let u = vault.add_user_speaking(&mut session, name, *role, &initial, *lang)?;
                     output(cli.json, &u, || {
                         format!(
                             "Added {} as {}; they choose their own passphrase at first login.",
@@ -456,14 +484,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 UsersCommand::List => {
                     let users = vault.list_users(&mut session)?;
                     output(cli.json, &users, || {
-                        let mut out = format!("{:<24} {:<10} {}", "USERNAME", "ROLE", "STATUS");
+                        let mut out = format!(
+                            "{:<24} {:<10} {:<9} {}",
+                            "USERNAME", "ROLE", "LANGUAGE", "STATUS"
+                        );
                         for u in &users {
                             let status = match (u.disabled, u.must_change_passphrase) {
                                 (true, _) => "disabled",
                                 (false, true) => "active (must set passphrase)",
                                 (false, false) => "active",
                             };
-                            out += &format!("\n{:<24} {:<10} {}", u.username, u.role, status);
+                            let lang = u.language.map_or("default", |l| l.code());
+                            out += &format!(
+                                "\n{:<24} {:<10} {:<9} {}",
+                                u.username, u.role, lang, status
+                            );
                         }
                         out
                     });
@@ -495,6 +530,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let u = vault.set_role(&mut session, name, *role)?;
                     output(cli.json, &u, || {
                         format!("{} is now {}.", u.username, u.role)
+                    });
+                }
+                UsersCommand::SetLanguage { name, lang } => {
+                    let u = vault.set_user_language(&mut session, name, lang.0)?;
+                    output(cli.json, &u, || match u.language {
+                        Some(l) => format!("{}'s screens now speak {l}.", u.username),
+                        None => format!("{}'s screens now speak the shop's language.", u.username),
                     });
                 }
             }
@@ -544,6 +586,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     "Quick switch is off: every PIN was removed.".to_owned()
                 }
             });
+        }
+        Command::Settings(SettingsCommand::Language { lang }) => {
+            let (mut vault, mut session) = login(&cli, &mut secrets)?;
+            vault.set_staff_language(&mut session, *lang)?;
+            logout(&mut vault, session)?;
+            output(
+                cli.json,
+                &serde_json::json!({ "staffLanguage": lang }),
+                || format!("Staff screens now speak {lang}, unless a user chose another language."),
+            );
         }
         Command::Settings(SettingsCommand::SearchLimit { customers }) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;

@@ -2727,3 +2727,42 @@ fn an_unattended_run_while_the_app_holds_the_vault_leaves_the_schedule_to_the_ap
         );
     }
 }
+
+#[test]
+fn owner_chooses_the_language_of_a_users_screens_and_the_shops_default() {
+    let shop = init_shop();
+    let add = as_owner_with(
+        &shop,
+        &["users", "add", "marta", "--role", "staff", "--lang", "ca"],
+        "marta initial pass\n",
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    let list = as_owner(&shop, &["--json", "users", "list"]);
+    let users: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let marta = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "marta")
+        .unwrap();
+    assert_eq!(marta["language"], "ca");
+
+    let back = as_owner(&shop, &["users", "set-language", "marta", "default"]);
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    assert!(
+        back.stdout.contains("the shop's language"),
+        "{}",
+        back.stdout
+    );
+    let set = as_owner(&shop, &["settings", "language", "es"]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert!(set.stdout.contains("es"), "{}", set.stdout);
+
+    let wrong = as_owner(&shop, &["users", "set-language", "marta", "fr"]);
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("en, ca, id and es"),
+        "{}",
+        wrong.stderr
+    );
+}

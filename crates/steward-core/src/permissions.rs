@@ -72,6 +72,8 @@ pub enum Action {
     ViewHome,
     /// Change one's own passphrase.
     ChangeOwnPassphrase,
+    /// Choose the language of one's own screens.
+    ChooseOwnLanguage,
     /// List the shop's user accounts and their roles.
     ListUsers,
     /// Add users, disable them, change their roles.
@@ -158,9 +160,10 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
+        Action::ChooseOwnLanguage,
         Action::ListUsers,
         Action::ManageUsers,
         Action::ChangeSettings,
@@ -212,6 +215,7 @@ impl Action {
         match self {
             Action::ViewHome => "view home",
             Action::ChangeOwnPassphrase => "change own passphrase",
+            Action::ChooseOwnLanguage => "choose the language of one's screens",
             Action::ListUsers => "list users",
             Action::ManageUsers => "manage users",
             Action::ChangeSettings => "change settings",
@@ -257,6 +261,7 @@ impl Action {
         match self {
             Action::ViewHome => "home.view",
             Action::ChangeOwnPassphrase => "user.change_passphrase",
+            Action::ChooseOwnLanguage => "user.set_language",
             Action::ListUsers => "user.list",
             Action::ManageUsers => "user.manage",
             Action::ChangeSettings => "settings.change",
@@ -330,7 +335,8 @@ impl fmt::Display for Action {
 /// The permission matrix. One row per action, the roles allowed to take it.
 ///
 /// Why each row is as it is:
-/// - everyone sees the home screen and may change their own passphrase;
+/// - everyone sees the home screen, may change their own passphrase and
+///   choose the language of their own screens;
 /// - only the owner manages accounts and settings (a manager runs the floor,
 ///   not the keys: issue "roles" in ARCHITECTURE.md);
 /// - the auditor may list accounts and verify the audit log, because reading
@@ -379,6 +385,7 @@ impl fmt::Display for Action {
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
+    (Action::ChooseOwnLanguage, &Role::ALL),
     (Action::ListUsers, &[Role::Owner, Role::Auditor]),
     (Action::ManageUsers, &[Role::Owner]),
     (Action::ChangeSettings, &[Role::Owner]),

@@ -74,6 +74,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         data: None,
     },
     Migration {
+        // Each account's language for the staff screens, and the shop's
+        // default (issue 14).
+        sql: include_str!("../migrations/014_user_language.sql"),
+        data: None,
+    },
+    Migration {
         // Quick switch at the till: per-user PINs (issue 14).
         sql: include_str!("../migrations/015_quick_switch.sql"),
         data: None,

@@ -1,6 +1,7 @@
 //! The shop's own record (table `shop`, one row): its name, the contact
 //! line and jurisdiction customers read in notices and receipts, the
-//! currency the till records amounts in, the auto-lock delay, how long a
+//! currency the till records amounts in, the staff screens' default
+//! language, the auto-lock delay, how long a
 //! locked app keeps the vault open and the hourly search limit. It holds no
 //! personal data. This module owns the table's SQL and knows nothing of
 //! sessions: who may change what is decided by `people::settings` and
@@ -10,6 +11,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::language::Lang;
 use crate::store::Vault;
 use crate::time::format_ts;
 
@@ -81,6 +83,22 @@ pub(crate) fn autolock_seconds(conn: &Connection) -> Result<u32> {
     conn.prepare_cached("SELECT autolock_seconds FROM shop WHERE id = 1")
         .and_then(|mut s| s.query_row([], |r| r.get(0)))
         .map_err(Error::db("read the auto-lock setting"))
+}
+
+/// The language of the staff screens for accounts that chose none.
+pub(crate) fn staff_language(conn: &Connection) -> Result<Lang> {
+    conn.prepare_cached("SELECT staff_language FROM shop WHERE id = 1")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(Error::db("read the shop's language"))
+}
+
+pub(crate) fn set_staff_language(conn: &Connection, lang: Lang) -> Result<()> {
+    conn.execute(
+        "UPDATE shop SET staff_language = ?1 WHERE id = 1",
+        [lang.code()],
+    )
+    .map_err(Error::db("change a setting"))?;
+    Ok(())
 }
 
 pub(crate) fn search_limit_per_hour(conn: &Connection) -> Result<u32> {
@@ -196,6 +214,12 @@ impl Vault {
     /// The currency the till records amounts in (ISO 4217, e.g. `EUR`).
     pub fn currency(&self) -> Result<String> {
         currency(&self.conn)
+    }
+
+    /// The language of the staff screens for accounts that chose none (a
+    /// shop setting, `en` until the owner changes it).
+    pub fn staff_language(&self) -> Result<Lang> {
+        staff_language(&self.conn)
     }
 
     /// The auto-lock delay in seconds (a shop setting, default 5 minutes).

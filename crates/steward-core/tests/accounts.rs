@@ -40,6 +40,7 @@ fn attempt(
         Action::ChangeOwnPassphrase => v
             .change_own_passphrase(s, &pass(own_pass), &pass(&format!("{own_pass} again")))
             .map(|_| ()),
+        Action::ChooseOwnLanguage => v.set_own_language(s, Some(Lang::Ca)),
         Action::ListUsers => v.list_users(s).map(|_| ()),
         Action::ManageUsers => v.set_role(s, "target", Role::Staff).map(|_| ()),
         Action::ChangeSettings => v.set_autolock_seconds(s, 300),
@@ -190,6 +191,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
     let expected: &[(Action, [bool; 5])] = &[
         (ViewHome, [true, true, true, true, true]),
         (ChangeOwnPassphrase, [true, true, true, true, true]),
+        (ChooseOwnLanguage, [true, true, true, true, true]),
         (ListUsers, [true, false, false, false, true]),
         (ManageUsers, [true, false, false, false, false]),
         (ChangeSettings, [true, false, false, false, false]),
@@ -636,4 +638,76 @@ fn backup_dir() -> std::path::PathBuf {
     DIR.get_or_init(|| tempfile::tempdir().unwrap())
         .path()
         .to_owned()
+}
+
+#[test]
+fn each_user_sees_their_own_language_or_else_the_shops_default() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    assert_eq!(
+        v.session_language(&owner).unwrap(),
+        Lang::En,
+        "a new shop speaks English"
+    );
+    let added = v
+        .add_user_speaking(
+            &mut owner,
+            "marta",
+            Role::Staff,
+            &pass("initial passphrase"),
+            Some(Lang::Ca),
+        )
+        .unwrap();
+    assert_eq!(added.language, Some(Lang::Ca));
+    v.set_staff_language(&mut owner, Lang::Es).unwrap();
+    v.logout(owner).unwrap();
+
+    let mut marta = v.login("marta", &pass("initial passphrase")).unwrap();
+    assert_eq!(v.session_language(&marta).unwrap(), Lang::Ca);
+    // Before choosing a passphrase, a new user may still choose the
+    // language of the screen that asks for it.
+    v.set_own_language(&mut marta, None).unwrap();
+    assert_eq!(
+        v.session_language(&marta).unwrap(),
+        Lang::Es,
+        "the shop's default"
+    );
+    v.set_own_language(&mut marta, Some(Lang::Id)).unwrap();
+    assert_eq!(v.own_language(&marta).unwrap(), Some(Lang::Id));
+    v.logout(marta).unwrap();
+
+    let mut owner = shop.owner(&mut v);
+    let changed = v
+        .set_user_language(&mut owner, "marta", Some(Lang::Ca))
+        .unwrap();
+    assert_eq!(changed.language, Some(Lang::Ca));
+    assert_eq!(v.session_language(&owner).unwrap(), Lang::Es);
+    assert!(matches!(
+        v.set_user_language(&mut owner, "nobody", None),
+        Err(Error::UserNotFound)
+    ));
+}
+
+#[test]
+fn only_the_owner_sets_other_peoples_language_and_the_shops_default() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    assert!(matches!(
+        v.set_staff_language(&mut staff, Lang::Ca),
+        Err(Error::Forbidden {
+            action: Action::ChangeSettings,
+            ..
+        })
+    ));
+    assert!(matches!(
+        v.set_user_language(&mut staff, OWNER, Some(Lang::Ca)),
+        Err(Error::Forbidden {
+            action: Action::ManageUsers,
+            ..
+        })
+    ));
+    v.set_own_language(&mut staff, Some(Lang::Ca)).unwrap();
+    assert_eq!(v.session_language(&staff).unwrap(), Lang::Ca);
 }

@@ -4,6 +4,7 @@
 import { h } from '../../components/dom.js';
 import { purposeName } from '../../components/labels.js';
 import { formatMoney } from '../../components/money.js';
+import { formatMonth } from '../../components/format.js';
 import { t, formatNumber } from '../../i18n.js';
 import { panel, fieldList } from './parts.js';
 import { header } from './header.js';
@@ -33,7 +34,7 @@ export function marketingView(profile, p) {
         h('dd', {}, formatNumber(stats.count)),
         h('dt', {}, t('profile.totalsSpent')),
         h('dd', {}, formatMoney(stats.totalCents, stats.currency)),
-        stats.lastMonth ? [h('dt', {}, t('profile.totalsLast')), h('dd', {}, stats.lastMonth)] : null,
+        stats.lastMonth ? [h('dt', {}, t('profile.totalsLast')), h('dd', {}, formatMonth(stats.lastMonth))] : null,
       ),
     ),
   ];

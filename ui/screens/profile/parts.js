@@ -12,6 +12,7 @@
 
 import { h } from '../../components/dom.js';
 import { fieldLabel } from '../../components/labels.js';
+import { formatDate } from '../../components/format.js';
 import { t } from '../../i18n.js';
 
 /** A panel `#<id>` under a heading `#<id>-title` reading `title`. */
@@ -26,7 +27,8 @@ export function panel(id, title, ...children) {
 
 /** The held fields (`{ key: value }`) as a list `#<id>`, name first, then in the catalog's order. */
 export function fieldList(profile, id, fields) {
-  const { fieldOrder } = profile;
+  const { fieldOrder, dateFields } = profile;
+  const shown = (k) => (dateFields && dateFields.has(k) ? formatDate(fields[k]) : fields[k]);
   const keys = Object.keys(fields);
   const rank = (k) => {
     const i = fieldOrder.indexOf(k);
@@ -37,6 +39,6 @@ export function fieldList(profile, id, fields) {
   return h(
     'dl',
     { id, class: 'summary' },
-    keys.map((k) => [h('dt', {}, fieldLabel(k)), h('dd', { dataset: { field: k }, class: 'profile__value' }, fields[k])]),
+    keys.map((k) => [h('dt', {}, fieldLabel(k)), h('dd', { dataset: { field: k }, class: 'profile__value' }, shown(k))]),
   );
 }

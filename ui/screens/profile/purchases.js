@@ -4,6 +4,7 @@
 
 import { h } from '../../components/dom.js';
 import { formatMoney } from '../../components/money.js';
+import { formatDate } from '../../components/format.js';
 import { t, tn, formatNumber } from '../../i18n.js';
 import { panel } from './parts.js';
 
@@ -43,7 +44,7 @@ export function purchasesPanel(purchases, count) {
                 h(
                   'tr',
                   { dataset: { purchase: pu.id } },
-                  h('td', { class: 'nowrap' }, pu.date),
+                  h('td', { class: 'nowrap' }, formatDate(pu.date)),
                   h(
                     'td',
                     {},

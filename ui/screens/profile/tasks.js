@@ -3,7 +3,8 @@
 //! the form to add one.
 
 import { h } from '../../components/dom.js';
-import { textField, form, button, showText, submitWith } from '../../components/form.js';
+import { textField, form, button, showText, submitWith, fieldError } from '../../components/form.js';
+import { dateHint, dateInvalid, formatDate, parseDate } from '../../components/format.js';
 import { call } from '../../api.js';
 import { t } from '../../i18n.js';
 import { panel } from './parts.js';
@@ -26,7 +27,7 @@ export function tasksPanel(profile, tasks) {
               h(
                 'p',
                 { class: 'entry__meta' },
-                task.due ? t('profile.taskDue', { date: task.due }) : t('profile.taskNoDue'),
+                task.due ? t('profile.taskDue', { date: formatDate(task.due) }) : t('profile.taskNoDue'),
                 task.done ? ` · ${t('profile.taskDone')}` : null,
               ),
               ticks && !task.done
@@ -43,7 +44,7 @@ export function tasksPanel(profile, tasks) {
   const due = textField({
     id: 'profile-task-due',
     label: t('profile.taskDueLabel'),
-    hint: t('profile.dateHint'),
+    hint: dateHint('profile.dateHint'),
     className: 'input--short',
     inputmode: 'numeric',
   });
@@ -54,7 +55,13 @@ export function tasksPanel(profile, tasks) {
       onSubmit: () =>
         submitWith({ alert, status, fields: { title, due } }, async () => {
           const task = { title: title.input.value };
-          if (due.input.value.trim()) task.due = due.input.value.trim();
+          if (due.input.value.trim()) {
+            task.due = parseDate(due.input.value);
+            if (!task.due) {
+              fieldError(due, dateInvalid());
+              return;
+            }
+          }
           await call('task_add', { customerId, task });
           showText(status, t('profile.taskAdded'));
           await load({ focusId: 'profile-task-title' });

@@ -24,6 +24,7 @@ import {
   submitWith,
 } from '../../components/form.js';
 import { fieldLabel, labelOr, purposeNames, purposeName } from '../../components/labels.js';
+import { dateHint, dateHintVars, parseDate } from '../../components/format.js';
 import { call } from '../../api.js';
 import { t, tn, currentLanguage } from '../../i18n.js';
 
@@ -119,7 +120,7 @@ export function recipientsPanels({ reportNotice }) {
   const agreementDate = textField({
     id: 'recipient-agreement-date',
     label: t('settings.recipients.agreementDate'),
-    hint: t('settings.recipients.agreementDateHint'),
+    hint: dateHint('settings.recipients.agreementDateHint'),
     className: 'input--short',
     inputmode: 'numeric',
   });
@@ -147,8 +148,8 @@ export function recipientsPanels({ reportNotice }) {
               if (!receives.input.value.trim()) return fieldError(receives, t('settings.recipients.receivesRequired'));
               if (!purpose.input.value) return fieldError(purpose, t('settings.recipients.purposeRequired'));
               if (!/^[A-Za-z]{2}$/.test(country.input.value.trim())) return fieldError(country, t('settings.recipients.countryWrong'));
-              if (!/^\d{4}-\d{2}-\d{2}$/.test(agreementDate.input.value.trim())) {
-                return fieldError(agreementDate, t('settings.recipients.agreementDateWrong'));
+              if (!parseDate(agreementDate.input.value)) {
+                return fieldError(agreementDate, t('settings.recipients.agreementDateWrong', dateHintVars()));
               }
               if (!agreementRef.input.value.trim()) return fieldError(agreementRef, t('settings.recipients.agreementRefRequired'));
               return true;
@@ -161,7 +162,7 @@ export function recipientsPanels({ reportNotice }) {
                 receives: receives.input.value,
                 purpose: purpose.input.value,
                 country: country.input.value,
-                agreementDate: agreementDate.input.value.trim(),
+                agreementDate: parseDate(agreementDate.input.value),
                 agreementRef: agreementRef.input.value,
               },
             });

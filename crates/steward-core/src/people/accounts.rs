@@ -1,6 +1,6 @@
 //! The accounts of the people who use the shop computer (table
 //! `user_account`): username, role, passphrase hash, the login back-off and
-//! whether the account is disabled. This module owns the table's SQL; the
+//! whether the account is disabled, and the language of its screens. This module owns the table's SQL; the
 //! rules (who may add or change an account, how a login works) are in
 //! `users` and `session`.
 
@@ -9,6 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::language::Lang;
 use crate::permissions::Role;
 use crate::time::{format_ts, parse_ts};
 
@@ -21,6 +22,8 @@ pub struct UserSummary {
     pub disabled: bool,
     pub must_change_passphrase: bool,
     pub created_at: String,
+    /// The language this account's screens use; `None`: the shop's default.
+    pub language: Option<Lang>,
 }
 
 pub(crate) struct UserRow {
@@ -51,7 +54,8 @@ fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
     })
 }
 
-const SUMMARY_COLUMNS: &str = "username, role, disabled, must_change_passphrase, created_at";
+const SUMMARY_COLUMNS: &str =
+    "username, role, disabled, must_change_passphrase, created_at, language";
 
 fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserSummary> {
     Ok(UserSummary {
@@ -60,6 +64,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserSummary> {
         disabled: r.get(2)?,
         must_change_passphrase: r.get(3)?,
         created_at: r.get(4)?,
+        language: r.get(5)?,
     })
 }
 
@@ -215,6 +220,23 @@ pub(crate) fn disable(conn: &Connection, id: i64) -> Result<()> {
     conn.execute("UPDATE user_account SET disabled = 1 WHERE id = ?1", [id])
         .map_err(Error::db("disable an account"))?;
     Ok(())
+}
+
+/// Sets the language of an account's screens (`None`: the shop's default).
+pub(crate) fn set_language(conn: &Connection, id: i64, language: Option<Lang>) -> Result<()> {
+    conn.execute(
+        "UPDATE user_account SET language = ?1 WHERE id = ?2",
+        params![language.map(Lang::code), id],
+    )
+    .map_err(Error::db("change an account's language"))?;
+    Ok(())
+}
+
+/// The language an account chose for its screens, if any.
+pub(crate) fn language_of(conn: &Connection, id: i64) -> Result<Option<Lang>> {
+    conn.prepare_cached("SELECT language FROM user_account WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+        .map_err(Error::db("read an account's language"))
 }
 
 pub(crate) fn set_role(conn: &Connection, id: i64, role: Role) -> Result<()> {

@@ -222,9 +222,13 @@ impl Vault {
         session.must_change_passphrase = user.must_change_passphrase;
         // Until they choose their own passphrase a new user may do nothing
         // but that; staying on the home screen (activity) is allowed so that
-        // typing slowly on the change screen does not lock them out.
+        // typing slowly on the change screen does not lock them out, and so
+        // is choosing the language that screen speaks.
         if session.must_change_passphrase
-            && !matches!(action, Action::ChangeOwnPassphrase | Action::ViewHome)
+            && !matches!(
+                action,
+                Action::ChangeOwnPassphrase | Action::ViewHome | Action::ChooseOwnLanguage
+            )
         {
             return Err(Error::PassphraseChangeRequired);
         }

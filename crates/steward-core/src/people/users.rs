@@ -11,6 +11,7 @@ use super::session::Session;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::keys::slots::SlotBackup;
+use crate::language::Lang;
 use crate::permissions::{Action, Role};
 use crate::store::Vault;
 
@@ -131,6 +132,19 @@ impl Vault {
         role: Role,
         initial: &Passphrase,
     ) -> Result<UserSummary> {
+        self.add_user_speaking(session, username, role, initial, None)
+    }
+
+    /// Adds an account whose screens speak `language` (`None`: the shop's
+    /// default). The new user must replace `initial` at first login.
+    pub fn add_user_speaking(
+        &mut self,
+        session: &mut Session,
+        username: &str,
+        role: Role,
+        initial: &Passphrase,
+        language: Option<Lang>,
+    ) -> Result<UserSummary> {
         self.authorize(session, Action::ManageUsers)?;
         let username = accounts::validate_username(username)?;
         initial.check_strength()?;
@@ -146,6 +160,7 @@ impl Vault {
             |v| {
                 v.transact("add an account", |tx| {
                     let id = accounts::insert(tx.conn(), &username, role, &hash, true, tx.now)?;
+                    accounts::set_language(tx.conn(), id, language)?;
                     tx.audit(
                         AuditEvent::new("user.add", Outcome::Ok)
                             .by(actor, actor_role)
