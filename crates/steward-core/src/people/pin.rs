@@ -192,14 +192,7 @@ impl Vault {
                 Error::WrongCredentials
             });
         }
-        if user.disabled {
-            self.log_standalone(
-                AuditEvent::new("login", Outcome::Denied)
-                    .on(Subject::User(user.id))
-                    .because("account disabled"),
-            )?;
-            return Err(Error::AccountDisabled);
-        }
+        self.refuse_if_disabled(&user)?;
         self.transact("record a login", |tx| {
             accounts::record_pin_failure(tx.conn(), user.id, 0)?;
             tx.audit(

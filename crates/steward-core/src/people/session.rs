@@ -175,14 +175,7 @@ impl Vault {
             })?;
             return Err(Error::WrongCredentials);
         }
-        if user.disabled {
-            self.log_standalone(
-                AuditEvent::new("login", Outcome::Denied)
-                    .on(Subject::User(user.id))
-                    .because("account disabled"),
-            )?;
-            return Err(Error::AccountDisabled);
-        }
+        self.refuse_if_disabled(&user)?;
         self.transact("record a login", |tx| {
             accounts::clear_failed_logins(tx.conn(), user.id)?;
             tx.audit(AuditEvent::new("login", Outcome::Ok).by(user.id, user.role))
@@ -195,6 +188,20 @@ impl Vault {
             now,
             false,
         ))
+    }
+
+    /// A sign-in that proved who it is still ends here if the owner
+    /// disabled the account: refused, and logged.
+    pub(super) fn refuse_if_disabled(&mut self, user: &accounts::UserRow) -> Result<()> {
+        if !user.disabled {
+            return Ok(());
+        }
+        self.log_standalone(
+            AuditEvent::new("login", Outcome::Denied)
+                .on(Subject::User(user.id))
+                .because("account disabled"),
+        )?;
+        Err(Error::AccountDisabled)
     }
 
     /// The gate every operation passes: refuses a locked, idle, disabled or
