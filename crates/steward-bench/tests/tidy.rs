@@ -408,6 +408,62 @@ fn every_ui_language_has_every_text_with_its_placeholders_and_plural_forms() {
     );
 }
 
+/// The UI's JavaScript files, recursively, without vendored libraries.
+fn ui_scripts(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a readable folder entry").path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n != "vendor") {
+                ui_scripts(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "js") {
+            out.push(path);
+        }
+    }
+}
+
+/// A text the UI asks for by a literal key (`t('log.title')`, `tn('x.y', n)`)
+/// that en.json does not have would show as its key: a merge that drops a
+/// text, or a typo, fails here instead of on a shop's screen.
+#[test]
+fn every_text_the_ui_asks_for_by_name_exists() {
+    let en = i18n_texts("en");
+    let mut files = Vec::new();
+    ui_scripts(&root().join("ui"), &mut files);
+    let mut problems = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a readable UI file");
+        let name = file
+            .strip_prefix(root())
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        for call in ["t('", "tn('", "tr('"] {
+            for (at, _) in text.match_indices(call) {
+                // A call, not the end of another name (`format('`, `at('`).
+                let before = text[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                    continue;
+                }
+                let rest = &text[at + call.len()..];
+                let Some(end) = rest.find('\'') else { continue };
+                let key = &rest[..end];
+                // Customer screens' translators take keys of their own files.
+                if call == "tr('" || !key.contains('.') || key.contains(['$', '{', ' ']) {
+                    continue;
+                }
+                if !en.contains_key(key) {
+                    problems.push(format!("{name}: {key}"));
+                }
+            }
+        }
+    }
+    report(
+        "ui: every text asked for by a literal key is in ui/i18n/en.json",
+        &problems,
+    );
+}
+
 /// Issue 11 §3: with the web inspector, whoever holds the screen (a
 /// customer in customer mode) could call any command the page can. Every
 /// build a shop runs, `make run`'s debug build included, has it off.
