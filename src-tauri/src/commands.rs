@@ -22,7 +22,7 @@ use steward_core::{
     RecipientNotice, Recorded, RecoveryKey, Restriction, RestrictionCategory, Role, SearchResults,
     Session, Signature, UserSummary, Vault, Verdict, Warning, Withdrawal,
 };
-use steward_core::{FieldSetting, HandedTo, ShopProfile};
+use steward_core::{FieldSetting, HandedTo, Paper, ShopProfile};
 use tauri::{Manager, State};
 
 use crate::state::{AppState, Inner};
@@ -711,17 +711,26 @@ impl SavedFile {
 /// Saves the receipt's signed PDF in a `receipts` folder next to the vault
 /// (named by the receipt's random id, never by the customer).
 #[tauri::command]
-pub fn receipt_save_pdf(state: State<'_, AppState>, receipt_id: String) -> Res<SavedFile> {
+pub fn receipt_save_pdf(
+    state: State<'_, AppState>,
+    receipt_id: String,
+    paper: Option<Paper>,
+) -> Res<SavedFile> {
+    let paper = paper.unwrap_or_default();
     let pdf = with_session(&state, |vault, session| {
-        vault.receipt_pdf(session, &receipt_id)
+        vault.receipt_pdf_on(session, &receipt_id, paper)
     })?;
+    let suffix = if paper == Paper::Till80 { "-80mm" } else { "" };
     let folder = state
         .vault_path
         .parent()
         .map(|p| p.join("receipts"))
         .unwrap_or_else(|| "receipts".into());
-    let path =
-        steward_core::files::save_document(&folder, &format!("receipt-{receipt_id}.pdf"), &pdf)?;
+    let path = steward_core::files::save_document(
+        &folder,
+        &format!("receipt-{receipt_id}{suffix}.pdf"),
+        &pdf,
+    )?;
     Ok(SavedFile {
         path: path.display().to_string(),
     })

@@ -40,7 +40,9 @@ function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded
       'div',
       { class: 'actions actions--start' },
       button(t('customer.receipt.print'), { id: 'receipt-print', kind: 'secondary', onclick: () => window.print() }),
-      button(t('customer.receipt.savePdf'), { id: 'receipt-save-pdf', kind: 'secondary', onclick: savePdf }),
+      button(t('customer.receipt.printTill'), { id: 'receipt-print-till', kind: 'secondary', onclick: printOnTillRoll }),
+      button(t('customer.receipt.savePdf'), { id: 'receipt-save-pdf', kind: 'secondary', onclick: () => savePdf('a4') }),
+      button(t('customer.receipt.savePdfTill'), { id: 'receipt-save-pdf-till', kind: 'secondary', onclick: () => savePdf('till80') }),
     ),
     saved,
   );
@@ -100,14 +102,14 @@ function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded
     }
   }
 
-  async function savePdf() {
+  async function savePdf(paper) {
     if (saving) return;
     saving = true;
     await submitWith(
       { alert },
       async () => {
         showText(saved, t('customer.receipt.saving'));
-        const res = await call('receipt_save_pdf', { receiptId });
+        const res = await call('receipt_save_pdf', { receiptId, paper });
         showText(saved, t('customer.receipt.saved', { path: res.path }));
       },
       (err) => {
@@ -119,6 +121,23 @@ function receiptView({ tr, receiptId, headingLevel, alert, showFailure, onLoaded
   }
 
   return { element: [receipt, tools], load };
+}
+
+/**
+ * Prints on a till printer's 80 mm roll: the page size is set for this one
+ * print (through the style sheet's rules: the window's CSP allows no inline
+ * style element) and the narrow layout (`print-till` in `styles.css`).
+ */
+function printOnTillRoll() {
+  const sheet = [...document.styleSheets].find((s) => s.href && s.href.endsWith('styles.css'));
+  const at = sheet ? sheet.insertRule('@page { size: 80mm 297mm; margin: 4mm; }', sheet.cssRules.length) : -1;
+  document.body.classList.add('print-till');
+  try {
+    window.print();
+  } finally {
+    document.body.classList.remove('print-till');
+    if (sheet && at >= 0) sheet.deleteRule(at);
+  }
 }
 
 /**

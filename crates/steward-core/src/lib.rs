@@ -68,7 +68,7 @@ pub use consent::purposes::{
     FieldSetting, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText, RetentionClock,
 };
 pub use consent::receipts::{
-    verify_receipt, verify_receipt_against, PrintableReceipt, Receipt, VerifiedReceipt,
+    verify_receipt, verify_receipt_against, Paper, PrintableReceipt, Receipt, VerifiedReceipt,
 };
 pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, FormId, IdentityCheck, Objection,

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::Shop;
 use steward_core::{
-    verify_receipt, CollectionMethod, ConsentForm, IdentityCheck, Lang, Role, Signature,
+    verify_receipt, CollectionMethod, ConsentForm, IdentityCheck, Lang, Paper, Role, Signature,
 };
 
 fn previews_dir() -> PathBuf {
@@ -150,4 +150,70 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
             "{lang}"
         );
     }
+}
+
+/// Issue 14: a receipt for a till printer's 80 mm roll is one narrow
+/// column with the QR code under the details, still signed, readable and
+/// scannable.
+#[test]
+fn a_receipt_prints_on_a_till_printers_80_mm_roll() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.user(&mut v, "sam", Role::Staff);
+    let lang = Lang::Ca;
+    let notice = v.notice(&mut s, lang, None).unwrap();
+    let joined = v
+        .join_customer(
+            &mut s,
+            ConsentForm {
+                lang,
+                notice_version: notice.version,
+                granted: vec!["membership".into(), "loyalty".into()],
+                fields: vec![("name".into(), "Núria Puigdomènech".into())],
+                method: CollectionMethod::InStoreForm,
+                identity_check: IdentityCheck::IdDocument,
+                signature: Some(Signature(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
+                form_id: None,
+            },
+        )
+        .unwrap();
+    let id = joined.receipt.receipt_id;
+    let pdf = v.receipt_pdf_on(&mut s, &id, Paper::Till80).unwrap();
+    assert_eq!(verify_receipt(&pdf).unwrap().format, "pdf");
+    let dir = previews_dir();
+    let pdf_path = dir.join("receipt-ca-80mm.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+
+    // 80 mm wide (226.77 pt), in 297 mm lengths.
+    let info = Command::new("pdfinfo").arg(&pdf_path).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("226.77 x 841.89 pts"), "{info}");
+
+    let text = Command::new("pdftotext")
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .unwrap();
+    // Lines wrap sooner on a roll: read the words, not the line breaks.
+    let text = String::from_utf8(text.stdout).unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for word in expected_words(lang) {
+        assert!(text.contains(word), "the roll lacks {word:?}:\n{text}");
+    }
+
+    let sharp = dir.join("receipt-ca-80mm");
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "200", "-singlefile"])
+        .arg(&pdf_path)
+        .arg(&sharp)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let scanned = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(sharp.with_extension("png"))
+        .output()
+        .unwrap();
+    let expected = v.printable_receipt(&mut s, &id).unwrap().qr_text;
+    assert_eq!(String::from_utf8_lossy(&scanned.stdout).trim(), expected);
 }

@@ -42,6 +42,7 @@ use crate::store::Vault;
 use crate::time::format_ts;
 
 pub use super::signing_key::{fingerprint, parse_fingerprint};
+pub use pdf::Paper;
 pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 
 /// The Kantara specification version the receipts follow.
@@ -518,10 +519,15 @@ pub(crate) fn export(conn: &Connection, customer_ref: &str) -> Result<Vec<Value>
     )
 }
 
-/// The receipt as a signed PDF, in the customer's language.
+/// The receipt as a signed PDF on A4, in the customer's language.
 pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>> {
+    render_pdf_on(key, receipt_json, Paper::A4)
+}
+
+/// The receipt as a signed PDF on `paper`, in the customer's language.
+pub(crate) fn render_pdf_on(key: &SigningKey, receipt_json: &str, paper: Paper) -> Result<Vec<u8>> {
     let printable = printable(receipt_json)?;
-    let pdf = pdf::layout(&printable)?;
+    let pdf = pdf::layout(&printable, paper)?;
     Ok(seal_pdf(key, pdf, receipt_json))
 }
 
@@ -566,11 +572,22 @@ impl Vault {
         printable(&receipt.json)
     }
 
-    /// A stored receipt as a signed PDF.
+    /// A stored receipt as a signed PDF on A4.
     pub fn receipt_pdf(&mut self, session: &mut Session, receipt_id: &str) -> Result<Vec<u8>> {
+        self.receipt_pdf_on(session, receipt_id, Paper::A4)
+    }
+
+    /// A stored receipt as a signed PDF on `paper` (A4, or a till printer's
+    /// 80 mm roll).
+    pub fn receipt_pdf_on(
+        &mut self,
+        session: &mut Session,
+        receipt_id: &str,
+        paper: Paper,
+    ) -> Result<Vec<u8>> {
         let receipt = self.receipt(session, receipt_id)?;
         let key = load_signing_key(&self.conn)?;
-        render_pdf(&key, &receipt.json)
+        render_pdf_on(&key, &receipt.json, paper)
     }
 
     /// Checks the code scanned from a printed receipt's QR code against the

@@ -1,4 +1,5 @@
-//! Lays a printable receipt out on A4 pages as PDF, with the fonts from
+//! Lays a printable receipt out as PDF — on A4 pages, or on the 80 mm roll
+//! of a till printer ([`Paper`]) — with the fonts from
 //! `assets/fonts` (DejaVu Sans: Latin with every accent Catalan, Spanish
 //! and Indonesian need). krilla draws single lines; this module measures
 //! words with the font's advances and wraps them itself, and shapes each
@@ -23,11 +24,57 @@ use crate::language::Lang;
 const REGULAR: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../../../../assets/fonts/DejaVuSans-Bold.ttf");
 
-const PAGE_W: f32 = 595.28;
-const PAGE_H: f32 = 841.89;
-const MARGIN: f32 = 56.0;
-const TEXT_W: f32 = PAGE_W - 2.0 * MARGIN;
-const QR_SIZE: f32 = 110.0;
+/// The paper a receipt is printed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    /// A4 sheets (210 × 297 mm), for an office printer.
+    #[default]
+    A4,
+    /// The 80 mm roll of a till printer, cut into 297 mm lengths.
+    Till80,
+}
+
+/// Where things go on a page of a paper (PDF points, 1/72 inch).
+#[derive(Clone, Copy)]
+struct Geometry {
+    page_w: f32,
+    page_h: f32,
+    margin: f32,
+    qr_size: f32,
+    /// Text sizes are A4's times this.
+    scale: f32,
+    /// Whether the QR code sits beside the details (A4) or under them.
+    qr_beside: bool,
+}
+
+impl Geometry {
+    fn of(paper: Paper) -> Geometry {
+        match paper {
+            Paper::A4 => Geometry {
+                page_w: 595.28,
+                page_h: 841.89,
+                margin: 56.0,
+                qr_size: 110.0,
+                scale: 1.0,
+                qr_beside: true,
+            },
+            // 80 mm wide: a 72 mm print area on most till printers.
+            Paper::Till80 => Geometry {
+                page_w: 226.77,
+                page_h: 841.89,
+                margin: 11.34,
+                qr_size: 120.0,
+                scale: 0.8,
+                qr_beside: false,
+            },
+        }
+    }
+
+    fn text_w(&self) -> f32 {
+        self.page_w - 2.0 * self.margin
+    }
+}
 
 /// One thing drawn on a page (top-left origin, y grows downwards; `y` is
 /// the text baseline).
@@ -228,13 +275,14 @@ struct Layout<'f> {
     bold: Measure<'f>,
     pages: Vec<Vec<Op>>,
     y: f32,
+    geo: Geometry,
 }
 
 impl Layout<'_> {
     fn ensure(&mut self, height: f32) {
-        if self.y + height > PAGE_H - MARGIN {
+        if self.y + height > self.geo.page_h - self.geo.margin {
             self.pages.push(Vec::new());
-            self.y = MARGIN;
+            self.y = self.geo.margin;
         }
     }
 
@@ -246,10 +294,12 @@ impl Layout<'_> {
     }
 
     fn paragraph(&mut self, text: &str, size: f32, bold: bool, indent: f32) {
-        self.paragraph_in(text, size, bold, indent, TEXT_W - indent);
+        let width = self.geo.text_w() - indent;
+        self.paragraph_in(text, size, bold, indent, width);
     }
 
     fn paragraph_in(&mut self, text: &str, size: f32, bold: bool, indent: f32, width: f32) {
+        let size = size * self.geo.scale;
         let measure = if bold { &self.bold } else { &self.regular };
         let lines = measure.wrap(text, size, width);
         let leading = size * 1.35;
@@ -258,7 +308,7 @@ impl Layout<'_> {
             self.y += leading;
             let y = self.y;
             self.push(Op::Text {
-                x: MARGIN + indent,
+                x: self.geo.margin + indent,
                 y,
                 size,
                 bold,
@@ -288,20 +338,28 @@ pub(crate) struct PdfDocument<'a> {
 }
 
 /// Lays out and renders `receipt` as PDF bytes (not yet sealed).
-pub(crate) fn layout(receipt: &PrintableReceipt) -> Result<Vec<u8>> {
-    layout_document(&PdfDocument {
-        lang: receipt.lang,
-        title: &receipt.title,
-        intro: &receipt.intro,
-        details: &receipt.details,
-        qr: Some((&receipt.qr_modules, &receipt.qr_caption)),
-        sections: &receipt.sections,
-        notes: &receipt.notes,
-    })
+pub(crate) fn layout(receipt: &PrintableReceipt, paper: Paper) -> Result<Vec<u8>> {
+    layout_on(
+        paper,
+        &PdfDocument {
+            lang: receipt.lang,
+            title: &receipt.title,
+            intro: &receipt.intro,
+            details: &receipt.details,
+            qr: Some((&receipt.qr_modules, &receipt.qr_caption)),
+            sections: &receipt.sections,
+            notes: &receipt.notes,
+        },
+    )
 }
 
-/// Lays out and renders a document as PDF bytes.
+/// Lays out and renders a document as PDF bytes, on A4.
 pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
+    layout_on(Paper::A4, receipt)
+}
+
+fn layout_on(paper: Paper, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
+    let geo = Geometry::of(paper);
     let face = |data| {
         ttf_parser::Face::parse(data, 0).map_err(|_| Error::VaultDamaged {
             reason: "the receipt font cannot be read",
@@ -311,19 +369,22 @@ pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
         regular: Measure::new(face(REGULAR)?),
         bold: Measure::new(face(BOLD)?),
         pages: vec![Vec::new()],
-        y: MARGIN,
+        y: geo.margin,
+        geo,
     };
     l.paragraph(receipt.title, 20.0, true, 0.0);
     l.gap(6.0);
     l.paragraph(receipt.intro, 10.5, false, 0.0);
     l.gap(10.0);
-    // The details run down the left; the QR code and its caption sit to
-    // their right, so a receipt usually fits on one page.
+    // On A4 the details run down the left and the QR code and its caption
+    // sit to their right, so a receipt usually fits on one page; on a till
+    // roll the code comes under them.
     let details_top = l.y;
-    let details_w = if receipt.qr.is_some() {
-        TEXT_W - QR_SIZE - 16.0
+    let beside = receipt.qr.is_some() && geo.qr_beside;
+    let details_w = if beside {
+        geo.text_w() - geo.qr_size - 16.0
     } else {
-        TEXT_W
+        geo.text_w()
     };
     for (label, value) in receipt.details {
         l.paragraph_in(label, 8.5, true, 0.0, details_w);
@@ -331,16 +392,23 @@ pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
         l.gap(3.0);
     }
     if let Some((_, caption)) = receipt.qr {
-        let details_bottom = l.y;
-        l.y = details_top;
-        let qr_x = PAGE_W - MARGIN - QR_SIZE;
-        l.push(Op::Qr {
-            x: qr_x,
-            y: details_top,
-        });
-        l.y = details_top + QR_SIZE;
-        l.paragraph_in(caption, 7.5, false, qr_x - MARGIN, QR_SIZE);
-        l.y = l.y.max(details_bottom);
+        if beside {
+            let details_bottom = l.y;
+            let qr_x = geo.page_w - geo.margin - geo.qr_size;
+            l.push(Op::Qr {
+                x: qr_x,
+                y: details_top,
+            });
+            l.y = details_top + geo.qr_size;
+            l.paragraph_in(caption, 7.5, false, qr_x - geo.margin, geo.qr_size);
+            l.y = l.y.max(details_bottom);
+        } else {
+            l.ensure(geo.qr_size + 30.0);
+            let qr_x = (geo.page_w - geo.qr_size) / 2.0;
+            l.push(Op::Qr { x: qr_x, y: l.y });
+            l.y += geo.qr_size;
+            l.paragraph(caption, 7.5, false, 0.0);
+        }
     }
     for section in receipt.sections {
         l.gap(10.0);
@@ -364,10 +432,10 @@ pub(crate) fn layout_document(receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
         l.paragraph(note, 9.5, false, 0.0);
         l.gap(3.0);
     }
-    render(l.pages, receipt)
+    render(l.pages, receipt, geo)
 }
 
-fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
+fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>, geo: Geometry) -> Result<Vec<u8>> {
     let font = |data: &'static [u8]| {
         Font::new(data.into(), 0).ok_or(Error::VaultDamaged {
             reason: "the receipt font cannot be read",
@@ -385,7 +453,7 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
             .creator("Steward".to_owned()),
     );
     let total = pages.len();
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(Error::InvalidInput {
+    let settings = PageSettings::from_wh(geo.page_w, geo.page_h).ok_or(Error::InvalidInput {
         field: "page",
         reason: "invalid page size",
     })?;
@@ -417,10 +485,11 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
                 }
                 Op::Rule { y } => {
                     let mut pb = PathBuilder::new();
-                    pb.move_to(MARGIN, y);
-                    pb.line_to(PAGE_W - MARGIN, y);
-                    pb.line_to(PAGE_W - MARGIN, y + 0.8);
-                    pb.line_to(MARGIN, y + 0.8);
+                    let (left, right) = (geo.margin, geo.page_w - geo.margin);
+                    pb.move_to(left, y);
+                    pb.line_to(right, y);
+                    pb.line_to(right, y + 0.8);
+                    pb.line_to(left, y + 0.8);
                     pb.close();
                     if let Some(path) = pb.finish() {
                         surface.draw_path(&path);
@@ -430,7 +499,7 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
                     let modules = receipt.qr.map(|(m, _)| m).unwrap_or_default();
                     let n = modules.len().max(1) as f32;
                     // A quiet zone of four modules on each side, as scanners expect.
-                    let module = QR_SIZE / (n + 8.0);
+                    let module = geo.qr_size / (n + 8.0);
                     let mut pb = PathBuilder::new();
                     for (r, row) in modules.iter().enumerate() {
                         for (c, dark) in row.iter().enumerate() {
@@ -461,7 +530,11 @@ fn render(pages: Vec<Vec<Op>>, receipt: &PdfDocument<'_>) -> Result<Vec<u8>> {
             );
             let glyphs = regular_shaper.glyphs(&label);
             surface.draw_glyphs(
-                Point::from_xy(PAGE_W - MARGIN - 30.0, PAGE_H - MARGIN / 2.0),
+                // A4's margin holds the end of "Page 1 of 2"; a roll's is too narrow.
+                Point::from_xy(
+                    geo.page_w - geo.margin - if geo.qr_beside { 30.0 } else { 60.0 },
+                    geo.page_h - geo.margin / 2.0,
+                ),
                 glyphs,
                 regular.clone(),
                 &label,
