@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "grant_consent",
     "withdraw_consent",
     "consent_history",
+    "receipt_customer",
     "receipt_printable",
     "receipt_save_pdf",
     "fields_list",

@@ -162,6 +162,8 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "audience_list" => json!({ "purpose": "email-offers" }),
         "access_log" => json!({ "filter": { "customer": 1 } }),
         "consent_history" => json!({ "customerId": 1 }),
+        // A number nobody has: past the permission check to "not found".
+        "receipt_customer" => json!({ "reference": "0000-0000" }),
         "customer_restrict" => json!({ "customerId": 1, "category": "accuracy-contested" }),
         "customer_unrestrict" => json!({ "customerId": 1 }),
         "customer_object_marketing" => {
@@ -244,6 +246,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("audience_list", [true, false, false, true, false]),
         ("access_log", [true, false, false, false, true]),
         ("consent_history", [true, true, true, false, true]),
+        ("receipt_customer", [true, true, true, false, true]),
         ("users_list", [true, false, false, false, true]),
         ("settings_set_currency", [true, false, false, false, false]),
         (
@@ -352,6 +355,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                     true
                 }
                 Err(e) if cmd == &"pin_set_own" && e["code"] == "pin_not_available" => true,
+                Err(e) if cmd == &"receipt_customer" && e["code"] == "receipt_not_found" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");

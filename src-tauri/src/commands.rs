@@ -687,6 +687,14 @@ pub fn consent_history(state: State<'_, AppState>, customer_id: i64) -> Res<Cons
     })
 }
 
+/// The customer a receipt was issued to, from the short number printed on it.
+#[tauri::command]
+pub fn receipt_customer(state: State<'_, AppState>, reference: String) -> Res<i64> {
+    with_session(&state, |vault, session| {
+        vault.customer_of_receipt(session, &reference)
+    })
+}
+
 #[tauri::command]
 pub fn receipt_printable(state: State<'_, AppState>, receipt_id: String) -> Res<PrintableReceipt> {
     with_session(&state, |vault, session| {

@@ -75,6 +75,7 @@ fn with_commands<R: tauri::Runtime>(
             commands::grant_consent,
             commands::withdraw_consent,
             commands::consent_history,
+            commands::receipt_customer,
             commands::receipt_printable,
             commands::receipt_save_pdf,
             commands::fields_list,

@@ -37,8 +37,6 @@ export function render(ctx, params = {}) {
     id: 'consents-customer-id',
     label: t('consents.number'),
     hint: t('consents.numberHint'),
-    inputmode: 'numeric',
-    className: 'input--short',
     value: Number.isSafeInteger(params.customerId) ? params.customerId : undefined,
     autofocus: !Number.isSafeInteger(params.customerId),
   });
@@ -68,20 +66,65 @@ export function render(ctx, params = {}) {
                 fields: [number],
                 check: () => {
                   const typed = number.input.value.trim();
-                  const customerId = /^\d{1,15}$/.test(typed) ? Number(typed) : NaN;
-                  if (!Number.isSafeInteger(customerId) || customerId < 1) return fieldError(number, t('consents.numberInvalid'));
-                  return customerId;
+                  if (!typed) return fieldError(number, t('consents.numberInvalid'));
+                  return typed;
                 },
               },
-              (customerId) => load(customerId, { focusResult: true }),
+              (typed) => find(typed),
             );
           },
         },
         number.element,
       ),
+      hits,
     ),
     result,
   );
+
+  /** Names found for what was typed, to choose from. */
+  const hits = h('ul', { id: 'consents-hits', class: 'hits', hidden: true });
+
+  /**
+   * Finds the customer from what was typed: their number, the number
+   * printed on one of their receipts (`0EE4-F31D`), or (for those who may
+   * search) a name, which lists the customers found to choose from.
+   */
+  async function find(typed) {
+    hits.hidden = true;
+    if (/^\d{1,15}$/.test(typed) && Number(typed) >= 1) return load(Number(typed), { focusResult: true });
+    if (/^[0-9a-f]{4}-?[0-9a-f]{4}$/i.test(typed)) {
+      try {
+        return load(await call('receipt_customer', { reference: typed }), { focusResult: true });
+      } catch (err) {
+        fieldError(number, t(err.code === 'customer_not_found' ? 'consents.receiptErased' : 'consents.receiptUnknown'));
+        return undefined;
+      }
+    }
+    if (!may(ctx.session, 'search_customers')) return fieldError(number, t('consents.numberInvalid'));
+    const res = await call('customer_search', { query: typed });
+    if (res.hits.length === 0) return fieldError(number, t('consents.nobodyFound'));
+    if (res.hits.length === 1) return load(res.hits[0].id, { focusResult: true });
+    replace(
+      hits,
+      res.hits.map((hit) =>
+        h(
+          'li',
+          { class: 'hit' },
+          button(t('search.hitLabel', { name: hit.name, number: hit.id }), {
+            id: `consents-hit-${hit.id}`,
+            kind: 'secondary',
+            onclick: () => {
+              hits.hidden = true;
+              number.input.value = String(hit.id);
+              load(hit.id, { focusResult: true });
+            },
+          }),
+        ),
+      ),
+    );
+    hits.hidden = false;
+    return undefined;
+  }
 
   /**
    * Asks the core for the customer's history and the notice in their

@@ -1285,3 +1285,56 @@ fn a_release_that_words_the_notice_differently_publishes_a_new_version_at_open()
     let mut s = shop.owner(&mut v);
     assert_eq!(v.notice(&mut s, Lang::En, None).unwrap().version, 3);
 }
+
+/// Issue 14: the short number printed on a receipt leads staff to the
+/// customer it was issued to; a malformed, unknown or erased one does not.
+#[test]
+fn the_number_printed_on_a_receipt_finds_its_customer() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut staff = shop.user(&mut v, "sam", Role::Staff);
+    let form = common::in_store_form(
+        &mut v,
+        &mut staff,
+        &["membership"],
+        &[("name", "Pere Soler")],
+    );
+    let joined = v.join_customer(&mut staff, form).unwrap();
+    let printed: String = joined.receipt.receipt_id.chars().take(8).collect();
+    let printed = format!("{}-{}", &printed[..4], &printed[4..]).to_uppercase();
+    assert_eq!(
+        v.customer_of_receipt(&mut staff, &printed).unwrap(),
+        joined.customer_id
+    );
+    assert_eq!(
+        v.customer_of_receipt(&mut staff, "not a receipt")
+            .unwrap_err()
+            .field(),
+        Some("reference")
+    );
+    assert_eq!(
+        v.customer_of_receipt(&mut staff, "0000-0000")
+            .unwrap_err()
+            .code(),
+        "receipt_not_found"
+    );
+    let mut owner = shop.owner(&mut v);
+    v.erase_customer(
+        &mut owner,
+        joined.customer_id,
+        steward_core::ErasureRequest {
+            lang: None,
+            ground: steward_core::ErasureGround::CustomerRequest,
+            method: CollectionMethod::Paper,
+            identity_check: IdentityCheck::IdDocument,
+            signature: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        v.customer_of_receipt(&mut staff, &printed)
+            .unwrap_err()
+            .code(),
+        "customer_not_found"
+    );
+}

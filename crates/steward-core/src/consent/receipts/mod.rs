@@ -19,6 +19,7 @@
 
 #[cfg(any(test, feature = "test-support"))]
 pub mod forgery;
+mod lookup;
 pub(crate) mod pdf;
 mod printable;
 
