@@ -129,6 +129,8 @@ const ctx = {
   customerModeEntered(info, params, screen = 'form') {
     if (!session) return;
     session = info;
+    // A customer gets the longer idle limit the core gives customer mode.
+    autolock.setDelay(info.autolockSeconds);
     if (info.customerMode) {
       customerMode.begin(params, screen);
     } else {

@@ -127,7 +127,8 @@ pub(crate) fn session_info(vault: &Vault, session: &Session) -> Res<SessionInfo>
         username: session.username().to_owned(),
         role: session.role(),
         shop_name: vault.shop_name()?,
-        autolock_seconds: vault.autolock_seconds()?,
+        // In customer mode, the longer limit that session has.
+        autolock_seconds: vault.idle_limit_secs(session)?,
         close_after_locked_minutes: vault.close_after_locked_minutes()?,
         must_change_passphrase: session.must_change_passphrase(),
         customer_mode: session.in_customer_mode(),

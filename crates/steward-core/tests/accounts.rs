@@ -401,6 +401,30 @@ fn session_locks_after_the_configured_inactivity() {
     assert!(owner.is_locked());
 }
 
+/// Issue 14: a customer reading the notice slowly does not lose their form
+/// to the staff's short auto-lock; customer mode has its own, longer limit.
+#[test]
+fn a_customer_filling_in_the_form_gets_a_longer_idle_limit_than_staff() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.set_autolock_seconds(&mut owner, 30).unwrap();
+    let mut sam = shop.user(&mut v, "sam", Role::Staff);
+    v.enter_customer_mode(&mut sam, steward_core::HandedTo::NewCustomer)
+        .unwrap();
+    assert_eq!(v.idle_limit_secs(&sam).unwrap(), 15 * 60);
+    shop.clock.advance(Duration::minutes(10));
+    v.touch(&mut sam).unwrap();
+    shop.clock
+        .advance(Duration::minutes(15) + Duration::seconds(1));
+    assert!(matches!(v.touch(&mut sam), Err(Error::SessionLocked)));
+    // Staff keep the shop's limit.
+    let mut sam = v.login("sam", &pass("sam own passphrase")).unwrap();
+    assert_eq!(v.idle_limit_secs(&sam).unwrap(), 30);
+    shop.clock.advance(Duration::seconds(31));
+    assert!(matches!(v.touch(&mut sam), Err(Error::SessionLocked)));
+}
+
 #[test]
 fn autolock_delay_outside_the_range_is_refused() {
     let shop = Shop::new();

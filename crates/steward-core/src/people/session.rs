@@ -19,6 +19,10 @@ use crate::store::Vault;
 pub use crate::keys::slots::backoff_after;
 use crate::keys::slots::wait_until;
 
+/// The least a session in customer mode waits before it locks: 15 minutes,
+/// for a customer who reads the notice slowly.
+pub const CUSTOMER_MODE_IDLE_SECS: u32 = 15 * 60;
+
 /// A logged-in user at the shop computer. Only [`Vault::login`] makes one.
 #[derive(Debug)]
 pub struct Session {
@@ -295,11 +299,24 @@ impl Vault {
     /// Locks the session if it has been idle longer than the auto-lock
     /// delay (the app checks this on its own, so a session locks even when
     /// the window stops asking); true if it is locked now. Not activity.
+    /// How long `session` may stay idle before it locks: the shop's
+    /// auto-lock, or, while a customer reads and fills in their form, at
+    /// least [`CUSTOMER_MODE_IDLE_SECS`] (a half-filled form is not lost to
+    /// the staff's short auto-lock; nothing of it is saved either way).
+    pub fn idle_limit_secs(&self, session: &Session) -> Result<u32> {
+        let shop = shop::autolock_seconds(&self.conn)?;
+        Ok(if session.customer_mode.is_some() {
+            shop.max(CUSTOMER_MODE_IDLE_SECS)
+        } else {
+            shop
+        })
+    }
+
     pub fn lock_if_idle(&mut self, session: &mut Session) -> Result<bool> {
         if session.locked {
             return Ok(true);
         }
-        let idle_limit = Duration::seconds(i64::from(shop::autolock_seconds(&self.conn)?));
+        let idle_limit = Duration::seconds(i64::from(self.idle_limit_secs(session)?));
         if self.now() - session.last_active > idle_limit {
             self.lock_session(session, "autolock")?;
         }
