@@ -263,7 +263,8 @@ export function render(ctx, params = {}) {
               ? tn('settings.auditIntact', res.entries, { entries: formatNumber(res.entries) })
               : t('settings.auditBroken'),
           ),
-          res.message ? h('p', { class: 'result__detail' }, res.message) : null,
+          // The core's own words only when something is wrong: they say where.
+          !res.intact && res.message ? h('p', { class: 'result__detail' }, res.message) : null,
         );
       },
       (err) => {
