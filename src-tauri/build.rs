@@ -73,6 +73,7 @@ const COMMANDS: &[&str] = &[
     "backups_overview",
     "backup_folder_set",
     "backup_now",
+    "dashboard",
 ];
 
 fn main() {

@@ -195,7 +195,8 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "retention_progress"
         | "retention_run_now"
         | "backups_overview"
-        | "backup_now" => json!({}),
+        | "backup_now"
+        | "dashboard" => json!({}),
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
         // Off: the rows after it run as before (and it removes no PIN).
         "quick_switch_set" => json!({ "on": false }),
@@ -256,6 +257,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("backup_folder_set", [true, false, false, false, false]),
         ("backups_overview", [true, true, false, false, false]),
         ("backup_now", [true, true, false, false, false]),
+        ("dashboard", [true, true, false, false, false]),
         ("quick_switch_set", [true, false, false, false, false]),
         ("users_with_pin", [true, false, false, false, true]),
         ("pin_clear", [true, false, false, false, false]),

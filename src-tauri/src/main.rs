@@ -9,6 +9,7 @@ mod backups;
 #[cfg(test)]
 mod command_matrix;
 mod commands;
+mod dashboard;
 mod quick_switch;
 mod retention;
 mod state;
@@ -110,6 +111,7 @@ fn with_commands<R: tauri::Runtime>(
             backups::backups_overview,
             backups::backup_folder_set,
             backups::backup_now,
+            dashboard::dashboard,
         ])
 }
 
