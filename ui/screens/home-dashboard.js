@@ -117,7 +117,7 @@ function drawBars(uPlot, plot, labels, series, { height = 170 } = {}) {
   const opts = {
     width: Math.max(240, plot.clientWidth || 320),
     height,
-    legend: { show: n > 1 },
+    legend: { show: n > 1, live: false },
     cursor: { show: false },
     scales: {
       x: { time: false, range: [-0.6, labels.length - 0.4] },
@@ -126,11 +126,12 @@ function drawBars(uPlot, plot, labels, series, { height = 170 } = {}) {
     },
     axes: [
       axis((_u, ticks) => ticks.map((i) => (Number.isInteger(i) && labels[i] !== undefined ? labels[i] : '')), {
-        incrs: [1],
+        incrs: [1, 2, 3, 4, 6],
+        space: 44,
       }),
       axis((_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? count(v) : '')), { scale: 'y', size: 44 }),
     ],
-    series: [{}],
+    series: [{ label: '' }],
   };
   series.forEach((s, k) => {
     opts.series.push({

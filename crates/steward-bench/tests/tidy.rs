@@ -353,7 +353,9 @@ fn every_vendored_ui_library_is_listed_with_its_licence() {
         }
         let name = entry.file_name().to_string_lossy().into_owned();
         if !readme.contains(&format!("| `{name}/` |")) {
-            problems.push(format!("ui/vendor/{name} has no row in ui/vendor/README.md"));
+            problems.push(format!(
+                "ui/vendor/{name} has no row in ui/vendor/README.md"
+            ));
         }
         let licensed = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING"]
             .iter()
