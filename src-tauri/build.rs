@@ -85,6 +85,7 @@ const COMMANDS: &[&str] = &[
     "retire_computer",
     "retire_certificate_save",
     "retired_close",
+    "dashboard",
 ];
 
 fn main() {

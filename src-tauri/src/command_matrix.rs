@@ -217,7 +217,8 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         | "retention_run_now"
         | "record_keeping"
         | "backups_overview"
-        | "backup_now" => json!({}),
+        | "backup_now"
+        | "dashboard" => json!({}),
         "backup_folder_set" => json!({ "folder": folder.join("backups") }),
         // Not the word: the role is checked first, and nothing is destroyed.
         "retire_computer" => json!({ "passphrase": "not the passphrase", "confirmation": "no" }),
@@ -297,6 +298,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("backups_overview", [true, true, false, false, false]),
         ("backup_now", [true, true, false, false, false]),
         ("retire_computer", [true, false, false, false, false]),
+        ("dashboard", [true, true, false, false, false]),
         ("quick_switch_set", [true, false, false, false, false]),
         ("users_with_pin", [true, false, false, false, true]),
         ("pin_clear", [true, false, false, false, false]),

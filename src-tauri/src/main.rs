@@ -10,6 +10,7 @@ mod backups;
 mod command_matrix;
 mod commands;
 mod moving;
+mod dashboard;
 mod quick_switch;
 mod retention;
 mod state;
@@ -123,6 +124,7 @@ fn with_commands<R: tauri::Runtime>(
             moving::retire_computer,
             moving::retire_certificate_save,
             moving::retired_close,
+            dashboard::dashboard,
         ])
 }
 

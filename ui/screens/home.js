@@ -7,7 +7,8 @@
 //! For those who read the access log (the owner, the auditor) it first shows
 //! the core's search-limit alerts of the last 24 hours, if there are any;
 //! for the owner, a warning when no backup has been made for a week (the
-//! core's `overdue`), with a way to the Backups panel in Settings.
+//! core's `overdue`), with a way to the Backups panel in Settings. The
+//! owner and the manager see the dashboard at the top (`home-dashboard.js`).
 
 import { h, replace } from '../components/dom.js';
 import { button, alertRegion, showError } from '../components/form.js';
@@ -16,6 +17,7 @@ import { may } from '../components/roles.js';
 import { call } from '../api.js';
 import { t, has, currentLanguage } from '../i18n.js';
 import * as customersScreen from './customers.js';
+import { dashboardPanel } from './home-dashboard.js';
 
 /** A stored UTC time as the user's local date and time. */
 function localTime(iso) {
@@ -113,6 +115,8 @@ export function render(ctx, params = {}) {
   const { root, content } = sessionLayout(ctx, { screenId: 'home', current: 'home', title: t('home.title'), params });
   const shop = ctx.session.shopName || ctx.shopName || t('app.name');
   const screens = ctx.screens;
+  // The owner and the manager see how the shop is doing first.
+  if (may(ctx.session, 'view_dashboard')) content.append(dashboardPanel(ctx));
   if (may(ctx.session, 'view_access_log')) content.append(alertsPanel());
   // The owner sets the backup folder, so the owner is the one warned.
   if (may(ctx.session, 'change_settings') && may(ctx.session, 'make_backup')) content.append(backupWarning(ctx));

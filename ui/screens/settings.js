@@ -4,8 +4,9 @@
 //! collects, the recipients the shop hands data to with the notices
 //! still to give them (`settings/recipients.js`), what the retention
 //! schedule erases (`settings/retention.js`), and the backups
-//! (`settings/backups.js`; Home links here with `{ section: 'backups' }`),
-//! and, for the owner, retiring this computer (`settings/retire.js`). The allowed ranges, who
+//! (`settings/backups.js`; Home links here with `{ section: 'backups' }`, and
+//! to the retention panel with `{ section: 'retention' }`), and, for the
+//! owner, retiring this computer (`settings/retire.js`). The allowed ranges, who
 //! may change what, and whether a change publishes a new notice are the
 //! core's; this screen sends what was chosen and reports the notice version
 //! the core now shows customers.
@@ -504,7 +505,9 @@ export function render(ctx, params = {}) {
     content.append(...recipientsPanels({ reportNotice }));
   }
   if (may(ctx.session, 'view_retention')) {
-    content.append(retentionPanel(ctx.session));
+    const panel = retentionPanel(ctx.session);
+    content.append(panel);
+    if (params.section === 'retention') requestAnimationFrame(() => panel.scrollIntoView({ block: 'start' }));
   }
   if (may(ctx.session, 'view_record_keeping')) {
     content.append(recordKeepingPanel(ctx.session));

@@ -481,3 +481,35 @@ fn the_app_window_has_no_developer_tools() {
         .collect();
     report("the web inspector is never available", &problems);
 }
+
+/// Vendored UI libraries are recorded: every folder under `ui/vendor/` has
+/// a row in `ui/vendor/README.md` (package, version, licence, source) and
+/// its licence file beside it.
+#[test]
+fn every_vendored_ui_library_is_listed_with_its_licence() {
+    let dir = root().join("ui/vendor");
+    let readme = read("ui/vendor/README.md");
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("ui/vendor exists") {
+        let entry = entry.expect("ui/vendor can be listed");
+        if !entry.path().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !readme.contains(&format!("| `{name}/` |")) {
+            problems.push(format!(
+                "ui/vendor/{name} has no row in ui/vendor/README.md"
+            ));
+        }
+        let licensed = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "COPYING"]
+            .iter()
+            .any(|f| entry.path().join(f).is_file());
+        if !licensed {
+            problems.push(format!("ui/vendor/{name} has no licence file"));
+        }
+    }
+    report(
+        "ui/vendor: every library listed with its version, licence and source",
+        &problems,
+    );
+}

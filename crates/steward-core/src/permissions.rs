@@ -157,10 +157,14 @@ pub enum Action {
     /// Retire this computer: destroy the vault, its keys and the keyring
     /// entry for good (crypto-erase), with a destruction certificate.
     RetireComputer,
+    /// See the dashboard: counts of members, sign-ups, consents, purchases
+    /// and spend per week, and the birthdays this week of customers who
+    /// agreed to the birthday offer.
+    ViewDashboard,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ChooseOwnLanguage,
@@ -199,6 +203,7 @@ impl Action {
         Action::VerifyBackups,
         Action::RestoreBackup,
         Action::RetireComputer,
+        Action::ViewDashboard,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -251,6 +256,7 @@ impl Action {
             Action::VerifyBackups => "list and verify backups",
             Action::RestoreBackup => "restore a backup",
             Action::RetireComputer => "retire this computer",
+            Action::ViewDashboard => "see the dashboard",
         }
     }
 }
@@ -297,6 +303,7 @@ impl Action {
             Action::VerifyBackups => "backup.verify",
             Action::RestoreBackup => "backup.restore",
             Action::RetireComputer => "computer.retire",
+            Action::ViewDashboard => "dashboard.view",
         }
     }
 }
@@ -381,7 +388,12 @@ impl fmt::Display for Action {
 ///   with their passphrase typed again and a typed confirmation;
 /// - the unattended schedule puts a second way to the database key in this
 ///   computer's keyring (see `keys::schedule`): only the owner, who holds
-///   the keys, decides to make that trade.
+///   the keys, decides to make that trade;
+/// - the dashboard is for those who run the shop (owner, manager): counts
+///   over all customers, plus the week's birthdays of those who agreed to
+///   the birthday offer, names included, which their full view holds
+///   anyway. Staff serve one customer at a time; marketing works from
+///   audiences; the auditor checks records, not the shop's trade.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -439,6 +451,7 @@ const MATRIX: &[(Action, &[Role])] = &[
     ),
     (Action::RestoreBackup, &[Role::Owner]),
     (Action::RetireComputer, &[Role::Owner]),
+    (Action::ViewDashboard, &[Role::Owner, Role::Manager]),
 ];
 
 /// The roles that serve customers in the shop.

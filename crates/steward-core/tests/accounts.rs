@@ -158,6 +158,7 @@ fn attempt(
                 steward_core::Period::years(3),
             )
             .map(|_| ()),
+        Action::ViewDashboard => v.dashboard(s, 12).map(|_| ()),
         Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
         Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
         // A file that is not there: the check of the role comes first, and
@@ -227,6 +228,7 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (VerifyBackups, [true, true, false, false, true]),
         (RestoreBackup, [true, false, false, false, false]),
         (RetireComputer, [true, false, false, false, false]),
+        (ViewDashboard, [true, true, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -357,3 +357,20 @@ pub(crate) fn export(conn: &Connection, customer_ref: &str) -> Result<Vec<Value>
         &customer_ref,
     )
 }
+
+/// Every grant and withdrawal recorded at or after `since` (a stored
+/// timestamp), as `(purpose, kind, at)`: no customer, for counting.
+pub(crate) fn decisions_since(
+    conn: &Connection,
+    since: &str,
+) -> Result<Vec<(String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT purpose, kind, at FROM consent_event
+         WHERE at >= ?1 AND kind IN ('grant', 'withdraw') ORDER BY seq",
+    )
+    .and_then(|mut s| {
+        s.query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
+    .map_err(Error::db("read the consent ledger"))
+}

@@ -4,16 +4,19 @@
 //! (`integrity`: the audit chain and its anchor, the consent ledger's chain
 //! and anchor, and that no customer record exists without a granted
 //! membership), and the alerts on the owner's home screen (`alerts`:
-//! accounts that reached the hourly search limit).
+//! accounts that reached the hourly search limit), and the dashboard on
+//! the owner's and manager's home screen (`dashboard`: counts per week).
 //!
 //! It reads through the modules that own the tables and changes nothing but
 //! the audit log's own entries.
 
 pub mod access_log;
 pub mod alerts;
+pub mod dashboard;
 mod integrity;
 pub mod residue;
 
 pub use access_log::{LogEntry, LogFilter};
 pub use alerts::SearchLimitAlert;
+pub use dashboard::Dashboard;
 pub use residue::ResidueScan;

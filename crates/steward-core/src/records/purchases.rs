@@ -195,3 +195,22 @@ pub(crate) fn export_items(conn: &Connection, customer_id: i64) -> Result<Vec<Va
         &customer_id,
     )
 }
+
+/// Purchases per day from `since` (`YYYY-MM-DD`) on, in `currency`:
+/// `(day, how many, total cents)`. No customer, for counting.
+pub(crate) fn per_day_since(
+    conn: &Connection,
+    since: &str,
+    currency: &str,
+) -> Result<Vec<(String, i64, i64)>> {
+    conn.prepare_cached(
+        "SELECT bought_on, count(*), sum(total_cents) FROM purchase
+         WHERE bought_on >= ?1 AND currency = ?2
+         GROUP BY bought_on ORDER BY bought_on",
+    )
+    .and_then(|mut s| {
+        s.query_map([since, currency], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect()
+    })
+    .map_err(Error::db("count purchases"))
+}
