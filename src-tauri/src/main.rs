@@ -9,8 +9,8 @@ mod backups;
 #[cfg(test)]
 mod command_matrix;
 mod commands;
-mod moving;
 mod dashboard;
+mod moving;
 mod quick_switch;
 mod retention;
 mod state;
