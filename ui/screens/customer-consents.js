@@ -46,6 +46,8 @@ export function render(ctx, params = {}) {
   number.input.replaceWith(row);
   row.append(number.input, show);
   const result = h('div', { id: 'consents-result' });
+  /** Names found for what was typed, to choose from. */
+  const hits = h('ul', { id: 'consents-hits', class: 'hits', hidden: true });
 
   content.append(
     h(
@@ -80,9 +82,6 @@ export function render(ctx, params = {}) {
     ),
     result,
   );
-
-  /** Names found for what was typed, to choose from. */
-  const hits = h('ul', { id: 'consents-hits', class: 'hits', hidden: true });
 
   /**
    * Finds the customer from what was typed: their number, the number

@@ -464,6 +464,56 @@ fn every_text_the_ui_asks_for_by_name_exists() {
     );
 }
 
+/// Every block of the stylesheet is closed where it should be: a brace lost
+/// in a merge silently moves every rule after it into the block before (a
+/// print-only section, say), and screens lose their layout.
+#[test]
+fn the_stylesheet_closes_every_block() {
+    let css = read("ui/styles.css");
+    let mut problems = Vec::new();
+    let mut depth: i32 = 0;
+    let mut in_comment = false;
+    let mut opened_at = Vec::new();
+    for (n, line) in css.lines().enumerate() {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if in_comment {
+                if bytes[i..].starts_with(b"*/") {
+                    in_comment = false;
+                    i += 1;
+                }
+            } else if bytes[i..].starts_with(b"/*") {
+                in_comment = true;
+                i += 1;
+            } else if bytes[i] == b'{' {
+                depth += 1;
+                opened_at.push(n + 1);
+            } else if bytes[i] == b'}' {
+                depth -= 1;
+                opened_at.pop();
+                if depth < 0 {
+                    problems.push(format!("ui/styles.css:{}: a `}}` closes nothing", n + 1));
+                    depth = 0;
+                }
+            }
+            i += 1;
+        }
+        // A top-level comment inside an open block is how a lost brace shows.
+        if depth > 0 && line.starts_with("/*") && opened_at.first().is_some() {
+            problems.push(format!(
+                "ui/styles.css:{}: a comment at the start of a line inside the block opened at line {}",
+                n + 1,
+                opened_at[0]
+            ));
+        }
+    }
+    if depth != 0 {
+        problems.push(format!("ui/styles.css: {depth} block(s) never closed"));
+    }
+    report("ui/styles.css closes every block", &problems);
+}
+
 /// Issue 11 §3: with the web inspector, whoever holds the screen (a
 /// customer in customer mode) could call any command the page can. Every
 /// build a shop runs, `make run`'s debug build included, has it off.
