@@ -5,10 +5,22 @@
 mod common;
 
 use common::*;
-use steward_core::{Action, Error, Pin, Role, MAX_PIN_FAILURES};
+use steward_core::{Action, Error, Pin, Role, Session, MAX_PIN_FAILURES};
 
 fn pin(s: &str) -> Pin {
     Pin::new(s.into())
+}
+
+/// A shop that allows PINs, where staff member sam set the PIN 2580.
+fn shop_where_sam_has_a_pin() -> (Shop, steward_core::Vault, Session, Session) {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut owner = shop.owner(&mut v);
+    v.set_quick_switch(&mut owner, true).unwrap();
+    let mut sam = shop.user(&mut v, "sam", Role::Staff);
+    v.set_own_pin(&mut sam, &pass("sam own passphrase"), &pin("2580"))
+        .unwrap();
+    (shop, v, owner, sam)
 }
 
 #[test]
@@ -69,13 +81,8 @@ fn a_pin_signs_in_only_after_the_owner_allows_pins_and_the_user_sets_one() {
 
 #[test]
 fn five_wrong_pins_stop_the_pin_until_the_passphrase_is_used() {
-    let shop = Shop::new();
-    let mut v = shop.open();
-    let mut owner = shop.owner(&mut v);
-    v.set_quick_switch(&mut owner, true).unwrap();
-    let mut sam = shop.user(&mut v, "sam", Role::Staff);
-    v.set_own_pin(&mut sam, &pass("sam own passphrase"), &pin("2580"))
-        .unwrap();
+    // `_shop` keeps the vault's folder for the whole test.
+    let (_shop, mut v, mut owner, mut sam) = shop_where_sam_has_a_pin();
     v.lock_session(&mut sam, "manual").unwrap();
 
     for _ in 1..MAX_PIN_FAILURES {
@@ -147,13 +154,7 @@ fn a_session_opened_with_a_pin_serves_customers_but_does_not_change_the_shop() {
 
 #[test]
 fn a_disabled_account_cannot_use_its_pin() {
-    let shop = Shop::new();
-    let mut v = shop.open();
-    let mut owner = shop.owner(&mut v);
-    v.set_quick_switch(&mut owner, true).unwrap();
-    let mut sam = shop.user(&mut v, "sam", Role::Staff);
-    v.set_own_pin(&mut sam, &pass("sam own passphrase"), &pin("2580"))
-        .unwrap();
+    let (_shop, mut v, mut owner, _sam) = shop_where_sam_has_a_pin();
     v.disable_user(&mut owner, "sam").unwrap();
     assert!(matches!(
         v.login_with_pin("sam", &pin("2580")),
