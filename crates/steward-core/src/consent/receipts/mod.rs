@@ -22,6 +22,7 @@ pub mod forgery;
 mod lookup;
 pub(crate) mod pdf;
 mod printable;
+mod signed_pdf;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -33,7 +34,7 @@ use serde_json::{json, Map, Value};
 
 use super::forms::{CollectionMethod, Decision, IdentityCheck};
 use super::notices::{Notice, NoticePurpose};
-use super::signing_key::{key_fingerprint, load_signing_key};
+use super::signing_key::key_fingerprint;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
@@ -45,6 +46,7 @@ use crate::time::format_ts;
 pub use super::signing_key::{fingerprint, parse_fingerprint};
 pub use pdf::Paper;
 pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
+pub(crate) use signed_pdf::render_pdf;
 
 /// The Kantara specification version the receipts follow.
 pub const KANTARA_VERSION: &str = "KI-CR-v1.1.0";
@@ -417,7 +419,7 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Appends the receipt and the signature over the whole PDF to `pdf`.
 /// Both are PDF comments after the end marker, which readers ignore.
-fn seal_pdf(key: &SigningKey, mut pdf: Vec<u8>, receipt_json: &str) -> Vec<u8> {
+pub(super) fn seal_pdf(key: &SigningKey, mut pdf: Vec<u8>, receipt_json: &str) -> Vec<u8> {
     if !pdf.ends_with(b"\n") {
         pdf.push(b'\n');
     }
@@ -520,18 +522,6 @@ pub(crate) fn export(conn: &Connection, customer_ref: &str) -> Result<Vec<Value>
     )
 }
 
-/// The receipt as a signed PDF on A4, in the customer's language.
-pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>> {
-    render_pdf_on(key, receipt_json, Paper::A4)
-}
-
-/// The receipt as a signed PDF on `paper`, in the customer's language.
-pub(crate) fn render_pdf_on(key: &SigningKey, receipt_json: &str, paper: Paper) -> Result<Vec<u8>> {
-    let printable = printable(receipt_json)?;
-    let pdf = pdf::layout(&printable, paper)?;
-    Ok(seal_pdf(key, pdf, receipt_json))
-}
-
 impl Vault {
     fn stored_receipt(&self, receipt_id: &str) -> Result<Receipt> {
         let json: String = self
@@ -571,24 +561,6 @@ impl Vault {
     ) -> Result<PrintableReceipt> {
         let receipt = self.receipt(session, receipt_id)?;
         printable(&receipt.json)
-    }
-
-    /// A stored receipt as a signed PDF on A4.
-    pub fn receipt_pdf(&mut self, session: &mut Session, receipt_id: &str) -> Result<Vec<u8>> {
-        self.receipt_pdf_on(session, receipt_id, Paper::A4)
-    }
-
-    /// A stored receipt as a signed PDF on `paper` (A4, or a till printer's
-    /// 80 mm roll).
-    pub fn receipt_pdf_on(
-        &mut self,
-        session: &mut Session,
-        receipt_id: &str,
-        paper: Paper,
-    ) -> Result<Vec<u8>> {
-        let receipt = self.receipt(session, receipt_id)?;
-        let key = load_signing_key(&self.conn)?;
-        render_pdf_on(&key, &receipt.json, paper)
     }
 
     /// Checks the code scanned from a printed receipt's QR code against the
