@@ -4,7 +4,7 @@
 CARGO ?= cargo
 SHELL := /bin/bash
 
-.PHONY: run test deps deps-build lint unit e2e bench crash-test
+.PHONY: run test deps deps-build deps-package lint unit e2e bench crash-test package package-test icons
 
 run: deps-build
 	$(CARGO) build -p steward-app
@@ -15,13 +15,16 @@ run: deps-build
 	  $(CARGO) run -q -p steward-app -- $(ARGS); \
 	fi
 
-test: deps lint unit e2e
+test: deps lint unit e2e package-test
 
 deps:
 	scripts/install-deps.sh test
 
 deps-build:
 	scripts/install-deps.sh build
+
+deps-package:
+	scripts/install-deps.sh package
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -49,3 +52,24 @@ bench:
 	$(CARGO) run --release -p steward-bench -- open
 	$(CARGO) run --release -p steward-bench -- crm
 	$(CARGO) run --release -p steward-bench -- retention
+
+# The Linux packages a shop installs: .deb and .rpm of the optimised build
+# (the `release` profile in Cargo.toml), made by Tauri's bundler, in
+# target/release/bundle/{deb,rpm}/ (scripts/package.sh; docs/packaging.md).
+package: deps-package
+	scripts/package.sh
+
+# The install test (scripts/package-test.sh; needs root or sudo for apt):
+# installs the .deb, drives the installed app and `steward` command in a
+# fresh home folder, removes it and checks nothing is left. In `make test`
+# it packages the debug build the tests above compiled (the same files,
+# desktop entry, icons and dependencies, in about a minute instead of a
+# full optimised build); STEWARD_PACKAGE_PROFILE=release tests what
+# `make package` made.
+package-test:
+	STEWARD_PACKAGE_PROFILE=$${STEWARD_PACKAGE_PROFILE:-debug} scripts/package.sh
+	STEWARD_PACKAGE_PROFILE=$${STEWARD_PACKAGE_PROFILE:-debug} scripts/package-test.sh
+
+# Every icon from assets/icon-source.svg (commit the result).
+icons:
+	scripts/icons.sh

@@ -12,7 +12,7 @@ tauri=packaging/node_modules/.bin/tauri
 [ -x "$tauri" ] || npm ci --prefix packaging --no-audit --no-fund >/dev/null
 source=assets/icon-source.svg
 out=assets/icons
-# What tauri.conf.json's bundle.icon lists, in the same order.
+# What src-tauri/tauri.conf.json's bundle.icon lists, in the same order.
 keep=(32x32.png 64x64.png 128x128.png 128x128@2x.png icon.png icon.icns icon.ico)
 
 tmp="$(mktemp -d)"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Steward needs on a Debian/Ubuntu machine, skipping whatever
 # is already there. `build` = what `make run` needs (Tauri's WebKitGTK stack
-# and a Secret Service keyring); `test` adds the end-to-end and PDF tools.
+# and a Secret Service keyring); `package` adds the Tauri CLI that makes the
+# .deb and .rpm (`make package`); `test` adds the end-to-end and PDF tools,
+# `rpm` (to read the .rpm's file list on Debian) and PyYAML (the tidy test
+# reads the release workflow with it).
 set -euo pipefail
 
 want="${1:-test}"
@@ -13,15 +16,17 @@ build_pkgs=(
 )
 test_pkgs=(
   xvfb xauth webkit2gtk-driver dbus-x11 poppler-utils imagemagick fonts-dejavu-core fontconfig zbar-tools
-  faketime
+  faketime rpm python3-yaml
 )
 
 pkgs=("${build_pkgs[@]}")
 [ "$want" = test ] && pkgs+=("${test_pkgs[@]}")
+# The Tauri CLI (make package) is an npm package with a prebuilt binary.
+{ [ "$want" = test ] || [ "$want" = package ]; } && node_too=1 || node_too=0
 # The end-to-end runner is Node's built-in test runner; its one npm package
 # (axe-core, the accessibility checker) comes from tests/e2e/package-lock.json.
-[ "$want" = test ] && ! command -v node >/dev/null && pkgs+=(nodejs)
-[ "$want" = test ] && ! command -v npm >/dev/null && pkgs+=(npm)
+[ "$node_too" = 1 ] && ! command -v node >/dev/null && pkgs+=(nodejs)
+[ "$node_too" = 1 ] && ! command -v npm >/dev/null && pkgs+=(npm)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -52,6 +57,12 @@ if [ "$want" = test ] && [ ! -f "$e2e_dir/node_modules/axe-core/axe.min.js" ]; t
   npm ci --prefix "$e2e_dir" --no-audit --no-fund
 fi
 
+pkg_dir="$(dirname "$0")/../packaging"
+if [ "$node_too" = 1 ] && [ ! -x "$pkg_dir/node_modules/.bin/tauri" ]; then
+  echo "Installing the Tauri CLI for make package (packaging/package-lock.json)"
+  npm ci --prefix "$pkg_dir" --no-audit --no-fund
+fi
+
 # Say loudly, before any test runs, if something the tests rely on is still
 # missing (a failed install, a package renamed on this release): a missing
 # tool would otherwise show up as a confusing test failure much later.
@@ -59,7 +70,7 @@ if [ "$want" = test ]; then
   export PATH="$HOME/.cargo/bin:$PATH"
   absent=()
   for tool in xvfb-run WebKitWebDriver tauri-driver dbus-run-session gnome-keyring-daemon \
-              secret-tool pdftoppm pdftotext zbarimg node npm; do
+              secret-tool pdftoppm pdftotext zbarimg node npm rpm; do
     command -v "$tool" >/dev/null || absent+=("$tool")
   done
   # The end-to-end tests are written for the fonts a fresh machine has:

@@ -1,5 +1,6 @@
 // Declares the app's commands so that each one needs an explicit `allow-*`
-// permission in capabilities/main.json, and reads the root tauri.conf.json.
+// permission in capabilities/main.json, and reads tauri.conf.json beside it
+// (where the Tauri CLI, which makes the packages, also looks for it).
 
 /// Every command the UI may call (see src/commands.rs and docs/ui-commands.md).
 const COMMANDS: &[&str] = &[
@@ -90,7 +91,6 @@ const COMMANDS: &[&str] = &[
 
 fn main() {
     let attributes = tauri_build::Attributes::new()
-        .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
     if let Err(e) = tauri_build::try_build(attributes) {
         panic!("tauri build step failed: {e:#}");

@@ -100,7 +100,7 @@ fn app(
 ) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let state = AppState::open_with(path, keys);
     let app = crate::with_commands(mock_builder(), state)
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!())
         .expect("the app builds on the mock runtime");
     let window = match app.get_webview_window("main") {
         Some(w) => w,

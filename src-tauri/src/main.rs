@@ -151,7 +151,7 @@ fn main() {
             }
         }));
     let app = with_commands(builder, state::AppState::open(vault_path))
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     match app {
         Ok(app) => {
             // Every few seconds: lock an idle session, close a vault left
