@@ -150,8 +150,8 @@ fn main() {
                 let _ = window.set_focus();
             }
         }));
-    let app = with_commands(builder, state::AppState::open(vault_path))
-        .build(tauri::generate_context!());
+    let app =
+        with_commands(builder, state::AppState::open(vault_path)).build(tauri::generate_context!());
     match app {
         Ok(app) => {
             // Every few seconds: lock an idle session, close a vault left

@@ -519,8 +519,8 @@ fn the_stylesheet_closes_every_block() {
 /// build a shop runs, `make run`'s debug build included, has it off.
 #[test]
 fn the_app_window_has_no_developer_tools() {
-    let config: serde_json::Value =
-        serde_json::from_str(&read("src-tauri/tauri.conf.json")).expect("src-tauri/tauri.conf.json parses");
+    let config: serde_json::Value = serde_json::from_str(&read("src-tauri/tauri.conf.json"))
+        .expect("src-tauri/tauri.conf.json parses");
     let windows = config["app"]["windows"]
         .as_array()
         .expect("tauri.conf.json declares its windows");
@@ -582,8 +582,8 @@ fn png_size(path: &Path) -> Option<(u32, u32)> {
 /// config is) and each PNG is the size its name says.
 #[test]
 fn the_packages_carry_every_icon_size_made_from_the_one_source() {
-    let config: serde_json::Value =
-        serde_json::from_str(&read("src-tauri/tauri.conf.json")).expect("src-tauri/tauri.conf.json parses");
+    let config: serde_json::Value = serde_json::from_str(&read("src-tauri/tauri.conf.json"))
+        .expect("src-tauri/tauri.conf.json parses");
     let listed: BTreeSet<String> = config["bundle"]["icon"]
         .as_array()
         .expect("tauri.conf.json lists bundle.icon")
@@ -594,9 +594,18 @@ fn the_packages_carry_every_icon_size_made_from_the_one_source() {
     if !root().join("assets/icon-source.svg").is_file() {
         problems.push("assets/icon-source.svg, the icons' source, is missing".to_owned());
     }
-    for needed in ["32x32.png", "128x128.png", "128x128@2x.png", "icon.png", "icon.icns", "icon.ico"] {
+    for needed in [
+        "32x32.png",
+        "128x128.png",
+        "128x128@2x.png",
+        "icon.png",
+        "icon.icns",
+        "icon.ico",
+    ] {
         if !listed.contains(&format!("../assets/icons/{needed}")) {
-            problems.push(format!("bundle.icon does not list ../assets/icons/{needed}"));
+            problems.push(format!(
+                "bundle.icon does not list ../assets/icons/{needed}"
+            ));
         }
     }
     let on_disk: BTreeSet<String> = fs::read_dir(root().join("assets/icons"))
@@ -618,12 +627,18 @@ fn the_packages_carry_every_icon_size_made_from_the_one_source() {
             None => (stem, 1),
         };
         let expected = match dims.split_once('x') {
-            Some((w, h)) => w.parse::<u32>().ok().zip(h.parse::<u32>().ok()).map(|(w, h)| (w * scale, h * scale)),
+            Some((w, h)) => w
+                .parse::<u32>()
+                .ok()
+                .zip(h.parse::<u32>().ok())
+                .map(|(w, h)| (w * scale, h * scale)),
             None => Some((512, 512)), // icon.png: the largest, for Linux's hicolor theme
         };
         let actual = png_size(&root().join("src-tauri").join(png));
         if actual.is_none() || actual != expected {
-            problems.push(format!("{png} is {actual:?} pixels, its name says {expected:?}"));
+            problems.push(format!(
+                "{png} is {actual:?} pixels, its name says {expected:?}"
+            ));
         }
     }
     report("the packages' icons (run scripts/icons.sh)", &problems);
@@ -634,20 +649,27 @@ fn the_packages_carry_every_icon_size_made_from_the_one_source() {
 /// build time), and both packages declare what Steward needs at run time.
 #[test]
 fn the_linux_packages_are_deb_and_rpm_and_declare_what_steward_needs() {
-    let config: serde_json::Value =
-        serde_json::from_str(&read("src-tauri/tauri.conf.json")).expect("src-tauri/tauri.conf.json parses");
+    let config: serde_json::Value = serde_json::from_str(&read("src-tauri/tauri.conf.json"))
+        .expect("src-tauri/tauri.conf.json parses");
     let bundle = &config["bundle"];
     let mut problems = Vec::new();
     if bundle["active"] != serde_json::json!(true) {
         problems.push("bundle.active is not true".to_owned());
     }
     if bundle["targets"] != serde_json::json!(["deb", "rpm"]) {
-        problems.push(format!("bundle.targets is {}, not [\"deb\", \"rpm\"]", bundle["targets"]));
+        problems.push(format!(
+            "bundle.targets is {}, not [\"deb\", \"rpm\"]",
+            bundle["targets"]
+        ));
     }
     let needs = |kind: &str| -> Vec<String> {
         bundle["linux"][kind]["depends"]
             .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     // The bundler adds WebKitGTK and GTK itself; what Steward adds: the
@@ -663,14 +685,22 @@ fn the_linux_packages_are_deb_and_rpm_and_declare_what_steward_needs() {
             }
         }
     }
-    let linux: serde_json::Value =
-        serde_json::from_str(&read("packaging/tauri.linux.json")).expect("packaging/tauri.linux.json parses");
+    let linux: serde_json::Value = serde_json::from_str(&read("packaging/tauri.linux.json"))
+        .expect("packaging/tauri.linux.json parses");
     for kind in ["deb", "rpm"] {
-        if linux["bundle"]["linux"][kind]["files"]["/usr/bin/steward"].as_str().is_none() {
-            problems.push(format!("packaging/tauri.linux.json does not put the steward command in the .{kind}"));
+        if linux["bundle"]["linux"][kind]["files"]["/usr/bin/steward"]
+            .as_str()
+            .is_none()
+        {
+            problems.push(format!(
+                "packaging/tauri.linux.json does not put the steward command in the .{kind}"
+            ));
         }
     }
-    report("the Linux packages (src-tauri/tauri.conf.json, packaging/)", &problems);
+    report(
+        "the Linux packages (src-tauri/tauri.conf.json, packaging/)",
+        &problems,
+    );
 }
 
 /// Issue 15 §2: the release workflow, which cannot run here (hosted Windows
@@ -698,7 +728,11 @@ fn the_release_workflow_parses_and_builds_every_platform() {
     let flow: serde_json::Value = serde_json::from_slice(&out.stdout).expect("PyYAML gives JSON");
     let mut problems = Vec::new();
     // YAML 1.1 reads the key `on` as a boolean.
-    let on = if flow["on"].is_null() { &flow["true"] } else { &flow["on"] };
+    let on = if flow["on"].is_null() {
+        &flow["true"]
+    } else {
+        &flow["on"]
+    };
     if on["push"]["tags"] != serde_json::json!(["v*"]) {
         problems.push("it does not run on a v* tag".to_owned());
     }
@@ -722,14 +756,20 @@ fn the_release_workflow_parses_and_builds_every_platform() {
         ("ubuntu", "x86_64-unknown-linux-gnu", "deb,rpm,appimage"),
     ] {
         if !has(runner, target, bundles) {
-            problems.push(format!("the matrix has no {runner} build of {target} making {bundles}"));
+            problems.push(format!(
+                "the matrix has no {runner} build of {target} making {bundles}"
+            ));
         }
     }
     let action = jobs
         .values()
         .filter_map(|j| j["steps"].as_array())
         .flatten()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("tauri-apps/tauri-action@")));
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("tauri-apps/tauri-action@"))
+        });
     match action {
         None => problems.push("no step uses tauri-apps/tauri-action".to_owned()),
         Some(step) => {
@@ -744,15 +784,20 @@ fn the_release_workflow_parses_and_builds_every_platform() {
                 "APPLE_PASSWORD",
                 "APPLE_TEAM_ID",
             ] {
-                if step["env"][secret] != serde_json::json!(format!("${{{{ secrets.{secret} }}}}")) {
-                    problems.push(format!("the tauri-action step does not take {secret} from the secrets"));
+                if step["env"][secret] != serde_json::json!(format!("${{{{ secrets.{secret} }}}}"))
+                {
+                    problems.push(format!(
+                        "the tauri-action step does not take {secret} from the secrets"
+                    ));
                 }
             }
         }
     }
     for secret in ["WINDOWS_CERTIFICATE", "WINDOWS_CERTIFICATE_PASSWORD"] {
         if !text.contains(&format!("secrets.{secret}")) {
-            problems.push(format!("the Windows signing does not use the secret {secret}"));
+            problems.push(format!(
+                "the Windows signing does not use the secret {secret}"
+            ));
         }
     }
     if !text.lines().take(20).any(|l| l.contains("NOT RUN HERE")) {
