@@ -86,6 +86,28 @@ function appPids() {
     });
 }
 
+/** The processes (pid and name) that hold a file open. */
+function holders(file) {
+  const out = [];
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let fds = [];
+    try {
+      fds = readdirSync(`/proc/${p}/fd`);
+    } catch {
+      continue;
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return readlinkSync(`/proc/${p}/fd/${fd}`) === file;
+      } catch {
+        return false;
+      }
+    });
+    if (holds) out.push(`${p} ${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}`);
+  }
+  return out;
+}
+
 let driver;
 /** Each start gets its own driver ports, so a driver still ending is never asked. */
 let port = 4470;
@@ -113,6 +135,12 @@ async function stopApp() {
   } catch {
     for (const pid of appPids()) process.kill(Number(pid), 'SIGTERM');
     await until(() => appPids().length === 0, 20000, 'the installed app to end');
+  }
+  // The vault is free once no process holds its lock file open (the app's
+  // WebKit processes end a moment after it).
+  const lock = `${VAULT}.lock`;
+  if (existsSync(lock)) {
+    await until(() => holders(lock).length === 0, 20000, `the vault's lock to be let go (held by ${holders(lock).join(', ')})`);
   }
 }
 
