@@ -15,8 +15,8 @@ cd "$(dirname "$0")/.."
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 profile="${STEWARD_PACKAGE_PROFILE:-release}"
 case "$profile" in
-  release) cargo_profile=(--release); tauri_profile=() ;;
-  debug) cargo_profile=(); tauri_profile=(--debug) ;;
+  release) cargo_profile=(--release); tauri_profile=(); first=(-p steward-cli) ;;
+  debug) cargo_profile=(); tauri_profile=(--debug); first=(-p steward-app -p steward-cli) ;;
   *) echo "package: STEWARD_PACKAGE_PROFILE is release or debug, not $profile" >&2; exit 2 ;;
 esac
 tauri=packaging/node_modules/.bin/tauri
@@ -25,9 +25,11 @@ tauri=packaging/node_modules/.bin/tauri
 # Every icon was made from assets/icon-source.svg (see scripts/icons.sh).
 scripts/icons.sh --check
 
-# Both at once, as `make e2e` builds them: the same features, so the debug
-# build reuses what the tests compiled.
-cargo build "${cargo_profile[@]}" -p steward-app -p steward-cli
+# The command first. Debug: with the app, as `make e2e` builds them (the
+# same features, so what the tests compiled is reused). Release: alone, as
+# the Tauri CLI builds the app itself (with its own environment, so an app
+# built here would be built again).
+cargo build "${cargo_profile[@]}" "${first[@]}"
 mkdir -p packaging/bin
 install -m 755 "$target/$profile/steward" packaging/bin/steward
 rm -rf "$target/$profile/bundle/deb" "$target/$profile/bundle/rpm"
