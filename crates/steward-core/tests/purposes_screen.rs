@@ -70,7 +70,7 @@ fn the_overview_shows_each_purpose_as_customers_read_it_and_how_many_agree() {
     assert_eq!(shown.name, "Condició de soci");
     assert!(shown.required);
     // Field names in words, as the notice prints them, and when the clock starts.
-    assert!(shown.fields.iter().any(|f| f.label == "Nom"), "{shown:?}");
+    assert!(shown.fields.iter().any(|f| f.label == "Nom i cognoms"), "{shown:?}");
     assert!(
         shown.retention_text.contains("darrera visita"),
         "{}",
