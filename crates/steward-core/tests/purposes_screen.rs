@@ -72,7 +72,7 @@ fn the_overview_shows_each_purpose_as_customers_read_it_and_how_many_agree() {
     // Field names in words, as the notice prints them, and when the clock starts.
     assert!(shown.fields.iter().any(|f| f.label == "Nom i cognoms"), "{shown:?}");
     assert!(
-        shown.retention_text.contains("darrera visita"),
+        shown.retention_text.contains("última visita"),
         "{}",
         shown.retention_text
     );
@@ -219,8 +219,10 @@ fn taking_a_field_off_is_previewed_with_the_customers_it_erases_and_erases_nothi
 
 #[test]
 fn shortening_membership_is_previewed_with_the_customers_the_next_run_would_erase() {
-    let (shop, mut v, mut owner) = shop_with_a_customer();
+    let (shop, mut v, owner) = shop_with_a_customer();
+    v.logout(owner).unwrap();
     shop.clock.advance(Duration::days(100));
+    let mut owner = shop.owner(&mut v);
     let effects = v
         .preview_purpose_change(
             &mut owner,
