@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use steward_core::oversight::{ChangeEffects, PurposesOverview};
-use steward_core::{Lang, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText};
 use steward_core::{Error, RetentionClock};
+use steward_core::{Lang, LegalBasis, NewPurpose, Purpose, PurposeChange, PurposeText};
 use tauri::State;
 
 use crate::commands::{with_session, Res};
@@ -102,11 +102,7 @@ pub fn purpose_add(state: State<'_, AppState>, purpose: PurposeInput) -> Res<Pur
 
 /// Changes purpose `id` (owner).
 #[tauri::command]
-pub fn purpose_edit(
-    state: State<'_, AppState>,
-    id: String,
-    purpose: PurposeInput,
-) -> Res<Purpose> {
+pub fn purpose_edit(state: State<'_, AppState>, id: String, purpose: PurposeInput) -> Res<Purpose> {
     with_session(&state, |vault, session| {
         vault.edit_purpose(session, &id, purpose.into_change()?)
     })

@@ -5,7 +5,7 @@
 // listed, marked as not translated in the other languages; changes its
 // retention to two years, counted from the last visit; then hands the
 // screen to a customer in Catalan, whose consent form offers the new
-// purpose. Screenshots 110-… go to target/e2e-screenshots/.
+// purpose. Screenshots 110-115 go to target/e2e-screenshots/.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,12 +71,16 @@ test('the owner adds a purpose in Catalan with a retention, after reading what i
   await app.selectOption('#purpose-editor-retention-unit', 'days');
   await app.waitFor('#purpose-editor-field-email');
   await app.check('#purpose-editor-field-email');
+  // The other languages fold away, to be translated later.
+  assert.equal(await app.execute("return document.getElementById('purpose-editor-lang-es').open"), false);
+  await toTop('#purpose-editor');
+  await shot('111-settings-purpose-new-form');
   await app.click('#purpose-editor-review-button');
   const effects = await app.waitForText('#purpose-editor-effects', (t) => /publishes version \d+ of the notice/.test(t));
   assert.match(effects, /Nobody agrees to it yet/);
   assert.match(effects, /Languages without a text show these words/);
-  await toTop('#purpose-editor');
-  await shot('111-settings-purpose-new');
+  await toTop('#purpose-editor-review');
+  await shot('112-settings-purpose-new-review');
   await app.click('#purpose-editor-save');
   await app.waitForText('#purposes-status', (t) => /“Tallers de pa” was added/.test(t));
   await waitLoaded();
@@ -86,7 +90,9 @@ test('the owner adds a purpose in Catalan with a retention, after reading what i
   // Written in Catalan only: the other languages show a copy, to translate.
   assert.match(await app.text('#purposes-languages'), /Català \(1 to translate\)/);
   await app.check('#purposes-lang-en');
-  await app.waitForText(`${CARD} [data-fact="untranslated"]`, (t) => /Not translated yet/.test(t));
+  await app.waitForText(`${CARD} [data-fact="untranslated"]`, (t) => /Not translated yet: the same words as in Català/.test(t));
+  await app.execute(`document.querySelector('${CARD}').scrollIntoView({ block: 'center' })`);
+  await shot('113-settings-purposes-to-translate');
 });
 
 test('the owner changes its retention to two years from the last visit', async () => {
@@ -103,7 +109,7 @@ test('the owner changes its retention to two years from the last visit', async (
   assert.match(effects, /kept for 2 years after the customer’s last visit or purchase/);
   assert.match(effects, /keep their agreement/);
   await toTop('#purpose-editor-review');
-  await shot('112-settings-purpose-edit');
+  await shot('114-settings-purpose-edit-review');
   await app.click('#purpose-editor-save');
   await app.waitForText('#purposes-status', (t) => /was changed/.test(t));
   await waitLoaded();
@@ -125,5 +131,5 @@ test("a customer's consent form in Catalan offers the new purpose", async () => 
   assert.match(offered, /2 anys/);
   assert.equal(await app.execute(`return document.getElementById('purpose-${ID}').checked`), false);
   await app.execute(`document.getElementById('purpose-${ID}').scrollIntoView({ block: 'center' })`);
-  await shot('113-consent-form-new-purpose');
+  await shot('115-consent-form-new-purpose');
 });

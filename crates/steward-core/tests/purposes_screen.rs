@@ -70,7 +70,10 @@ fn the_overview_shows_each_purpose_as_customers_read_it_and_how_many_agree() {
     assert_eq!(shown.name, "Condició de soci");
     assert!(shown.required);
     // Field names in words, as the notice prints them, and when the clock starts.
-    assert!(shown.fields.iter().any(|f| f.label == "Nom i cognoms"), "{shown:?}");
+    assert!(
+        shown.fields.iter().any(|f| f.label == "Nom i cognoms"),
+        "{shown:?}"
+    );
     assert!(
         shown.retention_text.contains("última visita"),
         "{}",
@@ -191,7 +194,10 @@ fn taking_a_field_off_is_previewed_with_the_customers_it_erases_and_erases_nothi
         )
         .unwrap();
     assert_eq!(effects.fields_removed, ["email"]);
-    assert_eq!(effects.erases_from_customers, 0, "membership still lists it");
+    assert_eq!(
+        effects.erases_from_customers, 0,
+        "membership still lists it"
+    );
     v.edit_purpose(&mut owner, "membership", change()).unwrap();
     let effects = v
         .preview_purpose_change(
@@ -257,7 +263,13 @@ fn shortening_membership_is_previewed_with_the_customers_the_next_run_would_eras
         },
     );
     assert!(
-        matches!(refused, Err(Error::InvalidInput { field: "fields", .. })),
+        matches!(
+            refused,
+            Err(Error::InvalidInput {
+                field: "fields",
+                ..
+            })
+        ),
         "{refused:?}"
     );
 }

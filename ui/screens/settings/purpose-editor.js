@@ -101,7 +101,7 @@ export function purposeEditor({ purpose, lang, fields, onDone }) {
       const name = textField({ id: `${prefix}-name-${code}`, label: t('settings.purposes.name'), value: was ? was.name : '' });
       const description = textAreaField({ id: `${prefix}-description-${code}`, label: t('settings.purposes.description'), value: was ? was.description : '', rows: 2 });
       const copy = purpose && purpose.untranslated.includes(code);
-      const element = h(
+      const fieldset = h(
         'fieldset',
         { class: 'fieldset purpose-editor__lang', lang: code },
         h('legend', { class: 'fieldset__legend', lang: null }, languageName(code)),
@@ -109,6 +109,16 @@ export function purposeEditor({ purpose, lang, fields, onDone }) {
         name.element,
         description.element,
       );
+      // The language chosen on the list is open; the others fold away.
+      const element =
+        code === lang
+          ? fieldset
+          : h(
+              'details',
+              { class: 'purpose-editor__other', id: `${prefix}-lang-${code}` },
+              h('summary', {}, copy ? t('settings.purposes.summaryCopy', { language: languageName(code) }) : languageName(code)),
+              fieldset,
+            );
       return [code, { name, description, was, element }];
     }),
   );

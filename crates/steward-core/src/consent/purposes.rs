@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::clock::default_clock;
 pub use super::clock::RetentionClock;
 use super::coverage;
-use super::purpose_checks::{check_change, check_new, CheckedChange, CheckedNew};
 use super::notices::publish_if_changed;
+use super::purpose_checks::{check_change, check_new, CheckedChange, CheckedNew};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, FieldSpec, CATALOG};
 use crate::error::{Error, Result};
@@ -401,10 +401,18 @@ pub(crate) fn apply_change(
         Ok(())
     };
     if let Some(days) = change.retention_days {
-        set(tx, "UPDATE purpose SET retention_days = ?1 WHERE id = ?2", &days)?;
+        set(
+            tx,
+            "UPDATE purpose SET retention_days = ?1 WHERE id = ?2",
+            &days,
+        )?;
     }
     if let Some(clock) = change.retention_clock {
-        set(tx, "UPDATE purpose SET retention_clock = ?1 WHERE id = ?2", &clock.as_str())?;
+        set(
+            tx,
+            "UPDATE purpose SET retention_clock = ?1 WHERE id = ?2",
+            &clock.as_str(),
+        )?;
     }
     if let Some(fields) = &change.fields {
         let json = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
@@ -414,7 +422,11 @@ pub(crate) fn apply_change(
         set(tx, "UPDATE purpose SET active = ?1 WHERE id = ?2", &active)?;
     }
     if let Some(marketing) = change.marketing {
-        set(tx, "UPDATE purpose SET marketing = ?1 WHERE id = ?2", &marketing)?;
+        set(
+            tx,
+            "UPDATE purpose SET marketing = ?1 WHERE id = ?2",
+            &marketing,
+        )?;
     }
     for (lang, t) in &change.texts {
         save_text(tx.conn(), id, *lang, t)?;

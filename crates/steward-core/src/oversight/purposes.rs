@@ -159,8 +159,7 @@ fn effects(
         adds: before.is_none(),
         required: after.required,
         notice_version: version_before,
-        publishes_version: (saved.notice_version != version_before)
-            .then_some(saved.notice_version),
+        publishes_version: (saved.notice_version != version_before).then_some(saved.notice_version),
         holders,
         fields_added: new.difference(&old).cloned().collect(),
         fields_removed: old.difference(&new).cloned().collect(),
@@ -199,9 +198,7 @@ impl Vault {
             .map(|p| PurposeOverview {
                 shown: notice.body.purpose(&p.id).cloned(),
                 untranslated: untranslated(&p),
-                holders: counts
-                    .as_ref()
-                    .map(|c| c.get(&p.id).copied().unwrap_or(0)),
+                holders: counts.as_ref().map(|c| c.get(&p.id).copied().unwrap_or(0)),
                 purpose: p,
             })
             .collect();
