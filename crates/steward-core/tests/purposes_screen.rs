@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 use common::{in_store_form as form, Shop};
 use steward_core::{
-    Error, Lang, LegalBasis, NewPurpose, PurposeChange, PurposeText, Role, Session, Vault,
+    Error, HandedTo, Lang, LegalBasis, NewPurpose, PurposeChange, PurposeText, Role, Session, Vault,
 };
 
 fn text(name: &str, description: &str) -> PurposeText {
@@ -90,7 +90,7 @@ fn the_overview_shows_each_purpose_as_customers_read_it_and_how_many_agree() {
 }
 
 #[test]
-fn staff_see_the_purposes_without_counts_and_may_neither_preview_nor_change_them() {
+fn staff_and_a_screen_handed_to_a_customer_see_the_purposes_without_counts() {
     let (shop, mut v, _owner) = shop_with_a_customer();
     let mut staff = shop.user(&mut v, "sam", Role::Staff);
     let o = v.purposes_overview(&mut staff, Lang::En).unwrap();
@@ -113,6 +113,11 @@ fn staff_see_the_purposes_without_counts_and_may_neither_preview_nor_change_them
         v.preview_new_purpose(&mut manager, workshops()),
         Err(Error::Forbidden { .. })
     ));
+    // The screen handed to a customer reads the purposes, never the counts.
+    v.enter_customer_mode(&mut manager, HandedTo::NewCustomer)
+        .unwrap();
+    let o = v.purposes_overview(&mut manager, Lang::En).unwrap();
+    assert!(o.purposes.iter().all(|p| p.holders.is_none()));
 }
 
 #[test]

@@ -23,7 +23,7 @@ use crate::consent::purposes::{
 use crate::error::Result;
 use crate::language::Lang;
 use crate::people::Session;
-use crate::permissions::{is_allowed, Action};
+use crate::permissions::Action;
 use crate::records::customer;
 use crate::retention::due::all_due;
 use crate::store::{Tx, Vault};
@@ -182,14 +182,17 @@ fn effects(
 impl Vault {
     /// The purposes as customers read them in `lang`, beside their
     /// settings. Everyone who may read the notice; the counts of who
-    /// agrees only for those who see the dashboard.
+    /// agrees only for those who see the dashboard, never in customer mode.
     pub fn purposes_overview(
         &mut self,
         session: &mut Session,
         lang: Lang,
     ) -> Result<PurposesOverview> {
         self.authorize(session, Action::ViewNotice)?;
-        let counts = is_allowed(session.role(), Action::ViewDashboard)
+        // As the session may use them now: not on a screen handed to a customer.
+        let counts = session
+            .allowed_actions()
+            .contains(&Action::ViewDashboard)
             .then(|| holder_counts(&self.conn))
             .transpose()?;
         let notice = read_notice(&self.conn, lang, None)?;
