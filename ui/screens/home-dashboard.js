@@ -396,7 +396,8 @@ function fill(ctx, body, d, names, uPlot) {
       { label: t('dashboard.purchases'), values: weeks.map((w) => w.purchases) },
       {
         label: t('dashboard.spend'),
-        values: weeks.map((w) => w.spendCents / 100),
+        // An empty week has no outline to draw (rather than a flat one).
+        values: weeks.map((w) => (w.spendCents === 0 ? null : w.spendCents / 100)),
         scale: 'money',
         outlined: true,
         format: (v) => money(Math.round(v * 100)),
