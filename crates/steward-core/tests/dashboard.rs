@@ -181,7 +181,10 @@ fn how_many_customers_agree_to_each_purpose_is_shown_week_by_week_from_the_ledge
         &mut v,
         &mut owner,
         &["membership", "email-offers"],
-        &[("name", "Núria Puigdomènech"), ("email", "nuria@example.cat")],
+        &[
+            ("name", "Núria Puigdomènech"),
+            ("email", "nuria@example.cat"),
+        ],
     );
     let pere = join(
         &mut v,
@@ -202,7 +205,8 @@ fn how_many_customers_agree_to_each_purpose_is_shown_week_by_week_from_the_ledge
     // shop altogether.
     let mut owner = a_week_later(&shop, &mut v, owner);
     for (customer, email) in [(nuria, "nuria@example.cat"), (laia, "laia@example.cat")] {
-        let form = common::in_store_form(&mut v, &mut owner, &["email-offers"], &[("email", email)]);
+        let form =
+            common::in_store_form(&mut v, &mut owner, &["email-offers"], &[("email", email)]);
         v.grant_consent(&mut owner, customer, form).unwrap();
     }
     withdraw(&mut v, &mut owner, pere, "membership");

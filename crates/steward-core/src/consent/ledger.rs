@@ -400,7 +400,10 @@ pub(crate) fn holding_at(conn: &Connection, ends: &[String]) -> Result<BTreeMap<
     };
     let mut next = 0;
     while let Some(r) = rows.next().map_err(Error::db("read the consent ledger"))? {
-        let read = |i| r.get::<_, String>(i).map_err(Error::db("read the consent ledger"));
+        let read = |i| {
+            r.get::<_, String>(i)
+                .map_err(Error::db("read the consent ledger"))
+        };
         let (customer_ref, purpose, kind, at) = (read(0)?, read(1)?, read(2)?, read(3)?);
         while next < ends.len() && at >= ends[next] {
             snapshot(&now, &mut out, next);
