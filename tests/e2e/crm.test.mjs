@@ -170,6 +170,8 @@ test('the owner switches on the birth date and adds a staff and a marketing acco
   await app.selectOption('#settings-currency', 'EUR');
   await app.click('#settings-currency-save');
   await app.waitForText('#settings-currency-status', (t) => /recorded in Euro \(€\)/.test(t));
+  await app.execute("document.getElementById('settings-autolock-title').scrollIntoView({ block: 'start' })");
+  await shot('60b-settings-autolock-and-currency');
 
   await app.click('#nav-users');
   await app.waitFor('#users');

@@ -1,4 +1,5 @@
-//! Settings: the auto-lock delay, the currency, the hourly search limit,
+//! Settings: the auto-lock delay (a choice of one minute to an hour), the
+//! currency (by name, `components/currencies.js`), the hourly search limit,
 //! the audit log check, the shop details
 //! customers read on notices and receipts, which details the shop
 //! collects, the recipients the shop hands data to with the notices
