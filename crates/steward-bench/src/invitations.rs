@@ -21,12 +21,20 @@ use steward_core::{ColumnMapping, MemoryKeyStore, Passphrase, Vault};
 
 /// The generated list, with a header row.
 fn list(rows: usize) -> String {
-    let first = ["Núria", "Pere", "Aina", "Jordi", "Wayan", "Lucía", "Marc", "Siti"];
-    let last = ["Puig", "Soler", "Vidal", "Santoso", "García", "Roca", "Ferrer"];
+    let first = [
+        "Núria", "Pere", "Aina", "Jordi", "Wayan", "Lucía", "Marc", "Siti",
+    ];
+    let last = [
+        "Puig", "Soler", "Vidal", "Santoso", "García", "Roca", "Ferrer",
+    ];
     let mut csv = String::with_capacity(rows * 80);
     csv.push_str("name,email,phone,notes\n");
     for i in 0..rows {
-        let note = if i % 10 == 0 { "Prefers the rye loaf" } else { "" };
+        let note = if i % 10 == 0 {
+            "Prefers the rye loaf"
+        } else {
+            ""
+        };
         csv.push_str(&format!(
             "{} {} {i},person{i}@example.cat,+34 6{i:08},{note}\n",
             first[i % first.len()],

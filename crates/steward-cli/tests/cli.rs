@@ -2784,7 +2784,10 @@ fn invitations_import_previews_stores_and_refuses_from_the_command_line() {
     let file = list.to_str().unwrap();
 
     // A dry run says what would happen, by row, and stores nothing.
-    let dry = as_owner(&shop, &["invitations", "import", file, "--dry-run", "--json"]);
+    let dry = as_owner(
+        &shop,
+        &["invitations", "import", file, "--dry-run", "--json"],
+    );
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     let preview: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
     assert_eq!(
@@ -2802,7 +2805,8 @@ fn invitations_import_previews_stores_and_refuses_from_the_command_line() {
     assert!(!dry.stdout.contains("not-an-address") && !dry.stdout.contains("ANNABEL"));
     let text = as_owner(&shop, &["invitations", "import", file, "--dry-run"]);
     assert!(
-        text.stdout.contains("Row 3, email: it is not an e-mail address"),
+        text.stdout
+            .contains("Row 3, email: it is not an e-mail address"),
         "{}",
         text.stdout
     );
@@ -2825,13 +2829,20 @@ fn invitations_import_previews_stores_and_refuses_from_the_command_line() {
         run.stdout
     );
     let now = status(&shop);
-    assert_eq!((now["waiting"].as_u64(), now["expireAfterDays"].as_u64()), (Some(1), Some(90)));
+    assert_eq!(
+        (now["waiting"].as_u64(), now["expireAfterDays"].as_u64()),
+        (Some(1), Some(90))
+    );
     // Nobody became a customer.
     assert_eq!(customers_in(&shop), 0);
 
     // A file that is not a list is refused whole, with why and where.
     let broken: &[(&str, Vec<u8>, &str)] = &[
-        ("utf8.csv", b"name\nN\xffria Puig\n".to_vec(), "(row 2): it is not UTF-8 text"),
+        (
+            "utf8.csv",
+            b"name\nN\xffria Puig\n".to_vec(),
+            "(row 2): it is not UTF-8 text",
+        ),
         (
             "ragged.csv",
             b"name,email\nDora Vila,dora@example.cat,extra\n".to_vec(),
@@ -2878,7 +2889,13 @@ fn invitations_import_previews_stores_and_refuses_from_the_command_line() {
     let set = as_owner(&shop, &["invitations", "expire-after", "30"]);
     assert_eq!(set.code, 0, "{}", set.stderr);
     assert_eq!(status(&shop)["expireAfterDays"], 30);
-    assert_eq!(as_owner(&shop, &["invitations", "expire-after", "0"]).code, 1);
-    assert_eq!(as_user(&shop, "sam", &["invitations", "expire-after", "10"]).code, 3);
+    assert_eq!(
+        as_owner(&shop, &["invitations", "expire-after", "0"]).code,
+        1
+    );
+    assert_eq!(
+        as_user(&shop, "sam", &["invitations", "expire-after", "10"]).code,
+        3
+    );
     assert_eq!(as_user(&shop, "sam", &["invitations", "status"]).code, 3);
 }

@@ -262,9 +262,9 @@ fn invalid(reason: &'static str, row: Option<u64>) -> Error {
 }
 
 /// What a CSV error means for the person who picked the file.
-fn csv_error(e: &csv::Error) -> Error {
+fn csv_error(e: csv::Error) -> Error {
     let row = e.position().map(|p| p.record() + 1);
-    match e.kind() {
+    match e.into_kind() {
         csv::ErrorKind::Utf8 { .. } => invalid(
             "it is not UTF-8 text; save it from the spreadsheet as \"CSV UTF-8\"",
             row,
@@ -273,13 +273,10 @@ fn csv_error(e: &csv::Error) -> Error {
             "a row has a different number of columns than the first row (a quote left open, or a stray delimiter)",
             row,
         ),
-        csv::ErrorKind::Io(io) if is_line_too_long(io) => {
+        csv::ErrorKind::Io(io) if is_line_too_long(&io) => {
             invalid("a line is longer than 64 KiB, which no list's row is", None)
         }
-        csv::ErrorKind::Io(_) => Error::Io {
-            op: "read the file",
-            source: std::io::Error::other("the file could not be read"),
-        },
+        csv::ErrorKind::Io(io) => Error::io("read the file")(io),
         _ => invalid("it cannot be read as CSV", row),
     }
 }
@@ -333,7 +330,7 @@ pub(crate) fn examine(
         .flexible(false)
         .from_reader(chained);
     let mut record = csv::StringRecord::new();
-    if !reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
+    if !reader.read_record(&mut record).map_err(csv_error)? {
         return Err(invalid("it is empty", None));
     }
     let first_cells: Vec<String> = record.iter().map(|c| c.trim().to_owned()).collect();
@@ -367,7 +364,7 @@ pub(crate) fn examine(
         check_row(&mut examined, 1, &record);
     }
     let mut row: u64 = 1;
-    while reader.read_record(&mut record).map_err(|e| csv_error(&e))? {
+    while reader.read_record(&mut record).map_err(csv_error)? {
         row += 1;
         if row > MAX_ROWS + 1 {
             return Err(invalid(
