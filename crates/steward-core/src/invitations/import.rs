@@ -17,6 +17,7 @@ use crate::people::Session;
 use crate::permissions::Action;
 use crate::records::fields;
 use crate::store::Vault;
+use crate::time::format_ts;
 
 /// Rows stored between two progress reports.
 const BATCH: usize = 1000;
@@ -97,9 +98,10 @@ impl Vault {
         progress(0, total);
         let stored = self.transact("import invitations", |tx| {
             let mut done = 0u64;
+            let now = format_ts(tx.now);
             for batch in rows.chunks(BATCH) {
                 for values in batch {
-                    table::insert(tx.conn(), values, tx.now, user_id)?;
+                    table::insert(tx.conn(), values, &now, user_id)?;
                 }
                 done += batch.len() as u64;
                 progress(done, total);

@@ -32,25 +32,30 @@ pub(crate) struct Stored {
 /// accents dropped, each word after one space (`" nuria puig"`), so that
 /// `LIKE '% nur%'` finds a word by its beginning.
 pub(crate) fn search_key(text: &str) -> String {
-    let folded: String = text
-        .to_lowercase()
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect();
-    folded
+    let lower = text.to_lowercase();
+    // Plain ASCII has no accents to drop (most names on most lists).
+    let folded: String = if lower.is_ascii() {
+        lower
+    } else {
+        lower
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .collect()
+    };
+    let mut key = String::with_capacity(folded.len() + 4);
+    for word in folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| format!(" {w}"))
-        .collect()
+    {
+        key.push(' ');
+        key.push_str(word);
+    }
+    key
 }
 
-/// Stores one invitation; returns its number.
-pub(crate) fn insert(
-    conn: &Connection,
-    values: &Values,
-    now: DateTime<Utc>,
-    by: i64,
-) -> Result<i64> {
+/// Stores one invitation (`now` as [`format_ts`] writes it: an import
+/// formats it once); returns its number.
+pub(crate) fn insert(conn: &Connection, values: &Values, now: &str, by: i64) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO invitation
              (name, email, phone, notes, name_key, email_key, imported_at, imported_by)
@@ -64,7 +69,7 @@ pub(crate) fn insert(
             values.notes,
             search_key(&values.name),
             values.email.as_ref().map(|e| e.to_lowercase()),
-            format_ts(now),
+            now,
             by,
         ])
     })
