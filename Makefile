@@ -49,3 +49,4 @@ bench:
 	$(CARGO) run --release -p steward-bench -- open
 	$(CARGO) run --release -p steward-bench -- crm
 	$(CARGO) run --release -p steward-bench -- retention
+	$(CARGO) run --release -p steward-bench -- invitations

@@ -90,6 +90,14 @@ const COMMANDS: &[&str] = &[
     "retire_certificate_save",
     "retired_close",
     "dashboard",
+    "invitations_preview",
+    "invitations_import",
+    "invitations_import_progress",
+    "invitations_status",
+    "settings_set_invitation_expiry",
+    "invitation_open",
+    "invitation_refuse",
+    "join_invited_customer",
 ];
 
 fn main() {

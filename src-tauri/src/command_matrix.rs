@@ -236,6 +236,18 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "pin_clear" => json!({ "username": OWNER.0 }),
         // With quick switch off, past the permission check to "not now".
         "pin_set_own" => json!({ "passphrase": "not checked here", "pin": "7391" }),
+        "invitations_preview" | "invitations_import" => json!({ "csv": "name\nAnna Puig\n" }),
+        "invitations_import_progress" | "invitations_status" => json!({}),
+        "settings_set_invitation_expiry" => json!({ "days": 90 }),
+        "invitation_open" | "invitation_refuse" => json!({ "invitationId": 999 }),
+        "join_invited_customer" => json!({ "invitationId": 999, "form": {
+            "lang": "ca",
+            "noticeVersion": 1,
+            "granted": ["membership"],
+            "fields": { "name": "Anna Puig" },
+            "identityCheck": "id-document",
+            "formId": "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        } }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -315,6 +327,22 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("users_with_pin", [true, false, false, false, true]),
         ("pin_clear", [true, false, false, false, false]),
         ("pin_set_own", [true, true, true, true, true]),
+        ("invitations_preview", [true, false, false, false, false]),
+        // The owner imports one invitation; the others are refused.
+        ("invitations_import", [true, false, false, false, false]),
+        (
+            "invitations_import_progress",
+            [true, true, true, true, true],
+        ),
+        ("invitations_status", [true, true, false, false, false]),
+        (
+            "settings_set_invitation_expiry",
+            [true, false, false, false, false],
+        ),
+        // A number nobody has: past the permission check to "not found".
+        ("invitation_open", [true, true, true, false, false]),
+        ("invitation_refuse", [true, true, true, false, false]),
+        ("join_invited_customer", [true, true, true, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -370,6 +398,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 }
                 Err(e) if cmd == &"pin_set_own" && e["code"] == "pin_not_available" => true,
                 Err(e) if cmd == &"receipt_customer" && e["code"] == "receipt_not_found" => true,
+                Err(e) if e["code"] == "invitation_not_found" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");

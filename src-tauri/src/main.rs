@@ -10,6 +10,7 @@ mod backups;
 mod command_matrix;
 mod commands;
 mod dashboard;
+mod invitations;
 mod moving;
 mod purposes;
 mod quick_switch;
@@ -130,6 +131,14 @@ fn with_commands<R: tauri::Runtime>(
             moving::retire_certificate_save,
             moving::retired_close,
             dashboard::dashboard,
+            invitations::invitations_preview,
+            invitations::invitations_import,
+            invitations::invitations_import_progress,
+            invitations::invitations_status,
+            invitations::settings_set_invitation_expiry,
+            invitations::invitation_open,
+            invitations::invitation_refuse,
+            invitations::join_invited_customer,
         ])
 }
 

@@ -338,6 +338,21 @@ pub enum Error {
     #[error("not confirmed: type RETIRE to retire this computer; nothing was destroyed")]
     RetirementNotConfirmed,
 
+    /// No invitation with that number: the person joined, refused, or
+    /// their invitation expired.
+    #[error("there is no such invitation (the person may have joined or refused, or the invitation expired); search again")]
+    InvitationNotFound,
+
+    /// A file to import cannot be read as a list at all (not UTF-8 text,
+    /// rows of different lengths, no header row, a line too long...).
+    /// `reason` says which; `row` is the spreadsheet row where it was
+    /// found, if known. Nothing was stored.
+    #[error("the file cannot be imported{}: {reason}. Nothing was stored", at_row(*.row))]
+    ImportFileInvalid {
+        reason: &'static str,
+        row: Option<u64>,
+    },
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -394,6 +409,11 @@ impl serde::Serialize for Warning {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.serialize_str(self.code())
     }
+}
+
+/// " (row N)" for an error about a spreadsheet row, else nothing.
+fn at_row(row: Option<u64>) -> String {
+    row.map(|r| format!(" (row {r})")).unwrap_or_default()
 }
 
 impl Error {
@@ -463,6 +483,8 @@ impl Error {
             Error::BackupOfAnotherVault => "backup_of_another_vault",
             Error::NoBackupFolder => "no_backup_folder",
             Error::RetirementNotConfirmed => "retirement_not_confirmed",
+            Error::InvitationNotFound => "invitation_not_found",
+            Error::ImportFileInvalid { .. } => "import_file_invalid",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }

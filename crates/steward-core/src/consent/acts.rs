@@ -171,6 +171,18 @@ impl Vault {
     /// unticked are recorded as refused. Returns the new customer's id and
     /// the signed receipt.
     pub fn join_customer(&mut self, session: &mut Session, form: ConsentForm) -> Result<Recorded> {
+        self.join_customer_then(session, form, |_, _| Ok(()))
+    }
+
+    /// [`Vault::join_customer`], with `then` run inside the join's
+    /// transaction once the customer is written (given their number): what
+    /// must happen with the join or not at all (an invitation consumed).
+    pub(crate) fn join_customer_then(
+        &mut self,
+        session: &mut Session,
+        form: ConsentForm,
+        then: impl FnOnce(&mut Tx<'_>, i64) -> Result<()>,
+    ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
         let submission = Submission {
             act: "join",
@@ -253,6 +265,7 @@ impl Vault {
                     .because(form.method.as_str())
                     .touching(values.iter().map(|(k, _)| *k)),
             )?;
+            then(tx, customer_id)?;
             Ok(Recorded {
                 customer_id,
                 receipt,

@@ -224,6 +224,10 @@ const HOLD_CHECKED_VALUES: &[&str] = &[
     "customer_search_idx",
     "customer_search_docsize",
     "customer_search_config",
+    // An invitation holds a name, contact details and notes until the
+    // person joins (the same values then live in their record), refuses
+    // or the invitation expires.
+    "invitation",
 ];
 
 /// Shorter values are not looked for after an erasure: they match other

@@ -26,6 +26,9 @@ impl TestClock {
     pub fn new() -> TestClock {
         TestClock(Arc::new(Mutex::new(Utc::now())))
     }
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
     pub fn advance(&self, d: Duration) {
         *self.0.lock().unwrap() += d;
     }
