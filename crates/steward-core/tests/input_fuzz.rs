@@ -199,7 +199,7 @@ fn any_consent_form_is_recorded_or_refused_cleanly_and_a_refusal_stores_nothing(
                     fields: fields.clone(),
                     method: CollectionMethod::InStoreForm,
                     identity_check: IdentityCheck::SelfDeclared,
-                    signature: strokes.map(Signature),
+                    signature: strokes.map(Signature::Drawn),
                     form_id: None,
                 },
             );
