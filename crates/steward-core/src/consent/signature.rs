@@ -76,6 +76,13 @@ pub(crate) struct Checked {
     pub stored: String,
 }
 
+impl std::fmt::Debug for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The stored form holds the strokes or the name: never printed.
+        write!(f, "Checked({})", self.kind.as_str())
+    }
+}
+
 /// The longest typed name accepted: the catalog's limit for a name.
 pub const MAX_TYPED_NAME_CHARS: usize = 200;
 
