@@ -5,7 +5,10 @@
 // without the tick is refused in Spanish with the checkbox marked and
 // focused; ticked from the keyboard, the form is saved and the receipt, on
 // screen and as a signed PDF, says the customer signed by typing their
-// name and confirmed it. Its own vault and app session; screenshots 110-….
+// name and confirmed it. Later she withdraws membership the same way: the
+// erasure confirmation says she signed by typing, without the name, which
+// went with her record, and nothing of her is left in the vault. Its own
+// vault and app session; screenshots 110-….
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, SHOTS, ALT, useApp, login, shot } from './helpers.mjs';
+import { until } from './webdriver.mjs';
+import { CLI, SHOTS, ALT, useApp, login, shot, openStaffLogin } from './helpers.mjs';
 
 const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-typed-')), 'shop.steward');
 
@@ -25,6 +29,10 @@ const TAB = '\uE004';
 const SPACE = '\uE00D';
 /** What the receipt says, in Spanish, about how Aina signed. */
 const SIGNED_BY_TYPING = 'Firmado escribiendo su nombre, «Aina Vilaró», que usted confirmó que es su firma.';
+/** The same, once her record (and so the name) was erased. */
+const SIGNED_BY_TYPING_ERASED = 'Firmado escribiendo su nombre, que usted confirmó que es su firma.';
+/** The number of the customer who joined. */
+let customerId = 0;
 
 const app = useApp({
   vault,
@@ -69,6 +77,7 @@ test('a customer who cannot draw signs by typing their name and the receipt says
   await app.waitFor('#signature-pad');
   assert.match(await app.text('#signature-type-instead'), /No puedo firmar dibujando/);
   assert.equal(await app.isDisplayed('#signature-typed-name'), false);
+  await shot('109-consent-sign-or-type');
   await app.click('#signature-type-instead');
 
   // The name field takes the pad's place, with the cursor in it; nothing is ticked.
@@ -128,4 +137,67 @@ test('a customer who cannot draw signs by typing their name and the receipt says
     encoding: 'utf8',
   });
   assert.equal(render.status, 0, render.stderr);
+});
+
+/** A member of staff takes the screen back with the passphrase. */
+async function takeScreenBack() {
+  await openStaffLogin();
+  await app.type('#leave-username', OWNER);
+  await app.type('#leave-passphrase', OWNER_PASS);
+  await app.click('#leave-submit');
+}
+
+test('she withdraws membership by typing her name; the confirmation says so without it', async () => {
+  await takeScreenBack();
+  const context = await app.text('#profile-context');
+  customerId = Number((/Customer (\d+)/.exec(context) || [])[1]);
+  assert.ok(customerId > 0, context);
+  await app.keys([ALT, 'c']);
+  await app.waitFor('#customer-consents');
+  await app.type('#consents-customer-id', String(customerId));
+  await app.click('#consents-show');
+  await app.waitFor('#consents-current');
+  await app.check('#consents-id-known-customer');
+  await app.click('#consents-withdraw');
+  await app.waitFor('#withdraw-form');
+  await app.check('#withdraw-membership');
+  await app.click('#withdraw-next');
+  await app.waitFor('#withdraw-erases');
+  await app.click('#signature-type-instead');
+  await app.waitFor('#signature-typed-name');
+  assert.equal(await focused(), 'signature-typed-name');
+  await app.type('#signature-typed-name', NAME);
+  await app.check('#signature-typed-confirm');
+  await shot('114-withdraw-typed-signature');
+  await app.click('#withdraw-submit');
+
+  await app.waitForText('#receipt-title', (t) => /Confirmación de borrado/i.test(t), 30000);
+  const receipt = await app.text('#receipt');
+  assert.ok(receipt.includes(SIGNED_BY_TYPING_ERASED), receipt);
+  assert.ok(!receipt.includes('Vilaró'), 'the erased name is not on the confirmation');
+  await takeScreenBack();
+  await app.waitFor('#home');
+});
+
+test('after the app closes, nothing of her typed name is left in the vault', async () => {
+  await app.close();
+  const run = await until(() => {
+    // Counts need a sign-in: the keyring alone opens nothing.
+    const r = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json', 'status'], {
+      input: `${OWNER_PASS}\n`,
+      encoding: 'utf8',
+    });
+    if (/already open/.test(r.stderr)) return false;
+    return r;
+  }, 15000, 'the app to release the vault');
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).customers, 0);
+  for (const text of [NAME, 'Vilaró', 'vilaro']) {
+    const scan = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', '--json', 'residue-scan'], {
+      input: `${OWNER_PASS}\n${text}\n`,
+      encoding: 'utf8',
+    });
+    assert.equal(scan.status, 0, scan.stderr);
+    assert.equal(JSON.parse(scan.stdout).found, false, `${text} is still in the vault`);
+  }
 });
