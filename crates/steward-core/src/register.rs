@@ -482,7 +482,11 @@ mod tests {
             ],
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::IdDocument,
-            signature: Some(Signature::Drawn(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]])),
+            signature: Some(Signature::Drawn(vec![vec![
+                [0.1, 0.5],
+                [0.4, 0.2],
+                [0.8, 0.6],
+            ]])),
             form_id: None,
         };
         let mut other = form.clone();

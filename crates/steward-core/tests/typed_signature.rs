@@ -93,9 +93,17 @@ fn a_customer_who_signs_by_typing_their_name_gets_a_receipt_that_says_so() {
     );
 
     // A drawn signature says it was drawn.
-    let f = form(&mut v, &mut sam, &["membership"], &[("name", "Drawn Person")]);
+    let f = form(
+        &mut v,
+        &mut sam,
+        &["membership"],
+        &[("name", "Drawn Person")],
+    );
     let drawn = v.join_customer(&mut sam, f).unwrap();
-    assert_eq!(receipt_json(&drawn)["steward"]["signature"]["kind"], "drawn");
+    assert_eq!(
+        receipt_json(&drawn)["steward"]["signature"]["kind"],
+        "drawn"
+    );
     let line = v
         .printable_receipt(&mut sam, &drawn.receipt.receipt_id)
         .unwrap()
@@ -114,8 +122,16 @@ fn a_typed_name_without_the_customers_confirmation_is_refused_and_nothing_is_sto
     let mut sam = shop.user(&mut v, "sam", Role::Staff);
     let before = v.status().unwrap();
     let cases = [
-        (Signature::typed(TYPED, false), "signature_not_confirmed", "signatureConfirmed"),
-        (Signature::typed("   ", true), "typed_signature_invalid", "typedName"),
+        (
+            Signature::typed(TYPED, false),
+            "signature_not_confirmed",
+            "signatureConfirmed",
+        ),
+        (
+            Signature::typed("   ", true),
+            "typed_signature_invalid",
+            "typedName",
+        ),
         (
             Signature::typed("Xavrine ".repeat(40), true),
             "typed_signature_invalid",
@@ -123,7 +139,12 @@ fn a_typed_name_without_the_customers_confirmation_is_refused_and_nothing_is_sto
         ),
     ];
     for (signature, code, field) in cases {
-        let mut f = form(&mut v, &mut sam, &["membership"], &[("name", "Someone Else")]);
+        let mut f = form(
+            &mut v,
+            &mut sam,
+            &["membership"],
+            &[("name", "Someone Else")],
+        );
         f.signature = Some(signature);
         let err = v.join_customer(&mut sam, f).unwrap_err();
         assert_eq!(err.code(), code);
@@ -156,7 +177,12 @@ fn a_drawing_stored_as_a_stroke_array_before_typed_signatures_still_reads() {
     let mut owner = shop.owner(&mut v);
     // The app sends a drawing as it always has: a bare array of strokes.
     let wire: Signature = serde_json::from_str("[[[0.1,0.5],[0.4,0.2],[0.8,0.6]]]").unwrap();
-    let mut f = form(&mut v, &mut owner, &["membership"], &[("name", "Older Member")]);
+    let mut f = form(
+        &mut v,
+        &mut owner,
+        &["membership"],
+        &[("name", "Older Member")],
+    );
     f.signature = Some(wire);
     let joined = v.join_customer(&mut owner, f).unwrap();
     drop(v);
@@ -217,7 +243,10 @@ fn the_customers_export_holds_their_typed_name_and_their_receipt_shows_it() {
     let files = unzip(&export.zip);
     let data: Value = serde_json::from_slice(&files["data.json"]).unwrap();
     let table = &data["tables"]["consent_signature"];
-    let rows = table["rows"].as_array().or_else(|| table.as_array()).unwrap();
+    let rows = table["rows"]
+        .as_array()
+        .or_else(|| table.as_array())
+        .unwrap();
     assert_eq!(rows[0]["kind"], "typed");
     assert_eq!(rows[0]["typed_name"], TYPED);
     assert_eq!(rows[0]["confirmed_by_customer"], true);
@@ -263,8 +292,11 @@ fn a_typed_name_is_erased_with_the_customer_and_left_nowhere_in_the_vault() {
     let p = v
         .printable_receipt(&mut owner, &done.receipt.receipt_id)
         .unwrap();
-    assert!(p.details.iter().any(|(_, value)| value
-        == "Signed by typing your name, which you confirmed is your signature."));
+    assert!(p
+        .details
+        .iter()
+        .any(|(_, value)| value
+            == "Signed by typing your name, which you confirmed is your signature."));
     assert_eq!(
         signature_line(&mut v, &mut owner, &joined.receipt.receipt_id),
         "Signed by typing your name, which you confirmed is your signature."
@@ -275,7 +307,11 @@ fn a_typed_name_is_erased_with_the_customer_and_left_nowhere_in_the_vault() {
     let mut owner = shop.owner(&mut v);
     for text in [TYPED, "Zumbrelt Oskavine", "Xavrine", "Oskavine"] {
         let scan = v.residue_scan(&mut owner, text).unwrap();
-        assert!(!scan.found, "{text} is still in the vault: {:?}", scan.places);
+        assert!(
+            !scan.found,
+            "{text} is still in the vault: {:?}",
+            scan.places
+        );
     }
 }
 
@@ -297,10 +333,17 @@ fn withdrawing_by_typing_is_recorded_once_and_another_name_under_its_form_id_is_
     let first = v
         .withdraw_consent(&mut sam, joined.customer_id, withdrawal(TYPED))
         .unwrap();
-    assert_eq!(receipt_json(&first)["steward"]["signature"]["kind"], "typed");
+    assert_eq!(
+        receipt_json(&first)["steward"]["signature"]["kind"],
+        "typed"
+    );
     // The same form again (a lost reply): the first result, nothing new.
     let again = v
-        .withdraw_consent(&mut sam, joined.customer_id, withdrawal(&format!(" {TYPED} ")))
+        .withdraw_consent(
+            &mut sam,
+            joined.customer_id,
+            withdrawal(&format!(" {TYPED} ")),
+        )
         .unwrap();
     assert!(again.repeated);
     assert_eq!(again.receipt.receipt_id, first.receipt.receipt_id);

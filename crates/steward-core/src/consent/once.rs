@@ -11,9 +11,9 @@ use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
 use super::forms::{CollectionMethod, FormId, IdentityCheck, Recorded, Withdrawal};
-use super::signature::Signature;
 use super::handover;
 use super::receipts::{self, FormMark};
+use super::signature::Signature;
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::language::Lang;
@@ -89,11 +89,7 @@ fn values_held(conn: &Connection, customer_id: i64, given: &[(String, String)]) 
 /// (the digest says only that a name was typed). When the shop no longer
 /// holds it — the customer was erased — there is nothing to tell them
 /// apart, and nothing a repeated result could reveal: it counts as the same.
-fn signature_held(
-    conn: &Connection,
-    receipt_id: &str,
-    given: Option<&Signature>,
-) -> Result<bool> {
+fn signature_held(conn: &Connection, receipt_id: &str, given: Option<&Signature>) -> Result<bool> {
     let Some(Signature::Typed(typed)) = given else {
         return Ok(true);
     };
@@ -161,11 +157,7 @@ impl Vault {
         handover::check_act_for(session, Some(customer_id))?;
         let same = found.form_sha256 == submission.digest()
             && values_held(&self.conn, customer_id, submission.fields)?
-            && signature_held(
-                &self.conn,
-                &found.receipt.receipt_id,
-                submission.signature,
-            )?;
+            && signature_held(&self.conn, &found.receipt.receipt_id, submission.signature)?;
         if !same {
             return Err(Error::FormAlreadyRecorded {
                 receipt_id: found.receipt.receipt_id,

@@ -241,8 +241,7 @@ mod tests {
         let drawn: Signature = serde_json::from_str("[[[0.1,0.5],[0.4,0.2]]]").unwrap();
         assert_eq!(drawn, Signature::Drawn(vec![vec![[0.1, 0.5], [0.4, 0.2]]]));
         let tagged: Signature =
-            serde_json::from_str(r#"{"kind":"drawn","strokes":[[[0.1,0.5],[0.4,0.2]]]}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"kind":"drawn","strokes":[[[0.1,0.5],[0.4,0.2]]]}"#).unwrap();
         assert_eq!(tagged, drawn);
         let typed: Signature =
             serde_json::from_str(r#"{"kind":"typed","name":"Núria Puig","confirmed":true}"#)
@@ -252,7 +251,8 @@ mod tests {
             serde_json::from_str(r#"{"kind":"typed","name":"Núria Puig"}"#).unwrap();
         assert_eq!(unticked, Signature::typed("Núria Puig", false));
         for s in [drawn, typed] {
-            let again: Signature = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+            let again: Signature =
+                serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
             assert_eq!(again, s);
         }
     }
@@ -273,7 +273,10 @@ mod tests {
             );
         }
         let long = "N".repeat(MAX_TYPED_NAME_CHARS + 1);
-        assert_eq!(code(Signature::typed(long, true)), Some("typed_signature_invalid"));
+        assert_eq!(
+            code(Signature::typed(long, true)),
+            Some("typed_signature_invalid")
+        );
         let longest = "Ñ".repeat(MAX_TYPED_NAME_CHARS);
         assert_eq!(code(Signature::typed(longest, true)), None);
     }
@@ -285,6 +288,10 @@ mod tests {
         let err = s.checked().unwrap_err();
         assert!(!err.to_string().contains("Puigdom"));
         let too_long = Signature::typed("Puigdomènech ".repeat(30), true);
-        assert!(!too_long.checked().unwrap_err().to_string().contains("Puigdom"));
+        assert!(!too_long
+            .checked()
+            .unwrap_err()
+            .to_string()
+            .contains("Puigdom"));
     }
 }

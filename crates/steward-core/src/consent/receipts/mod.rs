@@ -38,16 +38,16 @@ use super::signing_key::key_fingerprint;
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
-use crate::records::signatures::SignatureKind;
 use crate::permissions::Action;
+use crate::records::signatures::SignatureKind;
 use crate::shop::ShopProfile;
 use crate::store::Vault;
 use crate::time::format_ts;
 
 pub use super::signing_key::{fingerprint, parse_fingerprint};
 pub use pdf::Paper;
-pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 pub(crate) use printable::printable_with;
+pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 pub(crate) use signed_pdf::render_pdf;
 
 /// The Kantara specification version the receipts follow.
