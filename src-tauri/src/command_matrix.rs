@@ -196,6 +196,14 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "record_keeping_set_jurisdiction" => {
             json!({ "jurisdiction": "EU", "applyDefaults": false })
         }
+        "purposes_overview" => json!({ "lang": "ca" }),
+        "purpose_preview" | "purpose_add" => json!({ "purpose": {
+            "id": "tallers",
+            "texts": { "ca": { "name": "Tallers de pa", "description": "Us convidem als tallers del dissabte." } },
+            "retentionDays": 400,
+        } }),
+        // The purpose the owner's row of `purpose_add` added.
+        "purpose_edit" => json!({ "id": "tallers", "purpose": { "retentionDays": 500 } }),
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_staff_language" => json!({ "language": "en" }),
         "users_set_language" => json!({ "username": OWNER.0, "language": "en" }),
@@ -268,6 +276,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),
+        ("purposes_overview", [true, true, true, true, true]),
+        ("purpose_preview", [true, false, false, false, false]),
+        ("purpose_add", [true, false, false, false, false]),
+        ("purpose_edit", [true, false, false, false, false]),
         ("export_folder", [true, true, true, true, true]),
         ("customer_export", [true, true, false, false, false]),
         ("customer_erase", [true, true, false, false, false]),
@@ -1075,4 +1087,91 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
         invoke(&window, "app_status", json!({})).unwrap()["state"],
         "needs_setup"
     );
+}
+
+#[test]
+fn the_owner_reviews_adds_and_changes_a_purpose_through_the_commands_and_staff_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let workshops = json!({
+        "id": "tallers",
+        "texts": { "ca": { "name": "Tallers de pa", "description": "Us convidem als tallers del dissabte." } },
+        "retentionDays": 400,
+        "fields": ["email"],
+    });
+
+    login(&window, Role::Staff);
+    let seen = invoke(&window, "purposes_overview", json!({ "lang": "ca" })).unwrap();
+    assert!(seen["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["holders"].is_null()));
+    for (cmd, args) in [
+        ("purpose_preview", json!({ "purpose": workshops })),
+        ("purpose_add", json!({ "purpose": workshops })),
+        (
+            "purpose_edit",
+            json!({ "id": "loyalty", "purpose": { "retentionDays": 30 } }),
+        ),
+    ] {
+        let refused = invoke(&window, cmd, args).unwrap_err();
+        assert_eq!(refused["code"], "forbidden", "{cmd}: {refused}");
+    }
+
+    login(&window, Role::Owner);
+    let before = invoke(&window, "purposes_overview", json!({ "lang": "ca" })).unwrap();
+    let version = before["noticeVersion"].as_i64().unwrap();
+    let membership = &before["purposes"][0];
+    assert_eq!(membership["id"], "membership");
+    assert_eq!(membership["shown"]["name"], "Condició de soci");
+    assert_eq!(membership["holders"], 1);
+    assert!(membership["shown"]["retentionText"].is_string());
+
+    let effects = invoke(&window, "purpose_preview", json!({ "purpose": workshops })).unwrap();
+    assert_eq!(effects["adds"], true);
+    assert_eq!(effects["publishesVersion"], version + 1);
+    let added = invoke(&window, "purpose_add", json!({ "purpose": workshops })).unwrap();
+    assert_eq!(added["retentionDays"], 400);
+    assert_eq!(added["texts"]["es"]["name"], "Tallers de pa");
+
+    let change = json!({ "retentionDays": 730, "retentionClock": "last-visit" });
+    let effects = invoke(
+        &window,
+        "purpose_preview",
+        json!({ "id": "tallers", "purpose": change }),
+    )
+    .unwrap();
+    assert_eq!(effects["retentionChanged"], true);
+    assert_eq!(effects["publishesVersion"], version + 2);
+    invoke(
+        &window,
+        "purpose_edit",
+        json!({ "id": "tallers", "purpose": change }),
+    )
+    .unwrap();
+    let after = invoke(&window, "purposes_overview", json!({ "lang": "es" })).unwrap();
+    let tallers = after["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "tallers")
+        .unwrap();
+    assert_eq!(tallers["retentionDays"], 730);
+    assert_eq!(tallers["holders"], 0);
+    assert_eq!(tallers["untranslated"].as_array().unwrap().len(), 4);
+    assert!(tallers["shown"]["retentionText"]
+        .as_str()
+        .unwrap()
+        .contains("2 años"));
+
+    // Refused as the CLI is: membership keeps the name.
+    let refused = invoke(
+        &window,
+        "purpose_preview",
+        json!({ "id": "membership", "purpose": { "fields": ["email"] } }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
 }

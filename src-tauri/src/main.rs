@@ -11,6 +11,7 @@ mod command_matrix;
 mod commands;
 mod dashboard;
 mod moving;
+mod purposes;
 mod quick_switch;
 mod retention;
 mod state;
@@ -82,6 +83,10 @@ fn with_commands<R: tauri::Runtime>(
             commands::fields_list,
             commands::field_set_enabled,
             commands::purposes_list,
+            purposes::purposes_overview,
+            purposes::purpose_preview,
+            purposes::purpose_add,
+            purposes::purpose_edit,
             commands::shop_profile,
             commands::shop_profile_set,
             commands::customer_search,

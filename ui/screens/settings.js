@@ -1,7 +1,8 @@
 //! Settings: the auto-lock delay, the currency, the hourly search limit,
 //! the audit log check, the shop details
 //! customers read on notices and receipts, which details the shop
-//! collects, the recipients the shop hands data to with the notices
+//! collects, the purposes customers are asked about (`settings/purposes.js`),
+//! the recipients the shop hands data to with the notices
 //! still to give them (`settings/recipients.js`), what the retention
 //! schedule erases (`settings/retention.js`), and the backups
 //! (`settings/backups.js`; Home links here with `{ section: 'backups' }`, and
@@ -37,6 +38,7 @@ import { recordKeepingPanel } from './settings/record-keeping.js';
 import { backupsPanel } from './settings/backups.js';
 import { retirePanel } from './settings/retire.js';
 import { quickSwitchPanel } from './settings/quick-switch.js';
+import { purposesPanel } from './settings/purposes.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -500,6 +502,10 @@ export function render(ctx, params = {}) {
       ),
     );
     loadCollect();
+  }
+  if (may(ctx.session, 'view_notice')) {
+    // What customers are asked: everyone here reads it, the owner changes it.
+    content.append(purposesPanel(ctx));
   }
   if (may(ctx.session, 'manage_recipients')) {
     content.append(...recipientsPanels({ reportNotice }));

@@ -28,6 +28,7 @@ mod history;
 pub(crate) mod ledger;
 pub mod notices;
 pub(crate) mod once;
+pub(crate) mod purpose_checks;
 pub mod purposes;
 pub mod receipts;
 pub(crate) mod record;

@@ -8,7 +8,7 @@
 //! and how long it keeps sales records, the access log and destruction
 //! records), which `keeping` applies at the end of each run.
 
-mod due;
+pub(crate) mod due;
 mod hold;
 mod keeping;
 mod rules;
