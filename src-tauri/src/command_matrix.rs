@@ -629,6 +629,43 @@ fn join_form(form: &Value, name: &str) -> Value {
     })
 }
 
+/// Issue 14 at the command boundary: the typed signature as the UI sends
+/// it (`{kind: "typed", name, confirmed}`) is refused without the tick, with
+/// the field to mark and without the name, and recorded with it; the
+/// receipt's printable form says how the customer signed.
+#[test]
+fn a_typed_signature_is_refused_without_its_tick_and_shown_on_the_receipt_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    login(&window, Role::Staff);
+    let form = invoke(&window, "consent_form", json!({ "lang": "en" })).unwrap();
+    invoke(&window, "enter_customer_mode", json!({})).unwrap();
+    let typed = |confirmed: bool| {
+        let mut args = join_form(&form, "Pere");
+        args["form"]["signature"] =
+            json!({ "kind": "typed", "name": "Pere Vallmitjana", "confirmed": confirmed });
+        args
+    };
+    let refused = invoke(&window, "join_customer", typed(false)).unwrap_err();
+    assert_eq!(refused["code"], "signature_not_confirmed", "{refused}");
+    assert_eq!(refused["field"], "signatureConfirmed", "{refused}");
+    assert!(!refused.to_string().contains("Vallmitjana"), "{refused}");
+
+    let joined = invoke(&window, "join_customer", typed(true)).unwrap();
+    let printable = invoke(
+        &window,
+        "receipt_printable",
+        json!({ "receiptId": joined["receiptId"] }),
+    )
+    .unwrap();
+    assert!(
+        printable["details"].as_array().unwrap().iter().any(|d| d[1]
+            == "Signed by typing your name, \u{201c}Pere Vallmitjana\u{201d}, which you confirmed is your signature."),
+        "{printable}"
+    );
+}
+
 /// Issue 11 §7 at the command boundary: the join form sent twice (its reply
 /// lost) records one customer and gets the same number and receipt; a
 /// submission without the form's id is refused; a change saved while the

@@ -214,6 +214,16 @@ pub enum Error {
     #[error("the customer has not signed the form; nothing was stored")]
     SignatureRequired,
 
+    /// The customer typed their name to sign but did not confirm that it
+    /// is their signature.
+    #[error("the customer typed their name but did not confirm that it is their signature; ask them to tick the confirmation, or to sign by drawing. Nothing was stored")]
+    SignatureNotConfirmed,
+
+    /// The name typed as a signature was refused (`reason` says why and
+    /// never quotes it).
+    #[error("the name typed as the customer's signature was refused ({reason}); ask them to type their name again. Nothing was stored")]
+    TypedSignatureInvalid { reason: &'static str },
+
     /// No purpose with that id.
     #[error("there is no purpose '{purpose}'; `steward purposes list` shows the shop's purposes")]
     PurposeNotFound { purpose: String },
@@ -457,6 +467,8 @@ impl Error {
             Error::NoticeOutdated { .. } => "notice_outdated",
             Error::ValueAlreadyRecorded { .. } => "value_already_recorded",
             Error::SignatureRequired => "signature_required",
+            Error::SignatureNotConfirmed => "signature_not_confirmed",
+            Error::TypedSignatureInvalid { .. } => "typed_signature_invalid",
             Error::PurposeNotFound { .. } => "purpose_not_found",
             Error::PurposeExists { .. } => "purpose_exists",
             Error::NotConsented { .. } => "not_consented",
@@ -538,6 +550,8 @@ impl Error {
             | Error::CardNumberRefused { field }
             | Error::ValueAlreadyRecorded { field } => Some(field),
             Error::FieldNotConsented { field } | Error::FieldDisabled { field } => Some(field),
+            Error::SignatureNotConfirmed => Some("signatureConfirmed"),
+            Error::TypedSignatureInvalid { .. } => Some("typedName"),
             _ => None,
         }
     }

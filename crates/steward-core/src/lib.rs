@@ -74,7 +74,7 @@ pub use consent::receipts::{
 };
 pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, FormId, IdentityCheck, Objection,
-    Recorded, Signature, Withdrawal,
+    Recorded, Signature, TypedSignature, Withdrawal, MAX_TYPED_NAME_CHARS,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, HandOver, NewItem, NewPurchase, NewRecipient, NewTask};

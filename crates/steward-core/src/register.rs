@@ -112,7 +112,7 @@ pub(crate) const REGISTER: &[Holding] = &[
     },
     Holding {
         table: "consent_signature",
-        holds: "the strokes of the signatures drawn on consent forms",
+        holds: "the signatures given on consent forms: drawn strokes, or the name the customer typed and confirmed",
         kept_for: KeptFor::Purpose(MEMBERSHIP),
         erasure: Erasure::CascadeFrom("customer"),
         export: |c, k| signatures::export(c, k.id),
@@ -286,7 +286,8 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
 ];
 
 /// Whether a live record still holds `text` somewhere (another customer's
-/// field, note, task, restriction reason or loyalty number): after an
+/// field, note, task, restriction reason, loyalty number or typed
+/// signature): after an
 /// erasure such a match is theirs, not residue.
 pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
     Ok(fields::any_contains(conn, text)?
@@ -295,7 +296,8 @@ pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
         || restriction::any_contains(conn, text)?
         || loyalty::any_contains(conn, text)?
         || legal_hold::any_contains(conn, text)?
-        || invitations::any_contains(conn, text)?)
+        || invitations::any_contains(conn, text)?
+        || signatures::any_contains(conn, text)?)
 }
 
 /// How many erased customers still have rows in a table that erasing
@@ -514,7 +516,11 @@ mod tests {
             ],
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::IdDocument,
-            signature: Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]])),
+            signature: Some(Signature::Drawn(vec![vec![
+                [0.1, 0.5],
+                [0.4, 0.2],
+                [0.8, 0.6],
+            ]])),
             form_id: None,
         };
         let mut other = form.clone();
