@@ -52,6 +52,7 @@ bench:
 	$(CARGO) run --release -p steward-bench -- open
 	$(CARGO) run --release -p steward-bench -- crm
 	$(CARGO) run --release -p steward-bench -- retention
+	$(CARGO) run --release -p steward-bench -- invitations
 
 # The Linux packages a shop installs: .deb and .rpm of the optimised build
 # (the `release` profile in Cargo.toml), made by Tauri's bundler, in

@@ -44,6 +44,10 @@ const COMMANDS: &[&str] = &[
     "fields_list",
     "field_set_enabled",
     "purposes_list",
+    "purposes_overview",
+    "purpose_preview",
+    "purpose_add",
+    "purpose_edit",
     "shop_profile",
     "shop_profile_set",
     "customer_search",
@@ -87,6 +91,14 @@ const COMMANDS: &[&str] = &[
     "retire_certificate_save",
     "retired_close",
     "dashboard",
+    "invitations_preview",
+    "invitations_import",
+    "invitations_import_progress",
+    "invitations_status",
+    "settings_set_invitation_expiry",
+    "invitation_open",
+    "invitation_refuse",
+    "join_invited_customer",
 ];
 
 fn main() {

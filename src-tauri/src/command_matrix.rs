@@ -196,6 +196,14 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "record_keeping_set_jurisdiction" => {
             json!({ "jurisdiction": "EU", "applyDefaults": false })
         }
+        "purposes_overview" => json!({ "lang": "ca" }),
+        "purpose_preview" | "purpose_add" => json!({ "purpose": {
+            "id": "tallers",
+            "texts": { "ca": { "name": "Tallers de pa", "description": "Us convidem als tallers del dissabte." } },
+            "retentionDays": 400,
+        } }),
+        // The purpose the owner's row of `purpose_add` added.
+        "purpose_edit" => json!({ "id": "tallers", "purpose": { "retentionDays": 500 } }),
         "settings_set_currency" => json!({ "code": "EUR" }),
         "settings_set_staff_language" => json!({ "language": "en" }),
         "users_set_language" => json!({ "username": OWNER.0, "language": "en" }),
@@ -228,6 +236,18 @@ fn call(cmd: &str, session: &Value, folder: &std::path::Path) -> Value {
         "pin_clear" => json!({ "username": OWNER.0 }),
         // With quick switch off, past the permission check to "not now".
         "pin_set_own" => json!({ "passphrase": "not checked here", "pin": "7391" }),
+        "invitations_preview" | "invitations_import" => json!({ "csv": "name\nAnna Puig\n" }),
+        "invitations_import_progress" | "invitations_status" => json!({}),
+        "settings_set_invitation_expiry" => json!({ "days": 90 }),
+        "invitation_open" | "invitation_refuse" => json!({ "invitationId": 999 }),
+        "join_invited_customer" => json!({ "invitationId": 999, "form": {
+            "lang": "ca",
+            "noticeVersion": 1,
+            "granted": ["membership"],
+            "fields": { "name": "Anna Puig" },
+            "identityCheck": "id-document",
+            "formId": "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        } }),
         other => panic!("no arguments for {other}"),
     }
 }
@@ -268,6 +288,10 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("audit_verify", [true, false, false, false, true]),
         ("fields_list", [true, true, true, true, true]),
         ("purposes_list", [true, true, true, true, true]),
+        ("purposes_overview", [true, true, true, true, true]),
+        ("purpose_preview", [true, false, false, false, false]),
+        ("purpose_add", [true, false, false, false, false]),
+        ("purpose_edit", [true, false, false, false, false]),
         ("export_folder", [true, true, true, true, true]),
         ("customer_export", [true, true, false, false, false]),
         ("customer_erase", [true, true, false, false, false]),
@@ -303,6 +327,22 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
         ("users_with_pin", [true, false, false, false, true]),
         ("pin_clear", [true, false, false, false, false]),
         ("pin_set_own", [true, true, true, true, true]),
+        ("invitations_preview", [true, false, false, false, false]),
+        // The owner imports one invitation; the others are refused.
+        ("invitations_import", [true, false, false, false, false]),
+        (
+            "invitations_import_progress",
+            [true, true, true, true, true],
+        ),
+        ("invitations_status", [true, true, false, false, false]),
+        (
+            "settings_set_invitation_expiry",
+            [true, false, false, false, false],
+        ),
+        // A number nobody has: past the permission check to "not found".
+        ("invitation_open", [true, true, true, false, false]),
+        ("invitation_refuse", [true, true, true, false, false]),
+        ("join_invited_customer", [true, true, true, false, false]),
         // Last: they change customer 1 for the rows after them. The first
         // role to lift or object does it; the next gets past the permission
         // check to "nothing to lift" or "nothing to withdraw".
@@ -358,6 +398,7 @@ fn every_role_and_command_is_allowed_or_forbidden_at_the_command_boundary() {
                 }
                 Err(e) if cmd == &"pin_set_own" && e["code"] == "pin_not_available" => true,
                 Err(e) if cmd == &"receipt_customer" && e["code"] == "receipt_not_found" => true,
+                Err(e) if e["code"] == "invitation_not_found" => true,
                 Err(e) => panic!("{cmd} as {role}: unexpected {e}"),
             };
             assert_eq!(allowed, row[i], "{role} × {cmd}");
@@ -586,6 +627,43 @@ fn join_form(form: &Value, name: &str) -> Value {
             "formId": form["formId"],
         }
     })
+}
+
+/// Issue 14 at the command boundary: the typed signature as the UI sends
+/// it (`{kind: "typed", name, confirmed}`) is refused without the tick, with
+/// the field to mark and without the name, and recorded with it; the
+/// receipt's printable form says how the customer signed.
+#[test]
+fn a_typed_signature_is_refused_without_its_tick_and_shown_on_the_receipt_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    login(&window, Role::Staff);
+    let form = invoke(&window, "consent_form", json!({ "lang": "en" })).unwrap();
+    invoke(&window, "enter_customer_mode", json!({})).unwrap();
+    let typed = |confirmed: bool| {
+        let mut args = join_form(&form, "Pere");
+        args["form"]["signature"] =
+            json!({ "kind": "typed", "name": "Pere Vallmitjana", "confirmed": confirmed });
+        args
+    };
+    let refused = invoke(&window, "join_customer", typed(false)).unwrap_err();
+    assert_eq!(refused["code"], "signature_not_confirmed", "{refused}");
+    assert_eq!(refused["field"], "signatureConfirmed", "{refused}");
+    assert!(!refused.to_string().contains("Vallmitjana"), "{refused}");
+
+    let joined = invoke(&window, "join_customer", typed(true)).unwrap();
+    let printable = invoke(
+        &window,
+        "receipt_printable",
+        json!({ "receiptId": joined["receiptId"] }),
+    )
+    .unwrap();
+    assert!(
+        printable["details"].as_array().unwrap().iter().any(|d| d[1]
+            == "Signed by typing your name, \u{201c}Pere Vallmitjana\u{201d}, which you confirmed is your signature."),
+        "{printable}"
+    );
 }
 
 /// Issue 11 §7 at the command boundary: the join form sent twice (its reply
@@ -1038,4 +1116,91 @@ fn a_shop_moved_through_the_commands_signs_in_and_once_retired_restarts_into_set
         invoke(&window, "app_status", json!({})).unwrap()["state"],
         "needs_setup"
     );
+}
+
+#[test]
+fn the_owner_reviews_adds_and_changes_a_purpose_through_the_commands_and_staff_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, keys) = shop(dir.path());
+    let (_app, window) = app(path, keys);
+    let workshops = json!({
+        "id": "tallers",
+        "texts": { "ca": { "name": "Tallers de pa", "description": "Us convidem als tallers del dissabte." } },
+        "retentionDays": 400,
+        "fields": ["email"],
+    });
+
+    login(&window, Role::Staff);
+    let seen = invoke(&window, "purposes_overview", json!({ "lang": "ca" })).unwrap();
+    assert!(seen["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["holders"].is_null()));
+    for (cmd, args) in [
+        ("purpose_preview", json!({ "purpose": workshops })),
+        ("purpose_add", json!({ "purpose": workshops })),
+        (
+            "purpose_edit",
+            json!({ "id": "loyalty", "purpose": { "retentionDays": 30 } }),
+        ),
+    ] {
+        let refused = invoke(&window, cmd, args).unwrap_err();
+        assert_eq!(refused["code"], "forbidden", "{cmd}: {refused}");
+    }
+
+    login(&window, Role::Owner);
+    let before = invoke(&window, "purposes_overview", json!({ "lang": "ca" })).unwrap();
+    let version = before["noticeVersion"].as_i64().unwrap();
+    let membership = &before["purposes"][0];
+    assert_eq!(membership["id"], "membership");
+    assert_eq!(membership["shown"]["name"], "Condició de soci");
+    assert_eq!(membership["holders"], 1);
+    assert!(membership["shown"]["retentionText"].is_string());
+
+    let effects = invoke(&window, "purpose_preview", json!({ "purpose": workshops })).unwrap();
+    assert_eq!(effects["adds"], true);
+    assert_eq!(effects["publishesVersion"], version + 1);
+    let added = invoke(&window, "purpose_add", json!({ "purpose": workshops })).unwrap();
+    assert_eq!(added["retentionDays"], 400);
+    assert_eq!(added["texts"]["es"]["name"], "Tallers de pa");
+
+    let change = json!({ "retentionDays": 730, "retentionClock": "last-visit" });
+    let effects = invoke(
+        &window,
+        "purpose_preview",
+        json!({ "id": "tallers", "purpose": change }),
+    )
+    .unwrap();
+    assert_eq!(effects["retentionChanged"], true);
+    assert_eq!(effects["publishesVersion"], version + 2);
+    invoke(
+        &window,
+        "purpose_edit",
+        json!({ "id": "tallers", "purpose": change }),
+    )
+    .unwrap();
+    let after = invoke(&window, "purposes_overview", json!({ "lang": "es" })).unwrap();
+    let tallers = after["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "tallers")
+        .unwrap();
+    assert_eq!(tallers["retentionDays"], 730);
+    assert_eq!(tallers["holders"], 0);
+    assert_eq!(tallers["untranslated"].as_array().unwrap().len(), 4);
+    assert!(tallers["shown"]["retentionText"]
+        .as_str()
+        .unwrap()
+        .contains("2 años"));
+
+    // Refused as the CLI is: membership keeps the name.
+    let refused = invoke(
+        &window,
+        "purpose_preview",
+        json!({ "id": "membership", "purpose": { "fields": ["email"] } }),
+    )
+    .unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
 }

@@ -597,7 +597,7 @@ fn form_id(given: Option<&str>) -> Result<FormId, Error> {
 }
 
 impl FormInput {
-    fn parse(self) -> Result<ConsentForm, Error> {
+    pub(crate) fn parse(self) -> Result<ConsentForm, Error> {
         Ok(ConsentForm {
             lang: Lang::parse(&self.lang)?,
             notice_version: self.notice_version,

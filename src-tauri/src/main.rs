@@ -10,7 +10,9 @@ mod backups;
 mod command_matrix;
 mod commands;
 mod dashboard;
+mod invitations;
 mod moving;
+mod purposes;
 mod quick_switch;
 mod retention;
 mod state;
@@ -82,6 +84,10 @@ fn with_commands<R: tauri::Runtime>(
             commands::fields_list,
             commands::field_set_enabled,
             commands::purposes_list,
+            purposes::purposes_overview,
+            purposes::purpose_preview,
+            purposes::purpose_add,
+            purposes::purpose_edit,
             commands::shop_profile,
             commands::shop_profile_set,
             commands::customer_search,
@@ -125,6 +131,14 @@ fn with_commands<R: tauri::Runtime>(
             moving::retire_certificate_save,
             moving::retired_close,
             dashboard::dashboard,
+            invitations::invitations_preview,
+            invitations::invitations_import,
+            invitations::invitations_import_progress,
+            invitations::invitations_status,
+            invitations::settings_set_invitation_expiry,
+            invitations::invitation_open,
+            invitations::invitation_refuse,
+            invitations::join_invited_customer,
         ])
 }
 

@@ -17,6 +17,8 @@ pub struct AppState {
     pub schedule: crate::retention::Schedule,
     /// The backup under way, if any, and the last one that failed.
     pub backups: crate::backups::Backups,
+    /// The import of a list under way, if any (its progress).
+    pub imports: crate::invitations::Imports,
     inner: Mutex<Inner>,
 }
 
@@ -65,6 +67,7 @@ impl AppState {
             keystore,
             schedule: crate::retention::Schedule::default(),
             backups: crate::backups::Backups::default(),
+            imports: crate::invitations::Imports::default(),
             inner: Mutex::new(Inner {
                 closed,
                 cover,

@@ -152,15 +152,26 @@ test('the owner switches on the birth date and adds a staff and a marketing acco
   assert.equal(await app.execute("return document.getElementById('field-switch-birth_date').checked"), true);
   await app.execute("document.querySelector('tr[data-field=\"birth_date\"]').scrollIntoView({ block: 'center' })");
   await shot('60-settings-birth-date-on');
-  // The till's currency is a setting the core checks and normalises.
-  await app.clear('#settings-currency');
-  await app.type('#settings-currency', 'euro');
+  // The till's currency is chosen from a list of names in the owner's
+  // language, the usual ones where the shop is (the EU) first; the shop's
+  // own is chosen already. The core checks what is sent.
+  await app.waitFor('#settings-currency[data-ready="true"]');
+  const currencies = await app.execute(`
+    const s = document.getElementById('settings-currency');
+    const group = (g) => [...g.querySelectorAll('option')].map((o) => o.textContent);
+    return { value: s.value, usual: group(s.querySelector('optgroup')), count: s.options.length };
+  `);
+  assert.equal(currencies.value, 'EUR');
+  assert.equal(currencies.usual[0], 'Euro (€)', currencies.usual.join(' | '));
+  assert.ok(currencies.count > 100, `${currencies.count} currencies`);
+  await app.selectOption('#settings-currency', 'USD');
   await app.click('#settings-currency-save');
-  await app.waitFor('#settings-currency[aria-invalid="true"]');
-  await app.clear('#settings-currency');
-  await app.type('#settings-currency', 'eur');
+  await app.waitForText('#settings-currency-status', (t) => /recorded in US Dollar \(\$\)/.test(t));
+  await app.selectOption('#settings-currency', 'EUR');
   await app.click('#settings-currency-save');
-  await app.waitForText('#settings-currency-status', (t) => /recorded in EUR/.test(t));
+  await app.waitForText('#settings-currency-status', (t) => /recorded in Euro \(€\)/.test(t));
+  await app.execute("document.getElementById('settings-autolock-title').scrollIntoView({ block: 'start' })");
+  await shot('60b-settings-autolock-and-currency');
 
   await app.click('#nav-users');
   await app.waitFor('#users');

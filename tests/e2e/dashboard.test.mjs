@@ -2,7 +2,7 @@
 // three members (Anna and Pere this week, Marc with a birthday but no
 // birthday offer), purchases this week and two weeks ago. The owner sees
 // the headline numbers (members, new members and spend this week in the
-// shop's currency), three charts drawn, Anna's birthday (she asked for the
+// shop's currency), four charts drawn, Anna's birthday (she asked for the
 // birthday offer) and not Marc's, and the last backup and retention lines
 // leading to Settings. Screenshots 97-… go to target/e2e-screenshots/.
 
@@ -71,7 +71,7 @@ const app = useApp({
 
 const text = (css) => app.execute('const e = document.querySelector(arguments[0]); return e ? e.textContent : null', [css]);
 
-test("the owner's Home shows the shop's numbers, three charts and the birthdays of those who agreed", async () => {
+test("the owner's Home shows the shop's numbers, four charts and the birthdays of those who agreed", async () => {
   await login(OWNER, OWNER_PASS);
   await app.waitFor('#home-dashboard');
   await until(
@@ -91,7 +91,7 @@ test("the owner's Home shows the shop's numbers, three charts and the birthdays 
   assert.equal(await text('#dash-spend-week .dash-stat__value'), '€18.90');
   assert.equal(await text('#dash-purchases-week .dash-stat__value'), '2');
 
-  // Three charts, each a drawn canvas with a table of the same numbers.
+  // Four charts, each a drawn canvas with a table of the same numbers.
   const charts = await app.execute(`
     return [...document.querySelectorAll('#home-dashboard figure.dash-chart')].map((f) => {
       const c = f.querySelector('canvas');
@@ -100,7 +100,7 @@ test("the owner's Home shows the shop's numbers, three charts and the birthdays 
   `);
   assert.deepEqual(
     charts.map((c) => c.id),
-    ['dash-chart-signups', 'dash-chart-spend', 'dash-chart-consents'],
+    ['dash-chart-signups', 'dash-chart-spend', 'dash-chart-consents-weeks', 'dash-chart-consents'],
   );
   assert.ok(charts.every((c) => c.canvas && c.rows > 0), JSON.stringify(charts));
   // Purposes by their names, not ids.
@@ -108,6 +108,23 @@ test("the owner's Home shows the shop's numbers, three charts and the birthdays 
     "return [...document.querySelectorAll('#dash-chart-consents tbody th')].map((th) => th.textContent)",
   );
   assert.ok(!consentRows.includes('email-offers'), consentRows.join(', '));
+  // Week by week: nobody agreed to anything before this week; now three
+  // members, one of them to e-mail offers. Each line has its key.
+  const weekly = await app.execute(`
+    const f = document.getElementById('dash-chart-consents-weeks');
+    const cells = (tr) => [...tr.children].map((c) => c.textContent);
+    return {
+      head: cells(f.querySelector('thead tr')),
+      rows: [...f.querySelectorAll('tbody tr')].map(cells),
+      key: [...f.querySelectorAll('.dash-legend li')].map((li) => li.textContent),
+    };
+  `);
+  assert.equal(weekly.rows.length, 12);
+  const membership = weekly.head.indexOf('Membership');
+  assert.ok(membership > 0, weekly.head.join(' | '));
+  assert.equal(weekly.rows[11][membership], '3');
+  assert.ok(weekly.rows.slice(0, 11).every((r) => r.slice(1).every((n) => n === '0')), JSON.stringify(weekly.rows));
+  assert.deepEqual(weekly.key, weekly.head.slice(1));
 
   const birthdays = await app.execute("return [...document.querySelectorAll('#dash-birthdays li')].map((li) => li.textContent)");
   assert.equal(birthdays.length, 1, birthdays.join(' | '));

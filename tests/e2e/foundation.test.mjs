@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from './webdriver.mjs';
-import { APP, CLI, ALT, useApp, login, shot } from './helpers.mjs';
+import { APP, CLI, ALT, useApp, login, shot, reopenApp } from './helpers.mjs';
 
 // Inside a folder that does not exist yet, as on a first run.
 const vault = join(mkdtempSync(join(tmpdir(), 'steward-e2e-')), 'data', 'shop.steward');
@@ -74,7 +74,7 @@ test('opening Steward a second time leaves the first window in charge', async ()
   assert.match(await app.text('#topbar-user'), /olga/);
 });
 
-test('owner adds a staff user and sets a short auto-lock', async () => {
+test('owner adds a staff user and chooses when Steward locks', async () => {
   await app.click('#nav-users');
   await app.waitFor('#users');
   await app.type('#user-add-username', STAFF);
@@ -85,9 +85,23 @@ test('owner adds a staff user and sets a short auto-lock', async () => {
   await shot('06-users-owner');
 
   await app.click('#nav-settings');
-  await app.type('#settings-autolock', '6');
+  // The delay is a choice in words, from one minute to an hour.
+  const choices = await app.execute(
+    "return [...document.querySelectorAll('#settings-autolock option')].map((o) => o.textContent)",
+  );
+  assert.deepEqual(choices, [
+    'After 1 minute',
+    'After 2 minutes',
+    'After 5 minutes',
+    'After 10 minutes',
+    'After 15 minutes',
+    'After 30 minutes',
+    'After 1 hour',
+  ]);
+  assert.equal(await app.execute("return document.getElementById('settings-autolock').value"), '300');
+  await app.selectOption('#settings-autolock', '60');
   await app.click('#settings-save');
-  await app.waitForText('#settings-status', (t) => /locks after 6 seconds/.test(t));
+  await app.waitForText('#settings-status', (t) => /locks after 1 minute without use/.test(t));
   await app.type('#settings-close-after', '30');
   await app.click('#settings-close-after-save');
   await app.waitForText('#settings-status', (t) => /After 30 minutes locked/.test(t));
@@ -97,6 +111,29 @@ test('owner adds a staff user and sets a short auto-lock', async () => {
   assert.match(verdict, /intact \(\d+ entries/);
   await shot('07-settings-owner');
   await app.click('#logout-button');
+});
+
+test('with the app closed, the owner sets a six-second auto-lock with the steward command, and Settings shows it', async () => {
+  // Shorter than any choice on screen: the core allows it (5 s to 1 h),
+  // and it keeps the next test's wait for the lock short.
+  const run = await reopenApp(vault, () => {
+    const r = spawnSync(CLI, ['--vault', vault, '--user', OWNER, '--passphrase-stdin', 'settings', 'autolock', '6'], {
+      input: `${OWNER_PASS}\n`,
+      encoding: 'utf8',
+    });
+    return /already open/.test(r.stderr) ? false : r;
+  });
+  assert.equal(run.status, 0, run.stderr);
+  await login(OWNER, OWNER_PASS);
+  await app.waitFor('#home');
+  await app.click('#nav-settings');
+  // A delay set outside the choices is shown as it is, in its place.
+  const chosen = await app.execute(
+    "const s = document.getElementById('settings-autolock'); return [s.value, s.options[s.selectedIndex].textContent, s.options[0].value]",
+  );
+  assert.deepEqual(chosen, ['6', 'After 6 seconds', '6']);
+  await app.click('#logout-button');
+  await app.waitFor('#login');
 });
 
 test('staff chooses a passphrase, is refused user management by the core, and auto-locks', async () => {

@@ -27,8 +27,10 @@ export const app = new Session();
  * started on `port` and the app opened on `vault`; afterwards both end.
  * Each file uses its own port, so nothing is left over from the one before.
  */
+/** This file's tauri-driver, once `useApp`'s `before` started it. */
+let driver;
+
 export function useApp({ vault, port, prepare }) {
-  let driver;
   before(async () => {
     assert.ok(APP && CLI && SHOTS, 'run through scripts/e2e.sh');
     if (prepare) await prepare();
@@ -40,6 +42,19 @@ export function useApp({ vault, port, prepare }) {
     driver?.stop();
   });
   return app;
+}
+
+/**
+ * Closes the app, then runs `between()` until it returns something other
+ * than false (false: the app has not let go of the vault yet), as an owner
+ * would use the `steward` command with the app closed, and opens the app
+ * on `vault` again. Resolves with what `between` returned.
+ */
+export async function reopenApp(vault, between) {
+  await app.close();
+  const done = await until(() => between(), 15000, 'the app to let go of the vault');
+  await app.open(driver.base, APP, ['--vault', vault]);
+  return done;
 }
 
 /** Types `username` and `passphrase` on the login screen and submits. */

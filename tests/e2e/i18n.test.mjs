@@ -4,8 +4,9 @@
 // search, the profile; she records a purchase of "6,40" on a date typed the
 // Catalan way ("12/04/2025") and reads "6,40 €" and "12 d’abr. 2025"; a
 // date typed wrong is refused in a Catalan sentence that says the order.
-// No English text of the app is on any of these screens. She then switches
-// her own screens to Spanish. Screenshots i18n-* go to
+// No English text of the app is on any of these screens. At the till she
+// finds Anna and records an amount within the keypress budget. She then
+// switches her own screens to Spanish and reads the purchases in Spanish. Screenshots i18n-* go to
 // target/e2e-screenshots/.
 
 import { test } from 'node:test';
@@ -151,6 +152,35 @@ test('she finds a customer and records 6,40 on a date typed day/month/year, and 
   await assertFitsWindow('the Catalan profile', 1024, 700);
 });
 
+test('at the Catalan till she finds Anna and records 3,20 within the budget of six keypresses besides the name and the amount', async () => {
+  // From the profile she is on, every key that is not part of the name or
+  // the amount counts.
+  let presses = 0;
+  const press = async (...combo) => {
+    presses += 1;
+    await app.keys(combo);
+  };
+  await press('/');
+  assert.equal(await activeId(), 'topbar-search', '"/" puts the cursor in the search box of the top bar');
+  for (const ch of 'Vidal') await app.keys([ch]);
+  await app.waitFor('#customers');
+  await until(async () => (await app.findAll('#customers-results li')).length === 1, 15000, 'one hit');
+  assert.equal(await activeId(), 'customers-query', 'the typing went on in the search');
+  await press(ENTER);
+  await profileLoaded();
+  await press(ALT, 'p');
+  await app.waitFor('#purchase');
+  assert.equal(await activeId(), 'purchase-amount');
+  for (const ch of '3,20') await app.keys([ch]);
+  await press(ENTER);
+  await profileLoaded();
+  const notice = plain(await app.waitForText('#profile-status', (t) => t.length > 0));
+  assert.match(notice, /^S'ha desat una compra de 3,20 €\. Ha sumat 3 punts\.$/);
+  assert.ok(presses <= 6, `${presses} keypresses`);
+  assert.equal(presses, 4);
+  await assertNoEnglish('the profile after a purchase at the till');
+});
+
 test('she switches her own screens to Spanish, and the next screen speaks it', async () => {
   await app.click('#nav-passphrase');
   await app.waitFor('#own-language');
@@ -163,6 +193,23 @@ test('she switches her own screens to Spanish, and the next screen speaks it', a
   assert.equal(await app.execute('return document.documentElement.lang'), 'es');
   assert.match(plain(await app.text('#change-passphrase')), /Guardado: ahora sus pantallas están en Español\./);
   await shot('i18n-05-my-passphrase-es');
+});
+
+test('in Spanish, her customer\'s purchases read 6,40 € and 3,20 € with Spanish dates', async () => {
+  await app.click('#nav-customers');
+  await app.waitFor('#customers-query');
+  await app.type('#customers-query', 'Vidal');
+  await until(async () => (await app.findAll('#customers-results li')).length === 1, 15000, 'one hit');
+  await app.keys([ENTER]);
+  await profileLoaded();
+  const purchases = plain(await app.text('#profile-purchases'));
+  assert.match(purchases, /6,40 €/, purchases);
+  assert.match(purchases, /3,20 €/, purchases);
+  assert.match(purchases, /12 abr\.? 2025/, purchases);
+  assert.equal((await app.text('#nav-customers')).trim(), 'Clientes');
+  await app.execute("document.getElementById('profile-purchases-panel').scrollIntoView({ block: 'center' })");
+  await shot('i18n-05b-profile-es');
+  await assertFitsWindow('the Spanish profile', 1024, 700);
 });
 
 test('after she logs out the login screen speaks the shop’s language; the owner sets languages in Users and Settings', async () => {

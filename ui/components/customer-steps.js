@@ -1,7 +1,8 @@
-//! The row of numbered steps above a customer form ("1 Information,
+//! The row of numbered steps above a form in steps ("1 Information,
 //! 2 Your choices, …"): the steps already done, the current one (marked
 //! with `aria-current="step"` for assistive technology) and those to come.
-//! Shared by the consent form and the withdrawal form.
+//! Shared by the customer's consent and withdrawal forms, the set-up wizard
+//! and the move from another computer.
 
 import { h, replace } from './dom.js';
 

@@ -205,7 +205,19 @@ export function textAreaField({ id, label, hint, value, rows = 3, autofocus = fa
   return withError(area, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);
 }
 
-/** A labelled `<select>`; `options` is `[{ value, label }]`. */
+/** The `<option>`s (and `<optgroup>`s) of the items `selectField` takes. */
+export function optionElements(items) {
+  return items.map((o) =>
+    o.group !== undefined
+      ? h('optgroup', { label: o.group }, o.options.map((g) => h('option', { value: g.value }, g.label)))
+      : h('option', { value: o.value }, o.label),
+  );
+}
+
+/**
+ * A labelled `<select>`; `options` is `[{ value, label }]`, where an item
+ * `{ group, options }` is a labelled group of such options.
+ */
 export function selectField({ id, label, options, value, hint, autofocus = false }) {
   const hintId = hint ? `${id}-hint` : null;
   const select = h(
@@ -217,7 +229,7 @@ export function selectField({ id, label, options, value, hint, autofocus = false
       'aria-describedby': describedBy(hintId, `${id}-error`),
       dataset: autofocus ? { autofocus: '' } : null,
     },
-    options.map((o) => h('option', { value: o.value }, o.label)),
+    optionElements(options),
   );
   if (value !== undefined) select.value = value;
   return withError(select, id, label, hintId ? h('p', { id: hintId, class: 'field__hint' }, hint) : null);

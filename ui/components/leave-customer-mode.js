@@ -7,9 +7,8 @@
 //! customer's.
 
 import { h, focus } from './dom.js';
-import { textField, form, button, alertRegion, showError, fieldError, submitWith } from './form.js';
-import { looksLikePin } from './pin.js';
-import { call } from '../api.js';
+import { textField, form, button, alertRegion } from './form.js';
+import { signInSubmit } from './sign-in.js';
 import { t, currentLanguage } from '../i18n.js';
 
 /** The panel; on success the router gets the new session (`ctx.customerModeLeft`). */
@@ -53,33 +52,15 @@ export function leaveCustomerModePanel(ctx) {
       {
         id: 'leave-customer-mode',
         label: t('leave.formLabel'),
-        onSubmit: () =>
-          submitWith(
-            {
-              alert,
-              fields: [username, passphrase],
-              check: () => {
-                const name = username.input.value.trim();
-                const secret = passphrase.input.value;
-                if (!name) return fieldError(username, t('leave.usernameRequired'));
-                if (!secret) return fieldError(passphrase, t('leave.passphraseRequired'));
-                return { name, secret };
-              },
-            },
-            async ({ name, secret }) => {
-              const info =
-                pinToo && looksLikePin(secret)
-                  ? await call('leave_customer_mode_pin', { username: name, pin: secret })
-                  : await call('leave_customer_mode', { username: name, passphrase: secret });
-              passphrase.input.value = '';
-              ctx.customerModeLeft(info);
-            },
-            (err) => {
-              passphrase.input.value = '';
-              showError(alert, err);
-              focus(passphrase.input);
-            },
-          ),
+        onSubmit: signInSubmit({
+          alert,
+          username,
+          passphrase,
+          pinToo,
+          missing: { username: t('leave.usernameRequired'), secret: t('leave.passphraseRequired') },
+          commands: { pin: 'leave_customer_mode_pin', passphrase: 'leave_customer_mode' },
+          signedIn: (info) => ctx.customerModeLeft(info),
+        }),
       },
       h('div', { class: 'form-row' }, username.element, passphrase.element),
       h(

@@ -4,9 +4,13 @@
 //! `[x, y]` points relative to the pad (0..1, four decimals), which is what
 //! the core stores, so the signature redraws at any size. Whether a
 //! signature is good enough is the core's to decide, never the pad's.
+//!
+//! `customerSignature` is what the customer forms show: the pad, or, for
+//! someone who cannot draw, their name typed and a tick that typing it is
+//! their signature, with a button each way.
 
-import { h } from './dom.js';
-import { button } from './form.js';
+import { h, focus } from './dom.js';
+import { button, markInvalid, unmarkInvalid } from './form.js';
 
 /** Points closer than this (in pad units) to the last one add nothing. */
 const MIN_STEP = 0.002;
@@ -157,4 +161,105 @@ export function customerSignaturePad(t) {
     emptyText: t('customer.sign.empty'),
     signedText: t('customer.sign.signed'),
   });
+}
+
+/**
+ * How the customer signs a form, worded by their translator `t`: the pad
+ * (with `drawIntro`, the sentence that says how to sign in it), or, after
+ * "I can't sign by drawing", their name in a text field and a checkbox
+ * saying that typing it is their signature. Nothing is ticked in advance;
+ * switching either way forgets what the other way held, and a button goes
+ * back. `errorId` is the form's error region, which a refused input points
+ * at.
+ *
+ * Returns `{ element, value(), clear(), markRefused(field) }`: `value()` is
+ * what the core reads (the strokes, or `{ kind: 'typed', name, confirmed }`);
+ * `markRefused` marks and focuses the input a refusal's `field` names
+ * (`typedName`, `signatureConfirmed`) and says whether it did. Whether the
+ * signature is enough is the core's to decide.
+ */
+export function customerSignature(t, { drawIntro, errorId }) {
+  const pad = customerSignaturePad(t);
+  let typing = false;
+
+  const name = h('input', {
+    id: 'signature-typed-name',
+    name: 'signature-typed-name',
+    type: 'text',
+    class: 'input',
+    // A shared shop computer must not offer one customer's name to the next.
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'signature-typed-name-hint',
+  });
+  const confirmed = h('input', { id: 'signature-typed-confirm', type: 'checkbox', class: 'purpose__box' });
+  for (const control of [name, confirmed]) {
+    const event = control === name ? 'input' : 'change';
+    control.addEventListener(event, () => {
+      // Once changed, the input is no longer the one the core refused.
+      if (control.getAttribute('aria-invalid') === 'true') unmarkInvalid(control, errorId);
+    });
+  }
+
+  const toTyped = button(t('customer.sign.typeInstead'), { id: 'signature-type-instead', kind: 'secondary', onclick: () => show(true) });
+  const toDrawn = button(t('customer.sign.drawInstead'), { id: 'signature-draw-instead', kind: 'secondary', onclick: () => show(false) });
+
+  const drawing = h(
+    'div',
+    { id: 'signature-drawing', class: 'signature__way' },
+    drawIntro ? h('p', { class: 'customer__lead' }, drawIntro) : null,
+    pad.element,
+    h('p', { class: 'signature__switch' }, toTyped),
+  );
+  const typed = h(
+    'div',
+    { id: 'signature-typed', class: 'signature__way', hidden: true },
+    h('p', { class: 'customer__lead' }, t('customer.sign.typedIntro')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: name.id, class: 'field__label' }, t('customer.sign.typedName')),
+      h('p', { id: 'signature-typed-name-hint', class: 'field__hint' }, t('customer.sign.typedNameHint')),
+      name,
+    ),
+    h(
+      'div',
+      { class: 'signature__confirm' },
+      confirmed,
+      h('label', { for: confirmed.id, class: 'purpose__label signature__confirm-label' }, t('customer.sign.typedConfirm')),
+    ),
+    h('p', { class: 'signature__switch' }, toDrawn),
+  );
+
+  /** Shows one way of signing, forgetting the other's, and moves the focus there. */
+  function show(typeName) {
+    typing = typeName;
+    if (typing) pad.clear();
+    else {
+      name.value = '';
+      confirmed.checked = false;
+      unmarkInvalid(name, errorId);
+      unmarkInvalid(confirmed, errorId);
+    }
+    drawing.hidden = typing;
+    typed.hidden = !typing;
+    focus(typing ? name : toTyped);
+  }
+
+  return {
+    element: h('div', { class: 'signature' }, drawing, typed),
+    value: () => (typing ? { kind: 'typed', name: name.value, confirmed: confirmed.checked } : pad.strokes()),
+    clear() {
+      pad.clear();
+      name.value = '';
+      confirmed.checked = false;
+    },
+    markRefused(field) {
+      const control = { typedName: name, signatureConfirmed: confirmed }[field];
+      if (!control || !typing) return false;
+      markInvalid(control, errorId);
+      focus(control);
+      return true;
+    },
+  };
 }

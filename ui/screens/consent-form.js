@@ -19,7 +19,7 @@
 
 import { h, replace, focus } from '../components/dom.js';
 import { form, button, alertRegion, clear, showCustomerError, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
-import { customerSignaturePad } from '../components/signature-pad.js';
+import { customerSignature } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
 import { dateHintVars, parseDate } from '../components/format.js';
@@ -396,12 +396,12 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
   function signStep() {
     // A signature confirms the choices as they are now: changing anything
     // after signing means signing again.
-    pad = customerSignaturePad(t);
+    pad = customerSignature(t, { drawIntro: t('customer.sign.intro'), errorId: ERROR_ID });
     const submit = button(t('customer.sign.submit'), { id: 'consent-submit', type: 'submit' });
     frame(
       'sign',
       t('customer.sign.title'),
-      [h('p', { class: 'customer__lead' }, t('customer.sign.intro')), pad.element],
+      [pad.element],
       [backButton('review'), submit],
       () =>
         submitWith(
@@ -420,7 +420,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
               granted: asked.filter((p) => answers.granted.has(p.id)).map((p) => p.id),
               fields,
               identityCheck,
-              signature: pad.strokes(),
+              signature: pad.value(),
               formId,
             };
             const recorded = grant
@@ -451,6 +451,11 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
    * marks that input and puts the cursor in it.
    */
   function showRefusal(err, submit) {
+    // A typed signature the core refused: its name or its tick, marked.
+    if (pad && pad.markRefused(err.field)) {
+      showCustomerError(alert, err, tr);
+      return;
+    }
     if (err.field === 'purposes') {
       goTo('choices');
       say(grant ? t('customer.grant.noneTicked') : t('customer.error.internal'));

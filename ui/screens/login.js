@@ -3,21 +3,9 @@
 //! where the app lands after a lock, a logout or a lost session, with a
 //! notice saying why. Back-off after failed attempts is the core's.
 
-import { h, focus } from '../components/dom.js';
-import {
-  textField,
-  form,
-  button,
-  alertRegion,
-  statusRegion,
-  showError,
-  showText,
-  clear,
-  fieldError,
-  submitWith,
-} from '../components/form.js';
-import { looksLikePin } from '../components/pin.js';
-import { call } from '../api.js';
+import { h } from '../components/dom.js';
+import { textField, form, button, alertRegion, statusRegion, showError, showText, clear } from '../components/form.js';
+import { signInSubmit } from '../components/sign-in.js';
 import { t } from '../i18n.js';
 
 export function render(ctx, params = {}) {
@@ -44,34 +32,16 @@ export function render(ctx, params = {}) {
     {
       id: 'login-form',
       label: t('login.title'),
-      onSubmit: () =>
-        submitWith(
-          {
-            alert,
-            fields: [username, passphrase],
-            check: () => {
-              const name = username.input.value.trim();
-              const secret = passphrase.input.value;
-              if (!name) return fieldError(username, t('login.usernameRequired'));
-              if (!secret) return fieldError(passphrase, t('login.passphraseRequired'));
-              return { name, secret };
-            },
-          },
-          async ({ name, secret }) => {
-            const info =
-              pinToo && looksLikePin(secret)
-                ? await call('login_pin', { username: name, pin: secret })
-                : await call('login', { username: name, passphrase: secret });
-            passphrase.input.value = '';
-            ctx.loggedIn(info);
-          },
-          (err) => {
-            passphrase.input.value = '';
-            clear(notice);
-            showError(alert, err);
-            focus(passphrase.input);
-          },
-        ),
+      onSubmit: signInSubmit({
+        alert,
+        username,
+        passphrase,
+        pinToo,
+        missing: { username: t('login.usernameRequired'), secret: t('login.passphraseRequired') },
+        commands: { pin: 'login_pin', passphrase: 'login' },
+        signedIn: (info) => ctx.loggedIn(info),
+        failed: () => clear(notice),
+      }),
     },
     username.element,
     passphrase.element,

@@ -9,6 +9,8 @@
 
 import { h, replace, focus } from '../components/dom.js';
 import { textField, checkboxField, form, button, alertRegion, fieldError, markRefused, submitWith } from '../components/form.js';
+import { renderSteps } from '../components/customer-steps.js';
+import { workingBar } from '../components/progress.js';
 import { call } from '../api.js';
 import { t, tn, formatNumber, currentLanguage } from '../i18n.js';
 
@@ -145,20 +147,7 @@ export function render(ctx) {
   );
 
   function showStep(n, view) {
-    replace(
-      steps,
-      STEPS.map((key, i) =>
-        h(
-          'li',
-          {
-            class: i + 1 === n ? 'steps__item steps__item--current' : i + 1 < n ? 'steps__item steps__item--done' : 'steps__item',
-            'aria-current': i + 1 === n ? 'step' : null,
-          },
-          h('span', { class: 'steps__number' }, String(i + 1)),
-          h('span', { class: 'steps__label' }, t(key)),
-        ),
-      ),
-    );
+    renderSteps(steps, STEPS.map((key) => t(key)), n - 1);
     replace(body, view.element);
     if (view.first) focus(view.first);
     return view;
@@ -168,15 +157,6 @@ export function render(ctx) {
     return h('h2', { class: 'wizard__heading' }, t('setup.move.stepOf', { n, total: STEPS.length, name: t(STEPS[n - 1]) }));
   }
 
-  /** A bar that moves while the core works, and what it is doing. */
-  function working(id, text) {
-    return h(
-      'div',
-      { id, class: 'move__working', hidden: true },
-      h('progress', { class: 'move__bar', 'aria-label': text }),
-      h('p', { class: 'muted' }, text),
-    );
-  }
 
   function backupStep() {
     const file = textField({
@@ -189,7 +169,7 @@ export function render(ctx) {
     });
     const key = keyBoxes();
     const check = button(t('setup.move.check'), { id: 'move-check', type: 'submit' });
-    const bar = working('move-checking', t('setup.move.checkingLong'));
+    const bar = workingBar('move-checking', t('setup.move.checkingLong'));
     const element = form(
       {
         id: 'move-backup-form',
@@ -248,7 +228,7 @@ export function render(ctx) {
   function checkStep() {
     const p = state.preview;
     const restore = button(t('setup.move.restore'), { id: 'move-restore', type: 'submit' });
-    const bar = working('move-restoring', t('setup.move.restoringLong'));
+    const bar = workingBar('move-restoring', t('setup.move.restoringLong'));
     const back = button(t('common.back'), {
       id: 'move-back',
       kind: 'secondary',

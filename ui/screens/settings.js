@@ -1,7 +1,9 @@
-//! Settings: the auto-lock delay, the currency, the hourly search limit,
+//! Settings: the auto-lock delay (a choice of one minute to an hour), the
+//! currency (by name, `components/currencies.js`), the hourly search limit,
 //! the audit log check, the shop details
 //! customers read on notices and receipts, which details the shop
-//! collects, the recipients the shop hands data to with the notices
+//! collects, the purposes customers are asked about (`settings/purposes.js`),
+//! the recipients the shop hands data to with the notices
 //! still to give them (`settings/recipients.js`), what the retention
 //! schedule erases (`settings/retention.js`), and the backups
 //! (`settings/backups.js`; Home links here with `{ section: 'backups' }`, and
@@ -25,18 +27,21 @@ import {
   fieldError,
   markRefused,
   submitWith,
+  optionElements,
 } from '../components/form.js';
 import { sessionLayout } from '../components/layout.js';
 import { languageOptions, languageName } from '../components/languages.js';
 import { may } from '../components/roles.js';
 import { call } from '../api.js';
-import { t, tn, has, formatNumber } from '../i18n.js';
+import { t, tn, has, formatNumber, currentLanguage } from '../i18n.js';
+import { currencyOptions, currencyName } from '../components/currencies.js';
 import { recipientsPanels } from './settings/recipients.js';
 import { retentionPanel } from './settings/retention.js';
 import { recordKeepingPanel } from './settings/record-keeping.js';
 import { backupsPanel } from './settings/backups.js';
 import { retirePanel } from './settings/retire.js';
 import { quickSwitchPanel } from './settings/quick-switch.js';
+import { purposesPanel } from './settings/purposes.js';
 
 export function render(ctx, params = {}) {
   const { root, alert, status, content } = sessionLayout(ctx, {
@@ -47,16 +52,15 @@ export function render(ctx, params = {}) {
   });
 
   // ---- Auto-lock ----
-  const delay = textField({
+  // Plain choices; the core stores seconds and checks the bounds. A delay
+  // set another way (the CLI takes any number of seconds the core allows)
+  // is shown as it is, among the choices.
+  const delay = selectField({
     id: 'settings-autolock',
     label: t('settings.autolock'),
     hint: t('settings.autolockHint'),
-    type: 'number',
-    inputmode: 'numeric',
-    min: 5,
-    max: 3600,
-    step: 1,
-    value: ctx.session.autolockSeconds,
+    options: autolockOptions(ctx.session.autolockSeconds),
+    value: String(ctx.session.autolockSeconds),
     autofocus: true,
   });
   const autolockForm = form(
@@ -65,20 +69,14 @@ export function render(ctx, params = {}) {
       label: t('settings.autolockTitle'),
       onSubmit: () =>
         submitWith(
-          {
-            alert,
-            status,
-            fields: [delay],
-            check: () => {
-              const raw = delay.input.value.trim();
-              return /^\d+$/.test(raw) ? raw : fieldError(delay, t('settings.notWhole'));
-            },
-          },
-          async (raw) => {
-            const info = await call('settings_set_autolock', { seconds: Number(raw) });
+          { alert, status, fields: [delay] },
+          async () => {
+            const info = await call('settings_set_autolock', { seconds: Number(delay.input.value) });
             ctx.sessionUpdated(info);
-            delay.input.value = String(info.autolockSeconds);
-            showText(status, tn('settings.saved', info.autolockSeconds, { seconds: info.autolockSeconds }));
+            const seconds = info.autolockSeconds;
+            replace(delay.input, ...optionElements(autolockOptions(seconds)));
+            delay.input.value = String(seconds);
+            showText(status, t('settings.autolockSaved', { duration: duration(seconds) }));
           },
           (err) => {
             showError(alert, err);
@@ -139,13 +137,23 @@ export function render(ctx, params = {}) {
   );
 
   // ---- Currency ----
-  const currency = textField({
+  // Named in the user's language, the usual ones where the shop is first
+  // (once the shop's details arrive); the core checks the code it is sent.
+  const currencyLabels = { usualLabel: t('settings.currencyUsual'), allLabel: t('settings.currencyAll') };
+  const currencyChoices = (jurisdiction, current) =>
+    currencyOptions(currentLanguage(), jurisdiction, current, currencyLabels);
+  const currency = selectField({
     id: 'settings-currency',
     label: t('settings.currency'),
     hint: t('settings.currencyHint'),
+    options: currencyChoices(null, ctx.session.currency),
     value: ctx.session.currency,
-    autocomplete: 'off',
   });
+  let shopJurisdiction = null;
+  const showCurrencies = (current) => {
+    replace(currency.input, ...optionElements(currencyChoices(shopJurisdiction, current)));
+    currency.input.value = current;
+  };
   const currencyStatus = h('p', { id: 'settings-currency-status', class: 'note', role: 'status' });
   const currencyForm = form(
     {
@@ -157,8 +165,8 @@ export function render(ctx, params = {}) {
           async () => {
             const info = await call('settings_set_currency', { code: currency.input.value });
             ctx.sessionUpdated(info);
-            currency.input.value = info.currency;
-            showText(currencyStatus, t('settings.currencySaved', { code: info.currency }));
+            showCurrencies(info.currency);
+            showText(currencyStatus, t('settings.currencySaved', { currency: currencyName(info.currency, currentLanguage()) }));
           },
           (err) => {
             showError(alert, err);
@@ -170,6 +178,20 @@ export function render(ctx, params = {}) {
     h('div', { class: 'actions actions--start' }, button(t('settings.save'), { id: 'settings-currency-save', type: 'submit' })),
     currencyStatus,
   );
+  if (may(ctx.session, 'change_settings')) {
+    call('shop_profile')
+      .then((profile) => {
+        shopJurisdiction = profile.jurisdiction;
+        // The owner may have chosen another already: keep their choice.
+        const chosen = currency.input.value;
+        showCurrencies(chosen);
+        currency.input.dataset.ready = 'true';
+      })
+      .catch(() => {
+        // The list stays, only not ordered for the shop's country.
+        currency.input.dataset.ready = 'true';
+      });
+  }
 
   // ---- The staff screens' language ----
   const staffLanguage = selectField({
@@ -501,6 +523,10 @@ export function render(ctx, params = {}) {
     );
     loadCollect();
   }
+  if (may(ctx.session, 'view_notice')) {
+    // What customers are asked: everyone here reads it, the owner changes it.
+    content.append(purposesPanel(ctx));
+  }
   if (may(ctx.session, 'manage_recipients')) {
     content.append(...recipientsPanels({ reportNotice }));
   }
@@ -523,3 +549,20 @@ export function render(ctx, params = {}) {
   }
   return root;
 }
+
+/** The auto-lock delays offered, in seconds: one minute to one hour. */
+const AUTOLOCK_CHOICES = [60, 120, 300, 600, 900, 1800, 3600];
+
+/** "5 minutes", "1 hour", "6 seconds": a delay in the largest whole unit. */
+function duration(seconds) {
+  if (seconds % 3600 === 0) return tn('settings.duration.hours', seconds / 3600, { count: formatNumber(seconds / 3600) });
+  if (seconds % 60 === 0) return tn('settings.duration.minutes', seconds / 60, { count: formatNumber(seconds / 60) });
+  return tn('settings.duration.seconds', seconds, { count: formatNumber(seconds) });
+}
+
+/** The choices of auto-lock delay, with `current` among them in its place. */
+function autolockOptions(current) {
+  const choices = AUTOLOCK_CHOICES.includes(current) ? AUTOLOCK_CHOICES : [...AUTOLOCK_CHOICES, current].sort((a, b) => a - b);
+  return choices.map((seconds) => ({ value: String(seconds), label: t('settings.autolockChoice', { duration: duration(seconds) }) }));
+}
+

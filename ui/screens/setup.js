@@ -18,6 +18,7 @@ import {
   markRefused,
   submitWith,
 } from '../components/form.js';
+import { renderSteps } from '../components/customer-steps.js';
 import { call } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -53,20 +54,7 @@ export function render(ctx) {
   );
 
   function showStep(n) {
-    replace(
-      steps,
-      STEPS.map((key, i) =>
-        h(
-          'li',
-          {
-            class: i + 1 === n ? 'steps__item steps__item--current' : i + 1 < n ? 'steps__item steps__item--done' : 'steps__item',
-            'aria-current': i + 1 === n ? 'step' : null,
-          },
-          h('span', { class: 'steps__number' }, String(i + 1)),
-          h('span', { class: 'steps__label' }, t(key)),
-        ),
-      ),
-    );
+    renderSteps(steps, STEPS.map((key) => t(key)), n - 1);
     const view = [shopStep, ownerStep, confirmStep][n - 1]();
     replace(body, view.element);
     return view;

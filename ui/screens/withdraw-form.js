@@ -13,7 +13,7 @@
 
 import { h, replace, focus } from '../components/dom.js';
 import { form, button, alertRegion, clear, showCustomerError, submitWith } from '../components/form.js';
-import { customerSignaturePad } from '../components/signature-pad.js';
+import { customerSignature } from '../components/signature-pad.js';
 import { renderSteps } from '../components/customer-steps.js';
 import { call, isSessionLost } from '../api.js';
 
@@ -170,7 +170,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
   // ---- 2. The signature ----
 
   function signStep() {
-    pad = customerSignaturePad(t);
+    pad = customerSignature(t, { drawIntro: t('customer.withdraw.signConfirm'), errorId: 'withdraw-error' });
     const submit = button(t('customer.withdraw.submit'), { id: 'withdraw-submit', type: 'submit' });
     frame(
       'sign',
@@ -181,7 +181,6 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
         // Withdrawing membership erases the whole record: said again here,
         // before the signature that does it.
         ticked().some((p) => p.required) ? h('p', { id: 'withdraw-erases', class: 'customer__lead' }, h('strong', {}, t('customer.withdraw.requiredNote'))) : null,
-        h('p', {}, t('customer.withdraw.signConfirm')),
         pad.element,
       ],
       [button(t('customer.back'), { id: 'withdraw-back', kind: 'secondary', onclick: () => goTo('choose') }), submit],
@@ -197,7 +196,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
               lang,
               purposes: ticked().map((p) => p.id),
               identityCheck,
-              signature: pad.strokes(),
+              signature: pad.value(),
               formId,
             });
             chosen.clear();
@@ -216,7 +215,10 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, customerI
           (err) => {
             // A lost session has already taken the screen to the login.
             if (isSessionLost(err)) return;
-            if (err.field === 'purposes') {
+            if (pad && pad.markRefused(err.field)) {
+              // A typed signature's name or tick, refused: marked there.
+              showCustomerError(alert, err, tr);
+            } else if (err.field === 'purposes') {
               goTo('choose');
               say(t('customer.withdraw.noneTicked'));
             } else if (BACK_TO_CHOOSE.has(err.code)) {

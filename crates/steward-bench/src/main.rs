@@ -1,10 +1,11 @@
 //! `steward-bench`: Steward's benchmarks, kept out of the shipped `steward`
 //! command. Each one measures the core against a raw rusqlite baseline in
 //! the same run on the same machine and prints times and ratios; nothing
-//! here is asserted (timings never are), but `tests/small.rs` runs both at a
+//! here is asserted (timings never are), but `tests/small.rs` runs each at a
 //! small size so that they keep working. `make bench` runs them at full size.
 
 mod crm;
+mod invitations;
 mod open;
 mod retention;
 
@@ -52,6 +53,12 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         expired: usize,
     },
+    /// Importing a shop's old list (CSV) as invitations: rows read and
+    /// checked, and rows stored, against raw inserts of the same rows.
+    Invitations {
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,6 +70,7 @@ fn main() -> ExitCode {
             rounds,
         } => crm::crm(customers, purchases, rounds),
         Command::Retention { customers, expired } => retention::retention(customers, expired),
+        Command::Invitations { rows } => invitations::invitations(rows),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -78,3 +78,11 @@ fn the_retention_benchmark_runs_at_a_small_size_and_prints_its_ratio() {
     let report = bench(&["retention", "--customers", "300", "--expired", "30"]);
     check_ratio(&report, "ratio retention run / raw deletes (time)");
 }
+
+#[test]
+fn the_invitations_benchmark_runs_at_a_small_size_and_prints_its_ratios() {
+    let report = bench(&["invitations", "--rows", "2000"]);
+    assert!(report.contains("a 2000-row list"), "{report}");
+    check_ratio(&report, "ratio checked / raw inserts");
+    check_ratio(&report, "ratio imported / raw inserts");
+}

@@ -12,6 +12,7 @@ mod consent;
 mod crm;
 mod erasure;
 mod export;
+mod invitations;
 mod recipients;
 mod record_keeping;
 mod retention;
@@ -144,6 +145,10 @@ enum Command {
     /// allow to keep, see what is due, read past runs.
     #[command(subcommand)]
     Retention(retention::RetentionCommand),
+    /// A shop's old list, imported as invitations to join (never as
+    /// customers): import, status, how long they wait.
+    #[command(subcommand)]
+    Invitations(invitations::InvitationsCommand),
     /// Encrypted backups of the whole vault: make, list, verify, restore.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
@@ -726,6 +731,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         | Command::Customers(_)
         | Command::Consent(_)
         | Command::Recipients(_)
+        | Command::Invitations(_)
         | Command::Receipt(_) => {
             let (mut vault, mut session) = login(&cli, &mut secrets)?;
             let res = match &cli.command {
@@ -745,6 +751,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Command::Consent(c) => consent::consent(cli.json, &mut vault, &mut session, c),
                 Command::Recipients(c) => {
                     recipients::recipients(cli.json, &mut vault, &mut session, c)
+                }
+                Command::Invitations(c) => {
+                    invitations::invitations(cli.json, &mut vault, &mut session, c)
                 }
                 Command::Receipt(consent::ReceiptCommand::CheckCode { code }) => {
                     consent::check_code(cli.json, &mut vault, &mut session, code)

@@ -251,13 +251,20 @@ fn join(ids: &[i64]) -> String {
 /// A progress bar on standard error, drawn only on a terminal (a timer's
 /// log gets the summary alone).
 pub(crate) struct Progress {
+    label: &'static str,
     terminal: bool,
     drawn: bool,
 }
 
 impl Progress {
     pub(crate) fn new() -> Progress {
+        Progress::labelled("Erasing on schedule")
+    }
+
+    /// A bar that says what is going on (`label`) before it.
+    pub(crate) fn labelled(label: &'static str) -> Progress {
         Progress {
+            label,
             terminal: std::io::stderr().is_terminal(),
             drawn: false,
         }
@@ -270,7 +277,8 @@ impl Progress {
         let width = 30;
         let filled = (done * width / planned.max(1)) as usize;
         eprint!(
-            "\rErasing on schedule [{}{}] {done}/{planned}",
+            "\r{} [{}{}] {done}/{planned}",
+            self.label,
             "#".repeat(filled),
             " ".repeat(width as usize - filled)
         );

@@ -2766,3 +2766,136 @@ fn owner_chooses_the_language_of_a_users_screens_and_the_shops_default() {
         wrong.stderr
     );
 }
+
+#[test]
+fn invitations_import_previews_stores_and_refuses_from_the_command_line() {
+    let shop = init_shop();
+    let dir = shop.vault.parent().unwrap();
+    add_user(&shop, "sam", "staff");
+    let list = dir.join("list.csv");
+    std::fs::write(
+        &list,
+        "Name,E-mail,Comments\n\
+         Annabel Quintana,annabel.q@example.cat,Likes the rye loaf\n\
+         Bernat Oriol,not-an-address,\n\
+         Carla Bosch,ANNABEL.Q@example.cat,\n",
+    )
+    .unwrap();
+    let file = list.to_str().unwrap();
+
+    // A dry run says what would happen, by row, and stores nothing.
+    let dry = as_owner(
+        &shop,
+        &["invitations", "import", file, "--dry-run", "--json"],
+    );
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let preview: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+    assert_eq!(
+        (
+            preview["rows"].as_u64(),
+            preview["ready"].as_u64(),
+            preview["invalid"].as_u64(),
+            preview["duplicates"].as_u64()
+        ),
+        (Some(3), Some(1), Some(1), Some(1))
+    );
+    assert_eq!(preview["problems"][0]["row"], 3);
+    assert_eq!(preview["problems"][0]["field"], "email");
+    assert_eq!(preview["problems"][1]["problem"], "repeated-in-file");
+    assert!(!dry.stdout.contains("not-an-address") && !dry.stdout.contains("ANNABEL"));
+    let text = as_owner(&shop, &["invitations", "import", file, "--dry-run"]);
+    assert!(
+        text.stdout
+            .contains("Row 3, email: it is not an e-mail address"),
+        "{}",
+        text.stdout
+    );
+    let status = |shop: &Shop| -> serde_json::Value {
+        let run = as_owner(shop, &["invitations", "status", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    assert_eq!(status(&shop)["waiting"], 0);
+
+    // Staff may not import; the owner may.
+    let refused = as_user(&shop, "sam", &["invitations", "import", file]);
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert_eq!(status(&shop)["waiting"], 0);
+    let run = as_owner(&shop, &["invitations", "import", file]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("Imported 1 invitation(s)"),
+        "{}",
+        run.stdout
+    );
+    let now = status(&shop);
+    assert_eq!(
+        (now["waiting"].as_u64(), now["expireAfterDays"].as_u64()),
+        (Some(1), Some(90))
+    );
+    // Nobody became a customer.
+    assert_eq!(customers_in(&shop), 0);
+
+    // A file that is not a list is refused whole, with why and where.
+    let broken: &[(&str, Vec<u8>, &str)] = &[
+        (
+            "utf8.csv",
+            b"name\nN\xffria Puig\n".to_vec(),
+            "(row 2): it is not UTF-8 text",
+        ),
+        (
+            "ragged.csv",
+            b"name,email\nDora Vila,dora@example.cat,extra\n".to_vec(),
+            "different number of columns than the first row",
+        ),
+        (
+            "noheader.csv",
+            b"Dora Vila,dora@example.cat\n".to_vec(),
+            "the first row is not a header row",
+        ),
+        (
+            "long.csv",
+            format!("name\n{}\n", "x".repeat(70 * 1024)).into_bytes(),
+            "longer than 64 KiB",
+        ),
+    ];
+    for (name, bytes, says) in broken {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = as_owner(&shop, &["invitations", "import", path.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains("Nothing was stored"), "{}", run.stderr);
+    }
+    // Columns by position read a file with no header.
+    let path = dir.join("noheader.csv");
+    let run = as_owner(
+        &shop,
+        &[
+            "invitations",
+            "import",
+            path.to_str().unwrap(),
+            "--no-header",
+            "--name-column",
+            "1",
+            "--email-column",
+            "2",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(status(&shop)["waiting"], 2);
+
+    // How long they wait is the owner's setting, within bounds.
+    let set = as_owner(&shop, &["invitations", "expire-after", "30"]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert_eq!(status(&shop)["expireAfterDays"], 30);
+    assert_eq!(
+        as_owner(&shop, &["invitations", "expire-after", "0"]).code,
+        1
+    );
+    assert_eq!(
+        as_user(&shop, "sam", &["invitations", "expire-after", "10"]).code,
+        3
+    );
+    assert_eq!(as_user(&shop, "sam", &["invitations", "status"]).code, 3);
+}

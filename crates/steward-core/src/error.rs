@@ -214,6 +214,16 @@ pub enum Error {
     #[error("the customer has not signed the form; nothing was stored")]
     SignatureRequired,
 
+    /// The customer typed their name to sign but did not confirm that it
+    /// is their signature.
+    #[error("the customer typed their name but did not confirm that it is their signature; ask them to tick the confirmation, or to sign by drawing. Nothing was stored")]
+    SignatureNotConfirmed,
+
+    /// The name typed as a signature was refused (`reason` says why and
+    /// never quotes it).
+    #[error("the name typed as the customer's signature was refused ({reason}); ask them to type their name again. Nothing was stored")]
+    TypedSignatureInvalid { reason: &'static str },
+
     /// No purpose with that id.
     #[error("there is no purpose '{purpose}'; `steward purposes list` shows the shop's purposes")]
     PurposeNotFound { purpose: String },
@@ -338,6 +348,21 @@ pub enum Error {
     #[error("not confirmed: type RETIRE to retire this computer; nothing was destroyed")]
     RetirementNotConfirmed,
 
+    /// No invitation with that number: the person joined, refused, or
+    /// their invitation expired.
+    #[error("there is no such invitation (the person may have joined or refused, or the invitation expired); search again")]
+    InvitationNotFound,
+
+    /// A file to import cannot be read as a list at all (not UTF-8 text,
+    /// rows of different lengths, no header row, a line too long...).
+    /// `reason` says which; `row` is the spreadsheet row where it was
+    /// found, if known. Nothing was stored.
+    #[error("the file cannot be imported{}: {reason}. Nothing was stored", at_row(*.row))]
+    ImportFileInvalid {
+        reason: &'static str,
+        row: Option<u64>,
+    },
+
     /// The disk is full; nothing was changed.
     #[error("the disk is full; nothing was saved. Free some space and try again")]
     DiskFull,
@@ -396,6 +421,11 @@ impl serde::Serialize for Warning {
     }
 }
 
+/// " (row N)" for an error about a spreadsheet row, else nothing.
+fn at_row(row: Option<u64>) -> String {
+    row.map(|r| format!(" (row {r})")).unwrap_or_default()
+}
+
 impl Error {
     /// A stable, machine-readable code for the UI and scripts.
     pub fn code(&self) -> &'static str {
@@ -437,6 +467,8 @@ impl Error {
             Error::NoticeOutdated { .. } => "notice_outdated",
             Error::ValueAlreadyRecorded { .. } => "value_already_recorded",
             Error::SignatureRequired => "signature_required",
+            Error::SignatureNotConfirmed => "signature_not_confirmed",
+            Error::TypedSignatureInvalid { .. } => "typed_signature_invalid",
             Error::PurposeNotFound { .. } => "purpose_not_found",
             Error::PurposeExists { .. } => "purpose_exists",
             Error::NotConsented { .. } => "not_consented",
@@ -463,6 +495,8 @@ impl Error {
             Error::BackupOfAnotherVault => "backup_of_another_vault",
             Error::NoBackupFolder => "no_backup_folder",
             Error::RetirementNotConfirmed => "retirement_not_confirmed",
+            Error::InvitationNotFound => "invitation_not_found",
+            Error::ImportFileInvalid { .. } => "import_file_invalid",
             Error::DiskFull => "disk_full",
             Error::Database { .. } | Error::Io { .. } => "internal",
         }
@@ -516,6 +550,8 @@ impl Error {
             | Error::CardNumberRefused { field }
             | Error::ValueAlreadyRecorded { field } => Some(field),
             Error::FieldNotConsented { field } | Error::FieldDisabled { field } => Some(field),
+            Error::SignatureNotConfirmed => Some("signatureConfirmed"),
+            Error::TypedSignatureInvalid { .. } => Some("typedName"),
             _ => None,
         }
     }

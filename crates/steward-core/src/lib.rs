@@ -14,7 +14,8 @@
 //!   transactions), then `shop` (the shop's own record) and
 //!   `record_keeping` (what the shop's law makes it keep, for how long);
 //! - `people` (accounts, sessions, roles' scopes), then `records` (the
-//!   tables about a customer), then `consent`, then `crm`;
+//!   tables about a customer), then `consent`, then `invitations` (a shop's
+//!   old list, held apart until each person joins or refuses), then `crm`;
 //! - on top: `oversight` (access log, integrity), `schema` (migrations),
 //!   `setup` (creating and opening a vault), `register` (everything held
 //!   about a customer), `rights` (the customer's export) and `backup`
@@ -37,6 +38,7 @@ pub mod consent;
 pub mod crm;
 pub mod error;
 pub mod files;
+pub mod invitations;
 pub mod keys;
 pub mod language;
 pub mod oversight;
@@ -72,11 +74,15 @@ pub use consent::receipts::{
 };
 pub use consent::{
     CollectionMethod, ConsentForm, ConsentHistory, Decision, FormId, IdentityCheck, Objection,
-    Recorded, Signature, Withdrawal,
+    Recorded, Signature, TypedSignature, Withdrawal, MAX_TYPED_NAME_CHARS,
 };
 pub use crm::views::{CustomerProfile, SearchResults};
 pub use crm::{FieldChange, HandOver, NewItem, NewPurchase, NewRecipient, NewTask};
 pub use error::{Error, ErrorKind, Result, Warning};
+pub use invitations::{
+    Column, ColumnMapping, HeaderRow, ImportPreview, ImportReport, Invitation, InvitationStatus,
+    InvitedHit, RowProblem,
+};
 #[cfg(any(test, feature = "test-support"))]
 pub use keys::keystore::MemoryKeyStore;
 pub use keys::keystore::{keyring_account, DbKey, KeyStore, OsKeyring};
@@ -101,7 +107,7 @@ pub use retention::{
 pub use retire::{DestructionCertificate, RetirementApproval, RETIRE_CONFIRMATION};
 pub use rights::{
     verify_export, CustomerExport, Erased, ErasureGround, ErasureRequest, ExportedFile,
-    VerifiedExport,
+    InvitationRefused, VerifiedExport,
 };
 pub use schema::SCHEMA_VERSION;
 pub use setup::{VaultCover, VaultStatus};

@@ -161,10 +161,18 @@ pub enum Action {
     /// and spend per week, and the birthdays this week of customers who
     /// agreed to the birthday offer.
     ViewDashboard,
+    /// Import a list of people from a spreadsheet as invitations (never as
+    /// customers), after a preview of what it holds.
+    ImportInvitations,
+    /// Find an invitation at the till, open it to pre-fill the consent
+    /// form, and erase it when the person refuses.
+    ServeInvitations,
+    /// See how many invitations wait and when the next ones expire.
+    ViewInvitationCounts,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 42] = [
         Action::ViewHome,
         Action::ChangeOwnPassphrase,
         Action::ChooseOwnLanguage,
@@ -204,6 +212,9 @@ impl Action {
         Action::RestoreBackup,
         Action::RetireComputer,
         Action::ViewDashboard,
+        Action::ImportInvitations,
+        Action::ServeInvitations,
+        Action::ViewInvitationCounts,
     ];
 
     /// What a session in customer mode (the screen handed to a customer)
@@ -257,6 +268,9 @@ impl Action {
             Action::RestoreBackup => "restore a backup",
             Action::RetireComputer => "retire this computer",
             Action::ViewDashboard => "see the dashboard",
+            Action::ImportInvitations => "import invitations",
+            Action::ServeInvitations => "find, open and refuse invitations",
+            Action::ViewInvitationCounts => "see how many invitations wait",
         }
     }
 }
@@ -304,6 +318,9 @@ impl Action {
             Action::RestoreBackup => "backup.restore",
             Action::RetireComputer => "computer.retire",
             Action::ViewDashboard => "dashboard.view",
+            Action::ImportInvitations => "invitation.import",
+            Action::ServeInvitations => "invitation.serve",
+            Action::ViewInvitationCounts => "invitation.status",
         }
     }
 }
@@ -329,6 +346,7 @@ impl Action {
                 | Action::RetireComputer
                 | Action::ManageUnattendedSchedule
                 | Action::ManageRecordKeeping
+                | Action::ImportInvitations
         )
     }
 }
@@ -394,6 +412,13 @@ impl fmt::Display for Action {
 ///   the birthday offer, names included, which their full view holds
 ///   anyway. Staff serve one customer at a time; marketing works from
 ///   audiences; the auditor checks records, not the shop's trade.
+/// - importing a list of people who have not agreed to anything yet is
+///   the owner's decision alone (she answers for holding it); whoever
+///   serves customers at the till finds an invitation, opens it to
+///   pre-fill the consent form and erases it when the person refuses;
+///   how many wait and when they go (counts only) is for those who run
+///   the shop, owner and manager. Marketing never sees invitations: nobody
+///   on the list agreed to marketing; the auditor has no need of the names.
 const MATRIX: &[(Action, &[Role])] = &[
     (Action::ViewHome, &Role::ALL),
     (Action::ChangeOwnPassphrase, &Role::ALL),
@@ -452,6 +477,9 @@ const MATRIX: &[(Action, &[Role])] = &[
     (Action::RestoreBackup, &[Role::Owner]),
     (Action::RetireComputer, &[Role::Owner]),
     (Action::ViewDashboard, &[Role::Owner, Role::Manager]),
+    (Action::ImportInvitations, &[Role::Owner]),
+    (Action::ServeInvitations, SHOP_FLOOR),
+    (Action::ViewInvitationCounts, &[Role::Owner, Role::Manager]),
 ];
 
 /// The roles that serve customers in the shop.

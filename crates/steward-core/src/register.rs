@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use crate::audit::{self, Subject};
 use crate::consent::{ledger, receipts};
 use crate::error::{Error, Result};
+use crate::invitations::table as invitations;
 use crate::purpose_id::{LOYALTY, MEMBERSHIP};
 use crate::records::{
     customer, erasure, fields, legal_hold, loyalty, notes, purchases, recipients, restriction,
@@ -111,7 +112,7 @@ pub(crate) const REGISTER: &[Holding] = &[
     },
     Holding {
         table: "consent_signature",
-        holds: "the strokes of the signatures drawn on consent forms",
+        holds: "the signatures given on consent forms: drawn strokes, or the name the customer typed and confirmed",
         kept_for: KeptFor::Purpose(MEMBERSHIP),
         erasure: Erasure::CascadeFrom("customer"),
         export: |c, k| signatures::export(c, k.id),
@@ -223,6 +224,27 @@ pub(crate) const REGISTER: &[Holding] = &[
     },
 ];
 
+/// A table that holds people who are not customers (yet): nobody's
+/// customer data, so no customer's export or erasure walks it, but personal
+/// data all the same, held for a stated reason and erased on a stated
+/// event.
+pub(crate) struct NotYetCustomers {
+    pub table: &'static str,
+    pub holds: &'static str,
+    /// Why it is held.
+    pub kept_for: &'static str,
+    /// When and how it goes.
+    pub goes: &'static str,
+}
+
+/// Everything held about people who have not joined.
+pub(crate) const NOT_YET_CUSTOMERS: &[NotYetCustomers] = &[NotYetCustomers {
+    table: "invitation",
+    holds: "a name, e-mail address, phone number and notes from the shop's own old list (a spreadsheet, another till's export), checked like a customer's; who imported it and when",
+    kept_for: "to invite the person to join at the till, with the consent form pre-filled for them to check, correct and sign",
+    goes: "consumed when the person joins (in the join's transaction), erased when they refuse, and erased by the retention schedule once the owner's period ends (default 90 days from the import); secure_delete, journal emptied, pages checked for residue, a destruction record with counts only",
+}];
+
 /// The tables that hold nothing about any customer, and why.
 pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
     ("shop", "the shop's own details and settings"),
@@ -257,10 +279,15 @@ pub(crate) const HOLDS_NO_CUSTOMER_DATA: &[(&str, &str)] = &[
         "audit_checkpoint",
         "where the audit log starts after old entries were removed: an entry number and hash",
     ),
+    (
+        "invitation_policy",
+        "how many days an invitation waits before it expires",
+    ),
 ];
 
 /// Whether a live record still holds `text` somewhere (another customer's
-/// field, note, task, restriction reason or loyalty number): after an
+/// field, note, task, restriction reason, loyalty number or typed
+/// signature): after an
 /// erasure such a match is theirs, not residue.
 pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
     Ok(fields::any_contains(conn, text)?
@@ -268,7 +295,9 @@ pub(crate) fn still_held(conn: &Connection, text: &str) -> Result<bool> {
         || tasks::any_contains(conn, text)?
         || restriction::any_contains(conn, text)?
         || loyalty::any_contains(conn, text)?
-        || legal_hold::any_contains(conn, text)?)
+        || legal_hold::any_contains(conn, text)?
+        || invitations::any_contains(conn, text)?
+        || signatures::any_contains(conn, text)?)
 }
 
 /// How many erased customers still have rows in a table that erasing
@@ -357,7 +386,10 @@ pub(crate) fn check(conn: &Connection) -> Result<Vec<String>> {
                 .is_some_and(|suffix| FTS5_SHADOWS.contains(&suffix))
         })
     };
-    let registered = |name: &str| REGISTER.iter().any(|h| h.table == name);
+    let registered = |name: &str| {
+        REGISTER.iter().any(|h| h.table == name)
+            || NOT_YET_CUSTOMERS.iter().any(|h| h.table == name)
+    };
     let mut problems = Vec::new();
     for (name, _) in &tables {
         if is_shadow(name) || registered(name) {
@@ -387,11 +419,15 @@ pub(crate) fn check(conn: &Connection) -> Result<Vec<String>> {
             ));
         }
     }
-    for h in REGISTER {
-        if !tables.iter().any(|(name, _)| name == h.table) {
+    let listed = REGISTER
+        .iter()
+        .map(|h| h.table)
+        .chain(NOT_YET_CUSTOMERS.iter().map(|h| h.table));
+    for table in listed {
+        if !tables.iter().any(|(name, _)| name == table) {
             problems.push(format!(
                 "the register lists {}, which the schema lacks",
-                h.table
+                table
             ));
         }
     }
@@ -480,7 +516,11 @@ mod tests {
             ],
             method: CollectionMethod::InStoreForm,
             identity_check: IdentityCheck::IdDocument,
-            signature: Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]])),
+            signature: Some(Signature::Drawn(vec![vec![
+                [0.1, 0.5],
+                [0.4, 0.2],
+                [0.8, 0.6],
+            ]])),
             form_id: None,
         };
         let mut other = form.clone();

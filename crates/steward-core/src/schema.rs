@@ -84,6 +84,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/015_quick_switch.sql"),
         data: None,
     },
+    Migration {
+        // A shop's old list kept as invitations, apart from customers,
+        // and how long they wait (issue 15 §3).
+        sql: include_str!("../migrations/016_invitations.sql"),
+        data: None,
+    },
 ];
 
 /// The schema version this build writes and understands.

@@ -159,6 +159,19 @@ fn attempt(
             )
             .map(|_| ()),
         Action::ViewDashboard => v.dashboard(s, 12).map(|_| ()),
+        Action::ImportInvitations => v
+            .preview_invitations(
+                s,
+                &mut &b"name\nAnna Puig\n"[..],
+                &steward_core::ColumnMapping::default(),
+            )
+            .map(|_| ()),
+        // No such invitation: the check of the role comes first.
+        Action::ServeInvitations => match v.open_invitation(s, 999_999) {
+            Err(Error::InvitationNotFound) => Ok(()),
+            other => other.map(|_| ()),
+        },
+        Action::ViewInvitationCounts => v.invitation_status(s).map(|_| ()),
         Action::MakeBackup => v.backup_now(s, Some(&backup_dir())).map(|_| ()),
         Action::VerifyBackups => v.backups(s, Some(&backup_dir())).map(|_| ()),
         // A file that is not there: the check of the role comes first, and
@@ -229,6 +242,9 @@ fn permission_matrix_is_enforced_by_the_core_for_every_role_and_action() {
         (RestoreBackup, [true, false, false, false, false]),
         (RetireComputer, [true, false, false, false, false]),
         (ViewDashboard, [true, true, false, false, false]),
+        (ImportInvitations, [true, false, false, false, false]),
+        (ServeInvitations, [true, true, true, false, false]),
+        (ViewInvitationCounts, [true, true, false, false, false]),
     ];
     assert_eq!(expected.len(), Action::ALL.len(), "every action has a row");
 

@@ -345,12 +345,12 @@ fn the_on_screen_form_needs_the_customers_signature_but_paper_does_not() {
         v.join_customer(&mut s, f.clone()),
         Err(Error::SignatureRequired)
     ));
-    f.signature = Some(Signature(vec![vec![[0.5, 0.5]]]));
+    f.signature = Some(Signature::Drawn(vec![vec![[0.5, 0.5]]]));
     assert!(matches!(
         v.join_customer(&mut s, f.clone()),
         Err(Error::SignatureRequired)
     ));
-    f.signature = Some(Signature(vec![vec![[0.5, 0.5], [1.5, 0.5]]]));
+    f.signature = Some(Signature::Drawn(vec![vec![[0.5, 0.5], [1.5, 0.5]]]));
     assert_eq!(
         v.join_customer(&mut s, f.clone()).unwrap_err().code(),
         "invalid_input"

@@ -171,6 +171,65 @@ fn the_owner_sees_members_sign_ups_consents_and_spend_per_week_of_the_seeded_sho
 }
 
 #[test]
+fn how_many_customers_agree_to_each_purpose_is_shown_week_by_week_from_the_ledger() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    shop.clock.install(&mut v);
+    let mut owner = shop.owner(&mut v);
+    // Two weeks ago: Núria and Pere join, both to e-mail offers.
+    let nuria = join(
+        &mut v,
+        &mut owner,
+        &["membership", "email-offers"],
+        &[
+            ("name", "Núria Puigdomènech"),
+            ("email", "nuria@example.cat"),
+        ],
+    );
+    let pere = join(
+        &mut v,
+        &mut owner,
+        &["membership", "email-offers"],
+        &[("name", "Pere Vilaseca"), ("email", "pere@example.cat")],
+    );
+    // Last week: Núria withdraws from e-mail offers; Laia joins, without them.
+    let mut owner = a_week_later(&shop, &mut v, owner);
+    withdraw(&mut v, &mut owner, nuria, "email-offers");
+    let laia = join(
+        &mut v,
+        &mut owner,
+        &["membership"],
+        &[("name", "Laia Serra")],
+    );
+    // This week: Núria agrees again, Laia agrees too, and Pere leaves the
+    // shop altogether.
+    let mut owner = a_week_later(&shop, &mut v, owner);
+    for (customer, email) in [(nuria, "nuria@example.cat"), (laia, "laia@example.cat")] {
+        let form =
+            common::in_store_form(&mut v, &mut owner, &["email-offers"], &[("email", email)]);
+        v.grant_consent(&mut owner, customer, form).unwrap();
+    }
+    withdraw(&mut v, &mut owner, pere, "membership");
+
+    let d = v.dashboard(&mut owner, 4).unwrap();
+    let holding = |id: &str| {
+        d.consents
+            .iter()
+            .find(|c| c.purpose == id)
+            .unwrap()
+            .holding
+            .clone()
+    };
+    assert_eq!(holding("membership"), [0, 2, 3, 2]);
+    assert_eq!(holding("email-offers"), [0, 2, 1, 2]);
+    // The week that ends now agrees with who agrees now.
+    for c in &d.consents {
+        assert_eq!(c.holding.len(), 4, "{}", c.purpose);
+        assert_eq!(c.holding[3], c.agreeing, "{}", c.purpose);
+    }
+}
+
+#[test]
 fn birthdays_this_week_are_only_of_customers_who_agree_to_the_birthday_offer() {
     let Seeded {
         mut v,

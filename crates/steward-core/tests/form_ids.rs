@@ -123,7 +123,10 @@ fn a_reused_form_id_with_other_answers_is_refused_and_records_nothing() {
     fewer_purposes.granted = vec!["membership".into()];
     fewer_purposes.fields.truncate(1);
     let mut other_signature = f.clone();
-    other_signature.signature = Some(steward_core::Signature(vec![vec![[0.2, 0.2], [0.3, 0.9]]]));
+    other_signature.signature = Some(steward_core::Signature::Drawn(vec![vec![
+        [0.2, 0.2],
+        [0.3, 0.9],
+    ]]));
     let mut other_check = f.clone();
     other_check.identity_check = IdentityCheck::SelfDeclared;
     for (what, changed) in [

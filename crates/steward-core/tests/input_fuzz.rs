@@ -199,7 +199,7 @@ fn any_consent_form_is_recorded_or_refused_cleanly_and_a_refusal_stores_nothing(
                     fields: fields.clone(),
                     method: CollectionMethod::InStoreForm,
                     identity_check: IdentityCheck::SelfDeclared,
-                    signature: strokes.map(Signature),
+                    signature: strokes.map(Signature::Drawn),
                     form_id: None,
                 },
             );
@@ -231,6 +231,63 @@ fn any_consent_form_is_recorded_or_refused_cleanly_and_a_refusal_stores_nothing(
                         if value.chars().count() > 3 {
                             prop_assert!(!e.to_string().contains(value));
                         }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Whatever a customer types as their signature, with or without their
+/// tick, the form is recorded only with a name and the tick, and is
+/// otherwise refused with a specific error that never repeats the name.
+#[test]
+fn any_typed_signature_is_recorded_or_refused_cleanly_without_repeating_it() {
+    use steward_core::Signature;
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let owner = shop.owner(&mut v);
+    let state = std::cell::RefCell::new((v, owner));
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 64,
+        ..ProptestConfig::default()
+    });
+    runner
+        .run(&(any_text(), any::<bool>()), |(name, confirmed)| {
+            let (v, owner) = &mut *state.borrow_mut();
+            // A name long enough, and with a letter or digit, to be told
+            // apart from the receipt's and the message's own words.
+            let telling =
+                name.trim().chars().count() > 3 && name.chars().any(char::is_alphanumeric);
+            let before = v.status().unwrap();
+            let mut form = in_store_form(v, owner, &["membership"], &[("name", "Fuzz Person")]);
+            form.signature = Some(Signature::typed(name.clone(), confirmed));
+            let res = v.join_customer(owner, form);
+            let after = v.status().unwrap();
+            match res {
+                Ok(r) => {
+                    prop_assert!(confirmed && !name.trim().is_empty());
+                    prop_assert_eq!(after.customers, before.customers + 1);
+                    prop_assert!(steward_core::verify_receipt(r.receipt.json.as_bytes()).is_ok());
+                    if telling {
+                        prop_assert!(!r.receipt.json.contains(name.trim()));
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(
+                        [
+                            "signature_not_confirmed",
+                            "typed_signature_invalid",
+                            "card_number_refused"
+                        ]
+                        .contains(&e.code()),
+                        "{}",
+                        e
+                    );
+                    prop_assert_eq!(after.customers, before.customers);
+                    if telling {
+                        prop_assert!(!e.to_string().contains(name.trim()));
                     }
                 }
             }

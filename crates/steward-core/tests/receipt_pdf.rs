@@ -65,7 +65,7 @@ fn every_languages_receipt_prints_as_a_pdf_page_with_its_accents() {
                     ],
                     method: CollectionMethod::InStoreForm,
                     identity_check: IdentityCheck::IdDocument,
-                    signature: Some(Signature(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
+                    signature: Some(Signature::Drawn(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
                     form_id: None,
                 },
             )
@@ -172,7 +172,7 @@ fn a_receipt_prints_on_a_till_printers_80_mm_roll() {
                 fields: vec![("name".into(), "Núria Puigdomènech".into())],
                 method: CollectionMethod::InStoreForm,
                 identity_check: IdentityCheck::IdDocument,
-                signature: Some(Signature(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
+                signature: Some(Signature::Drawn(vec![vec![[0.1, 0.1], [0.9, 0.9]]])),
                 form_id: None,
             },
         )
@@ -216,4 +216,78 @@ fn a_receipt_prints_on_a_till_printers_80_mm_roll() {
         .unwrap();
     let expected = v.printable_receipt(&mut s, &id).unwrap().qr_text;
     assert_eq!(String::from_utf8_lossy(&scanned.stdout).trim(), expected);
+}
+
+/// The sentence a receipt signed by typing prints, per language.
+fn typed_sentence(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => {
+            "Signed by typing your name, “Aina Vilaró”, which you confirmed is your signature."
+        }
+        Lang::Ca => {
+            "Signat escrivint el seu nom, «Aina Vilaró», que vostè ha confirmat que és la seva signatura."
+        }
+        Lang::Es => "Firmado escribiendo su nombre, «Aina Vilaró», que usted confirmó que es su firma.",
+        Lang::Id => {
+            "Ditandatangani dengan mengetik nama Anda, “Aina Vilaró”, yang Anda konfirmasi sebagai tanda tangan Anda."
+        }
+    }
+}
+
+/// Issue 14: a customer who cannot draw signs by typing their name; the
+/// paper receipt, A4 and 80 mm, says so in their language, still signed.
+#[test]
+fn a_receipt_signed_by_typing_the_name_says_so_on_paper_in_every_language() {
+    let shop = Shop::new();
+    let mut v = shop.open();
+    let mut s = shop.user(&mut v, "sam", Role::Staff);
+    let dir = previews_dir();
+    for lang in Lang::ALL {
+        let notice = v.notice(&mut s, lang, None).unwrap();
+        let joined = v
+            .join_customer(
+                &mut s,
+                ConsentForm {
+                    lang,
+                    notice_version: notice.version,
+                    granted: vec!["membership".into()],
+                    fields: vec![("name".into(), "Aina V.".into())],
+                    method: CollectionMethod::InStoreForm,
+                    identity_check: IdentityCheck::KnownCustomer,
+                    signature: Some(Signature::typed("Aina Vilaró", true)),
+                    form_id: None,
+                },
+            )
+            .unwrap();
+        for paper in [Paper::A4, Paper::Till80] {
+            let pdf = v
+                .receipt_pdf_on(&mut s, &joined.receipt.receipt_id, paper)
+                .unwrap();
+            assert_eq!(verify_receipt(&pdf).unwrap().format, "pdf");
+            let size = if paper == Paper::A4 { "a4" } else { "80mm" };
+            let pdf_path = dir.join(format!("receipt-typed-{lang}-{size}.pdf"));
+            std::fs::write(&pdf_path, &pdf).unwrap();
+            let text = Command::new("pdftotext")
+                .arg(&pdf_path)
+                .arg("-")
+                .output()
+                .unwrap();
+            assert!(text.status.success());
+            let text = String::from_utf8(text.stdout).unwrap();
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(
+                text.contains(typed_sentence(lang)),
+                "{lang} {size}: no typed-signature sentence:\n{text}"
+            );
+            if lang == Lang::En || paper == Paper::Till80 && lang == Lang::Ca {
+                let status = Command::new("pdftoppm")
+                    .args(["-png", "-r", "80", "-singlefile"])
+                    .arg(&pdf_path)
+                    .arg(dir.join(format!("receipt-typed-{lang}-{size}")))
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+        }
+    }
 }

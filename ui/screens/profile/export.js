@@ -12,6 +12,7 @@
 import { h, replace, focus } from '../../components/dom.js';
 import { alertRegion, button, form, selectField, textField, submitWith } from '../../components/form.js';
 import { labelOr, accessPurposeLabel } from '../../components/labels.js';
+import { workingBar } from '../../components/progress.js';
 import { call } from '../../api.js';
 import { t } from '../../i18n.js';
 import { panel } from './parts.js';
@@ -90,12 +91,7 @@ async function openForm(profile, p, area, start) {
     autocomplete: 'new-password',
   });
   // The core reports no steps: an indeterminate bar while it works.
-  const progress = h(
-    'div',
-    { id: 'profile-export-progress', class: 'export__progress', hidden: true },
-    h('progress', { class: 'export__bar', 'aria-labelledby': 'profile-export-progress-text' }),
-    h('p', { id: 'profile-export-progress-text', class: 'muted' }, t('profile.export.working')),
-  );
+  const progress = workingBar('profile-export-progress', t('profile.export.working'));
   const submit = button(t('profile.export.submit'), { id: 'profile-export-submit', type: 'submit' });
   const cancel = button(t('common.cancel'), {
     id: 'profile-export-cancel',

@@ -25,6 +25,7 @@ import {
 } from '../../components/form.js';
 import { fieldLabel, labelOr, purposeNames, purposeName } from '../../components/labels.js';
 import { dateHint, dateHintVars, parseDate } from '../../components/format.js';
+import { workingBar } from '../../components/progress.js';
 import { call } from '../../api.js';
 import { t, tn, currentLanguage } from '../../i18n.js';
 
@@ -279,12 +280,7 @@ export function recipientsPanels({ reportNotice }) {
       label: t('settings.recipients.folderLabel'),
       hint: t('settings.recipients.folderHint'),
     });
-    const progress = h(
-      'div',
-      { id: 'recipient-handover-progress', class: 'export__progress', hidden: true },
-      h('progress', { class: 'export__bar', 'aria-labelledby': 'recipient-handover-progress-text' }),
-      h('p', { id: 'recipient-handover-progress-text', class: 'muted' }, t('settings.recipients.handOverWorking')),
-    );
+    const progress = workingBar('recipient-handover-progress', t('settings.recipients.handOverWorking'));
     const submit = button(t('settings.recipients.handOverSubmit'), { id: 'recipient-handover-submit', type: 'submit' });
     const cancel = button(t('common.cancel'), {
       id: 'recipient-handover-cancel',

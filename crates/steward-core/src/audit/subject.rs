@@ -10,6 +10,13 @@ pub enum Subject {
     Customer(i64),
     /// Every customer a list showed (a search, an audience page).
     Customers(Vec<i64>),
+    /// An invitation (a person on an imported list who has not joined).
+    Invitation(i64),
+    /// What a till search showed: customers and invitations.
+    Found {
+        customers: Vec<i64>,
+        invitations: Vec<i64>,
+    },
     Receipt(String),
     Purpose(String),
     Field(&'static str),
@@ -38,6 +45,21 @@ impl Subject {
                 .map(|id| format!("customer:{id}"))
                 .collect::<Vec<_>>()
                 .join(" "),
+            Subject::Invitation(id) => format!("invitation:{id}"),
+            Subject::Found {
+                customers,
+                invitations,
+            } => {
+                let parts: Vec<String> = customers
+                    .iter()
+                    .map(|id| format!("customer:{id}"))
+                    .chain(invitations.iter().map(|id| format!("invitation:{id}")))
+                    .collect();
+                if parts.is_empty() {
+                    return None;
+                }
+                parts.join(" ")
+            }
             Subject::Receipt(id) => format!("receipt:{id}"),
             Subject::Purpose(id) => format!("purpose:{id}"),
             Subject::Field(key) => format!("field:{key}"),
@@ -57,6 +79,13 @@ impl Subject {
         stored
             .split(' ')
             .filter_map(|part| part.strip_prefix("customer:")?.parse().ok())
+    }
+
+    /// The invitations a stored subject names.
+    pub(crate) fn invitations_in(stored: &str) -> impl Iterator<Item = i64> + '_ {
+        stored
+            .split(' ')
+            .filter_map(|part| part.strip_prefix("invitation:")?.parse().ok())
     }
 
     /// Reads back a stored [`Subject::SearchLimit`].

@@ -24,8 +24,7 @@ use rusqlite::Connection;
 
 use super::coverage;
 use super::forms::{
-    CollectionMethod, ConsentForm, ConsentState, Decision, Objection, Recorded, Signature,
-    Withdrawal,
+    CollectionMethod, ConsentForm, ConsentState, Decision, Objection, Recorded, Withdrawal,
 };
 use super::handover;
 use super::ledger;
@@ -33,6 +32,7 @@ use super::notices::{read_notice, Notice};
 use super::once::{FormSeen, OwnedFormMark, Submission};
 use super::purposes::{enabled_fields, load_purposes, LegalBasis};
 use super::record::{record_decisions, sync_purpose_records, Act};
+use super::signature::{Checked, Signature};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::{self, NAME_FIELD};
 use crate::error::{Error, Result, Warning};
@@ -105,13 +105,16 @@ fn checked_fields(
     Ok(out)
 }
 
+/// The signature a form needs, checked: the on-screen form must be signed
+/// (drawn, or a typed name the customer confirmed); the paper form is
+/// signed on paper, though a signature given with it is checked all the same.
 pub(crate) fn checked_signature(
     method: CollectionMethod,
     signature: Option<&Signature>,
-) -> Result<Option<String>> {
+) -> Result<Option<Checked>> {
     match (method, signature) {
         (CollectionMethod::InStoreForm, None) => Err(Error::SignatureRequired),
-        (_, Some(s)) => s.normalised().map(Some),
+        (_, Some(s)) => s.checked().map(Some),
         (_, None) => Ok(None),
     }
 }
@@ -171,6 +174,18 @@ impl Vault {
     /// unticked are recorded as refused. Returns the new customer's id and
     /// the signed receipt.
     pub fn join_customer(&mut self, session: &mut Session, form: ConsentForm) -> Result<Recorded> {
+        self.join_customer_then(session, form, |_, _| Ok(()))
+    }
+
+    /// [`Vault::join_customer`], with `then` run inside the join's
+    /// transaction once the customer is written (given their number): what
+    /// must happen with the join or not at all (an invitation consumed).
+    pub(crate) fn join_customer_then(
+        &mut self,
+        session: &mut Session,
+        form: ConsentForm,
+        then: impl FnOnce(&mut Tx<'_>, i64) -> Result<()>,
+    ) -> Result<Recorded> {
         self.authorize(session, Action::RecordConsent)?;
         let submission = Submission {
             act: "join",
@@ -240,7 +255,7 @@ impl Vault {
                     method: form.method,
                     identity_check: form.identity_check,
                     recorded_by: user_id,
-                    signature: signature.as_deref(),
+                    signature: signature.as_ref(),
                     form: form_mark.as_ref(),
                 },
                 &decisions,
@@ -253,6 +268,7 @@ impl Vault {
                     .because(form.method.as_str())
                     .touching(values.iter().map(|(k, _)| *k)),
             )?;
+            then(tx, customer_id)?;
             Ok(Recorded {
                 customer_id,
                 receipt,
@@ -338,7 +354,7 @@ impl Vault {
                     method: form.method,
                     identity_check: form.identity_check,
                     recorded_by: user_id,
-                    signature: signature.as_deref(),
+                    signature: signature.as_ref(),
                     form: form_mark.as_ref(),
                 },
                 &decisions,
@@ -501,7 +517,7 @@ impl Vault {
                     method: request.method,
                     identity_check: request.identity_check,
                     recorded_by: user_id,
-                    signature: signature.as_deref(),
+                    signature: signature.as_ref(),
                     form: form_mark.as_ref(),
                 },
                 &decisions,

@@ -1,6 +1,6 @@
 //! The words of a consent decision: how identity was checked, how consent
-//! was collected, the decisions, the customer's drawn signature, the forms
-//! a customer fills in, and what a recorded decision and a consent history
+//! was collected, the decisions, the forms a customer fills in (signed as
+//! `signature` says), and what a recorded decision and a consent history
 //! look like when they leave the core.
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,7 @@ use crate::error::{Error, Result, Warning};
 use crate::language::Lang;
 
 use super::receipts::Receipt;
+use super::signature::Signature;
 
 /// How the shop checked who the customer is. The document number itself is
 /// never recorded.
@@ -139,51 +140,6 @@ impl Decision {
     /// Whether the purpose is granted after this decision.
     pub fn grants(self) -> bool {
         matches!(self, Decision::Grant | Decision::Renew)
-    }
-}
-
-/// The customer's hand-drawn signature: strokes of points, each coordinate
-/// between 0 and 1 relative to the pad (so it redraws at any size).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Signature(pub Vec<Vec<[f64; 2]>>);
-
-impl Signature {
-    const MAX_STROKES: usize = 200;
-    const MAX_POINTS: usize = 20_000;
-
-    /// Checks the shape and returns the stored form (rounded coordinates).
-    pub(crate) fn normalised(&self) -> Result<String> {
-        let invalid = |reason| Error::InvalidInput {
-            field: "signature",
-            reason,
-        };
-        let points: usize = self.0.iter().map(Vec::len).sum();
-        if self.0.is_empty() || points < 2 {
-            return Err(Error::SignatureRequired);
-        }
-        if self.0.len() > Self::MAX_STROKES || points > Self::MAX_POINTS {
-            return Err(invalid("it has too many strokes or points"));
-        }
-        let in_pad = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
-        if !self
-            .0
-            .iter()
-            .flatten()
-            .all(|[x, y]| in_pad(*x) && in_pad(*y))
-        {
-            return Err(invalid("a point lies outside the signature pad"));
-        }
-        let rounded: Vec<Vec<[f64; 2]>> = self
-            .0
-            .iter()
-            .map(|s| {
-                s.iter()
-                    .map(|[x, y]| [(x * 1e4).round() / 1e4, (y * 1e4).round() / 1e4])
-                    .collect()
-            })
-            .collect();
-        serde_json::to_string(&rounded).map_err(|_| invalid("it cannot be encoded"))
     }
 }
 

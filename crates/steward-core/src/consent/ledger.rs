@@ -7,7 +7,7 @@
 //!
 //! The ledger names a customer only by their random public id.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
@@ -373,4 +373,53 @@ pub(crate) fn decisions_since(
             .collect()
     })
     .map_err(Error::db("read the consent ledger"))
+}
+
+/// For each purpose, how many customers held it just before each of `ends`
+/// (stored timestamps, oldest first): the ledger replayed decision by
+/// decision, a grant or renewal holding the purpose and any other decision
+/// (withdrawal, expiry, refusal) ending it. Counts only: no customer leaves
+/// this function. An end in the future counts every decision so far, so it
+/// matches `holders` today.
+pub(crate) fn holding_at(conn: &Connection, ends: &[String]) -> Result<BTreeMap<String, Vec<u64>>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT customer_ref, purpose, kind, at FROM consent_event ORDER BY seq")
+        .map_err(Error::db("read the consent ledger"))?;
+    let mut rows = stmt
+        .query([])
+        .map_err(Error::db("read the consent ledger"))?;
+    let mut held: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut now: BTreeMap<String, u64> = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    // Copies today's counts into every end the decisions have passed.
+    let snapshot = |now: &BTreeMap<String, u64>, out: &mut BTreeMap<String, Vec<u64>>, k: usize| {
+        for (purpose, n) in now {
+            out.entry(purpose.clone())
+                .or_insert_with(|| vec![0; ends.len()])[k] = *n;
+        }
+    };
+    let mut next = 0;
+    while let Some(r) = rows.next().map_err(Error::db("read the consent ledger"))? {
+        let read = |i| {
+            r.get::<_, String>(i)
+                .map_err(Error::db("read the consent ledger"))
+        };
+        let (customer_ref, purpose, kind, at) = (read(0)?, read(1)?, read(2)?, read(3)?);
+        while next < ends.len() && at >= ends[next] {
+            snapshot(&now, &mut out, next);
+            next += 1;
+        }
+        let holds = Decision::parse(&kind).is_some_and(Decision::grants);
+        let key = (customer_ref, purpose);
+        let count = now.entry(key.1.clone()).or_insert(0);
+        if holds && held.insert(key.clone()) {
+            *count += 1;
+        } else if !holds && held.remove(&key) {
+            *count -= 1;
+        }
+    }
+    for k in next..ends.len() {
+        snapshot(&now, &mut out, k);
+    }
+    Ok(out)
 }

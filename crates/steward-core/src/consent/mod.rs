@@ -28,15 +28,18 @@ mod history;
 pub(crate) mod ledger;
 pub mod notices;
 pub(crate) mod once;
+pub(crate) mod purpose_checks;
 pub mod purposes;
 pub mod receipts;
 pub(crate) mod record;
+pub mod signature;
 pub(crate) mod signing_key;
 
 pub use forms::{
     CollectionMethod, ConsentForm, ConsentHistory, ConsentState, Decision, FormId, IdentityCheck,
-    LedgerEntry, Objection, Recorded, Signature, Withdrawal,
+    LedgerEntry, Objection, Recorded, Withdrawal,
 };
+pub use signature::{Signature, TypedSignature, MAX_TYPED_NAME_CHARS};
 
 use crate::error::Result;
 use crate::store::Vault;

@@ -4,19 +4,21 @@
 //! again, with nothing written, or is refused (`FormAlreadyRecorded`) when
 //! it says something else. Saying "the same" is decided without keeping
 //! the typed values anywhere new: the receipt keeps a digest of the rest of
-//! the form, and the values are compared with those the customer's record
-//! holds.
+//! the form, and the values (a typed signature's name too) are compared
+//! with those the customer's record holds.
 
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use super::forms::{CollectionMethod, FormId, IdentityCheck, Recorded, Signature, Withdrawal};
+use super::forms::{CollectionMethod, FormId, IdentityCheck, Recorded, Withdrawal};
 use super::handover;
 use super::receipts::{self, FormMark};
+use super::signature::Signature;
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::language::Lang;
 use crate::people::Session;
+use crate::records::signatures::{self, Stored};
 use crate::records::{self, customer, fields};
 use crate::store::Vault;
 
@@ -50,10 +52,7 @@ impl Submission<'_> {
             .map(|(k, _)| k.as_str())
             .collect();
         keys.sort_unstable();
-        let signature = self.signature.map(|s| match s.normalised() {
-            Ok(strokes) => hex::encode(Sha256::digest(strokes.as_bytes())),
-            Err(_) => "invalid".to_owned(),
-        });
+        let signature = self.signature.map(Signature::form_digest_part);
         let doc = serde_json::json!({
             "act": self.act,
             "customer": self.customer_id,
@@ -84,6 +83,24 @@ fn values_held(conn: &Connection, customer_id: i64, given: &[(String, String)]) 
         }
     }
     Ok(true)
+}
+
+/// Whether a typed signature is the one stored with the receipt `receipt_id`
+/// (the digest says only that a name was typed). When the shop no longer
+/// holds it — the customer was erased — there is nothing to tell them
+/// apart, and nothing a repeated result could reveal: it counts as the same.
+fn signature_held(conn: &Connection, receipt_id: &str, given: Option<&Signature>) -> Result<bool> {
+    let Some(Signature::Typed(typed)) = given else {
+        return Ok(true);
+    };
+    let Ok(name) = typed.checked_name() else {
+        return Ok(false);
+    };
+    Ok(match signatures::of_receipt(conn, receipt_id)? {
+        Some(Stored::Typed { name: stored }) => stored == name,
+        Some(Stored::Drawn) => false,
+        None => true,
+    })
 }
 
 /// A form's id, seen or not: the first result again, or the mark to keep
@@ -139,7 +156,8 @@ impl Vault {
         };
         handover::check_act_for(session, Some(customer_id))?;
         let same = found.form_sha256 == submission.digest()
-            && values_held(&self.conn, customer_id, submission.fields)?;
+            && values_held(&self.conn, customer_id, submission.fields)?
+            && signature_held(&self.conn, &found.receipt.receipt_id, submission.signature)?;
         if !same {
             return Err(Error::FormAlreadyRecorded {
                 receipt_id: found.receipt.receipt_id,

@@ -7,7 +7,7 @@
 //! and off. Every change that alters what a customer would read publishes a
 //! new notice version (`notices`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -16,8 +16,9 @@ use super::clock::default_clock;
 pub use super::clock::RetentionClock;
 use super::coverage;
 use super::notices::publish_if_changed;
+use super::purpose_checks::{check_change, check_new, CheckedChange, CheckedNew};
 use crate::audit::{AuditEvent, Outcome, Subject};
-use crate::catalog::{self, FieldSpec, CATALOG, NAME_FIELD};
+use crate::catalog::{self, FieldSpec, CATALOG};
 use crate::error::{Error, Result};
 use crate::language::Lang;
 use crate::people::Session;
@@ -310,91 +311,148 @@ pub(crate) fn enabled_fields(conn: &Connection) -> Result<Vec<&'static FieldSpec
         .collect())
 }
 
-fn validate_purpose_id(id: &str) -> Result<String> {
-    let ok = !id.is_empty()
-        && id.len() <= 40
-        && id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
-        Ok(id.to_owned())
-    } else {
-        Err(Error::InvalidInput {
-            field: "purpose id",
-            reason: "use lowercase letters, digits and dashes, starting with a letter (at most 40)",
-        })
-    }
-}
-
-fn validate_text(text: &PurposeText) -> Result<PurposeText> {
-    let check = |field: &'static str, v: &str, max: usize| -> Result<String> {
-        let v = v.trim();
-        if v.is_empty() {
-            return Err(Error::InvalidInput {
-                field,
-                reason: "it is empty",
-            });
-        }
-        if v.chars().count() > max || v.chars().any(char::is_control) {
-            return Err(Error::InvalidInput {
-                field,
-                reason: "it is too long or contains control characters",
-            });
-        }
-        if crate::catalog::has_direction_control(v) {
-            return Err(Error::InvalidInput {
-                field,
-                reason: crate::catalog::DIRECTION_CONTROL_REASON,
-            });
-        }
-        Ok(v.to_owned())
-    };
-    Ok(PurposeText {
-        name: check("purpose name", &text.name, 80)?,
-        description: check("purpose description", &text.description, 600)?,
-    })
-}
-
-fn validate_retention(days: u32) -> Result<u32> {
-    if (1..=36500).contains(&days) {
-        Ok(days)
-    } else {
-        Err(Error::InvalidInput {
-            field: "retention",
-            reason: "it must be between 1 day and 100 years",
-        })
-    }
-}
-
-fn validate_fields(fields: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for f in fields {
-        let spec = catalog::spec(f)?;
-        if !out.iter().any(|k| k == spec.key) {
-            out.push(spec.key.to_owned());
-        }
-    }
-    Ok(out)
-}
-
 /// After the shop changed what it collects: erases, for every customer,
 /// the values no agreement covers any more (`coverage`), with one audit
 /// entry naming the customers and fields (never a value), and empties the
 /// WAL once committed (`Vault::transact` does not, so the caller's
 /// `checkpoint_wal` follows).
-fn erase_uncovered_after_change(tx: &mut Tx<'_>, session: &Session) -> Result<()> {
+fn erase_uncovered_after_change(
+    tx: &mut Tx<'_>,
+    session: &Session,
+) -> Result<(Vec<i64>, BTreeSet<&'static str>)> {
     let (customers, fields) = coverage::erase_uncovered_everywhere(tx.conn())?;
     if customers.is_empty() {
-        return Ok(());
+        return Ok((customers, fields));
     }
     tx.audit(
         AuditEvent::new("consent.erase_uncovered", Outcome::Ok)
             .by(session.user_id(), session.role())
-            .on(Subject::Customers(customers))
+            .on(Subject::Customers(customers.clone()))
             .because("no agreement covers them")
-            .touching(fields),
-    )
+            .touching(fields.clone()),
+    )?;
+    Ok((customers, fields))
+}
+
+/// What saving a purpose did: the notice version customers now read, and
+/// the customers and fields whose values no agreement covers any more
+/// (erased).
+pub(crate) struct Saved {
+    pub notice_version: i64,
+    pub erased_customers: Vec<i64>,
+    pub erased_fields: BTreeSet<&'static str>,
+}
+
+/// Saves a checked new purpose and publishes the notice.
+pub(crate) fn insert_purpose(
+    tx: &mut Tx<'_>,
+    session: &Session,
+    new: &CheckedNew,
+) -> Result<Saved> {
+    let id = &new.id;
+    let exists: bool = tx
+        .conn()
+        .query_row("SELECT count(*) FROM purpose WHERE id = ?1", [id], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(Error::db("add a purpose"))?
+        > 0;
+    if exists {
+        return Err(Error::PurposeExists {
+            purpose: id.clone(),
+        });
+    }
+    let fields_json = serde_json::to_string(&new.fields).unwrap_or_else(|_| "[]".into());
+    tx.conn()
+        .execute(
+            "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
+             VALUES (?1, ?2, 0, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM purpose), ?5, ?6)",
+            params![id, new.legal_basis.as_str(), new.retention_days, fields_json, format_ts(tx.now), new.marketing],
+        )
+        .map_err(Error::db("add a purpose"))?;
+    for (lang, t) in &new.texts {
+        save_text(tx.conn(), id, *lang, t)?;
+    }
+    tx.audit(
+        AuditEvent::new("purpose.add", Outcome::Ok)
+            .by(session.user_id(), session.role())
+            .on(Subject::Purpose(id.to_owned())),
+    )?;
+    Ok(Saved {
+        notice_version: publish_if_changed(tx, Some(session))?,
+        erased_customers: Vec::new(),
+        erased_fields: BTreeSet::new(),
+    })
+}
+
+/// Saves a checked change to purpose `id`, publishes the notice if
+/// customers would now read something different, and erases the values no
+/// agreement covers any more (the caller empties the WAL after commit).
+pub(crate) fn apply_change(
+    tx: &mut Tx<'_>,
+    session: &Session,
+    id: &str,
+    change: &CheckedChange,
+) -> Result<Saved> {
+    let set = |tx: &mut Tx<'_>, sql: &str, value: &dyn rusqlite::ToSql| -> Result<()> {
+        tx.conn()
+            .execute(sql, params![value, id])
+            .map_err(Error::db("edit a purpose"))?;
+        Ok(())
+    };
+    if let Some(days) = change.retention_days {
+        set(
+            tx,
+            "UPDATE purpose SET retention_days = ?1 WHERE id = ?2",
+            &days,
+        )?;
+    }
+    if let Some(clock) = change.retention_clock {
+        set(
+            tx,
+            "UPDATE purpose SET retention_clock = ?1 WHERE id = ?2",
+            &clock.as_str(),
+        )?;
+    }
+    if let Some(fields) = &change.fields {
+        let json = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
+        set(tx, "UPDATE purpose SET fields = ?1 WHERE id = ?2", &json)?;
+    }
+    if let Some(active) = change.active {
+        set(tx, "UPDATE purpose SET active = ?1 WHERE id = ?2", &active)?;
+    }
+    if let Some(marketing) = change.marketing {
+        set(
+            tx,
+            "UPDATE purpose SET marketing = ?1 WHERE id = ?2",
+            &marketing,
+        )?;
+    }
+    for (lang, t) in &change.texts {
+        save_text(tx.conn(), id, *lang, t)?;
+    }
+    tx.audit(
+        AuditEvent::new("purpose.edit", Outcome::Ok)
+            .by(session.user_id(), session.role())
+            .on(Subject::Purpose(id.to_owned())),
+    )?;
+    let notice_version = publish_if_changed(tx, Some(session))?;
+    let (erased_customers, erased_fields) = erase_uncovered_after_change(tx, session)?;
+    Ok(Saved {
+        notice_version,
+        erased_customers,
+        erased_fields,
+    })
+}
+
+/// The purpose `id` as configured.
+pub(crate) fn purpose(conn: &Connection, id: &str) -> Result<Purpose> {
+    load_purposes(conn)?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Error::PurposeNotFound {
+            purpose: id.to_owned(),
+        })
 }
 
 impl Vault {
@@ -407,52 +465,9 @@ impl Vault {
     /// Adds a purpose (asked for by consent) and publishes a new notice.
     pub fn add_purpose(&mut self, session: &mut Session, new: NewPurpose) -> Result<Purpose> {
         self.authorize(session, Action::ManagePurposes)?;
-        let id = validate_purpose_id(&new.id)?;
-        let retention = validate_retention(new.retention_days)?;
-        let fields = validate_fields(&new.fields)?;
-        let Some(first) = new.texts.values().next() else {
-            return Err(Error::InvalidInput {
-                field: "purpose name",
-                reason: "give a name and description in at least one language",
-            });
-        };
-        let first = validate_text(first)?;
-        let mut texts = BTreeMap::new();
-        for lang in Lang::ALL {
-            let t = match new.texts.get(&lang) {
-                Some(t) => validate_text(t)?,
-                None => first.clone(),
-            };
-            texts.insert(lang, t);
-        }
-        self.transact("add a purpose", |tx| {
-            let exists: bool = tx
-                .conn()
-                .query_row("SELECT count(*) FROM purpose WHERE id = ?1", [&id], |r| r.get::<_, i64>(0))
-                .map_err(Error::db("add a purpose"))?
-                > 0;
-            if exists {
-                return Err(Error::PurposeExists { purpose: id.clone() });
-            }
-            let fields_json = serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into());
-            tx.conn()
-                .execute(
-                    "INSERT INTO purpose (id, legal_basis, required, retention_days, fields, position, created_at, marketing)
-                     VALUES (?1, ?2, 0, ?3, ?4, (SELECT coalesce(max(position), 0) + 1 FROM purpose), ?5, ?6)",
-                    params![id, new.legal_basis.as_str(), retention, fields_json, format_ts(tx.now), new.marketing],
-                )
-                .map_err(Error::db("add a purpose"))?;
-            for (lang, t) in &texts {
-                save_text(tx.conn(), &id, *lang, t)?;
-            }
-            tx.audit(
-                AuditEvent::new("purpose.add", Outcome::Ok)
-                    .by(session.user_id(), session.role())
-                    .on(Subject::Purpose(id.to_owned())),
-            )?;
-            publish_if_changed(tx, Some(session))
-        })?;
-        self.purpose(&id)
+        let new = check_new(&new)?;
+        self.transact("add a purpose", |tx| insert_purpose(tx, session, &new))?;
+        self.purpose(&new.id)
     }
 
     /// Changes a purpose; publishes a new notice version if customers would
@@ -465,87 +480,9 @@ impl Vault {
     ) -> Result<Purpose> {
         self.authorize(session, Action::ManagePurposes)?;
         let current = self.purpose(id)?;
-        if current.required && change.marketing == Some(true) {
-            return Err(Error::InvalidInput {
-                field: "marketing",
-                reason: "membership is not a marketing purpose",
-            });
-        }
-        if current.required && change.active == Some(false) {
-            return Err(Error::InvalidInput {
-                field: "active",
-                reason: "membership cannot be switched off: every customer record depends on it",
-            });
-        }
-        let retention = change.retention_days.map(validate_retention).transpose()?;
-        let fields = change.fields.as_deref().map(validate_fields).transpose()?;
-        if current.required
-            && fields
-                .as_ref()
-                .is_some_and(|f| !f.iter().any(|k| k == NAME_FIELD))
-        {
-            return Err(Error::InvalidInput {
-                field: "fields",
-                reason: "membership must keep the name field",
-            });
-        }
-        let texts = change
-            .texts
-            .iter()
-            .map(|(l, t)| validate_text(t).map(|t| (*l, t)))
-            .collect::<Result<Vec<_>>>()?;
+        let change = check_change(&current, &change)?;
         self.transact("edit a purpose", |tx| {
-            if let Some(days) = retention {
-                tx.conn()
-                    .execute(
-                        "UPDATE purpose SET retention_days = ?1 WHERE id = ?2",
-                        params![days, id],
-                    )
-                    .map_err(Error::db("edit a purpose"))?;
-            }
-            if let Some(clock) = change.retention_clock {
-                tx.conn()
-                    .execute(
-                        "UPDATE purpose SET retention_clock = ?1 WHERE id = ?2",
-                        params![clock.as_str(), id],
-                    )
-                    .map_err(Error::db("edit a purpose"))?;
-            }
-            if let Some(fields) = &fields {
-                let json = serde_json::to_string(fields).unwrap_or_else(|_| "[]".into());
-                tx.conn()
-                    .execute(
-                        "UPDATE purpose SET fields = ?1 WHERE id = ?2",
-                        params![json, id],
-                    )
-                    .map_err(Error::db("edit a purpose"))?;
-            }
-            if let Some(active) = change.active {
-                tx.conn()
-                    .execute(
-                        "UPDATE purpose SET active = ?1 WHERE id = ?2",
-                        params![active, id],
-                    )
-                    .map_err(Error::db("edit a purpose"))?;
-            }
-            if let Some(marketing) = change.marketing {
-                tx.conn()
-                    .execute(
-                        "UPDATE purpose SET marketing = ?1 WHERE id = ?2",
-                        params![marketing, id],
-                    )
-                    .map_err(Error::db("edit a purpose"))?;
-            }
-            for (lang, t) in &texts {
-                save_text(tx.conn(), id, *lang, t)?;
-            }
-            tx.audit(
-                AuditEvent::new("purpose.edit", Outcome::Ok)
-                    .by(session.user_id(), session.role())
-                    .on(Subject::Purpose(id.to_owned())),
-            )?;
-            publish_if_changed(tx, Some(session))?;
-            erase_uncovered_after_change(tx, session)
+            apply_change(tx, session, id, &change)
         })?;
         // Values erased above leave the WAL too.
         self.checkpoint_wal("erase data no agreement covers")?;
@@ -553,12 +490,7 @@ impl Vault {
     }
 
     fn purpose(&self, id: &str) -> Result<Purpose> {
-        load_purposes(&self.conn)?
-            .into_iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| Error::PurposeNotFound {
-                purpose: id.to_owned(),
-            })
+        purpose(&self.conn, id)
     }
 
     /// The field catalog with the shop's switches and the purposes using
@@ -619,7 +551,7 @@ impl Vault {
                 .on(Subject::Field(spec.key)),
             )?;
             publish_if_changed(tx, Some(session))?;
-            erase_uncovered_after_change(tx, session)
+            erase_uncovered_after_change(tx, session).map(drop)
         })?;
         // Values erased above leave the WAL too.
         self.checkpoint_wal("erase data no agreement covers")

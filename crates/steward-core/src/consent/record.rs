@@ -1,6 +1,6 @@
 //! Writing one act of a customer (joining, granting, withdrawing, an
-//! erasure's withdrawal of everything): its ledger rows, the drawn
-//! signature, the signed receipt, and the records kept per purpose brought
+//! erasure's withdrawal of everything): its ledger rows, the customer's
+//! signature (drawn or typed), the signed receipt, and the records kept per purpose brought
 //! in line with the consents that now hold. Used by `acts` and by
 //! `rights::erasure`, always inside their transaction.
 
@@ -12,6 +12,7 @@ use super::forms::{CollectionMethod, Decision, IdentityCheck};
 use super::ledger::{self, LedgerRow};
 use super::notices::Notice;
 use super::receipts::{self, FormMark, Receipt};
+use super::signature::Checked;
 use super::signing_key;
 use crate::error::Result;
 use crate::purpose_id::LOYALTY;
@@ -32,8 +33,8 @@ pub(crate) struct Act<'a> {
     pub method: CollectionMethod,
     pub identity_check: IdentityCheck,
     pub recorded_by: i64,
-    /// The stored form of the customer's drawn signature, if any.
-    pub signature: Option<&'a str>,
+    /// The customer's signature, checked, if any.
+    pub signature: Option<&'a Checked>,
     /// The form this act was submitted on, if it had an id.
     pub form: Option<&'a FormMark<'a>>,
 }
@@ -58,9 +59,9 @@ pub(crate) fn record_decisions(
         form,
     } = *act;
     let receipt_id = uuid::Uuid::new_v4().to_string();
-    let signature_sha = signature.map(|s| Sha256::digest(s.as_bytes()).to_vec());
-    if let Some(strokes) = signature {
-        signatures::insert(tx.conn(), &receipt_id, customer_id, strokes)?;
+    let signature_sha = signature.map(|s| Sha256::digest(s.stored.as_bytes()).to_vec());
+    if let Some(s) = signature {
+        signatures::insert(tx.conn(), &receipt_id, customer_id, &s.stored)?;
     }
     for (purpose, decision) in decisions {
         ledger::append(
@@ -93,6 +94,7 @@ pub(crate) fn record_decisions(
             identity_check,
             recorded_by,
             signature_sha256: signature_sha.as_deref(),
+            signature_kind: signature.map(|s| s.kind),
             erased_fields,
         },
     )?;

@@ -14,11 +14,35 @@ use super::views::{FullHit, Hits, SearchResults, TillHit};
 use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::catalog::NAME_FIELD;
 use crate::error::{Error, Result};
+use crate::invitations::table::{self as invitations, Wanted};
+use crate::invitations::InvitedHit;
 use crate::people::access::{self, ViewKind};
 use crate::people::Session;
-use crate::permissions::Action;
+use crate::permissions::{is_allowed, Action};
+use crate::records::search::{Matcher, Plain};
 use crate::records::{fields, loyalty, restriction, search};
 use crate::store::Vault;
+
+/// The waiting (not expired) invitations a till search finds: names by
+/// the beginning of their words, a phone or an e-mail address only whole.
+fn invited_matching(
+    conn: &rusqlite::Connection,
+    matcher: &Matcher,
+    now: chrono::DateTime<chrono::Utc>,
+    limit: usize,
+) -> Result<Vec<InvitedHit>> {
+    let since = invitations::expiry_cutoff(conn, now)?;
+    let plain = matcher.plain();
+    let wanted = match &plain {
+        Plain::Email(e) => Wanted::Email(e),
+        Plain::Number(d) => Wanted::Number(d),
+        Plain::Words(w) => Wanted::Words(w),
+    };
+    Ok(invitations::matching(conn, &wanted, since, limit)?
+        .into_iter()
+        .map(|(id, name)| InvitedHit { id, name })
+        .collect())
+}
 
 impl Vault {
     /// Finds customers by name, phone, e-mail or loyalty number (accents and
@@ -75,10 +99,21 @@ impl Vault {
                 }
                 ids = whole;
             }
-            let truncated = ids.len() > scope.search_cap;
+            let mut truncated = ids.len() > scope.search_cap;
             ids.truncate(scope.search_cap);
+            // People on the shop's imported list, for those who serve at
+            // the till: shown apart, never as customers.
+            let mut invited = if is_allowed(role, Action::ServeInvitations) {
+                invited_matching(conn, &matcher, tx.now, scope.search_cap + 1)?
+            } else {
+                Vec::new()
+            };
+            truncated |= invited.len() > scope.search_cap;
+            invited.truncate(scope.search_cap);
+            let invited_ids: Vec<i64> = invited.iter().map(|h| h.id).collect();
             if let Some(budget) = &budget {
-                if let Some(refusal) = search_limit::after_search(tx, user_id, role, budget, &ids)?
+                if let Some(refusal) =
+                    search_limit::after_search(tx, user_id, role, budget, &ids, &invited_ids)?
                 {
                     return Ok(Err(refusal));
                 }
@@ -88,6 +123,9 @@ impl Vault {
             let mut shown: BTreeSet<&'static str> = search::matched_fields(conn, &matcher, &ids)?
                 .into_iter()
                 .collect();
+            if !invited.is_empty() {
+                shown.insert(NAME_FIELD);
+            }
             let hits = match scope.view {
                 ViewKind::Full => {
                     let mut hits = Vec::with_capacity(ids.len());
@@ -142,12 +180,16 @@ impl Vault {
                 .by(user_id, role)
                 .because("find-customer")
                 .touching(shown);
-            event = event.on(Subject::Customers(ids));
+            event = event.on(Subject::Found {
+                customers: ids,
+                invitations: invited_ids,
+            });
             tx.audit(event)?;
             Ok(Ok(SearchResults {
                 hits,
                 truncated,
                 ignored_words: matcher.ignored_words,
+                invited,
             }))
         })?;
         found

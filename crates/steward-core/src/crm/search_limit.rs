@@ -51,6 +51,14 @@ pub(crate) struct Budget {
     limit: u32,
     /// The customers its searches showed in the last hour.
     shown: BTreeSet<i64>,
+    /// The invitations they showed (people too: they count alike).
+    shown_invited: BTreeSet<i64>,
+}
+
+impl Budget {
+    fn count(&self) -> usize {
+        self.shown.len() + self.shown_invited.len()
+    }
 }
 
 /// What the limit says before a search runs.
@@ -87,16 +95,20 @@ pub(crate) fn before_search(tx: &mut Tx<'_>, user_id: i64, role: Role) -> Result
         return Ok(Before::Refused(refusal(limit, until, now)));
     }
     let mut shown = BTreeSet::new();
+    let mut shown_invited = BTreeSet::new();
     for (_, subject) in audit::by_user_after(conn, user_id, SEARCH_ACTION, Outcome::Ok, since)? {
-        shown.extend(
-            subject
-                .as_deref()
-                .into_iter()
-                .flat_map(Subject::customers_in),
-        );
+        let Some(subject) = subject.as_deref() else {
+            continue;
+        };
+        shown.extend(Subject::customers_in(subject));
+        shown_invited.extend(Subject::invitations_in(subject));
     }
-    let budget = Budget { limit, shown };
-    if budget.shown.len() >= limit as usize {
+    let budget = Budget {
+        limit,
+        shown,
+        shown_invited,
+    };
+    if budget.count() >= limit as usize {
         return pause(tx, user_id, role, &budget).map(Before::Refused);
     }
     Ok(Before::Within(budget))
@@ -110,14 +122,17 @@ pub(crate) fn after_search(
     role: Role,
     budget: &Budget,
     hits: &[i64],
+    invited: &[i64],
 ) -> Result<Option<Error>> {
-    let new = hits
-        .iter()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .filter(|id| !budget.shown.contains(id))
-        .count();
-    if budget.shown.len() + new > budget.limit as usize {
+    let new = |hits: &[i64], shown: &BTreeSet<i64>| {
+        hits.iter()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|id| !shown.contains(id))
+            .count()
+    };
+    let new = new(hits, &budget.shown) + new(invited, &budget.shown_invited);
+    if budget.count() + new > budget.limit as usize {
         return pause(tx, user_id, role, budget).map(Some);
     }
     Ok(None)
@@ -131,7 +146,7 @@ fn pause(tx: &mut Tx<'_>, user_id: i64, role: Role, budget: &Budget) -> Result<E
             .because(REASON)
             .on(Subject::SearchLimit {
                 user: user_id,
-                revealed: u32::try_from(budget.shown.len()).unwrap_or(u32::MAX),
+                revealed: u32::try_from(budget.count()).unwrap_or(u32::MAX),
                 limit: budget.limit,
             }),
     )?;

@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use crate::consent::ConsentState;
+pub use crate::invitations::InvitedHit;
 use crate::language::Lang;
 
 pub use crate::records::restriction::{Restriction, RestrictionCategory};
@@ -78,6 +79,10 @@ pub struct SearchResults {
     /// How many words of the query were shorter than three letters or
     /// digits and so were left out of the search (not matched at all).
     pub ignored_words: usize,
+    /// People on the shop's imported list who match: invited, not yet
+    /// joined (never customers; opened with `Vault::open_invitation`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<InvitedHit>,
 }
 
 /// The whole record, for the owner and the manager.

@@ -1,5 +1,6 @@
 //! The owner's dashboard: how the shop is doing, in counts only — members,
-//! sign-ups, consents, purchases and spend per week (weeks begin on Monday
+//! sign-ups, consents (decisions per week, and how many customers agreed
+//! to each purpose at the end of each week), purchases and spend per week (weeks begin on Monday
 //! in the computer's time zone), birthdays in the next seven days of the
 //! customers who agreed to the birthday offer, the last backup and what
 //! the retention schedule will erase soon.
@@ -43,8 +44,8 @@ pub struct Dashboard {
     pub currency: String,
     /// One entry per week, oldest first; the last is the current week.
     pub weeks: Vec<Week>,
-    /// Per purpose: who agrees now, and grants and withdrawals per week
-    /// (aligned with `weeks`).
+    /// Per purpose: who agrees now, grants and withdrawals per week, and
+    /// how many agreed at the end of each week (aligned with `weeks`).
     pub consents: Vec<PurposeCounts>,
     /// Birthdays in the next seven days, of customers who agree to the
     /// birthday offer (and whose record is not restricted), soonest first.
@@ -75,6 +76,10 @@ pub struct PurposeCounts {
     pub agreeing: u64,
     pub grants: Vec<u64>,
     pub withdrawals: Vec<u64>,
+    /// How many customers held the purpose at the end of each week (for
+    /// the current week: now), replayed from the ledger's grants,
+    /// renewals, withdrawals and expiries.
+    pub holding: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -180,6 +185,7 @@ impl Vault {
                 agreeing: 0,
                 grants: vec![0; weeks as usize],
                 withdrawals: vec![0; weeks as usize],
+                holding: vec![0; weeks as usize],
             };
             for (_, purpose, _) in ledger::agreements(conn)? {
                 consents
@@ -206,6 +212,16 @@ impl Vault {
                 } else {
                     counts.withdrawals[i] += 1;
                 }
+            }
+            // Each week ends at midnight before the next Monday, local time.
+            let ends: Vec<String> = (1..=i64::from(weeks))
+                .map(|i| format_ts(local_midnight(first + Duration::weeks(i))))
+                .collect();
+            for (purpose, holding) in ledger::holding_at(conn, &ends)? {
+                consents
+                    .entry(purpose.clone())
+                    .or_insert_with(|| blank(&purpose))
+                    .holding = holding;
             }
             let birthdays = birthdays_soon(conn, today, names)?;
             let members = customer::count(conn)?;

@@ -5,7 +5,9 @@
 //! and anchor, and that no customer record exists without a granted
 //! membership), and the alerts on the owner's home screen (`alerts`:
 //! accounts that reached the hourly search limit), and the dashboard on
-//! the owner's and manager's home screen (`dashboard`: counts per week).
+//! the owner's and manager's home screen (`dashboard`: counts per week),
+//! and the purposes as the owner reviews them, with what a change to one
+//! would do before it is saved (`purposes`).
 //!
 //! It reads through the modules that own the tables and changes nothing but
 //! the audit log's own entries.
@@ -14,9 +16,11 @@ pub mod access_log;
 pub mod alerts;
 pub mod dashboard;
 mod integrity;
+pub mod purposes;
 pub mod residue;
 
 pub use access_log::{LogEntry, LogFilter};
 pub use alerts::SearchLimitAlert;
 pub use dashboard::Dashboard;
+pub use purposes::{ChangeEffects, PurposeOverview, PurposesOverview};
 pub use residue::ResidueScan;

@@ -83,3 +83,11 @@ pub(crate) fn any_contains(conn: &Connection, text: &str) -> Result<bool> {
         .and_then(|mut s| s.exists([text]))
         .map_err(Error::db("look for a text in the records"))
 }
+
+/// Every customer's value of one field (e-mail addresses, phone numbers),
+/// to tell whether someone on an imported list is already a customer.
+pub(crate) fn all_values_of(conn: &Connection, key: &str) -> Result<Vec<String>> {
+    conn.prepare_cached("SELECT value FROM customer_field WHERE field = ?1")
+        .and_then(|mut s| s.query_map([key], |r| r.get(0))?.collect())
+        .map_err(Error::db("read the customer's data"))
+}

@@ -86,6 +86,37 @@ impl Matcher {
     }
 }
 
+/// What a query asks, as plain values, for a list kept outside the index
+/// (the invitations): the same words the index is asked for.
+pub(crate) enum Plain<'a> {
+    /// A whole e-mail address, lower case.
+    Email(&'a str),
+    /// A number's digits (a phone, with or without its country code).
+    Number(&'a str),
+    /// Words of at least three letters or digits, lower case.
+    Words(Vec<String>),
+}
+
+impl Matcher {
+    /// The query as plain values ([`Plain`]).
+    pub(crate) fn plain(&self) -> Plain<'_> {
+        if let Some(email) = &self.exact_email {
+            return Plain::Email(email);
+        }
+        match self.terms.as_slice() {
+            [t] if t.words.chars().all(|c| c.is_ascii_digit()) && t.columns.contains(&"phone") => {
+                Plain::Number(&t.words)
+            }
+            terms => Plain::Words(
+                terms
+                    .iter()
+                    .flat_map(|t| t.words.split(' ').map(str::to_owned))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// Turns what someone typed into a [`Matcher`] for `how`. A word needs
 /// `MIN_QUERY_CHARS` letters or digits to be matched at all: shorter words
 /// are left out (counted in `ignored_words`), and a query with no word that

@@ -6,10 +6,12 @@
 //! legal holds under which nothing of a customer is erased, `rules` the
 //! record-keeping rules the owner sees and edits (the shop's jurisdiction
 //! and how long it keeps sales records, the access log and destruction
-//! records), which `keeping` applies at the end of each run.
+//! records), which `keeping` applies at the end of each run; `invitations`
+//! erases the invitations the owner's period no longer keeps.
 
-mod due;
+pub(crate) mod due;
 mod hold;
+mod invitations;
 mod keeping;
 mod rules;
 mod run;

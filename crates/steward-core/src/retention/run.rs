@@ -25,6 +25,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::due::{all_due, due_for, Due, Rules};
+use super::invitations;
 use super::keeping;
 use super::runs::{self, Counts, Removed, RetentionRunSummary, RunTrigger};
 use crate::audit::{AuditEvent, Outcome, Subject};
@@ -112,6 +113,9 @@ pub struct RetentionPreview {
     /// What the record-keeping rules remove by then (sales records of
     /// customers who left, audit entries, destruction records).
     pub records_removed: Removed,
+    /// Invitations whose waiting period ends by then (erased, no one
+    /// named in the record).
+    pub invitations_expiring: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +150,7 @@ impl Vault {
             kept_held: Vec::new(),
             kept_restricted: Vec::new(),
             records_removed: keeping::due(&self.conn, until)?,
+            invitations_expiring: invitations::expired_by(&self.conn, until)?,
         };
         for due in all_due(&self.conn, until)? {
             let id = due.customer_id;
@@ -171,7 +176,9 @@ impl Vault {
     /// left unfinished. Needs no session and says nothing else (the app's
     /// background task asks before it begins a run).
     pub fn retention_due(&self) -> Result<bool> {
-        if runs::unfinished(&self.conn)?.is_some() || keeping::anything_due(&self.conn, self.now())?
+        if runs::unfinished(&self.conn)?.is_some()
+            || keeping::anything_due(&self.conn, self.now())?
+            || invitations::any_expired(&self.conn, self.now())?
         {
             return Ok(true);
         }
@@ -254,6 +261,8 @@ impl Vault {
         while self.retention_step(&mut run, usize::MAX)? {}
         // After the customers: what the shop kept for its own obligations.
         self.remove_kept_records(run.id, run.as_of, run.by)?;
+        // And the invitations nobody took up within the owner's period.
+        self.expire_invitations(run.id, run.as_of, run.by, &mut run.erased_values)?;
         let mut warnings = self.warnings();
         if let Some(record) = runs::destruction_record(&self.conn, run.id)? {
             let (residue, checked) =

@@ -40,7 +40,7 @@ use crate::record_keeping;
 use crate::records::erasure::{self as tombstones, DestructionRecord, NewRecord, Residue};
 use crate::records::{
     bookkeeping, customer, fields, legal_hold, loyalty, notes, recipients, restriction, search,
-    tasks,
+    signatures, tasks,
 };
 use crate::register::{self, CustomerKey, Erasure, REGISTER};
 use crate::store::{pages, Tx, Vault};
@@ -149,6 +149,7 @@ pub(crate) fn values_to_check(
     values.extend(restriction::get(conn, customer_id)?.and_then(|r| r.reason));
     values.extend(loyalty::account(conn, customer_id)?.map(|l| l.number));
     values.extend(legal_hold::get(conn, customer_id)?.map(|h| h.reason));
+    values.extend(signatures::typed_names(conn, customer_id)?);
     let mut out: Vec<Zeroizing<String>> = Vec::new();
     for v in values {
         let v = Zeroizing::new(v);
@@ -219,11 +220,16 @@ const HOLD_CHECKED_VALUES: &[&str] = &[
     "customer_restriction",
     "loyalty_account",
     "legal_hold",
+    "consent_signature",
     "customer_search_content",
     "customer_search_data",
     "customer_search_idx",
     "customer_search_docsize",
     "customer_search_config",
+    // An invitation holds a name, contact details and notes until the
+    // person joins (the same values then live in their record), refuses
+    // or the invitation expires.
+    "invitation",
 ];
 
 /// Shorter values are not looked for after an erasure: they match other
@@ -383,7 +389,12 @@ impl Vault {
             .collect();
         let erased_fields = fields::held_keys(&self.conn, customer_id)?;
         let rows = rows_held(&self.conn, customer_id, &public_id)?;
-        let values = values_to_check(&self.conn, customer_id)?;
+        let mut values = values_to_check(&self.conn, customer_id)?;
+        // The name typed to sign this very request is stored with its
+        // receipt, then erased with the rest: looked for too.
+        if let Some(Signature::Typed(typed)) = &request.signature {
+            values.extend(typed.checked_name().ok().map(Zeroizing::new));
+        }
         let (user_id, role) = how.by;
         let ground = how.ground;
         let (receipt, record_id, recipients_to_tell) = self.transact("erase a customer", |tx| {
@@ -396,7 +407,7 @@ impl Vault {
                     method: request.method,
                     identity_check: request.identity_check,
                     recorded_by: user_id,
-                    signature: signature.as_deref(),
+                    signature: signature.as_ref(),
                     form,
                 },
                 &decisions,

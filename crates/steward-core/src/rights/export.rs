@@ -274,7 +274,16 @@ fn other_files(
         let json = s(r, "json");
         // Receipt ids are random UUIDs: safe as file names.
         files.push((format!("receipts/{id}.json"), json.as_bytes().to_vec()));
-        files.push((format!("receipts/{id}.pdf"), render_pdf(key, json)?));
+        // The customer's own copy: with the name they typed to sign, if so.
+        let typed_name = rows(g, "consent_signature")
+            .iter()
+            .find(|sig| s(sig, "receipt_id") == id)
+            .map(|sig| s(sig, "typed_name"))
+            .filter(|name| !name.is_empty());
+        files.push((
+            format!("receipts/{id}.pdf"),
+            render_pdf(key, json, typed_name)?,
+        ));
     }
     Ok((data, files))
 }

@@ -11,10 +11,12 @@
 mod contents;
 pub(crate) mod erasure;
 mod export;
+mod invitation;
 mod manifest;
 mod report;
 
 pub(crate) use erasure::stored_forms;
 pub use erasure::{Erased, ErasureGround, ErasureRequest};
 pub use export::{CustomerExport, ExportedFile};
+pub use invitation::InvitationRefused;
 pub use manifest::{verify_export, VerifiedExport};

@@ -426,6 +426,29 @@ impl Vault {
         Ok(value)
     }
 
+    /// Runs `f` in a transaction that is always rolled back: what a change
+    /// would do, found by doing it, with nothing kept (its audit entries
+    /// neither). The anchor is not moved.
+    pub(crate) fn rehearse<T>(
+        &mut self,
+        op: &'static str,
+        f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.now();
+        let tx = self.conn.transaction().map_err(Error::db(op))?;
+        let mut wrapped = Tx {
+            tx,
+            chain_key: &self.chain_key,
+            db_key: &self.db_key,
+            now,
+            head: None,
+            ledger_head: None,
+        };
+        let value = f(&mut wrapped);
+        wrapped.tx.rollback().map_err(Error::db(op))?;
+        value
+    }
+
     /// Writes the anchor for the log's new head. The change it follows is
     /// already committed, so a failure here must not report the change as
     /// failed: it is noted ([`Vault::audit_anchor_pending`]) and the next

@@ -26,6 +26,9 @@ impl TestClock {
     pub fn new() -> TestClock {
         TestClock(Arc::new(Mutex::new(Utc::now())))
     }
+    pub fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
     pub fn advance(&self, d: Duration) {
         *self.0.lock().unwrap() += d;
     }
@@ -130,7 +133,11 @@ impl Shop {
 
 /// A few strokes standing in for a customer's hand-drawn signature.
 pub fn signature() -> Option<Signature> {
-    Some(Signature(vec![vec![[0.1, 0.5], [0.4, 0.2], [0.8, 0.6]]]))
+    Some(Signature::Drawn(vec![vec![
+        [0.1, 0.5],
+        [0.4, 0.2],
+        [0.8, 0.6],
+    ]]))
 }
 
 /// The on-screen consent form in Catalan, under the current notice, with

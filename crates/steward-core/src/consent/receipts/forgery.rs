@@ -48,7 +48,7 @@ impl ForeignKey {
     /// A PDF receipt for `receipt_json` (signed by this key, see
     /// [`ForeignKey::sign_json`]), laid out and sealed as the shop does.
     pub fn sign_pdf(&self, receipt_json: &str) -> Result<Vec<u8>> {
-        render_pdf(&self.0, receipt_json)
+        render_pdf(&self.0, receipt_json, None)
     }
 }
 

@@ -39,12 +39,14 @@ use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::{Error, Result};
 use crate::people::Session;
 use crate::permissions::Action;
+use crate::records::signatures::SignatureKind;
 use crate::shop::ShopProfile;
 use crate::store::Vault;
 use crate::time::format_ts;
 
 pub use super::signing_key::{fingerprint, parse_fingerprint};
 pub use pdf::Paper;
+pub(crate) use printable::printable_with;
 pub use printable::{printable, PrintableItem, PrintableReceipt, PrintableSection};
 pub(crate) use signed_pdf::render_pdf;
 
@@ -99,6 +101,8 @@ pub(crate) struct ReceiptFacts<'a> {
     pub identity_check: IdentityCheck,
     pub recorded_by: i64,
     pub signature_sha256: Option<&'a [u8]>,
+    /// How the customer signed (never what: no strokes, no typed name).
+    pub signature_kind: Option<SignatureKind>,
     pub erased_fields: &'a [String],
 }
 
@@ -167,7 +171,7 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         "version": KANTARA_VERSION,
         "jurisdiction": facts.shop.jurisdiction,
         "consentTimestamp": facts.at.timestamp(),
-        "collectionMethod": pack.text(&format!("methods.{}", facts.method.as_str()), &[]),
+        "collectionMethod": pack.text(&method_text_key(facts.method, facts.signature_kind), &[]),
         "consentReceiptID": facts.receipt_id,
         "publicKey": B64.encode(key.verifying_key().as_bytes()),
         "language": lang.code(),
@@ -202,6 +206,7 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
             "identityCheckText": pack.text(&format!("identity_checks.{}", facts.identity_check.as_str()), &[]),
             "recordedBy": format!("user:{}", facts.recorded_by),
             "signatureSha256": facts.signature_sha256.map(hex::encode),
+            "signature": facts.signature_kind.map(signature_member),
             "erasedFields": facts.erased_fields,
         },
     });
@@ -216,6 +221,27 @@ pub(crate) fn issue(key: &SigningKey, facts: &ReceiptFacts<'_>) -> Result<String
         field: "receipt",
         reason: "cannot be encoded",
     })
+}
+
+/// The text key of how consent was collected: the on-screen form signed
+/// by a typed name says so instead of "signed by hand".
+fn method_text_key(method: CollectionMethod, kind: Option<SignatureKind>) -> String {
+    match (method, kind) {
+        (CollectionMethod::InStoreForm, Some(SignatureKind::Typed)) => {
+            "methods.in-store-form-typed".to_owned()
+        }
+        _ => format!("methods.{}", method.as_str()),
+    }
+}
+
+/// The receipt's `steward.signature`: the kind of signature, and for a
+/// typed name that the customer confirmed it as their signature (a name
+/// without that confirmation is never recorded).
+fn signature_member(kind: SignatureKind) -> Value {
+    match kind {
+        SignatureKind::Drawn => json!({ "kind": kind.as_str() }),
+        SignatureKind::Typed => json!({ "kind": kind.as_str(), "confirmedByCustomer": true }),
+    }
 }
 
 pub(crate) fn signing_input(domain: &[u8], content: &[u8]) -> Vec<u8> {
@@ -523,7 +549,7 @@ pub(crate) fn export(conn: &Connection, customer_ref: &str) -> Result<Vec<Value>
 }
 
 impl Vault {
-    fn stored_receipt(&self, receipt_id: &str) -> Result<Receipt> {
+    pub(super) fn stored_receipt(&self, receipt_id: &str) -> Result<Receipt> {
         let json: String = self
             .conn
             .query_row(
@@ -542,25 +568,7 @@ impl Vault {
 
     /// A stored receipt, exactly as first issued (to show or print again).
     pub fn receipt(&mut self, session: &mut Session, receipt_id: &str) -> Result<Receipt> {
-        self.authorize(session, Action::ViewReceipt)?;
-        super::handover::check_receipt_for(self, session, receipt_id)?;
-        let receipt = self.stored_receipt(receipt_id)?;
-        self.log_standalone(
-            AuditEvent::new("receipt.view", Outcome::Ok)
-                .by(session.user_id(), session.role())
-                .on(Subject::Receipt(receipt_id.to_owned())),
-        )?;
-        Ok(receipt)
-    }
-
-    /// A stored receipt worded for printing (the app's print view).
-    pub fn printable_receipt(
-        &mut self,
-        session: &mut Session,
-        receipt_id: &str,
-    ) -> Result<PrintableReceipt> {
-        let receipt = self.receipt(session, receipt_id)?;
-        printable(&receipt.json)
+        Ok(self.receipt_to_word(session, receipt_id, false)?.0)
     }
 
     /// Checks the code scanned from a printed receipt's QR code against the

@@ -8,9 +8,15 @@ use chrono::{DateTime, Local};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{fingerprint, invalid, verify_json, SIGNATURE_MEMBER};
+use super::{fingerprint, invalid, verify_json, Receipt, SIGNATURE_MEMBER};
+use crate::audit::{AuditEvent, Outcome, Subject};
 use crate::error::Result;
-use crate::language::Lang;
+use crate::language::{Lang, Pack};
+use crate::people::access::{scope, ViewKind};
+use crate::people::Session;
+use crate::permissions::Action;
+use crate::records::signatures::{self, Stored};
+use crate::store::Vault;
 
 /// A receipt worded for printing, in the customer's language: the same
 /// content for the app's print view and the PDF.
@@ -52,6 +58,33 @@ pub struct PrintableItem {
 /// Words a signed receipt for printing. The receipt is verified first, so
 /// what prints is what was signed.
 pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
+    printable_with(receipt_json, None)
+}
+
+/// How the customer signed, worded: the kind the signed receipt records
+/// (a receipt from before typed signatures with a signature's SHA-256 was
+/// drawn), and the name they typed when the shop holds it and the reader
+/// may see it. `None` for a receipt nobody signed on screen.
+fn signed_how(pack: &Pack, steward: &Value, typed_name: Option<&str>) -> Option<String> {
+    let kind = match steward["signature"]["kind"].as_str() {
+        Some(kind) => kind,
+        None if steward["signatureSha256"].is_string() => "drawn",
+        None => return None,
+    };
+    Some(match (kind, typed_name) {
+        ("typed", Some(name)) => pack.text("receipt.signature_typed_name", &[("name", name)]),
+        ("typed", None) => pack.text("receipt.signature_typed", &[]),
+        _ => pack.text("receipt.signature_drawn", &[]),
+    })
+}
+
+/// [`printable`], with the name the customer typed to sign it, which the
+/// signed JSON never holds (it goes with the customer at an erasure, the
+/// receipt stays): read from the vault at the time of printing.
+pub(crate) fn printable_with(
+    receipt_json: &str,
+    typed_name: Option<&str>,
+) -> Result<PrintableReceipt> {
     let (verified, public) = verify_json(receipt_json.as_bytes())?;
     let v: Value = serde_json::from_str(receipt_json).map_err(|_| invalid("it does not parse"))?;
     let s = |path: &[&str]| -> String {
@@ -88,7 +121,7 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         })
         .unwrap_or(time);
     let notice_hash: String = s(&["steward", "noticeSha256"]).chars().take(16).collect();
-    let details = vec![
+    let mut details = vec![
         (pack.text("receipt.shop", &[]), shop.clone()),
         (pack.text("receipt.date", &[]), when),
         (
@@ -112,6 +145,9 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
             s(&["steward", "identityCheckText"]),
         ),
     ];
+    if let Some(how) = signed_how(pack, steward, typed_name) {
+        details.push((pack.text("receipt.signature", &[]), how));
+    }
     let kantara_purposes = v["services"][0]["purposes"]
         .as_array()
         .cloned()
@@ -256,6 +292,46 @@ pub fn printable(receipt_json: &str) -> Result<PrintableReceipt> {
         qr_modules,
         qr_caption: pack.text("receipt.qr", &[]),
     })
+}
+
+impl Vault {
+    /// A stored receipt worded for printing (the app's print view), with
+    /// the name the customer typed to sign it where that may be shown.
+    pub fn printable_receipt(
+        &mut self,
+        session: &mut Session,
+        receipt_id: &str,
+    ) -> Result<PrintableReceipt> {
+        let (receipt, typed_name) = self.receipt_to_word(session, receipt_id, true)?;
+        printable_with(&receipt.json, typed_name.as_deref())
+    }
+
+    /// A stored receipt and, when `with_name`, the name the customer typed
+    /// to sign it: only while the shop holds it (it goes with the
+    /// customer) and only for a role whose view of a customer holds their
+    /// name (never the auditor's). The audit entry says when it was read.
+    pub(super) fn receipt_to_word(
+        &mut self,
+        session: &mut Session,
+        receipt_id: &str,
+        with_name: bool,
+    ) -> Result<(Receipt, Option<String>)> {
+        self.authorize(session, Action::ViewReceipt)?;
+        crate::consent::handover::check_receipt_for(self, session, receipt_id)?;
+        let receipt = self.stored_receipt(receipt_id)?;
+        let names = matches!(scope(session.role()).view, ViewKind::Full | ViewKind::Till);
+        let typed_name = match signatures::of_receipt(&self.conn, receipt_id)? {
+            Some(Stored::Typed { name }) if with_name && names => Some(name),
+            _ => None,
+        };
+        self.log_standalone(
+            AuditEvent::new("receipt.view", Outcome::Ok)
+                .by(session.user_id(), session.role())
+                .on(Subject::Receipt(receipt_id.to_owned()))
+                .touching(typed_name.as_ref().map(|_| "typed_signature")),
+        )?;
+        Ok((receipt, typed_name))
+    }
 }
 
 /// A random id (a UUID) as people can read it out and compare: its first

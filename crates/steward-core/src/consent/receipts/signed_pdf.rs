@@ -6,20 +6,30 @@
 use ed25519_dalek::SigningKey;
 
 use super::pdf::{self, Paper};
-use super::{printable, seal_pdf};
+use super::{printable_with, seal_pdf};
 use crate::consent::signing_key::load_signing_key;
 use crate::error::Result;
 use crate::people::Session;
 use crate::store::Vault;
 
-/// The receipt as a signed PDF on A4, in the customer's language.
-pub(crate) fn render_pdf(key: &SigningKey, receipt_json: &str) -> Result<Vec<u8>> {
-    render_pdf_on(key, receipt_json, Paper::A4)
+/// The receipt as a signed PDF on A4, in the customer's language, with the
+/// name they typed to sign it if given (`printable_with`).
+pub(crate) fn render_pdf(
+    key: &SigningKey,
+    receipt_json: &str,
+    typed_name: Option<&str>,
+) -> Result<Vec<u8>> {
+    render_pdf_on(key, receipt_json, typed_name, Paper::A4)
 }
 
 /// The receipt as a signed PDF on `paper`, in the customer's language.
-fn render_pdf_on(key: &SigningKey, receipt_json: &str, paper: Paper) -> Result<Vec<u8>> {
-    let printable = printable(receipt_json)?;
+fn render_pdf_on(
+    key: &SigningKey,
+    receipt_json: &str,
+    typed_name: Option<&str>,
+    paper: Paper,
+) -> Result<Vec<u8>> {
+    let printable = printable_with(receipt_json, typed_name)?;
     let pdf = pdf::layout(&printable, paper)?;
     Ok(seal_pdf(key, pdf, receipt_json))
 }
@@ -38,8 +48,8 @@ impl Vault {
         receipt_id: &str,
         paper: Paper,
     ) -> Result<Vec<u8>> {
-        let receipt = self.receipt(session, receipt_id)?;
+        let (receipt, typed_name) = self.receipt_to_word(session, receipt_id, true)?;
         let key = load_signing_key(&self.conn)?;
-        render_pdf_on(&key, &receipt.json, paper)
+        render_pdf_on(&key, &receipt.json, typed_name.as_deref(), paper)
     }
 }
