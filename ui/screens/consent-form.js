@@ -8,6 +8,10 @@
 //! detail, on that detail's input).
 //!
 //! Two modes. `join`: a new customer (`join_customer`), every purpose asked.
+//! A join may start from an invitation (the shop's imported list): its
+//! details are filled in on the details step for the customer to check and
+//! correct, and the join is recorded with `join_invited_customer`, which
+//! consumes the invitation.
 //! `grant`: an existing customer agrees to more (`grant_consent`): only the
 //! purposes they have not agreed to are offered, and only the details the
 //! newly ticked ones use and no purpose they already agreed to uses are
@@ -56,9 +60,10 @@ const ERROR_ID = 'consent-error';
  * (chosen by staff);
  * `mode` (`join`, the default, or `grant`), and for `grant` the
  * `customerId` and the purposes the customer has `granted` now (ids, from
- * `consent_history`).
+ * `consent_history`); for a join from an invitation, `invitation`
+ * (`{ id, fields }`).
  */
-export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'join', customerId, granted = [] }) {
+export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'join', customerId, granted = [], invitation = null }) {
   const { t } = tr;
   const body = notice.body;
   const grant = mode === 'grant';
@@ -74,6 +79,8 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
 
   /** The customer's answers so far: ticked purpose ids and typed values by field key. */
   const answers = { granted: new Set(), values: new Map() };
+  /** What the shop imported, offered on the details step until the customer changes it. */
+  const imported = new Map(grant || !invitation ? [] : Object.entries(invitation.fields || {}).filter(([, v]) => typeof v === 'string' && v !== ''));
   let pad = null;
   let step = 'notice';
 
@@ -105,6 +112,7 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
   function discard() {
     answers.granted.clear();
     answers.values.clear();
+    imported.clear();
     if (pad) pad.clear();
     pad = null;
   }
@@ -332,11 +340,16 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
 
   function detailsStep() {
     const fields = neededFields();
+    for (const f of fields) if (!answers.values.has(f.key) && imported.has(f.key)) answers.values.set(f.key, imported.get(f.key));
     frame(
       'details',
       t('customer.details.title'),
       fields.length > 0
-        ? [h('p', { class: 'customer__lead' }, grant ? t('customer.grant.detailsIntro') : t('customer.details.intro')), fields.map(detailField)]
+        ? [
+            h('p', { class: 'customer__lead' }, grant ? t('customer.grant.detailsIntro') : t('customer.details.intro')),
+            imported.size > 0 ? h('p', { id: 'details-imported', class: 'note' }, t('customer.details.imported')) : null,
+            fields.map(detailField),
+          ]
         : [h('p', { id: 'details-none', class: 'customer__lead' }, grant ? t('customer.grant.detailsNone') : t('customer.details.none'))],
       [backButton('choices'), nextButton()],
       () => goTo('review'),
@@ -425,7 +438,9 @@ export function render(ctx, { lang, tr, notice, formId, identityCheck, mode = 'j
             };
             const recorded = grant
               ? await call('grant_consent', { customerId, form: consentForm })
-              : await call('join_customer', { form: consentForm });
+              : invitation
+                ? await call('join_invited_customer', { invitationId: invitation.id, form: consentForm })
+                : await call('join_customer', { form: consentForm });
             discard();
             ctx.showCustomer('receipt', {
               lang,

@@ -3,6 +3,11 @@
 //! core for the current notice in that language and puts the session in
 //! customer mode (`enter_customer_mode`); from then on the router shows only
 //! the customer's form. Which identity checks exist is the core's list.
+//!
+//! Started from an invitation (`params.invitation`: `{ id, fields }` from
+//! `invitation_open`, see `screens/invitation.js`), it says so, and hands
+//! the invitation on: the customer's form starts with those details filled
+//! in for the customer to check, and records the join with the invitation.
 
 import { h, replace, focus } from '../components/dom.js';
 import { form, button, radioGroup, showError, submitWith } from '../components/form.js';
@@ -14,6 +19,7 @@ import { t, has, translator } from '../i18n.js';
 const LANGUAGES = ['ca', 'es', 'id', 'en'];
 
 export function render(ctx, params = {}) {
+  const invitation = params.invitation && params.invitation.id ? params.invitation : null;
   const { root, alert, content } = sessionLayout(ctx, {
     screenId: 'consent-start',
     current: 'consent',
@@ -41,6 +47,9 @@ export function render(ctx, params = {}) {
       'section',
       { class: 'panel', 'aria-labelledby': 'consent-start-title' },
       h('p', {}, t('consent.intro')),
+      invitation
+        ? h('p', { id: 'consent-invitation', class: 'note' }, t('consent.fromInvitation', { name: invitation.fields.name }))
+        : null,
       form(
         {
           id: 'consent-start-form',
@@ -74,7 +83,7 @@ export function render(ctx, params = {}) {
                 // screen is still the staff's, so a failure is shown here.
                 const [formInfo, tr] = await Promise.all([call('consent_form', { lang }), translator(lang)]);
                 const info = await call('enter_customer_mode');
-                ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, formId: formInfo.formId, identityCheck });
+                ctx.customerModeEntered(info, { lang, tr, notice: formInfo.notice, formId: formInfo.formId, identityCheck, invitation });
               },
               (err) => {
                 showError(alert, err);

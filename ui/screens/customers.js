@@ -9,6 +9,11 @@
 //! (`ctx.accessPurpose`: "Serve at the till" for staff until someone
 //! changes it on a profile). "/" from anywhere comes back to the box. What
 //! was typed is never stored.
+//!
+//! People on the shop's imported list who have not joined (`invited` hits)
+//! are listed apart, under their own heading, each marked "invited, not yet
+//! joined": they are not customers. Opening one shows the invitation
+//! (`screens/invitation.js`).
 
 import { h, replace } from '../components/dom.js';
 import { button, showError, markInvalid, unmarkInvalid, submitWith } from '../components/form.js';
@@ -52,6 +57,14 @@ export function render(ctx, params = {}) {
   const hint = h('p', { id: 'customers-hint', class: 'field__hint search__hint', role: 'status' }, t('search.hint'));
   const list = h('ul', { id: 'customers-results', class: 'hits', role: 'listbox', 'aria-label': t('search.resultsLabel') });
   const more = h('p', { id: 'customers-more', class: 'search__more', role: 'status' });
+  const invitedList = h('ul', { id: 'customers-invited-list', class: 'hits hits--invited', 'aria-labelledby': 'customers-invited-title' });
+  const invited = h(
+    'section',
+    { id: 'customers-invited', class: 'search__invited', 'aria-labelledby': 'customers-invited-title', hidden: true },
+    h('h2', { id: 'customers-invited-title', class: 'search__invited-title' }, t('search.invitedTitle')),
+    h('p', { class: 'muted' }, t('search.invitedIntro')),
+    invitedList,
+  );
 
   /** The hits shown now (`FullHit`/`TillHit`), and which one is chosen. */
   let hits = [];
@@ -97,6 +110,7 @@ export function render(ctx, params = {}) {
     const typed = () => {
       if (query.trim() !== '') return true;
       showHits([], false);
+      showInvited([]);
       setHint(t('search.hint'), 'idle');
       return false;
     };
@@ -107,11 +121,14 @@ export function render(ctx, params = {}) {
         const res = await call('customer_search', { query });
         if (mine !== asked) return;
         showHits(res.hits, res.truncated, res.ignoredWords);
-        setHint(res.hits.length === 0 ? t('search.none') : t('search.chooseHint'), res.hits.length === 0 ? 'none' : 'hits');
+        showInvited(res.invited || []);
+        const none = res.hits.length === 0;
+        setHint(none ? (res.invited && res.invited.length > 0 ? t('search.noneButInvited') : t('search.none')) : t('search.chooseHint'), none ? 'none' : 'hits');
       },
       (err) => {
         if (mine !== asked) return;
         showHits([], false);
+        showInvited([]);
         if (err.code === 'query_too_short') {
           // Not a mistake: the core needs a little more to find someone.
           setHint(t('error.query_too_short'), 'too-short');
@@ -139,6 +156,35 @@ export function render(ctx, params = {}) {
       .filter(Boolean)
       .join(' ');
     choose(found.length > 0 ? 0 : -1);
+  }
+
+  /**
+   * The people on the imported list the search found: a list of its own,
+   * each a button that opens the invitation (never a customer's profile).
+   */
+  function showInvited(found) {
+    replace(
+      invitedList,
+      found.map((person) =>
+        h(
+          'li',
+          { class: 'hit hit--invited' },
+          h(
+            'button',
+            {
+              type: 'button',
+              id: `customers-invited-${person.id}`,
+              class: 'hit__open',
+              dataset: { invitationId: person.id },
+              onclick: () => ctx.navigate('invitation', { invitationId: person.id }),
+            },
+            h('span', { class: 'hit__name' }, person.name),
+            h('span', { class: 'hit__details badge badge--invited' }, t('search.invitedMark')),
+          ),
+        ),
+      ),
+    );
+    invited.hidden = found.length === 0;
   }
 
   function hitItem(hit, i) {
@@ -202,6 +248,7 @@ export function render(ctx, params = {}) {
       h('div', { class: 'field field--search' }, label, box, hint),
       more,
       list,
+      invited,
       h(
         'p',
         { id: 'customers-keys', class: 'keys muted' },

@@ -25,6 +25,8 @@ import * as customerEditScreen from './customer-edit.js';
 import * as purchaseScreen from './purchase.js';
 import * as audiencesScreen from './audiences.js';
 import * as accessLogScreen from './access-log.js';
+import * as invitationScreen from './invitation.js';
+import * as invitationsImportScreen from './invitations-import.js';
 
 /**
  * The logged-in screens; those with a menu entry (`nav`) in menu order.
@@ -94,16 +96,19 @@ export const SCREENS = [
     label: 'nav.settings',
     key: 's',
     help: 'settings',
-    needs: ['change_settings', 'verify_audit_log', 'manage_purposes', 'manage_recipients', 'view_retention', 'view_record_keeping', 'make_backup', 'retire_computer'],
+    needs: ['change_settings', 'verify_audit_log', 'manage_purposes', 'manage_recipients', 'view_retention', 'view_record_keeping', 'make_backup', 'retire_computer', 'import_invitations', 'view_invitation_counts'],
     addressable: true,
     render: settingsScreen.render,
   },
+  // The owner's import of a customer list as invitations; Settings links to it.
+  { name: 'invitations', needs: ['import_invitations', 'view_invitation_counts'], addressable: true, render: invitationsImportScreen.render },
   { name: 'passphrase', nav: 'nav-passphrase', label: 'nav.passphrase', needs: [], addressable: true, render: changePassphraseScreen.render },
   // Opened from another screen, with what it passes on.
   { name: 'receipt', needs: [], addressable: false, render: receiptScreen.renderForStaff },
   { name: 'profile', needs: [], addressable: false, render: profileScreen.render },
   { name: 'customer-edit', needs: [], addressable: false, render: customerEditScreen.render },
   { name: 'purchase', needs: [], addressable: false, render: purchaseScreen.render },
+  { name: 'invitation', needs: [], addressable: false, render: invitationScreen.render },
 ];
 
 /** Alt+<letter> shortcuts that open no screen, listed on home after the screens'. */

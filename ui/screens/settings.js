@@ -8,7 +8,8 @@
 //! schedule erases (`settings/retention.js`), and the backups
 //! (`settings/backups.js`; Home links here with `{ section: 'backups' }`, and
 //! to the retention panel with `{ section: 'retention' }`), and, for the
-//! owner, retiring this computer (`settings/retire.js`). The allowed ranges, who
+//! owner, retiring this computer (`settings/retire.js`). A panel leads to
+//! the import of a customer list as invitations (`invitations-import.js`). The allowed ranges, who
 //! may change what, and whether a change publishes a new notice are the
 //! core's; this screen sends what was chosen and reports the notice version
 //! the core now shows customers.
@@ -542,6 +543,25 @@ export function render(ctx, params = {}) {
     const panel = backupsPanel(ctx.session);
     content.append(panel);
     if (params.section === 'backups') requestAnimationFrame(() => panel.scrollIntoView({ block: 'start' }));
+  }
+  if (may(ctx.session, 'import_invitations') || may(ctx.session, 'view_invitation_counts')) {
+    content.append(
+      h(
+        'section',
+        { id: 'settings-invitations', class: 'panel', 'aria-labelledby': 'settings-invitations-title' },
+        h('h2', { id: 'settings-invitations-title' }, t('settings.invitations.title')),
+        h('p', {}, t('settings.invitations.intro')),
+        h(
+          'div',
+          { class: 'actions actions--start' },
+          button(may(ctx.session, 'import_invitations') ? t('settings.invitations.open') : t('settings.invitations.openStatus'), {
+            id: 'settings-invitations-open',
+            kind: 'secondary',
+            onclick: () => ctx.navigate('invitations'),
+          }),
+        ),
+      ),
+    );
   }
   if (may(ctx.session, 'retire_computer')) {
     // Last: it ends the shop's life on this computer.
