@@ -12,7 +12,7 @@ target="${CARGO_TARGET_DIR:-$PWD/target}"
 export STEWARD_APP="$target/debug/steward-app"
 export STEWARD_CLI="$target/debug/steward"
 export STEWARD_SCREENSHOTS="$target/e2e-screenshots"
-export STEWARD_E2E_FILES="${STEWARD_E2E_FILES:-tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs tests/e2e/typed-signature.test.mjs tests/e2e/crm.test.mjs tests/e2e/recipients.test.mjs tests/e2e/backups.test.mjs tests/e2e/move.test.mjs tests/e2e/record-keeping.test.mjs tests/e2e/i18n.test.mjs tests/e2e/dashboard.test.mjs tests/e2e/purposes.test.mjs tests/e2e/dark.test.mjs}"
+export STEWARD_E2E_FILES="${STEWARD_E2E_FILES:-tests/e2e/foundation.test.mjs tests/e2e/consent.test.mjs tests/e2e/typed-signature.test.mjs tests/e2e/crm.test.mjs tests/e2e/recipients.test.mjs tests/e2e/backups.test.mjs tests/e2e/move.test.mjs tests/e2e/record-keeping.test.mjs tests/e2e/i18n.test.mjs tests/e2e/dashboard.test.mjs tests/e2e/purposes.test.mjs tests/e2e/dark.test.mjs tests/e2e/invitations.test.mjs}"
 rm -rf "$STEWARD_SCREENSHOTS" && mkdir -p "$STEWARD_SCREENSHOTS"
 export PATH="$HOME/.cargo/bin:$PATH"
 # One file after the other, in this order (foundation first), each with its

@@ -58,9 +58,12 @@ export function render(ctx, params = {}) {
       'aria-describedby': 'import-file-hint',
       dataset: { autofocus: '' },
     });
+    const fileState = h('p', { id: 'import-file-state', class: 'field__hint', role: 'status' });
     file.addEventListener('change', async () => {
       const chosen = file.files && file.files[0];
+      fileState.textContent = chosen ? t('invitations.fileReading') : '';
       fileText = chosen ? await chosen.text() : '';
+      fileState.textContent = chosen ? t('invitations.fileRead') : '';
       forgetPreview();
     });
     const paste = textAreaField({ id: 'import-paste', label: t('invitations.paste'), hint: t('invitations.pasteHint'), rows: 3 });
@@ -138,6 +141,7 @@ export function render(ctx, params = {}) {
         h('label', { for: 'import-file', class: 'field__label' }, t('invitations.file')),
         h('p', { id: 'import-file-hint', class: 'field__hint' }, t('invitations.fileHint')),
         file,
+        fileState,
       ),
       paste.element,
       h(
