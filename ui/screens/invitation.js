@@ -77,7 +77,7 @@ export function render(ctx, params = {}) {
         })
       : null;
     const refuse = button(t('invitation.refuse'), { id: 'invitation-refuse', kind: 'danger', onclick: () => askRefuse() });
-    const area = h('div', { id: 'invitation-confirm-area' });
+    const area = h('div', { id: 'invitation-confirm-area', class: 'invitation__confirm' });
     refuse.setAttribute('aria-expanded', 'false');
     refuse.setAttribute('aria-controls', area.id);
     replace(

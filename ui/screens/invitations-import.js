@@ -67,6 +67,7 @@ export function render(ctx, params = {}) {
       forgetPreview();
     });
     const paste = textAreaField({ id: 'import-paste', label: t('invitations.paste'), hint: t('invitations.pasteHint'), rows: 3 });
+    paste.input.spellcheck = false;
     paste.input.addEventListener('input', forgetPreview);
     const header = selectField({
       id: 'import-header',
