@@ -130,6 +130,8 @@ test('the owner checks a list with good and bad rows, sees the bad rows named, a
   assert.ok(!preview.includes('not an e-mail') && !preview.includes('nobody@example.cat'), 'no value of a refused row is shown');
   assert.match(await app.text('#import-columns'), /E-mail address: column 2/);
   await shot('invitations-02-preview');
+  await app.execute("document.getElementById('import-problems').scrollIntoView({ block: 'center' })");
+  await shot('invitations-02-problems');
 
   await app.execute("document.getElementById('import-go').scrollIntoView({ block: 'center' })");
   assert.equal(plain(await app.text('#import-go')), 'Import 2 invitations');
