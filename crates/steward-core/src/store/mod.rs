@@ -396,17 +396,8 @@ impl Vault {
         op: &'static str,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
-        let now = self.now();
         let (value, head, ledger_head) = {
-            let tx = self.conn.transaction().map_err(Error::db(op))?;
-            let mut wrapped = Tx {
-                tx,
-                chain_key: &self.chain_key,
-                db_key: &self.db_key,
-                now,
-                head: None,
-                ledger_head: None,
-            };
+            let mut wrapped = self.begin(op)?;
             let value = f(&mut wrapped)?;
             let Tx {
                 tx,
@@ -434,19 +425,25 @@ impl Vault {
         op: &'static str,
         f: impl FnOnce(&mut Tx<'_>) -> Result<T>,
     ) -> Result<T> {
+        let mut wrapped = self.begin(op)?;
+        let value = f(&mut wrapped);
+        wrapped.tx.rollback().map_err(Error::db(op))?;
+        value
+    }
+
+    /// A transaction with what its steps need: the keys, and the time the
+    /// change is recorded at (read once, so every row of it agrees).
+    fn begin(&mut self, op: &'static str) -> Result<Tx<'_>> {
         let now = self.now();
         let tx = self.conn.transaction().map_err(Error::db(op))?;
-        let mut wrapped = Tx {
+        Ok(Tx {
             tx,
             chain_key: &self.chain_key,
             db_key: &self.db_key,
             now,
             head: None,
             ledger_head: None,
-        };
-        let value = f(&mut wrapped);
-        wrapped.tx.rollback().map_err(Error::db(op))?;
-        value
+        })
     }
 
     /// Writes the anchor for the log's new head. The change it follows is
